@@ -6,10 +6,13 @@ const crypto = require('node:crypto');
 
 module.exports = {
   getCacheKey(source, filename) {
-    return crypto.createHash('sha1').update('esm-to-cjs-v1').update(filename).update(source).digest('hex');
+    return crypto.createHash('sha1').update('esm-to-cjs-v2').update(filename).update(source).digest('hex');
   },
   process(source, filename) {
-    const patched = source.replace(/\bimport\.meta\.url\b/g, 'require("node:url").pathToFileURL(__filename).href');
+    const patched = source
+      // `const require = createRequire(import.meta.url)` is redundant in CommonJS (and would clash).
+      .replace(/^const require = createRequire\(import\.meta\.url\);?$/m, '')
+      .replace(/\bimport\.meta\.url\b/g, 'require("node:url").pathToFileURL(__filename).href');
     const out = ts.transpileModule(patched, {
       fileName: filename,
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, allowJs: true, esModuleInterop: true, sourceMap: false },

@@ -1,0 +1,31 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
+import { ChatbotsModule } from './chatbots/chatbots.module';
+import { ErrorFilter } from './common/error-filter';
+import type { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseBootstrap } from './database/database-bootstrap';
+import { dataSourceOptions } from './database/data-source-options';
+import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { WorkspacesModule } from './workspaces/workspaces.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, logger: Logger, db: { url: string; poolSize: number }): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config, logger),
+        TypeOrmModule.forRoot(dataSourceOptions(db.url, db.poolSize)),
+        MetricsModule,
+        WorkspacesModule,
+        ChatbotsModule,
+        HealthModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ErrorFilter }, DatabaseBootstrap],
+    };
+  }
+}

@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, MoreThan, QueryFailedError } from 'typeorm';
+import { ulid } from 'ulid';
+import { DomainError, ErrorCode, notFound } from '../common/domain-error';
+import { Page, PageRequest, toPage } from '../common/paging';
+import { Chatbot } from './chatbot.entity';
+
+export interface ChatbotView {
+  id: string;
+  name: string;
+  description: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ChatbotStats {
+  total_conversations: number;
+  total_messages: number;
+  active_users_7d: number;
+}
+
+const view = (c: Chatbot): ChatbotView => ({
+  id: c.id,
+  name: c.name,
+  description: c.description,
+  created_at: c.createdAt.toISOString(),
+  updated_at: c.updatedAt.toISOString(),
+});
+
+function isUniqueViolation(err: unknown): boolean {
+  return err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23505';
+}
+
+@Injectable()
+export class ChatbotsService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** The chatbot if it belongs to the workspace; otherwise "not found", exactly like a missing one. */
+  async require(workspaceId: string, id: string): Promise<Chatbot> {
+    const bot = await this.db.getRepository(Chatbot).findOneBy({ id, workspaceId });
+    if (!bot) throw notFound('Chatbot');
+    return bot;
+  }
+
+  async list(workspaceId: string, page: PageRequest): Promise<Page<ChatbotView>> {
+    const repo = this.db.getRepository(Chatbot);
+    const [rows, total] = await Promise.all([
+      repo.find({
+        where: page.after ? { workspaceId, id: MoreThan(page.after) } : { workspaceId },
+        order: { id: 'ASC' },
+        take: page.limit + 1,
+      }),
+      repo.countBy({ workspaceId }),
+    ]);
+    return toPage(rows, total, page, view);
+  }
+
+  async create(workspaceId: string, name: string, description: string | null): Promise<ChatbotView> {
+    try {
+      const bot = await this.db.getRepository(Chatbot).save({ id: ulid(), workspaceId, name, description });
+      return view(bot);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw this.duplicate(name);
+      throw err;
+    }
+  }
+
+  async get(workspaceId: string, id: string): Promise<ChatbotView> {
+    return view(await this.require(workspaceId, id));
+  }
+
+  async update(
+    workspaceId: string,
+    id: string,
+    patch: { name?: string; description?: string | null },
+  ): Promise<ChatbotView> {
+    const bot = await this.require(workspaceId, id);
+    if (patch.name !== undefined) bot.name = patch.name;
+    if (patch.description !== undefined) bot.description = patch.description;
+    try {
+      return view(await this.db.getRepository(Chatbot).save(bot));
+    } catch (err) {
+      if (isUniqueViolation(err)) throw this.duplicate(bot.name);
+      throw err;
+    }
+  }
+
+  async remove(workspaceId: string, id: string): Promise<void> {
+    const res = await this.db.getRepository(Chatbot).delete({ id, workspaceId });
+    if (!res.affected) throw notFound('Chatbot');
+  }
+
+  async stats(workspaceId: string, id: string): Promise<ChatbotStats> {
+    await this.require(workspaceId, id);
+    const [row] = await this.db.query<
+      { conversations: string; messages: string; active_users: string }[]
+    >(
+      `SELECT count(*) AS conversations,
+              coalesce(sum(message_count), 0) AS messages,
+              count(DISTINCT user_id) FILTER (WHERE last_message_at > now() - interval '7 days') AS active_users
+         FROM conversations WHERE chatbot_id = $1`,
+      [id],
+    );
+    return {
+      total_conversations: Number(row.conversations),
+      total_messages: Number(row.messages),
+      active_users_7d: Number(row.active_users),
+    };
+  }
+
+  private duplicate(name: string): DomainError {
+    return new DomainError(ErrorCode.Conflict, `A chatbot named "${name}" already exists in this workspace.`);
+  }
+}

@@ -1,0 +1,63 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Inject } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { ulid } from 'ulid';
+import { DomainError, ErrorCode } from './domain-error';
+import { LOGGER } from './logger';
+
+const STATUS: Record<ErrorCode, number> = {
+  [ErrorCode.BadRequest]: 400,
+  [ErrorCode.ValidationFailed]: 400,
+  [ErrorCode.Unauthenticated]: 401,
+  [ErrorCode.NotFound]: 404,
+  [ErrorCode.Conflict]: 409,
+  [ErrorCode.Gone]: 410,
+  [ErrorCode.PayloadTooLarge]: 413,
+  [ErrorCode.UnsupportedMediaType]: 415,
+  [ErrorCode.RateLimited]: 429,
+  [ErrorCode.Busy]: 503,
+  [ErrorCode.Unavailable]: 503,
+};
+
+/** The one place that turns errors into HTTP responses: `{detail, errors?}`; 500s carry an error_id. */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const res = ctx.getResponse<Response>();
+    const req = ctx.getRequest<Request>();
+    const { status, body, headers } = this.toResponse(exception, req);
+    if (res.headersSent) return;
+    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+    res.status(status).json(body);
+  }
+
+  private toResponse(
+    exception: unknown,
+    req: Request,
+  ): { status: number; body: Record<string, unknown>; headers: Record<string, string> } {
+    if (exception instanceof DomainError) {
+      const body: Record<string, unknown> = { detail: exception.detail, ...exception.extra };
+      if (exception.errors) body.errors = exception.errors;
+      const headers: Record<string, string> = {};
+      if (exception.retryAfter !== undefined) headers['Retry-After'] = String(exception.retryAfter);
+      return { status: STATUS[exception.code], body, headers };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      if (status < 500) {
+        const detail =
+          status === HttpStatus.NOT_FOUND ? `No route for ${req.method} ${req.path}.` : exception.message;
+        return { status, body: { detail }, headers: {} };
+      }
+    }
+    const errorId = ulid();
+    this.logger.error(
+      { error_id: errorId, err: exception, method: req.method, path: req.path },
+      'Unhandled error',
+    );
+    return { status: 500, body: { detail: 'Internal server error.', error_id: errorId }, headers: {} };
+  }
+}

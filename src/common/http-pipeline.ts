@@ -1,0 +1,73 @@
+import type { NextFunction, Request, Response } from 'express';
+import express from 'express';
+import { ulid } from 'ulid';
+import { DomainError, ErrorCode } from './domain-error';
+import { requestContext } from './request-context';
+
+export const BODY_LIMIT = '1mb';
+const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Echoes a sane incoming X-Request-Id or makes one; every response carries it. */
+export function requestIdMiddleware(req: Request, res: Response, next: NextFunction): void {
+  const incoming = req.header('x-request-id');
+  const requestId = incoming && VALID_REQUEST_ID.test(incoming) ? incoming : ulid();
+  res.setHeader('X-Request-Id', requestId);
+  (req as Request & { requestId: string }).requestId = requestId;
+  requestContext.run({ requestId }, next);
+}
+
+function hasBody(req: Request): boolean {
+  const len = req.header('content-length');
+  return req.header('transfer-encoding') !== undefined || (len !== undefined && len !== '0');
+}
+
+/**
+ * JSON API bodies: a body must be declared as JSON (415 otherwise) and at most 1 MiB (413).
+ * The raw bytes are kept for routes that verify signatures.
+ */
+export function jsonBodyMiddleware(): express.RequestHandler[] {
+  const requireJson = (req: Request, _res: Response, next: NextFunction): void => {
+    if (hasBody(req) && !req.is('application/json') && !req.is('application/*+json')) {
+      next(new DomainError(ErrorCode.UnsupportedMediaType, 'Content-Type must be application/json.'));
+      return;
+    }
+    next();
+  };
+  const parse = express.json({
+    limit: BODY_LIMIT,
+    strict: false,
+    type: ['application/json', 'application/*+json'],
+    verify: (req, _res, buf) => {
+      (req as unknown as { rawBody: Buffer }).rawBody = buf;
+    },
+  });
+  const parseStrictly = (req: Request, res: Response, next: NextFunction): void => {
+    parse(req, res, (err?: unknown) => {
+      if (err) {
+        next(bodyParserError(err));
+        return;
+      }
+      const body: unknown = req.body;
+      if (hasBody(req) && (body === null || typeof body !== 'object' || Array.isArray(body))) {
+        next(new DomainError(ErrorCode.BadRequest, 'Request body must be a JSON object.'));
+        return;
+      }
+      next();
+    });
+  };
+  return [requireJson, parseStrictly];
+}
+
+function bodyParserError(err: unknown): unknown {
+  switch ((err as { type?: string }).type) {
+    case 'entity.parse.failed':
+      return new DomainError(ErrorCode.BadRequest, 'Request body is not valid JSON.');
+    case 'entity.too.large':
+      return new DomainError(ErrorCode.PayloadTooLarge, 'Request body is larger than 1 MiB.');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new DomainError(ErrorCode.UnsupportedMediaType, 'Unsupported request body encoding.');
+    default:
+      return err;
+  }
+}

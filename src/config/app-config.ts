@@ -1,0 +1,65 @@
+import { isIP } from 'node:net';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** The one typed configuration object. `process.env` is read nowhere else (see load-config.ts). */
+export interface AppConfig {
+  port: number;
+  host: string;
+  /** PostgreSQL connection string; null means the embedded PGlite database. */
+  databaseUrl: string | null;
+  databasePoolSize: number;
+  dataDir: string;
+  /** AES-256-GCM key for integration secrets (32 bytes). */
+  encryptionKey: Buffer;
+  /** Older keys still accepted for reading, during a rotation. */
+  previousEncryptionKeys: Buffer[];
+  bootstrapApiKey: string | null;
+  adminToken: string | null;
+  /** Hosts or CIDRs that outbound API calls may reach even though they are private. */
+  outboundAllowHosts: string[];
+  logLevel: LogLevel;
+  /** Run pending migrations at start-up (under an advisory lock). */
+  migrateOnStart: boolean;
+  apiKeyCacheSeconds: number;
+  /** Requests per minute per API key; 0 = off. */
+  rateLimitPerMinute: number;
+  /** How long a message waits for its session's lease before a 503. */
+  turnWaitMs: number;
+  shutdownGraceMs: number;
+  publicBaseUrl: string | null;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+  }
+}
+
+export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Parses a 32-byte key given as base64 (44 chars) or hex (64 chars). */
+export function parseEncryptionKey(value: string, variable: string): Buffer {
+  const v = value.trim();
+  let key: Buffer | null = null;
+  if (/^[0-9a-fA-F]{64}$/.test(v)) key = Buffer.from(v, 'hex');
+  else if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(v)) key = Buffer.from(v, 'base64');
+  if (!key || key.length !== 32) {
+    throw new ConfigError(variable, 'must be 32 bytes, given as base64 or 64 hex characters');
+  }
+  return key;
+}
+
+export function isHostOrCidr(entry: string): boolean {
+  const [addr, bits, extra] = entry.split('/');
+  if (extra !== undefined) return false;
+  if (bits !== undefined) {
+    const family = isIP(addr);
+    const n = Number(bits);
+    return family !== 0 && /^\d+$/.test(bits) && n <= (family === 4 ? 32 : 128);
+  }
+  return isIP(addr) !== 0 || /^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?$/.test(addr);
+}

@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  AppConfig,
+  ConfigError,
+  LOG_LEVELS,
+  LogLevel,
+  isHostOrCidr,
+  parseEncryptionKey,
+} from './app-config';
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string): string | null {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? null : v.trim();
+}
+
+function int(env: Env, name: string, def: number, min: number, max: number): number {
+  const v = str(env, name);
+  if (v === null) return def;
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got "${v}")`);
+  }
+  return Number(v);
+}
+
+function bool(env: Env, name: string, def: boolean): boolean {
+  const v = str(env, name)?.toLowerCase();
+  if (v === undefined) return def;
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  throw new ConfigError(name, `must be true or false (got "${v}")`);
+}
+
+function databaseUrl(env: Env): string | null {
+  const v = str(env, 'DATABASE_URL');
+  if (v === null) return null;
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'is not a valid URL (expected postgres://user:pass@host:5432/db)');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError('DATABASE_URL', `must start with postgres:// (got "${url.protocol}//")`);
+  }
+  return v;
+}
+
+export interface LoadedConfig {
+  config: AppConfig;
+  /** Things worth a warning line at start-up (never secrets). */
+  warnings: string[];
+}
+
+/**
+ * Builds the configuration from the environment; a bad value throws a ConfigError naming
+ * the variable. In embedded mode a missing ENCRYPTION_KEY is generated once into DATA_DIR.
+ */
+export function loadConfig(env: Env = process.env): LoadedConfig {
+  const warnings: string[] = [];
+  const dbUrl = databaseUrl(env);
+  const dataDir = resolve(str(env, 'DATA_DIR') ?? './data');
+
+  const logLevel = (str(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!LOG_LEVELS.includes(logLevel as LogLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  }
+
+  const allow = (str(env, 'OUTBOUND_ALLOW_HOSTS') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const entry of allow) {
+    if (!isHostOrCidr(entry)) {
+      throw new ConfigError('OUTBOUND_ALLOW_HOSTS', `has an entry that is neither a host nor a CIDR: "${entry}"`);
+    }
+  }
+
+  const bootstrapApiKey = str(env, 'BOOTSTRAP_API_KEY');
+  if (bootstrapApiKey !== null && !/^sk_[A-Za-z0-9_-]{16,200}$/.test(bootstrapApiKey)) {
+    throw new ConfigError('BOOTSTRAP_API_KEY', 'must look like sk_ followed by at least 16 letters, digits, _ or -');
+  }
+  const adminToken = str(env, 'ADMIN_TOKEN');
+  if (adminToken !== null && adminToken.length < 16) {
+    throw new ConfigError('ADMIN_TOKEN', 'must be at least 16 characters long');
+  }
+
+  const publicBaseUrl = str(env, 'PUBLIC_BASE_URL');
+  if (publicBaseUrl !== null && !/^https?:\/\/[^\s]+$/.test(publicBaseUrl)) {
+    throw new ConfigError('PUBLIC_BASE_URL', 'must be an http(s) URL');
+  }
+
+  const host = str(env, 'HOST') ?? '0.0.0.0';
+
+  const config: AppConfig = {
+    port: int(env, 'PORT', 3000, 0, 65535),
+    host,
+    databaseUrl: dbUrl,
+    databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
+    dataDir,
+    encryptionKey: encryptionKey(env, dbUrl, dataDir, warnings),
+    previousEncryptionKeys: (str(env, 'ENCRYPTION_KEY_PREVIOUS') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map((k) => parseEncryptionKey(k, 'ENCRYPTION_KEY_PREVIOUS')),
+    bootstrapApiKey,
+    adminToken,
+    outboundAllowHosts: allow,
+    logLevel: logLevel as LogLevel,
+    migrateOnStart: bool(env, 'MIGRATE_ON_START', true),
+    apiKeyCacheSeconds: int(env, 'API_KEY_CACHE_SECONDS', 5, 0, 300),
+    rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 0, 0, 1_000_000),
+    turnWaitMs: int(env, 'TURN_WAIT_MS', 30_000, 100, 600_000),
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    publicBaseUrl,
+  };
+  return { config, warnings };
+}
+
+function encryptionKey(env: Env, dbUrl: string | null, dataDir: string, warnings: string[]): Buffer {
+  const given = str(env, 'ENCRYPTION_KEY');
+  if (given !== null) return parseEncryptionKey(given, 'ENCRYPTION_KEY');
+  if (dbUrl !== null) {
+    throw new ConfigError('ENCRYPTION_KEY', 'is required when DATABASE_URL is set (32 bytes, base64 or hex)');
+  }
+  const file = join(dataDir, 'encryption.key');
+  if (existsSync(file)) {
+    return parseEncryptionKey(readFileSync(file, 'utf8'), `ENCRYPTION_KEY (from ${file})`);
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600 });
+  warnings.push(
+    `ENCRYPTION_KEY is not set: generated one and stored it in ${file}. Back it up; set ENCRYPTION_KEY in production.`,
+  );
+  return key;
+}

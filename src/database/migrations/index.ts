@@ -1,0 +1,5 @@
+import { WorkspacesAndChatbots1763800000000 } from './1763800000000-workspaces-and-chatbots';
+import { Conversations1763800100000 } from './1763800100000-conversations';
+
+/** Every migration, oldest first. New ones are added here (and committed, reviewed). */
+export const MIGRATIONS = [WorkspacesAndChatbots1763800000000, Conversations1763800100000];

@@ -1,0 +1,33 @@
+import Handlebars from 'handlebars';
+import { TEMPLATE_HELPERS } from './template-helpers';
+
+/**
+ * One isolated Handlebars environment for all flows: helpers registered here never leak
+ * into (or from) other users of the `handlebars` package in the process.
+ */
+export const templateEnv: typeof Handlebars = Handlebars.create();
+templateEnv.registerHelper(TEMPLATE_HELPERS);
+
+/** Built-in helpers of Handlebars that templates may use besides ours. */
+const BUILT_IN_HELPERS = ['if', 'unless', 'each', 'with', 'lookup', 'log'];
+
+/**
+ * Compile options: no HTML escaping (messages are not HTML), and only known helpers, so a
+ * misspelt helper is a compile error instead of a silent empty string at run time.
+ */
+export const COMPILE_OPTIONS: CompileOptions = {
+  noEscape: true,
+  strict: false,
+  knownHelpersOnly: true,
+  knownHelpers: Object.fromEntries([...BUILT_IN_HELPERS, ...Object.keys(TEMPLATE_HELPERS)].map((name) => [name, true])),
+};
+
+/**
+ * Runtime options: prototype properties and methods are never resolved. Setting both flags
+ * explicitly (rather than relying on the defaults) also keeps Handlebars from logging a
+ * warning for each denied name.
+ */
+export const RUNTIME_OPTIONS: Handlebars.RuntimeOptions = {
+  allowProtoPropertiesByDefault: false,
+  allowProtoMethodsByDefault: false,
+};

@@ -1,0 +1,10 @@
+/** A flow definition larger than this (UTF-8 JSON bytes) is refused. */
+export const MAX_FLOW_BYTES = 1024 * 1024;
+/** A flow definition nested deeper than this (see measureDepth) is refused. */
+export const MAX_FLOW_DEPTH = 64;
+
+/** Size of a JSON value once serialised, in UTF-8 bytes. */
+export function measureJsonBytes(value: unknown): number {
+  const text = JSON.stringify(value) ?? '';
+  return new TextEncoder().encode(text).length;
+}

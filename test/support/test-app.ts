@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { Client } from 'pg';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { ulid } from 'ulid';
+import { AppHandle, createApp } from '../../src/app';
+import { createLogger } from '../../src/common/logger';
+import type { AppConfig } from '../../src/config/app-config';
+import { loadConfig } from '../../src/config/load-config';
+import { WorkspacesService } from '../../src/workspaces/workspaces.service';
+
+export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+
+/** Log lines written by the app under test, for assertions (e.g. "no secret in the logs"). */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    done();
+  }
+  get text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export interface TestApp {
+  handle: AppHandle;
+  config: AppConfig;
+  logs: LogCapture;
+  /** The app's own data source, for reading raw rows in assertions. */
+  db: DataSource;
+  /** supertest bound to the in-process app. */
+  http: () => ReturnType<typeof request>;
+  /** Creates a workspace with a fresh key; returns the key and the Authorization header. */
+  newWorkspace(name?: string): Promise<{ workspaceId: string; apiKey: string; auth: { Authorization: string } }>;
+  /** A database URL of this suite's own (a fresh PostgreSQL database, or the embedded server). */
+  databaseUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A per-suite PostgreSQL database when DATABASE_URL is set (created here, dropped on close),
+ * else null: the app then runs on its own embedded PGlite in a temporary folder.
+ */
+export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> } | null> {
+  const base = process.env.DATABASE_URL;
+  if (!base) return null;
+  const name = `t_${ulid().toLowerCase()}`;
+  const admin = new Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new Client({ connectionString: base });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const pg = await freshPostgresDatabase();
+  const dataDir = mkdtempSync(join(tmpdir(), 'gw-test-'));
+  const { config } = loadConfig({
+    DATA_DIR: dataDir,
+    ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    LOG_LEVEL: 'info',
+    ...(pg ? { DATABASE_URL: pg.url, DATABASE_POOL_SIZE: '5' } : {}),
+    ...env,
+  });
+  const logs = new LogCapture();
+  const handle = await createApp(config, createLogger(config.logLevel, logs));
+  const server = handle.app.getHttpServer() as Parameters<typeof request>[0];
+  return {
+    handle,
+    config,
+    logs,
+    db: handle.app.get(DataSource),
+    databaseUrl: handle.database.url,
+    http: () => request(server),
+    async newWorkspace(name = `ws-${ulid()}`) {
+      const { workspace, key } = await handle.app.get(WorkspacesService).createKeyForWorkspaceName(name);
+      return { workspaceId: workspace.id, apiKey: key.api_key, auth: { Authorization: `Bearer ${key.api_key}` } };
+    },
+    async close() {
+      await handle.close();
+      await pg?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
