@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -69,6 +69,8 @@ export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Pr
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const pg = await freshPostgresDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'gw-test-'));
+  const template = process.env.GW_TEST_PGLITE_TEMPLATE;
+  if (!pg && template) cpSync(template, join(dataDir, 'pglite'), { recursive: true });
   const { config } = loadConfig({
     DATA_DIR: dataDir,
     ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,

@@ -13,12 +13,13 @@ export const ACTION_TYPES = ['API_CALL', 'SEND_MESSAGE', 'SET_VARIABLES', 'CONDI
 /** Checks a state's `actions` list, each by its `type`. Returns the options SEND_MESSAGEs offer. */
 export function checkActions(value: unknown, path: string, ctx: ScanContext): MessageSummary[] {
   const summaries: MessageSummary[] = [];
-  if (!Array.isArray(value)) {
+  // A single action object is accepted as a list of one (its path is then `actions` itself).
+  const list: unknown[] = Array.isArray(value) ? value : isRecord(value) ? [value] : [];
+  if (!Array.isArray(value) && !isRecord(value)) {
     ctx.issues.error(path, `"actions" must be a list of actions, not ${show(value)}.`);
-    return summaries;
   }
-  value.forEach((action, index) => {
-    const actionPath = childPath(path, index);
+  list.forEach((action, index) => {
+    const actionPath = Array.isArray(value) ? childPath(path, index) : path;
     if (!isRecord(action)) {
       ctx.issues.error(actionPath, `An action must be an object with a "type", not ${show(action)}.`);
       return;

@@ -25,28 +25,37 @@ export function checkButtons(value: unknown, path: string, ctx: ScanContext, see
   }
   value.forEach((button, index) => {
     const buttonPath = childPath(path, index);
-    if (!isRecord(button)) {
-      ctx.issues.error(buttonPath, `A button must be an object {"id", "title"}, not ${show(button)}.`);
+    if (typeof button === 'string') {
+      // A plain string is a button whose id and title are both that string.
+      const id = checkOptionId(button, buttonPath, ctx, seenIds);
+      if (id !== null) ids.push(id);
+      checkTitle(button, buttonPath, ctx);
       return;
     }
-    const id = checkOptionId(button.id, childPath(buttonPath, 'id'), ctx, seenIds);
-    if (id !== null) ids.push(id);
-    const titlePath = childPath(buttonPath, 'title');
-    const title = button.title;
-    if (typeof title !== 'string' || title.trim() === '') {
-      ctx.issues.error(titlePath, `A button needs a non-empty string "title" (found ${show(title)}).`);
-    } else {
-      checkTemplate(title, titlePath, ctx);
-      if (!title.includes('{{') && characterCount(title) > MAX_BUTTON_TITLE) {
-        ctx.issues.error(
-          titlePath,
-          `Button title ${show(title)} has ${characterCount(title)} characters; the limit is ${MAX_BUTTON_TITLE}.`,
-        );
-      }
+    if (!isRecord(button) || (button.id === undefined && button.title === undefined)) {
+      ctx.issues.error(buttonPath, `A button must be {"id", "title"} (or a plain string), not ${show(button)}.`);
+      return;
     }
+    // Either field alone stands for both.
+    const idPath = childPath(buttonPath, button.id === undefined ? 'title' : 'id');
+    const id = checkOptionId(button.id ?? button.title, idPath, ctx, seenIds);
+    if (id !== null) ids.push(id);
+    const titlePath = childPath(buttonPath, button.title === undefined ? 'id' : 'title');
+    checkTitle(button.title ?? button.id, titlePath, ctx);
     for (const key of Object.keys(button)) {
       if (key !== 'id' && key !== 'title') ctx.issues.warn(childPath(buttonPath, key), `Unknown field "${key}" in a button is ignored.`);
     }
   });
   return ids;
+}
+
+function checkTitle(title: unknown, path: string, ctx: ScanContext): void {
+  if (typeof title !== 'string' || title.trim() === '') {
+    ctx.issues.error(path, `A button needs a non-empty string "title" (found ${show(title)}).`);
+    return;
+  }
+  checkTemplate(title, path, ctx);
+  if (!title.includes('{{') && characterCount(title) > MAX_BUTTON_TITLE) {
+    ctx.issues.error(path, `Button title ${show(title)} has ${characterCount(title)} characters; the limit is ${MAX_BUTTON_TITLE}.`);
+  }
 }

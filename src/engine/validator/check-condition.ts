@@ -76,12 +76,8 @@ function checkLeaf(value: JsonObject, path: string, ctx: ScanContext): void {
   const varPath = childPath(path, 'var');
   const root = checkVariablePath(value.var, varPath, 'The condition variable', ctx.issues);
   if (root !== null) ctx.facts.reads.push({ root, path: varPath, fromTemplate: false, bucket: ctx.issues.bucket });
-  const op = value.op;
+  const op = value.op ?? 'eq';
   const opPath = childPath(path, 'op');
-  if (op === undefined) {
-    ctx.issues.error(opPath, `The condition on ${show(value.var)} has no "op"; use one of ${CONDITION_OPS.join(' ')}.`);
-    return;
-  }
   if (typeof op !== 'string' || !(CONDITION_OPS as readonly string[]).includes(op)) {
     ctx.issues.error(opPath, `Unknown condition op ${show(op)}; use one of ${CONDITION_OPS.join(' ')}.`);
     return;
@@ -89,7 +85,9 @@ function checkLeaf(value: JsonObject, path: string, ctx: ScanContext): void {
   const valuePath = childPath(path, 'value');
   const hasValue = 'value' in value;
   if (NO_VALUE_OPS.has(op)) {
-    if (hasValue) ctx.issues.warn(valuePath, `"${op}" takes no "value"; it is ignored.`);
+    if (hasValue && typeof value.value !== 'boolean') {
+      ctx.issues.error(valuePath, `"${op}" takes no "value" (or true/false to negate it), not ${show(value.value)}.`);
+    }
     return;
   }
   if (!hasValue) {
@@ -98,7 +96,7 @@ function checkLeaf(value: JsonObject, path: string, ctx: ScanContext): void {
   }
   if (op === 'matches') checkRegex(value.value, valuePath, ctx.issues);
   if (op === 'in' && !Array.isArray(value.value)) {
-    ctx.issues.error(valuePath, `"in" needs a list of values, not ${show(value.value)}.`);
+    ctx.issues.warn(valuePath, `"in" expects a list of values; the single value ${show(value.value)} works like "eq".`);
   }
   if (['gt', 'gte', 'lt', 'lte'].includes(op) && !isComparable(value.value)) {
     ctx.issues.error(valuePath, `"${op}" compares numbers or dates; ${show(value.value)} is neither.`);

@@ -13,10 +13,12 @@ export const MAX_LIST_ROWS = 10;
 export function checkList(list: JsonObject, path: string, ctx: ScanContext, seenIds: Map<string, string>): string[] {
   const ids: string[] = [];
   const buttonTextPath = childPath(path, 'button_text');
-  if (typeof list.button_text !== 'string' || list.button_text.trim() === '') {
-    ctx.issues.error(buttonTextPath, `A list needs a non-empty string "button_text" (found ${show(list.button_text)}).`);
-  } else {
-    checkTemplate(list.button_text, buttonTextPath, ctx);
+  if (list.button_text !== undefined) {
+    if (typeof list.button_text !== 'string' || list.button_text.trim() === '') {
+      ctx.issues.error(buttonTextPath, `"button_text" must be a non-empty string (found ${show(list.button_text)}).`);
+    } else {
+      checkTemplate(list.button_text, buttonTextPath, ctx);
+    }
   }
   const sectionsPath = childPath(path, 'sections');
   const sections = list.sections;

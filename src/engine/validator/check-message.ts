@@ -44,7 +44,8 @@ function checkOne(value: unknown, path: string, ctx: ScanContext, summary: Messa
     ctx.issues.error(path, `A message must be a string, a message object or a list of those, not ${show(value)}.`);
     return;
   }
-  const type = value.type;
+  // An object without "type" but with a string "text" is a text message.
+  const type = value.type === undefined && typeof value.text === 'string' ? 'text' : value.type;
   const known = typeof type === 'string' ? MESSAGE_FIELDS[type] : undefined;
   if (known === undefined || !Object.hasOwn(MESSAGE_FIELDS, type as string)) {
     const types = Object.keys(MESSAGE_FIELDS).join(' ');

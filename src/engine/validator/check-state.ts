@@ -12,7 +12,7 @@ import { emptyMessageSummary, type MessageSummary } from './message-summary';
 import type { ScanContext } from './scan-context';
 import { warnUnknownFields } from './warn-unknown-fields';
 
-export const STATE_FIELDS = ['name', 'description', 'initial', 'end', 'message', 'buttons', 'list', 'actions', 'input', 'transitions'];
+export const STATE_FIELDS = ['name', 'description', 'initial', 'end', 'message', 'messages', 'buttons', 'list', 'actions', 'input', 'transitions'];
 
 /**
  * Checks one state, field by field in a fixed order (flags, message and its shorthands,
@@ -43,11 +43,15 @@ export function checkState(raw: RawState, ctx: ScanContext): StateFacts {
     ctx.issues.error(at('description'), `"description" must be a string, not ${show(state.description)}.`);
   }
 
-  const offered = state.message === undefined ? emptyMessageSummary() : checkMessage(state.message, at('message'), ctx);
+  const messageKey = state.message === undefined && state.messages !== undefined ? 'messages' : 'message';
+  const offered = state[messageKey] === undefined ? emptyMessageSummary() : checkMessage(state[messageKey], at(messageKey), ctx);
+  if (state.message !== undefined && state.messages !== undefined) {
+    ctx.issues.warn(at('messages'), '"messages" is ignored because "message" is set; use one of them.');
+  }
   checkShorthands(state, raw.path, ctx, offered);
   const actions = state.actions === undefined ? [] : checkActions(state.actions, at('actions'), ctx);
   for (const summary of actions) offered.optionIds.push(...summary.optionIds);
-  const actionCount = Array.isArray(state.actions) ? state.actions.length : 0;
+  const actionCount = Array.isArray(state.actions) ? state.actions.length : state.actions === undefined ? 0 : 1;
   if (state.input !== undefined) checkInput(state.input, at('input'), ctx, offered, actionCount);
 
   const transitions = checkTransitions(state.transitions, at('transitions'), ctx);
@@ -75,7 +79,10 @@ function checkShorthands(state: JsonObject, path: string, ctx: ScanContext, offe
   }
   if ((hasButtons || hasList) && !offered.hasText) {
     const field = hasButtons ? 'buttons' : 'list';
-    ctx.issues.error(childPath(path, field), `"${field}" attaches to the state's last text message, but this state's "message" has no text.`);
+    ctx.issues.warn(
+      childPath(path, field),
+      `"${field}" attaches to the state's last text message, but this state's "message" has no text; it is sent with empty text.`,
+    );
   }
   if (hasButtons) {
     offered.optionIds.push(...checkButtons(state.buttons, childPath(path, 'buttons'), ctx, new Map()));

@@ -1,12 +1,20 @@
 import Handlebars from 'handlebars';
+import { rewriteIndexSugar } from '../templates/rewrite-index-sugar';
 import { show } from './json-path';
-import { rewriteIndexSugar } from './rewrite-index-sugar';
+import { KNOWN_HELPERS } from './known-helpers';
 import type { ScanContext } from './scan-context';
 import { templateReads } from './template-reads';
 
+const COMPILE_OPTIONS = {
+  noEscape: true,
+  knownHelpersOnly: true,
+  knownHelpers: Object.fromEntries([...KNOWN_HELPERS].map((name) => [name, true])),
+};
+
 /**
- * Checks one template string: it must compile (after the `[n]` index rewrite). Records the
- * variables it reads for the variable-usage analysis and warns about unknown helpers.
+ * Checks one template string the way the engine compiles it: after the `[n]` index
+ * rewrite, without HTML escaping, known helpers only, no partials. Records the variables it
+ * reads for the variable-usage analysis.
  */
 export function checkTemplate(template: string, path: string, ctx: ScanContext): void {
   if (!template.includes('{{')) return;
@@ -14,17 +22,26 @@ export function checkTemplate(template: string, path: string, ctx: ScanContext):
   let program: hbs.AST.Program;
   try {
     program = Handlebars.parse(source);
-    Handlebars.precompile(source, { noEscape: true });
   } catch (error) {
     ctx.issues.error(path, `Template ${show(template)} does not compile: ${describe(error)}`);
     return;
   }
   const usage = templateReads(program);
+  if (usage.unknownHelpers.length > 0) {
+    for (const helper of usage.unknownHelpers) {
+      ctx.issues.error(path, `Template ${show(template)} calls unknown helper "${helper}"; available: ${[...KNOWN_HELPERS].join(' ')}.`);
+    }
+    return;
+  }
   if (usage.usesPartials) {
     ctx.issues.error(path, `Template ${show(template)} uses a partial or decorator ({{> …}}, {{* …}}); flows have none.`);
+    return;
   }
-  for (const helper of usage.unknownHelpers) {
-    ctx.issues.warn(path, `Template calls unknown helper "${helper}"; rendering it will fail.`);
+  try {
+    Handlebars.precompile(source, COMPILE_OPTIONS);
+  } catch (error) {
+    ctx.issues.error(path, `Template ${show(template)} does not compile: ${describe(error)}`);
+    return;
   }
   if (usage.readsEverything) ctx.facts.readsEverything = true;
   for (const root of usage.roots) ctx.facts.reads.push({ root, path, fromTemplate: true, bucket: ctx.issues.bucket });

@@ -46,7 +46,9 @@ export function checkTransitions(value: unknown, path: string, ctx: ScanContext,
     summary.present = Object.keys(value).length > 0;
     for (const [key, target] of Object.entries(value)) {
       const keyPath = childPath(path, key);
-      checkTarget(target, keyPath, what, ctx);
+      // `{"faq": {"to": "faq_menu"}}` is accepted as well as `{"faq": "faq_menu"}`.
+      if (isRecord(target)) checkTarget(target.to, childPath(keyPath, 'to'), what, ctx);
+      else checkTarget(target, keyPath, what, ctx);
       if (key === 'default') summary.hasDefault = true;
       if (key === 'always') {
         summary.hasAlways = true;
@@ -99,13 +101,15 @@ function checkMatchers(rule: JsonObject, path: string, ctx: ScanContext, summary
   }
   if (rule.keywords !== undefined) {
     const keywordsPath = childPath(path, 'keywords');
-    const keywords = rule.keywords;
+    // A single keyword may be written as a string.
+    const keywords = typeof rule.keywords === 'string' ? [rule.keywords] : rule.keywords;
     if (!Array.isArray(keywords) || keywords.length === 0) {
       ctx.issues.error(keywordsPath, `"keywords" must be a non-empty list of words, not ${show(keywords)}.`);
     } else {
       keywords.forEach((keyword, index) => {
         if (typeof keyword !== 'string' || keyword.trim() === '') {
-          ctx.issues.error(childPath(keywordsPath, index), `A keyword must be a non-empty string, not ${show(keyword)}.`);
+          const keywordPath = Array.isArray(rule.keywords) ? childPath(keywordsPath, index) : keywordsPath;
+          ctx.issues.error(keywordPath, `A keyword must be a non-empty string, not ${show(keyword)}.`);
         }
       });
     }

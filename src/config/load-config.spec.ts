@@ -1,0 +1,77 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from './app-config';
+import { loadConfig } from './load-config';
+
+describe('loadConfig', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const KEY = Buffer.alloc(32, 1).toString('base64');
+
+  it('should apply defaults', () => {
+    const { config } = loadConfig({ DATA_DIR: dir, ENCRYPTION_KEY: KEY });
+    expect(config).toMatchObject({
+      port: 3000,
+      databaseUrl: null,
+      logLevel: 'info',
+      migrateOnStart: true,
+      rateLimitPerMinute: 0,
+      outboundAllowHosts: [],
+      adminToken: null,
+    });
+  });
+
+  it.each([
+    [{ PORT: '-1' }, 'PORT'],
+    [{ PORT: '3.5' }, 'PORT'],
+    [{ LOG_LEVEL: 'chatty' }, 'LOG_LEVEL'],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgres://h/db' }, 'ENCRYPTION_KEY'],
+    [{ ENCRYPTION_KEY: 'abc' }, 'ENCRYPTION_KEY'],
+    [{ ENCRYPTION_KEY: Buffer.alloc(16).toString('hex') }, 'ENCRYPTION_KEY'],
+    [{ OUTBOUND_ALLOW_HOSTS: '10.0.0.0/33' }, 'OUTBOUND_ALLOW_HOSTS'],
+    [{ MIGRATE_ON_START: 'maybe' }, 'MIGRATE_ON_START'],
+    [{ ADMIN_TOKEN: 'short' }, 'ADMIN_TOKEN'],
+    [{ RATE_LIMIT_PER_MINUTE: 'lots' }, 'RATE_LIMIT_PER_MINUTE'],
+  ])('should name the variable in the error for %j', (env, variable) => {
+    let error: unknown;
+    try {
+      loadConfig({ DATA_DIR: dir, ...env });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe(variable);
+    expect((error as ConfigError).message).toContain(variable);
+  });
+
+  it('should accept an encryption key in hex or base64', () => {
+    const hex = Buffer.alloc(32, 9).toString('hex');
+    expect(loadConfig({ DATA_DIR: dir, ENCRYPTION_KEY: hex }).config.encryptionKey).toEqual(Buffer.alloc(32, 9));
+    expect(loadConfig({ DATA_DIR: dir, ENCRYPTION_KEY: KEY }).config.encryptionKey).toEqual(Buffer.alloc(32, 1));
+  });
+
+  it('should generate an embedded-mode key once, keep it, and warn about it', () => {
+    const first = loadConfig({ DATA_DIR: dir });
+    expect(first.warnings.join()).toMatch(/ENCRYPTION_KEY is not set/);
+    expect(first.warnings.join()).not.toContain(first.config.encryptionKey.toString('base64'));
+    const second = loadConfig({ DATA_DIR: dir });
+    expect(second.warnings).toEqual([]);
+    expect(second.config.encryptionKey).toEqual(first.config.encryptionKey);
+    expect(readFileSync(join(dir, 'encryption.key'), 'utf8').trim()).toBe(first.config.encryptionKey.toString('base64'));
+  });
+
+  it('should parse allow-listed hosts and CIDRs', () => {
+    const { config } = loadConfig({
+      DATA_DIR: dir,
+      ENCRYPTION_KEY: KEY,
+      OUTBOUND_ALLOW_HOSTS: 'localhost, 127.0.0.1/8 ,::1/128,api.internal',
+    });
+    expect(config.outboundAllowHosts).toEqual(['localhost', '127.0.0.1/8', '::1/128', 'api.internal']);
+  });
+});

@@ -1,0 +1,25 @@
+import { parseResponseBody } from './parse-response-body';
+
+describe('parseResponseBody', () => {
+  it('should parse JSON by content type and by content', () => {
+    expect(parseResponseBody(Buffer.from('{"a":1}'), 'application/json').body).toEqual({ a: 1 });
+    expect(parseResponseBody(Buffer.from('[1,2]'), 'text/plain').body).toEqual([1, 2]);
+    expect(parseResponseBody(Buffer.from('{"a":1}'), undefined).body).toEqual({ a: 1 });
+  });
+
+  it('should keep text that is not JSON, even when labelled JSON', () => {
+    expect(parseResponseBody(Buffer.from('hello'), 'text/plain').body).toBe('hello');
+    expect(parseResponseBody(Buffer.from('{broken'), 'application/json').body).toBe('{broken');
+  });
+
+  it('should return undefined for an empty body', () => {
+    expect(parseResponseBody(Buffer.alloc(0), 'application/json').body).toBeUndefined();
+    expect(parseResponseBody(Buffer.from('  \n'), 'text/plain').body).toBeUndefined();
+  });
+
+  it('should honour a declared charset', () => {
+    const latin1 = Buffer.from('café', 'latin1');
+    expect(parseResponseBody(latin1, 'text/plain; charset=ISO-8859-1').body).toBe('café');
+    expect(parseResponseBody(Buffer.from('café'), 'text/plain; charset=nonsense').body).toBe('café');
+  });
+});
