@@ -8,6 +8,7 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseBootstrap } from './database/database-bootstrap';
 import { dataSourceOptions } from './database/data-source-options';
+import { FlowsModule } from './flows/flows.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
@@ -23,6 +24,7 @@ export class AppModule {
         MetricsModule,
         WorkspacesModule,
         ChatbotsModule,
+        FlowsModule,
         HealthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorFilter }, DatabaseBootstrap],

@@ -11,7 +11,7 @@ describe('Chatbots API', () => {
   });
   afterAll(() => t.close());
 
-  const create = (auth: object, body: object) => t.http().post('/api/dev/v1/chatbots').set(auth).send(body);
+  const create = (auth: Record<string, string>, body: object) => t.http().post('/api/dev/v1/chatbots').set(auth).send(body);
 
   it('should create, read, update and delete a chatbot', async () => {
     const created = await create(a, { name: 'Orders', description: 'Order status bot' }).expect(201);

@@ -1,6 +1,6 @@
 import { FlowCompileError } from '../flow-compile-error';
 import { parsePath, readSegments } from '../templates/read-path';
-import { compareValues, isBlank, looseEquals } from '../templates/template-helpers';
+import { compareValues, isBlank, looseEquals, toText } from '../templates/template-helpers';
 import { CONDITION_OPERATORS, type ConditionFn, type ConditionOperator } from './condition';
 
 const OPERATORS: ReadonlySet<string> = new Set(CONDITION_OPERATORS);
@@ -44,7 +44,7 @@ function compileComparison(condition: Record<string, unknown>, path: string): Co
   }
   const op = condition.op ?? 'eq';
   if (typeof op !== 'string' || !OPERATORS.has(op)) {
-    throw new FlowCompileError('invalid_condition', `unknown operator "${String(op)}"`, `${path}.op`);
+    throw new FlowCompileError('invalid_condition', `unknown operator ${JSON.stringify(op)}`, `${path}.op`);
   }
   const trimmed = varPath.trim();
   const segments = parsePath(trimmed.startsWith('variables.') ? trimmed.slice('variables.'.length) : trimmed);
@@ -69,14 +69,14 @@ function compileOperator(op: ConditionOperator, expected: unknown, path: string)
       return (actual) => (compareValues(actual, expected) ?? Number.NaN) <= 0;
     case 'contains':
       return (actual) => {
-        if (typeof actual === 'string') return expected !== undefined && expected !== null && actual.includes(String(expected));
+        if (typeof actual === 'string') return expected !== undefined && expected !== null && actual.includes(toText(expected));
         if (Array.isArray(actual)) return actual.some((item) => looseEquals(item, expected));
         if (isObject(actual) && typeof expected === 'string') return Object.prototype.hasOwnProperty.call(actual, expected);
         return false;
       };
     case 'starts_with':
       return (actual) =>
-        (typeof actual === 'string' || typeof actual === 'number') && expected !== undefined && expected !== null && String(actual).startsWith(String(expected));
+        (typeof actual === 'string' || typeof actual === 'number') && expected !== undefined && expected !== null && String(actual).startsWith(toText(expected));
     case 'matches': {
       if (typeof expected !== 'string') throw new FlowCompileError('invalid_regex', '"matches" needs a regex string', path);
       let regex: RegExp;

@@ -26,7 +26,7 @@ export function normaliseInput(raw: unknown, path: string): InputDefinition | un
   if (!isRecord(raw)) throw new FlowCompileError('invalid_input', '"input" must be an object', path);
   const type = raw.type ?? 'text';
   if (typeof type !== 'string' || !TYPES.has(type)) {
-    throw new FlowCompileError('invalid_input', `unknown input type "${String(type)}"`, `${path}.type`);
+    throw new FlowCompileError('invalid_input', `unknown input type ${JSON.stringify(type)}`, `${path}.type`);
   }
   const bound = (key: 'min' | 'max'): number | string | undefined => {
     const value = raw[key];

@@ -46,7 +46,7 @@ function normaliseRule(rule: unknown, path: string): TransitionRule {
     if (!Array.isArray(keywords) || !keywords.every((k) => typeof k === 'string')) {
       throw new FlowCompileError('invalid_definition', '"keywords" must be a list of strings', `${path}.keywords`);
     }
-    out.keywords = keywords as string[];
+    out.keywords = keywords;
   }
   if (rule.regex !== undefined) {
     if (typeof rule.regex !== 'string') throw new FlowCompileError('invalid_regex', '"regex" must be a string', `${path}.regex`);

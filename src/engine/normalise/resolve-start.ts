@@ -8,7 +8,7 @@ export function resolveStart(explicit: unknown, states: ReadonlyArray<{ name: st
   const names = new Set(states.map((s) => s.name));
   if (explicit !== undefined && explicit !== null) {
     if (typeof explicit !== 'string' || !names.has(explicit)) {
-      throw new FlowCompileError('no_start', `start state "${String(explicit)}" is not a state`, 'start');
+      throw new FlowCompileError('no_start', `start state ${JSON.stringify(explicit)} is not a state`, 'start');
     }
     return explicit;
   }

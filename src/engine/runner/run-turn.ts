@@ -30,7 +30,7 @@ export async function runTurn(flow: CompiledFlow, session: SessionState | null, 
 
   const fresh = session === null || input.kind === 'start' || session.status === 'closed';
   const turn = fresh
-    ? new TurnContext(flow, input.context, structuredClone(flow.initialVariables) as Record<string, unknown>, null, 0, 'active')
+    ? new TurnContext(flow, input.context, structuredClone(flow.initialVariables), null, 0, 'active')
     : new TurnContext(flow, input.context, { ...session.variables }, session.state, session.retries, session.status);
 
   setBuiltIns(turn, input);
@@ -82,9 +82,10 @@ export function describeReply(message: GenericMessage): string {
     case 'video':
     case 'document':
       return message.media_caption ?? '';
-    case 'audio':
     case 'buttons':
     case 'list':
+      return message.text;
+    case 'audio':
       return '';
   }
 }

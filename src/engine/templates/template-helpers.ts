@@ -40,7 +40,8 @@ export function looseEquals(a: unknown, b: unknown): boolean {
     if (na !== undefined && nb !== undefined) return na === nb;
     return String(a) === String(b);
   }
-  if (typeof a === 'boolean' || typeof b === 'boolean') return String(a) === String(b);
+  if (typeof a === 'boolean' && typeof b === 'string') return String(a) === b;
+  if (typeof b === 'boolean' && typeof a === 'string') return String(b) === a;
   return false;
 }
 
@@ -53,7 +54,7 @@ export function compareValues(a: unknown, b: unknown): number | undefined {
   return undefined;
 }
 
-function toText(value: unknown): string {
+export function toText(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);

@@ -1,0 +1,34 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
+import type { FlowType } from './flow.entity';
+
+export class CreateFlowDto {
+  @ApiProperty({ example: 'Onboarding Flow' })
+  @IsString()
+  @Length(1, 200)
+  @Matches(/\S/, { message: 'name must not be blank' })
+  name: string;
+
+  @ApiProperty({ enum: ['conversation', 'meta'] })
+  @IsIn(['conversation', 'meta'], { message: 'type must be "conversation" or "meta"' })
+  type: FlowType;
+
+  @ApiPropertyOptional({ description: 'The flow definition (a JSON object). A blank flow {} when omitted.' })
+  @IsOptional()
+  @IsObject({ message: 'flow must be a JSON object' })
+  flow?: Record<string, unknown>;
+}
+
+export class UpdateFlowDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  @Matches(/\S/, { message: 'name must not be blank' })
+  name?: string;
+
+  @ApiPropertyOptional({ description: 'Replaces the whole definition.' })
+  @IsOptional()
+  @IsObject({ message: 'flow must be a JSON object' })
+  flow?: Record<string, unknown>;
+}

@@ -1,0 +1,207 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, MoreThan } from 'typeorm';
+import { ulid } from 'ulid';
+import { ChatbotsService } from '../chatbots/chatbots.service';
+import { DomainError, ErrorCode, notFound } from '../common/domain-error';
+import { Page, PageRequest, toPage } from '../common/paging';
+import { FlowIssue, MAX_FLOW_BYTES, MAX_FLOW_DEPTH, measureDepth, measureJsonBytes, validateFlow } from '../engine/validator';
+import { FlowVersion } from './flow-version.entity';
+import { Flow, FlowType } from './flow.entity';
+
+export interface ValidationReport {
+  valid: boolean;
+  errors: FlowIssue[];
+  warnings: FlowIssue[];
+}
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+function summary(f: Flow) {
+  return {
+    id: f.id,
+    chatbot_id: f.chatbotId,
+    name: f.name,
+    type: f.type,
+    status: f.status,
+    published_at: iso(f.publishedAt),
+    created_at: f.createdAt.toISOString(),
+    updated_at: iso(f.updatedAt),
+  };
+}
+
+const detail = (f: Flow) => ({ ...summary(f), flow: f.definition });
+
+const versionView = (v: FlowVersion) => ({
+  id: v.id,
+  flow_id: v.flowId,
+  version: v.version,
+  name: v.name,
+  type: v.type,
+  published_at: v.publishedAt.toISOString(),
+});
+
+@Injectable()
+export class FlowsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(ChatbotsService) private readonly chatbots: ChatbotsService,
+  ) {}
+
+  async list(workspaceId: string, chatbotId: string, page: PageRequest): Promise<Page<ReturnType<typeof summary>>> {
+    await this.chatbots.require(workspaceId, chatbotId);
+    const repo = this.db.getRepository(Flow);
+    const [rows, total] = await Promise.all([
+      repo.find({
+        where: page.after ? { chatbotId, id: MoreThan(page.after) } : { chatbotId },
+        order: { id: 'ASC' },
+        take: page.limit + 1,
+      }),
+      repo.countBy({ chatbotId }),
+    ]);
+    return toPage(rows, total, page, summary);
+  }
+
+  async create(workspaceId: string, chatbotId: string, name: string, type: FlowType, definition?: object) {
+    await this.chatbots.require(workspaceId, chatbotId);
+    const def = definition ?? {};
+    checkSize(def);
+    const flow = await this.db.getRepository(Flow).save({
+      id: ulid(),
+      chatbotId,
+      name,
+      type,
+      status: 'draft',
+      definition: def as Record<string, unknown>,
+      publishedVersionId: null,
+      publishedAt: null,
+      updatedAt: null,
+    });
+    return detail(flow);
+  }
+
+  async get(workspaceId: string, chatbotId: string, flowId: string) {
+    return detail(await this.require(workspaceId, chatbotId, flowId));
+  }
+
+  async update(workspaceId: string, chatbotId: string, flowId: string, patch: { name?: string; flow?: object }) {
+    const flow = await this.require(workspaceId, chatbotId, flowId);
+    if (patch.flow !== undefined) {
+      checkSize(patch.flow);
+      flow.definition = patch.flow as Record<string, unknown>;
+    }
+    if (patch.name !== undefined) flow.name = patch.name;
+    flow.updatedAt = new Date();
+    return detail(await this.db.getRepository(Flow).save(flow));
+  }
+
+  async remove(workspaceId: string, chatbotId: string, flowId: string): Promise<void> {
+    await this.require(workspaceId, chatbotId, flowId);
+    await this.db.getRepository(Flow).delete({ id: flowId });
+  }
+
+  async validate(workspaceId: string, chatbotId: string, flowId: string): Promise<ValidationReport> {
+    const flow = await this.require(workspaceId, chatbotId, flowId);
+    return this.check(this.db.manager, flow);
+  }
+
+  /**
+   * Stores an immutable version and makes it live. Refused (422, with the errors) when the
+   * flow has validation errors. A conversation flow replaces the chatbot's previous one,
+   * which goes back to draft; all in one transaction with the chatbot row locked.
+   */
+  async publish(workspaceId: string, chatbotId: string, flowId: string) {
+    await this.require(workspaceId, chatbotId, flowId);
+    return this.db.transaction(async (tx) => {
+      await tx.query('SELECT id FROM chatbots WHERE id = $1 FOR UPDATE', [chatbotId]);
+      const flow = await tx.getRepository(Flow).findOneByOrFail({ id: flowId });
+      const report = await this.check(tx, flow);
+      if (!report.valid) {
+        throw new DomainError(
+          ErrorCode.ValidationFailed,
+          'The flow has validation errors and cannot be published.',
+          report.errors,
+          undefined,
+          { warnings: report.warnings },
+        );
+      }
+      const [{ next }] = await tx.query<{ next: number }[]>(
+        'SELECT coalesce(max(version), 0) + 1 AS next FROM flow_versions WHERE flow_id = $1',
+        [flowId],
+      );
+      const now = new Date();
+      const version = await tx.getRepository(FlowVersion).save({
+        id: ulid(),
+        flowId,
+        chatbotId,
+        version: Number(next),
+        name: flow.name,
+        type: flow.type,
+        definition: flow.definition,
+        publishedAt: now,
+      });
+      if (flow.type === 'conversation') {
+        await tx.query(
+          `UPDATE flows SET status = 'draft' WHERE chatbot_id = $1 AND type = 'conversation'
+              AND status = 'published' AND id <> $2`,
+          [chatbotId, flowId],
+        );
+      }
+      await tx.update(Flow, { id: flowId }, { status: 'published', publishedAt: now, publishedVersionId: version.id });
+      return { id: flowId, status: 'published' as const, published_at: now.toISOString(), version: version.version };
+    });
+  }
+
+  async versions(workspaceId: string, chatbotId: string, flowId: string, page: PageRequest) {
+    await this.require(workspaceId, chatbotId, flowId);
+    const repo = this.db.getRepository(FlowVersion);
+    const [rows, total] = await Promise.all([
+      repo.find({
+        where: page.after ? { flowId, id: MoreThan(page.after) } : { flowId },
+        order: { id: 'ASC' },
+        take: page.limit + 1,
+      }),
+      repo.countBy({ flowId }),
+    ]);
+    return toPage(rows, total, page, versionView);
+  }
+
+  async version(workspaceId: string, chatbotId: string, flowId: string, versionId: string) {
+    await this.require(workspaceId, chatbotId, flowId);
+    const v = await this.db.getRepository(FlowVersion).findOneBy({ id: versionId, flowId });
+    if (!v) throw notFound('Flow version');
+    return { ...versionView(v), flow: v.definition };
+  }
+
+  private async require(workspaceId: string, chatbotId: string, flowId: string): Promise<Flow> {
+    await this.chatbots.require(workspaceId, chatbotId);
+    const flow = await this.db.getRepository(Flow).findOneBy({ id: flowId, chatbotId });
+    if (!flow) throw notFound('Flow');
+    return flow;
+  }
+
+  private async check(tx: EntityManager, flow: Flow): Promise<ValidationReport> {
+    if (flow.type === 'meta') {
+      const ok = flow.definition !== null && typeof flow.definition === 'object' && !Array.isArray(flow.definition);
+      const errors = ok ? [] : [{ path: '', message: 'A meta flow must be a JSON object.' }];
+      return { valid: ok, errors, warnings: [] };
+    }
+    const rows = await tx.query<{ name: string }[]>(
+      `SELECT name FROM integrations WHERE chatbot_id = $1 AND type = 'http'`,
+      [flow.chatbotId],
+    );
+    const { errors, warnings } = validateFlow(flow.definition, { integrationNames: rows.map((r) => r.name) });
+    return { valid: errors.length === 0, errors, warnings };
+  }
+}
+
+function checkSize(definition: object): void {
+  if (measureJsonBytes(definition) > MAX_FLOW_BYTES) {
+    throw new DomainError(ErrorCode.PayloadTooLarge, 'The flow definition is larger than 1 MiB.');
+  }
+  if (measureDepth(definition) > MAX_FLOW_DEPTH) {
+    throw new DomainError(ErrorCode.ValidationFailed, 'The flow definition is nested too deeply.', [
+      { path: 'flow', message: `Nesting deeper than ${MAX_FLOW_DEPTH} levels is not allowed.` },
+    ]);
+  }
+}
