@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
+import { ApiChannelModule } from './channels/api/api-channel.module';
 import { ChatbotsModule } from './chatbots/chatbots.module';
 import { ErrorFilter } from './common/error-filter';
 import type { AppConfig } from './config/app-config';
@@ -25,6 +26,7 @@ export class AppModule {
         WorkspacesModule,
         ChatbotsModule,
         FlowsModule,
+        ApiChannelModule,
         HealthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorFilter }, DatabaseBootstrap],

@@ -34,7 +34,21 @@ function isUniqueViolation(err: unknown): boolean {
 
 @Injectable()
 export class ChatbotsService {
+  /** chatbot id → workspace id; a chatbot never changes workspace, so this never goes stale. */
+  private readonly owners = new Map<string, string>();
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * Ownership check for hot paths: answered from memory after the first lookup. A deleted
+   * chatbot may still pass here; its conversations are gone with it, so callers 404 anyway.
+   */
+  async requireOwned(workspaceId: string, id: string): Promise<void> {
+    const owner = this.owners.get(id) ?? (await this.require(workspaceId, id)).workspaceId;
+    if (owner !== workspaceId) throw notFound('Chatbot');
+    if (this.owners.size > 100_000) this.owners.clear();
+    this.owners.set(id, owner);
+  }
 
   /** The chatbot if it belongs to the workspace; otherwise "not found", exactly like a missing one. */
   async require(workspaceId: string, id: string): Promise<Chatbot> {

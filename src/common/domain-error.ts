@@ -11,6 +11,8 @@ export enum ErrorCode {
   RateLimited = 'rate_limited',
   Busy = 'busy',
   Unavailable = 'unavailable',
+  /** A failure worth a 500 with an error_id, with a chosen detail (the cause is logged). */
+  Internal = 'internal',
 }
 
 export interface FieldError {
@@ -27,6 +29,8 @@ export class DomainError extends Error {
     readonly retryAfter?: number,
     /** Extra fields for the response body (never secrets). */
     readonly extra?: Record<string, unknown>,
+    /** For Internal errors: what to log (never sent to the client). */
+    override readonly cause?: unknown,
   ) {
     super(detail);
   }

@@ -17,6 +17,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.RateLimited]: 429,
   [ErrorCode.Busy]: 503,
   [ErrorCode.Unavailable]: 503,
+  [ErrorCode.Internal]: 500,
 };
 
 /** The one place that turns errors into HTTP responses: `{detail, errors?}`; 500s carry an error_id. */
@@ -38,6 +39,9 @@ export class ErrorFilter implements ExceptionFilter {
     exception: unknown,
     req: Request,
   ): { status: number; body: Record<string, unknown>; headers: Record<string, string> } {
+    if (exception instanceof DomainError && exception.code === ErrorCode.Internal) {
+      return this.internal(exception.detail, exception.cause ?? exception, req);
+    }
     if (exception instanceof DomainError) {
       const body: Record<string, unknown> = { detail: exception.detail, ...exception.extra };
       if (exception.errors) body.errors = exception.errors;
@@ -53,11 +57,12 @@ export class ErrorFilter implements ExceptionFilter {
         return { status, body: { detail }, headers: {} };
       }
     }
+    return this.internal('Internal server error.', exception, req);
+  }
+
+  private internal(detail: string, cause: unknown, req: Request) {
     const errorId = ulid();
-    this.logger.error(
-      { error_id: errorId, err: exception, method: req.method, path: req.path },
-      'Unhandled error',
-    );
-    return { status: 500, body: { detail: 'Internal server error.', error_id: errorId }, headers: {} };
+    this.logger.error({ error_id: errorId, err: cause, method: req.method, path: req.path }, detail);
+    return { status: 500, body: { detail, error_id: errorId }, headers: {} };
   }
 }

@@ -28,6 +28,10 @@ export interface AppConfig {
   turnWaitMs: number;
   shutdownGraceMs: number;
   publicBaseUrl: string | null;
+  /** How often the outbox sweeper looks for due deliveries; 0 = only when woken. */
+  outboxPollMs: number;
+  /** Deliveries of one outbox row before it is marked failed. */
+  outboxMaxAttempts: number;
 }
 
 export class ConfigError extends Error {

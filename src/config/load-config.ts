@@ -117,6 +117,8 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
     turnWaitMs: int(env, 'TURN_WAIT_MS', 30_000, 100, 600_000),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     publicBaseUrl,
+    outboxPollMs: int(env, 'OUTBOX_POLL_MS', 2000, 0, 3_600_000),
+    outboxMaxAttempts: int(env, 'OUTBOX_MAX_ATTEMPTS', 8, 1, 100),
   };
   return { config, warnings };
 }

@@ -66,6 +66,11 @@ export interface ApiCallRequest {
   message: { type: string; text: string };
   /** Current session variables, for the auto-injected body. */
   variables: Record<string, unknown>;
+  /**
+   * X-Sarufi-Request-Id (and Idempotency-Key) to use; the caller makes one when absent.
+   * The outbox passes its row id so every redelivery of a call carries the same id.
+   */
+  request_id?: string;
 }
 
 export interface ApiCallResult {

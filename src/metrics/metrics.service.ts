@@ -23,6 +23,36 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly turns = new Counter({
+    name: 'conversation_turns_total',
+    help: 'Conversation turns by channel and outcome.',
+    labelNames: ['channel', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly turnDuration = new Histogram({
+    name: 'conversation_turn_duration_seconds',
+    help: 'Time of one turn (lease, engine, persist) by channel.',
+    labelNames: ['channel'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly apiCalls = new Counter({
+    name: 'api_call_total',
+    help: 'API_CALL outcomes by integration (or "url" for legacy calls).',
+    labelNames: ['integration', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly apiCallDuration = new Histogram({
+    name: 'api_call_duration_seconds',
+    help: 'API_CALL latency, retries included, by integration.',
+    labelNames: ['integration'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

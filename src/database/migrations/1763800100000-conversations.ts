@@ -31,14 +31,15 @@ export class Conversations1763800100000 implements MigrationInterface {
       CREATE TABLE messages (
         id char(26) PRIMARY KEY,
         conversation_id char(26) NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        seq integer NOT NULL,
         direction text NOT NULL,
         message jsonb NOT NULL,
         state text,
         provider_message_id text,
         delivery_status text,
-        created_at timestamptz NOT NULL DEFAULT now()
+        created_at timestamptz NOT NULL DEFAULT now(),
+        CONSTRAINT messages_conversation_seq_uq UNIQUE (conversation_id, seq)
       )`);
-    await q.query(`CREATE INDEX messages_conversation_idx ON messages (conversation_id, id)`);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -92,12 +92,16 @@ function normaliseSettings(raw: unknown): FlowSettings {
   if (raw === undefined || raw === null) return settings;
   if (!isRecord(raw)) throw new FlowCompileError('invalid_definition', '"settings" must be an object', 'settings');
   if (typeof raw.fallback_message === 'string') settings.fallback_message = raw.fallback_message;
-  const positive = (key: 'max_input_retries' | 'max_auto_steps' | 'session_timeout_minutes'): void => {
+  const num = (key: keyof FlowSettings): number | undefined => {
     const value = raw[key];
-    if (typeof value === 'number' && Number.isFinite(value) && value >= 1) settings[key] = Math.floor(value);
+    return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
   };
-  positive('max_input_retries');
-  positive('max_auto_steps');
-  positive('session_timeout_minutes');
+  // Fractional minutes are allowed (short timeouts are handy for tests and USSD-like flows).
+  const timeout = num('session_timeout_minutes');
+  if (timeout !== undefined && timeout > 0) settings.session_timeout_minutes = timeout;
+  const retries = num('max_input_retries');
+  if (retries !== undefined && retries >= 0) settings.max_input_retries = Math.floor(retries);
+  const steps = num('max_auto_steps');
+  if (steps !== undefined && steps >= 1) settings.max_auto_steps = Math.floor(steps);
   return settings;
 }

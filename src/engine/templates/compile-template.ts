@@ -3,7 +3,7 @@ import { COMPILE_OPTIONS, RUNTIME_OPTIONS, templateEnv } from './handlebars-env'
 import { parsePath, readSegments } from './read-path';
 import type { RenderScope } from './render-scope';
 import { rewriteIndexSugar } from './rewrite-index-sugar';
-import { TEMPLATE_HELPERS } from './template-helpers';
+import { TEMPLATE_HELPERS, toText } from './template-helpers';
 import { encodeMustacheOutputs } from './url-segment-transform';
 
 /**
@@ -38,6 +38,50 @@ function singlePathSegments(source: string): readonly string[] | null {
   return parsePath(path);
 }
 
+const SIMPLE_MUSTACHE = /\{\{(\{?)\s*([A-Za-z_$][\w$-]*(?:\.[\w$-]+|\[\d+\]|\.\[[^\]{}]+\])*)\s*(\}?)\}\}/g;
+
+/**
+ * Fast path for the most common templates: text with only plain `{{path}}` outputs (no
+ * helpers, blocks, comments or whitespace control). They render without Handlebars' per-call
+ * set-up, with the same result: missing → '', other values as `String(value)` in text mode
+ * (as Handlebars does), encodeURIComponent of the text form in url mode. Returns undefined
+ * when the template needs Handlebars.
+ */
+function compileSimple(source: string, mode: TemplateMode): ((scope: RenderScope) => string) | undefined {
+  if (source.includes('\\')) return undefined; // `\{{` escapes are Handlebars' business
+  const literals: string[] = [];
+  const paths: Array<readonly string[]> = [];
+  let last = 0;
+  for (const match of source.matchAll(SIMPLE_MUSTACHE)) {
+    if (match[1] !== match[3]) return undefined; // unbalanced triple-stash
+    const head = match[2].split(/[.[]/, 1)[0];
+    if (head === 'this' || head === 'else' || Object.prototype.hasOwnProperty.call(TEMPLATE_HELPERS, head)) return undefined;
+    const segments = parsePath(match[2]);
+    if (segments === null) return undefined;
+    literals.push(source.slice(last, match.index));
+    paths.push(segments);
+    last = match.index + match[0].length;
+  }
+  const tail = source.slice(last);
+  if (paths.length === 0 || literals.some((l) => l.includes('{{') || l.includes('}}')) || tail.includes('{{') || tail.includes('}}')) {
+    return undefined;
+  }
+  const show =
+    mode === 'url'
+      ? (value: unknown): string => encodeURIComponent(toText(value))
+      : // Same as Handlebars' own output (so lists read `a,b`), which is the point of this path.
+        // eslint-disable-next-line @typescript-eslint/no-base-to-string
+        (value: unknown): string => (value === undefined || value === null ? '' : String(value));
+  return (scope) => {
+    let out = literals[0];
+    for (let i = 0; i < paths.length; i++) {
+      out += show(readSegments(scope.context, paths[i]));
+      out += i + 1 < literals.length ? literals[i + 1] : tail;
+    }
+    return out;
+  };
+}
+
 function staticTemplate(source: string): Template {
   return { source, isStatic: true, render: () => source, value: () => source };
 }
@@ -48,6 +92,11 @@ function staticTemplate(source: string): Template {
  */
 export function compileTemplate(source: string, mode: TemplateMode = 'text', path = ''): Template {
   if (!source.includes('{{')) return staticTemplate(source);
+  const simple = compileSimple(source, mode);
+  if (simple !== undefined) {
+    const segments = mode === 'text' ? singlePathSegments(source) : null;
+    return { source, isStatic: false, render: simple, value: segments === null ? simple : typedValue(segments) };
+  }
   let delegate: HandlebarsTemplateDelegate;
   try {
     let ast = templateEnv.parse(rewriteIndexSugar(source));
@@ -72,12 +121,13 @@ export function compileTemplate(source: string, mode: TemplateMode = 'text', pat
     }
   };
   const segments = mode === 'text' ? singlePathSegments(source) : null;
-  const value =
-    segments === null
-      ? render
-      : (scope: RenderScope): unknown => {
-          const found = readSegments(scope.context, segments);
-          return found === undefined || found === null ? (found === null ? null : '') : found;
-        };
-  return { source, isStatic: false, render, value };
+  return { source, isStatic: false, render, value: segments === null ? render : typedValue(segments) };
+}
+
+/** The value at a single path, keeping its JSON type; missing → '' (null stays null). */
+function typedValue(segments: readonly string[]): (scope: RenderScope) => unknown {
+  return (scope) => {
+    const found = readSegments(scope.context, segments);
+    return found === undefined ? '' : found;
+  };
 }

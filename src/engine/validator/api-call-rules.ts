@@ -3,7 +3,12 @@ export const BODY_TYPES = ['json', 'form', 'multipart', 'text', 'none'] as const
 /** Methods that carry the auto-injected body (message + every variable). */
 export const BODY_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH']);
 /** Named outcomes accepted as `status_transitions` keys besides statuses and classes. */
-export const OUTCOME_KEYS = ['timeout', 'network_error', 'blocked_address', 'response_too_large'] as const;
+export const OUTCOME_KEYS = [
+  'timeout',
+  'network_error',
+  'blocked_address',
+  'response_too_large',
+] as const;
 /** The failure outcomes a complete failure routing must cover. */
 export const FAILURE_OUTCOMES = ['4xx', '5xx', 'timeout', 'network_error'] as const;
 
@@ -31,5 +36,9 @@ export const API_CALL_FIELDS = [
 
 /** True for `status_transitions` / `retry.on` keys: "404", "4xx", "timeout", "network_error"… */
 export function isOutcomeKey(key: string): boolean {
-  return /^[1-5][0-9][0-9]$/.test(key) || /^[1-5]xx$/.test(key) || (OUTCOME_KEYS as readonly string[]).includes(key);
+  return (
+    /^[1-5][0-9][0-9]$/.test(key) ||
+    /^[1-5]xx$/.test(key) ||
+    (OUTCOME_KEYS as readonly string[]).includes(key)
+  );
 }

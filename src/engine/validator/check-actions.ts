@@ -8,7 +8,13 @@ import { isRecord } from './json-guards';
 import type { MessageSummary } from './message-summary';
 import type { ScanContext } from './scan-context';
 
-export const ACTION_TYPES = ['API_CALL', 'SEND_MESSAGE', 'SET_VARIABLES', 'CONDITION', 'HANDOFF'] as const;
+export const ACTION_TYPES = [
+  'API_CALL',
+  'SEND_MESSAGE',
+  'SET_VARIABLES',
+  'CONDITION',
+  'HANDOFF',
+] as const;
 
 /** Checks a state's `actions` list, each by its `type`. Returns the options SEND_MESSAGEs offer. */
 export function checkActions(value: unknown, path: string, ctx: ScanContext): MessageSummary[] {
@@ -21,7 +27,10 @@ export function checkActions(value: unknown, path: string, ctx: ScanContext): Me
   list.forEach((action, index) => {
     const actionPath = Array.isArray(value) ? childPath(path, index) : path;
     if (!isRecord(action)) {
-      ctx.issues.error(actionPath, `An action must be an object with a "type", not ${show(action)}.`);
+      ctx.issues.error(
+        actionPath,
+        `An action must be an object with a "type", not ${show(action)}.`,
+      );
       return;
     }
     const type = action.type;
@@ -31,7 +40,8 @@ export function checkActions(value: unknown, path: string, ctx: ScanContext): Me
         const fact = checkApiCall(action, actionPath, ctx, index);
         if (ctx.state) {
           ctx.state.apiCalls.push(fact);
-          if (!fact.fireAndForget && fact.hasSuccessRoute && fact.hasFailureRoute) ctx.state.alwaysRoutesAway = true;
+          if (!fact.fireAndForget && fact.hasSuccessRoute && fact.hasFailureRoute)
+            ctx.state.alwaysRoutesAway = true;
         }
         return;
       }
@@ -44,7 +54,8 @@ export function checkActions(value: unknown, path: string, ctx: ScanContext): Me
         checkSetVariables(action, actionPath, ctx, index);
         return;
       case 'CONDITION':
-        if (checkConditionAction(action, actionPath, ctx) && ctx.state) ctx.state.alwaysRoutesAway = true;
+        if (checkConditionAction(action, actionPath, ctx) && ctx.state)
+          ctx.state.alwaysRoutesAway = true;
         return;
       case 'HANDOFF':
         checkHandoff(action, actionPath, ctx);

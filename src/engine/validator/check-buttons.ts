@@ -13,15 +13,26 @@ export const MAX_BUTTON_TITLE = 20;
  * title of at most 20 characters. `seenIds` collects ids across the whole message.
  * Returns the ids.
  */
-export function checkButtons(value: unknown, path: string, ctx: ScanContext, seenIds: Map<string, string>): string[] {
+export function checkButtons(
+  value: unknown,
+  path: string,
+  ctx: ScanContext,
+  seenIds: Map<string, string>,
+): string[] {
   const ids: string[] = [];
   if (!Array.isArray(value)) {
-    ctx.issues.error(path, `"buttons" must be a list of {"id", "title"} objects, not ${show(value)}.`);
+    ctx.issues.error(
+      path,
+      `"buttons" must be a list of {"id", "title"} objects, not ${show(value)}.`,
+    );
     return ids;
   }
   if (value.length === 0) ctx.issues.error(path, 'A buttons message needs at least one button.');
   if (value.length > MAX_BUTTONS) {
-    ctx.issues.error(path, `A message can have at most ${MAX_BUTTONS} buttons; this one has ${value.length}. Use a list for more options.`);
+    ctx.issues.error(
+      path,
+      `A message can have at most ${MAX_BUTTONS} buttons; this one has ${value.length}. Use a list for more options.`,
+    );
   }
   value.forEach((button, index) => {
     const buttonPath = childPath(path, index);
@@ -33,7 +44,10 @@ export function checkButtons(value: unknown, path: string, ctx: ScanContext, see
       return;
     }
     if (!isRecord(button) || (button.id === undefined && button.title === undefined)) {
-      ctx.issues.error(buttonPath, `A button must be {"id", "title"} (or a plain string), not ${show(button)}.`);
+      ctx.issues.error(
+        buttonPath,
+        `A button must be {"id", "title"} (or a plain string), not ${show(button)}.`,
+      );
       return;
     }
     // Either field alone stands for both.
@@ -43,7 +57,11 @@ export function checkButtons(value: unknown, path: string, ctx: ScanContext, see
     const titlePath = childPath(buttonPath, button.title === undefined ? 'id' : 'title');
     checkTitle(button.title ?? button.id, titlePath, ctx);
     for (const key of Object.keys(button)) {
-      if (key !== 'id' && key !== 'title') ctx.issues.warn(childPath(buttonPath, key), `Unknown field "${key}" in a button is ignored.`);
+      if (key !== 'id' && key !== 'title')
+        ctx.issues.warn(
+          childPath(buttonPath, key),
+          `Unknown field "${key}" in a button is ignored.`,
+        );
     }
   });
   return ids;
@@ -56,6 +74,9 @@ function checkTitle(title: unknown, path: string, ctx: ScanContext): void {
   }
   checkTemplate(title, path, ctx);
   if (!title.includes('{{') && characterCount(title) > MAX_BUTTON_TITLE) {
-    ctx.issues.error(path, `Button title ${show(title)} has ${characterCount(title)} characters; the limit is ${MAX_BUTTON_TITLE}.`);
+    ctx.issues.error(
+      path,
+      `Button title ${show(title)} has ${characterCount(title)} characters; the limit is ${MAX_BUTTON_TITLE}.`,
+    );
   }
 }

@@ -11,7 +11,8 @@ import { warnUnknownFields } from './warn-unknown-fields';
  */
 export function checkConditionAction(action: JsonObject, path: string, ctx: ScanContext): boolean {
   warnUnknownFields(action, ['type', 'if', 'then', 'else'], path, 'a CONDITION action', ctx.issues);
-  if (action.if === undefined) ctx.issues.error(childPath(path, 'if'), 'A CONDITION action needs "if", a condition.');
+  if (action.if === undefined)
+    ctx.issues.error(childPath(path, 'if'), 'A CONDITION action needs "if", a condition.');
   else checkCondition(action.if, childPath(path, 'if'), ctx);
   const hasThen = action.then !== undefined;
   const hasElse = action.else !== undefined;

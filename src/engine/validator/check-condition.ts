@@ -29,13 +29,18 @@ const COMBINATORS = ['all', 'any', 'not'];
  */
 export function checkCondition(value: unknown, path: string, ctx: ScanContext): void {
   if (!isRecord(value)) {
-    ctx.issues.error(path, `A condition must be an object like {"var", "op", "value"}, not ${show(value)}.`);
+    ctx.issues.error(
+      path,
+      `A condition must be an object like {"var", "op", "value"}, not ${show(value)}.`,
+    );
     return;
   }
   const combinators = COMBINATORS.filter((key) => key in value);
   const hasLeafField = LEAF_FIELDS.some((key) => key in value);
   if (combinators.length > 1 || (combinators.length === 1 && hasLeafField)) {
-    const keys = Object.keys(value).filter((key) => COMBINATORS.includes(key) || LEAF_FIELDS.includes(key));
+    const keys = Object.keys(value).filter(
+      (key) => COMBINATORS.includes(key) || LEAF_FIELDS.includes(key),
+    );
     ctx.issues.error(
       path,
       `A condition is one of {"all": [...]}, {"any": [...]}, {"not": {...}} or {"var", "op", "value"}; this one mixes ${keys.map((k) => `"${k}"`).join(', ')}.`,
@@ -66,7 +71,10 @@ function checkCombinator(value: JsonObject, key: string, path: string, ctx: Scan
     return;
   }
   if (inner.length === 0) {
-    ctx.issues.warn(innerPath, `"${key}" has an empty list of conditions; it is always ${key === 'all' ? 'true' : 'false'}.`);
+    ctx.issues.warn(
+      innerPath,
+      `"${key}" has an empty list of conditions; it is always ${key === 'all' ? 'true' : 'false'}.`,
+    );
   }
   inner.forEach((item, index) => checkCondition(item, childPath(innerPath, index), ctx));
 }
@@ -75,18 +83,25 @@ function checkLeaf(value: JsonObject, path: string, ctx: ScanContext): void {
   warnExtraKeys(value, LEAF_FIELDS, path, ctx);
   const varPath = childPath(path, 'var');
   const root = checkVariablePath(value.var, varPath, 'The condition variable', ctx.issues);
-  if (root !== null) ctx.facts.reads.push({ root, path: varPath, fromTemplate: false, bucket: ctx.issues.bucket });
+  if (root !== null)
+    ctx.facts.reads.push({ root, path: varPath, fromTemplate: false, bucket: ctx.issues.bucket });
   const op = value.op ?? 'eq';
   const opPath = childPath(path, 'op');
   if (typeof op !== 'string' || !(CONDITION_OPS as readonly string[]).includes(op)) {
-    ctx.issues.error(opPath, `Unknown condition op ${show(op)}; use one of ${CONDITION_OPS.join(' ')}.`);
+    ctx.issues.error(
+      opPath,
+      `Unknown condition op ${show(op)}; use one of ${CONDITION_OPS.join(' ')}.`,
+    );
     return;
   }
   const valuePath = childPath(path, 'value');
   const hasValue = 'value' in value;
   if (NO_VALUE_OPS.has(op)) {
     if (hasValue && typeof value.value !== 'boolean') {
-      ctx.issues.error(valuePath, `"${op}" takes no "value" (or true/false to negate it), not ${show(value.value)}.`);
+      ctx.issues.error(
+        valuePath,
+        `"${op}" takes no "value" (or true/false to negate it), not ${show(value.value)}.`,
+      );
     }
     return;
   }
@@ -96,10 +111,16 @@ function checkLeaf(value: JsonObject, path: string, ctx: ScanContext): void {
   }
   if (op === 'matches') checkRegex(value.value, valuePath, ctx.issues);
   if (op === 'in' && !Array.isArray(value.value)) {
-    ctx.issues.warn(valuePath, `"in" expects a list of values; the single value ${show(value.value)} works like "eq".`);
+    ctx.issues.warn(
+      valuePath,
+      `"in" expects a list of values; the single value ${show(value.value)} works like "eq".`,
+    );
   }
   if (['gt', 'gte', 'lt', 'lte'].includes(op) && !isComparable(value.value)) {
-    ctx.issues.error(valuePath, `"${op}" compares numbers or dates; ${show(value.value)} is neither.`);
+    ctx.issues.error(
+      valuePath,
+      `"${op}" compares numbers or dates; ${show(value.value)} is neither.`,
+    );
   }
 }
 
@@ -109,6 +130,7 @@ function isComparable(value: unknown): boolean {
 
 function warnExtraKeys(value: JsonObject, allowed: string[], path: string, ctx: ScanContext): void {
   for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) ctx.issues.warn(childPath(path, key), `Unknown field "${key}" in a condition is ignored.`);
+    if (!allowed.includes(key))
+      ctx.issues.warn(childPath(path, key), `Unknown field "${key}" in a condition is ignored.`);
   }
 }

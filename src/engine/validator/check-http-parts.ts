@@ -8,10 +8,17 @@ import type { ScanContext } from './scan-context';
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** Checks an API_CALL's `query`, `headers` and `body`; every string in them is a template. */
-export function checkHttpParts(action: JsonObject, path: string, method: string, bodyType: string, ctx: ScanContext): void {
+export function checkHttpParts(
+  action: JsonObject,
+  path: string,
+  method: string,
+  bodyType: string,
+  ctx: ScanContext,
+): void {
   if (action.query !== undefined) checkQuery(action.query, childPath(path, 'query'), ctx);
   if (action.headers !== undefined) checkHeaders(action.headers, childPath(path, 'headers'), ctx);
-  if (action.body !== undefined) checkBody(action.body, childPath(path, 'body'), method, bodyType, ctx);
+  if (action.body !== undefined)
+    checkBody(action.body, childPath(path, 'body'), method, bodyType, ctx);
 }
 
 function isScalar(value: unknown): value is string | number | boolean {
@@ -20,14 +27,20 @@ function isScalar(value: unknown): value is string | number | boolean {
 
 function checkQuery(query: unknown, path: string, ctx: ScanContext): void {
   if (!isRecord(query)) {
-    ctx.issues.error(path, `"query" must be an object of parameter name to value, not ${show(query)}.`);
+    ctx.issues.error(
+      path,
+      `"query" must be an object of parameter name to value, not ${show(query)}.`,
+    );
     return;
   }
   for (const [key, value] of Object.entries(query)) {
     const keyPath = childPath(path, key);
     const ok = isScalar(value) || value === null || (Array.isArray(value) && value.every(isScalar));
     if (!ok) {
-      ctx.issues.error(keyPath, `Query parameter "${key}" must be a string, number, boolean or a list of those, not ${show(value)}.`);
+      ctx.issues.error(
+        keyPath,
+        `Query parameter "${key}" must be a string, number, boolean or a list of those, not ${show(value)}.`,
+      );
       continue;
     }
     checkTemplatesDeep(value, keyPath, ctx);
@@ -36,7 +49,10 @@ function checkQuery(query: unknown, path: string, ctx: ScanContext): void {
 
 function checkHeaders(headers: unknown, path: string, ctx: ScanContext): void {
   if (!isRecord(headers)) {
-    ctx.issues.error(path, `"headers" must be an object of header name to value, not ${show(headers)}.`);
+    ctx.issues.error(
+      path,
+      `"headers" must be an object of header name to value, not ${show(headers)}.`,
+    );
     return;
   }
   for (const [name, value] of Object.entries(headers)) {
@@ -46,7 +62,10 @@ function checkHeaders(headers: unknown, path: string, ctx: ScanContext): void {
       continue;
     }
     if (name.toLowerCase().startsWith('x-sarufi-')) {
-      ctx.issues.warn(namePath, `Header "${name}" is set by the engine and cannot be overwritten; this value is ignored.`);
+      ctx.issues.warn(
+        namePath,
+        `Header "${name}" is set by the engine and cannot be overwritten; this value is ignored.`,
+      );
     }
     if (typeof value === 'number' || typeof value === 'boolean') continue;
     if (typeof value !== 'string') {
@@ -61,7 +80,13 @@ function checkHeaders(headers: unknown, path: string, ctx: ScanContext): void {
   }
 }
 
-function checkBody(body: unknown, path: string, method: string, bodyType: string, ctx: ScanContext): void {
+function checkBody(
+  body: unknown,
+  path: string,
+  method: string,
+  bodyType: string,
+  ctx: ScanContext,
+): void {
   if (!BODY_METHODS.has(method)) {
     ctx.issues.warn(path, `${method} requests send no body; "body" is ignored.`);
   } else if (bodyType === 'none') {
@@ -75,7 +100,10 @@ function checkBody(body: unknown, path: string, method: string, bodyType: string
     return;
   }
   if (!isRecord(body) && !Array.isArray(body)) {
-    ctx.issues.error(path, `"body" must be an object (or a string for body_type "text"), not ${show(body)}.`);
+    ctx.issues.error(
+      path,
+      `"body" must be an object (or a string for body_type "text"), not ${show(body)}.`,
+    );
     return;
   }
   if (bodyType === 'text') ctx.issues.error(path, 'body_type "text" needs a string "body".');

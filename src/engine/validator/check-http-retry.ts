@@ -7,28 +7,49 @@ import { warnUnknownFields } from './warn-unknown-fields';
 /** Checks an API_CALL `retry` override: `{max_attempts, initial_delay_ms, max_delay_ms, on}`. */
 export function checkHttpRetry(retry: unknown, path: string, ctx: ScanContext): void {
   if (!isRecord(retry)) {
-    ctx.issues.error(path, `"retry" must be an object like {"max_attempts": 3}, not ${show(retry)}.`);
+    ctx.issues.error(
+      path,
+      `"retry" must be an object like {"max_attempts": 3}, not ${show(retry)}.`,
+    );
     return;
   }
   if (retry.max_attempts !== undefined && !isPositiveInteger(retry.max_attempts)) {
-    ctx.issues.error(childPath(path, 'max_attempts'), `"max_attempts" must be a whole number 1 or more, not ${show(retry.max_attempts)}.`);
+    ctx.issues.error(
+      childPath(path, 'max_attempts'),
+      `"max_attempts" must be a whole number 1 or more, not ${show(retry.max_attempts)}.`,
+    );
   }
   for (const key of ['initial_delay_ms', 'max_delay_ms']) {
     if (retry[key] !== undefined && !isNonNegativeInteger(retry[key])) {
-      ctx.issues.error(childPath(path, key), `"${key}" must be a whole number of milliseconds, not ${show(retry[key])}.`);
+      ctx.issues.error(
+        childPath(path, key),
+        `"${key}" must be a whole number of milliseconds, not ${show(retry[key])}.`,
+      );
     }
   }
   if (retry.on !== undefined) {
     const onPath = childPath(path, 'on');
     if (!Array.isArray(retry.on)) {
-      ctx.issues.error(onPath, `"on" must be a list like ["timeout", "5xx"], not ${show(retry.on)}.`);
+      ctx.issues.error(
+        onPath,
+        `"on" must be a list like ["timeout", "5xx"], not ${show(retry.on)}.`,
+      );
     } else {
       retry.on.forEach((item, index) => {
         if (typeof item !== 'string' || !isOutcomeKey(item)) {
-          ctx.issues.error(childPath(onPath, index), `Unknown retry outcome ${show(item)}; use a status, a class like "5xx", "timeout" or "network_error".`);
+          ctx.issues.error(
+            childPath(onPath, index),
+            `Unknown retry outcome ${show(item)}; use a status, a class like "5xx", "timeout" or "network_error".`,
+          );
         }
       });
     }
   }
-  warnUnknownFields(retry, ['max_attempts', 'initial_delay_ms', 'max_delay_ms', 'on'], path, 'retry', ctx.issues);
+  warnUnknownFields(
+    retry,
+    ['max_attempts', 'initial_delay_ms', 'max_delay_ms', 'on'],
+    path,
+    'retry',
+    ctx.issues,
+  );
 }

@@ -9,7 +9,10 @@ export function checkInitialVariables(variables: unknown, issues: IssueCollector
   issues.setBucket(VARIABLES_BUCKET);
   if (variables === undefined) return [];
   if (!isRecord(variables)) {
-    issues.error('variables', `"variables" must be an object of name to initial value, not ${show(variables)}.`);
+    issues.error(
+      'variables',
+      `"variables" must be an object of name to initial value, not ${show(variables)}.`,
+    );
     return [];
   }
   const names: string[] = [];

@@ -41,7 +41,10 @@ function checkOne(value: unknown, path: string, ctx: ScanContext, summary: Messa
     return;
   }
   if (!isRecord(value)) {
-    ctx.issues.error(path, `A message must be a string, a message object or a list of those, not ${show(value)}.`);
+    ctx.issues.error(
+      path,
+      `A message must be a string, a message object or a list of those, not ${show(value)}.`,
+    );
     return;
   }
   // An object without "type" but with a string "text" is a text message.
@@ -50,14 +53,23 @@ function checkOne(value: unknown, path: string, ctx: ScanContext, summary: Messa
   if (known === undefined || !Object.hasOwn(MESSAGE_FIELDS, type as string)) {
     const types = Object.keys(MESSAGE_FIELDS).join(' ');
     const found = type === undefined ? 'no "type"' : `type ${show(type)}`;
-    ctx.issues.error(childPath(path, 'type'), `A message object has ${found}; use one of ${types}.`);
+    ctx.issues.error(
+      childPath(path, 'type'),
+      `A message object has ${found}; use one of ${types}.`,
+    );
     return;
   }
   checkByType(type as string, value, path, ctx, summary);
   warnUnknownFields(value, ['type', ...known], path, `a ${type as string} message`, ctx.issues);
 }
 
-function checkByType(type: string, value: JsonObject, path: string, ctx: ScanContext, summary: MessageSummary): void {
+function checkByType(
+  type: string,
+  value: JsonObject,
+  path: string,
+  ctx: ScanContext,
+  summary: MessageSummary,
+): void {
   const seenIds = new Map<string, string>();
   switch (type) {
     case 'text':
@@ -66,7 +78,9 @@ function checkByType(type: string, value: JsonObject, path: string, ctx: ScanCon
       return;
     case 'buttons':
       requireText(value, 'text', path, ctx);
-      summary.optionIds.push(...checkButtons(value.buttons, childPath(path, 'buttons'), ctx, seenIds));
+      summary.optionIds.push(
+        ...checkButtons(value.buttons, childPath(path, 'buttons'), ctx, seenIds),
+      );
       return;
     case 'list':
       requireText(value, 'text', path, ctx);
@@ -85,7 +99,10 @@ function checkByType(type: string, value: JsonObject, path: string, ctx: ScanCon
 
 function checkMedia(type: string, value: JsonObject, path: string, ctx: ScanContext): void {
   if (value.media_url === undefined && value.media_id === undefined) {
-    ctx.issues.error(childPath(path, 'media_url'), `A ${type} message needs "media_url" (or "media_id").`);
+    ctx.issues.error(
+      childPath(path, 'media_url'),
+      `A ${type} message needs "media_url" (or "media_id").`,
+    );
   }
   for (const field of ['media_url', 'media_id', 'media_caption', 'media_filename', 'mime_type']) {
     optionalText(value, field, path, ctx);
@@ -95,7 +112,10 @@ function checkMedia(type: string, value: JsonObject, path: string, ctx: ScanCont
 function requireText(value: JsonObject, field: string, path: string, ctx: ScanContext): void {
   const fieldPath = childPath(path, field);
   if (typeof value[field] !== 'string') {
-    ctx.issues.error(fieldPath, `A ${show(value.type)} message needs a string "${field}" (found ${show(value[field])}).`);
+    ctx.issues.error(
+      fieldPath,
+      `A ${show(value.type)} message needs a string "${field}" (found ${show(value[field])}).`,
+    );
     return;
   }
   checkTemplate(value[field], fieldPath, ctx);
@@ -112,14 +132,27 @@ function optionalText(value: JsonObject, field: string, path: string, ctx: ScanC
   checkTemplate(text, fieldPath, ctx);
 }
 
-function checkCoordinate(value: JsonObject, field: string, limit: number, path: string, ctx: ScanContext): void {
+function checkCoordinate(
+  value: JsonObject,
+  field: string,
+  limit: number,
+  path: string,
+  ctx: ScanContext,
+): void {
   const coordinate = value[field];
   const fieldPath = childPath(path, field);
   if (typeof coordinate === 'string' && coordinate.includes('{{')) {
     checkTemplate(coordinate, fieldPath, ctx);
     return;
   }
-  if (typeof coordinate !== 'number' || !Number.isFinite(coordinate) || Math.abs(coordinate) > limit) {
-    ctx.issues.error(fieldPath, `A location needs "${field}", a number from -${limit} to ${limit} (found ${show(coordinate)}).`);
+  if (
+    typeof coordinate !== 'number' ||
+    !Number.isFinite(coordinate) ||
+    Math.abs(coordinate) > limit
+  ) {
+    ctx.issues.error(
+      fieldPath,
+      `A location needs "${field}", a number from -${limit} to ${limit} (found ${show(coordinate)}).`,
+    );
   }
 }

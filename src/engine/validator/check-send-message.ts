@@ -6,7 +6,11 @@ import type { ScanContext } from './scan-context';
 import { warnUnknownFields } from './warn-unknown-fields';
 
 /** SEND_MESSAGE: `{"type": "SEND_MESSAGE", "message": <same forms as state.message>}`. */
-export function checkSendMessage(action: JsonObject, path: string, ctx: ScanContext): MessageSummary | null {
+export function checkSendMessage(
+  action: JsonObject,
+  path: string,
+  ctx: ScanContext,
+): MessageSummary | null {
   warnUnknownFields(action, ['type', 'message'], path, 'a SEND_MESSAGE action', ctx.issues);
   if (action.message === undefined) {
     ctx.issues.error(childPath(path, 'message'), 'A SEND_MESSAGE action needs a "message".');

@@ -26,7 +26,10 @@ export function checkSettings(settings: unknown, issues: IssueCollector): void {
   for (const [key, rule] of Object.entries(RULES)) {
     const value = settings[key];
     if (value !== undefined && !rule.test(value)) {
-      issues.error(childPath('settings', key), `"${key}" must be ${rule.expected}, not ${show(value)}.`);
+      issues.error(
+        childPath('settings', key),
+        `"${key}" must be ${rule.expected}, not ${show(value)}.`,
+      );
     }
   }
   warnUnknownFields(settings, Object.keys(RULES), 'settings', 'settings', issues);

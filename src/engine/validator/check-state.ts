@@ -12,7 +12,19 @@ import { emptyMessageSummary, type MessageSummary } from './message-summary';
 import type { ScanContext } from './scan-context';
 import { warnUnknownFields } from './warn-unknown-fields';
 
-export const STATE_FIELDS = ['name', 'description', 'initial', 'end', 'message', 'messages', 'buttons', 'list', 'actions', 'input', 'transitions'];
+export const STATE_FIELDS = [
+  'name',
+  'description',
+  'initial',
+  'end',
+  'message',
+  'messages',
+  'buttons',
+  'list',
+  'actions',
+  'input',
+  'transitions',
+];
 
 /**
  * Checks one state, field by field in a fixed order (flags, message and its shorthands,
@@ -30,8 +42,16 @@ export function checkState(raw: RawState, ctx: ScanContext): StateFacts {
   }
   const at = (key: string): string => childPath(raw.path, key);
 
-  if (state.name !== undefined && typeof state.name === 'string' && state.name !== raw.name && !raw.fromList) {
-    ctx.issues.warn(at('name'), `"name" ${show(state.name)} differs from the state's key "${raw.name}"; the key is used.`);
+  if (
+    state.name !== undefined &&
+    typeof state.name === 'string' &&
+    state.name !== raw.name &&
+    !raw.fromList
+  ) {
+    ctx.issues.warn(
+      at('name'),
+      `"name" ${show(state.name)} differs from the state's key "${raw.name}"; the key is used.`,
+    );
   }
   for (const flag of ['initial', 'end']) {
     if (state[flag] !== undefined && typeof state[flag] !== 'boolean') {
@@ -40,18 +60,33 @@ export function checkState(raw: RawState, ctx: ScanContext): StateFacts {
   }
   facts.end = state.end === true;
   if (state.description !== undefined && typeof state.description !== 'string') {
-    ctx.issues.error(at('description'), `"description" must be a string, not ${show(state.description)}.`);
+    ctx.issues.error(
+      at('description'),
+      `"description" must be a string, not ${show(state.description)}.`,
+    );
   }
 
-  const messageKey = state.message === undefined && state.messages !== undefined ? 'messages' : 'message';
-  const offered = state[messageKey] === undefined ? emptyMessageSummary() : checkMessage(state[messageKey], at(messageKey), ctx);
+  const messageKey =
+    state.message === undefined && state.messages !== undefined ? 'messages' : 'message';
+  const offered =
+    state[messageKey] === undefined
+      ? emptyMessageSummary()
+      : checkMessage(state[messageKey], at(messageKey), ctx);
   if (state.message !== undefined && state.messages !== undefined) {
-    ctx.issues.warn(at('messages'), '"messages" is ignored because "message" is set; use one of them.');
+    ctx.issues.warn(
+      at('messages'),
+      '"messages" is ignored because "message" is set; use one of them.',
+    );
   }
   checkShorthands(state, raw.path, ctx, offered);
-  const actions = state.actions === undefined ? [] : checkActions(state.actions, at('actions'), ctx);
+  const actions =
+    state.actions === undefined ? [] : checkActions(state.actions, at('actions'), ctx);
   for (const summary of actions) offered.optionIds.push(...summary.optionIds);
-  const actionCount = Array.isArray(state.actions) ? state.actions.length : state.actions === undefined ? 0 : 1;
+  const actionCount = Array.isArray(state.actions)
+    ? state.actions.length
+    : state.actions === undefined
+      ? 0
+      : 1;
   if (state.input !== undefined) checkInput(state.input, at('input'), ctx, offered, actionCount);
 
   const transitions = checkTransitions(state.transitions, at('transitions'), ctx);
@@ -60,22 +95,36 @@ export function checkState(raw: RawState, ctx: ScanContext): StateFacts {
   facts.hasAlways = transitions.hasAlways;
   for (const ref of transitions.buttonRefs) {
     if (!offered.optionIds.includes(ref.id)) {
-      ctx.issues.warn(ref.path, `No button or list row with id "${ref.id}" in this state's messages; only a typed "${ref.id}" can match.`);
+      ctx.issues.warn(
+        ref.path,
+        `No button or list row with id "${ref.id}" in this state's messages; only a typed "${ref.id}" can match.`,
+      );
     }
   }
   if (facts.end && transitions.present) {
-    ctx.issues.warn(at('transitions'), `State "${raw.name}" has "end": true, so the session closes and its transitions are never used.`);
+    ctx.issues.warn(
+      at('transitions'),
+      `State "${raw.name}" has "end": true, so the session closes and its transitions are never used.`,
+    );
   }
   warnUnknownFields(state, STATE_FIELDS, raw.path, `state "${raw.name}"`, ctx.issues);
   return facts;
 }
 
 /** `buttons` and `list` shorthands attach to the last text message of the state. */
-function checkShorthands(state: JsonObject, path: string, ctx: ScanContext, offered: MessageSummary): void {
+function checkShorthands(
+  state: JsonObject,
+  path: string,
+  ctx: ScanContext,
+  offered: MessageSummary,
+): void {
   const hasButtons = state.buttons !== undefined;
   const hasList = state.list !== undefined;
   if (hasButtons && hasList) {
-    ctx.issues.error(childPath(path, 'list'), 'A state can use the "buttons" shorthand or the "list" shorthand, not both.');
+    ctx.issues.error(
+      childPath(path, 'list'),
+      'A state can use the "buttons" shorthand or the "list" shorthand, not both.',
+    );
   }
   if ((hasButtons || hasList) && !offered.hasText) {
     const field = hasButtons ? 'buttons' : 'list';
@@ -85,12 +134,17 @@ function checkShorthands(state: JsonObject, path: string, ctx: ScanContext, offe
     );
   }
   if (hasButtons) {
-    offered.optionIds.push(...checkButtons(state.buttons, childPath(path, 'buttons'), ctx, new Map()));
+    offered.optionIds.push(
+      ...checkButtons(state.buttons, childPath(path, 'buttons'), ctx, new Map()),
+    );
   }
   if (hasList) {
     const listPath = childPath(path, 'list');
     if (!isRecord(state.list)) {
-      ctx.issues.error(listPath, `"list" must be an object {"button_text", "sections"}, not ${show(state.list)}.`);
+      ctx.issues.error(
+        listPath,
+        `"list" must be an object {"button_text", "sections"}, not ${show(state.list)}.`,
+      );
     } else {
       offered.optionIds.push(...checkList(state.list, listPath, ctx, new Map()));
       warnUnknownFields(state.list, ['button_text', 'sections'], listPath, 'list', ctx.issues);

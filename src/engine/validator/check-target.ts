@@ -7,7 +7,12 @@ import type { ScanContext } from './scan-context';
  * `then`/`else`, API_CALL routes, global transitions). Records the route when it is a
  * string, so reachability sees it. `what` names the field in messages.
  */
-export function checkTarget(value: unknown, path: string, what: string, ctx: ScanContext): string | null {
+export function checkTarget(
+  value: unknown,
+  path: string,
+  what: string,
+  ctx: ScanContext,
+): string | null {
   if (typeof value !== 'string' || value.trim() === '') {
     ctx.issues.error(path, `${what} must be the name of a state, not ${show(value)}.`);
     return null;

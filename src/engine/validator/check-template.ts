@@ -29,12 +29,18 @@ export function checkTemplate(template: string, path: string, ctx: ScanContext):
   const usage = templateReads(program);
   if (usage.unknownHelpers.length > 0) {
     for (const helper of usage.unknownHelpers) {
-      ctx.issues.error(path, `Template ${show(template)} calls unknown helper "${helper}"; available: ${[...KNOWN_HELPERS].join(' ')}.`);
+      ctx.issues.error(
+        path,
+        `Template ${show(template)} calls unknown helper "${helper}"; available: ${[...KNOWN_HELPERS].join(' ')}.`,
+      );
     }
     return;
   }
   if (usage.usesPartials) {
-    ctx.issues.error(path, `Template ${show(template)} uses a partial or decorator ({{> …}}, {{* …}}); flows have none.`);
+    ctx.issues.error(
+      path,
+      `Template ${show(template)} uses a partial or decorator ({{> …}}, {{* …}}); flows have none.`,
+    );
     return;
   }
   try {
@@ -44,7 +50,8 @@ export function checkTemplate(template: string, path: string, ctx: ScanContext):
     return;
   }
   if (usage.readsEverything) ctx.facts.readsEverything = true;
-  for (const root of usage.roots) ctx.facts.reads.push({ root, path, fromTemplate: true, bucket: ctx.issues.bucket });
+  for (const root of usage.roots)
+    ctx.facts.reads.push({ root, path, fromTemplate: true, bucket: ctx.issues.bucket });
 }
 
 function describe(error: unknown): string {

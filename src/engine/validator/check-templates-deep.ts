@@ -9,6 +9,7 @@ export function checkTemplatesDeep(value: unknown, path: string, ctx: ScanContex
   } else if (Array.isArray(value)) {
     value.forEach((item, index) => checkTemplatesDeep(item, childPath(path, index), ctx));
   } else if (typeof value === 'object' && value !== null) {
-    for (const [key, item] of Object.entries(value)) checkTemplatesDeep(item, childPath(path, key), ctx);
+    for (const [key, item] of Object.entries(value))
+      checkTemplatesDeep(item, childPath(path, key), ctx);
   }
 }

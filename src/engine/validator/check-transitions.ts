@@ -25,8 +25,18 @@ export interface TransitionsSummary {
  * or the list form (`[{"button": "faq", "to": "faq_menu"}, …]`). `global` changes the
  * wording and warns about rules that make no sense in `global_transitions`.
  */
-export function checkTransitions(value: unknown, path: string, ctx: ScanContext, global = false): TransitionsSummary {
-  const summary: TransitionsSummary = { present: false, hasDefault: false, hasAlways: false, buttonRefs: [] };
+export function checkTransitions(
+  value: unknown,
+  path: string,
+  ctx: ScanContext,
+  global = false,
+): TransitionsSummary {
+  const summary: TransitionsSummary = {
+    present: false,
+    hasDefault: false,
+    hasAlways: false,
+    buttonRefs: [],
+  };
   if (value === undefined) return summary;
   const what = global ? 'Global transition target' : 'Transition target';
   if (Array.isArray(value)) {
@@ -35,7 +45,10 @@ export function checkTransitions(value: unknown, path: string, ctx: ScanContext,
     value.forEach((rule, index) => {
       const rulePath = childPath(path, index);
       if (catchAllAt !== null && isRecord(rule) && rule.always !== true) {
-        ctx.issues.warn(rulePath, `This transition is never checked: the rule at ${catchAllAt} before it matches every reply.`);
+        ctx.issues.warn(
+          rulePath,
+          `This transition is never checked: the rule at ${catchAllAt} before it matches every reply.`,
+        );
       }
       const kind = checkRule(rule, rulePath, what, ctx, summary, global);
       if (kind === 'default' && catchAllAt === null) catchAllAt = rulePath;
@@ -52,13 +65,20 @@ export function checkTransitions(value: unknown, path: string, ctx: ScanContext,
       if (key === 'default') summary.hasDefault = true;
       if (key === 'always') {
         summary.hasAlways = true;
-        if (global) ctx.issues.warn(keyPath, '"always" means nothing in global transitions (they are checked on user messages); it is ignored.');
+        if (global)
+          ctx.issues.warn(
+            keyPath,
+            '"always" means nothing in global transitions (they are checked on user messages); it is ignored.',
+          );
       }
     }
     if (global && summary.hasDefault) warnGlobalCatchAll(childPath(path, 'default'), ctx);
     return summary;
   }
-  ctx.issues.error(path, `Transitions must be a map like {"faq": "faq_menu"} or a list of rules, not ${show(value)}.`);
+  ctx.issues.error(
+    path,
+    `Transitions must be a map like {"faq": "faq_menu"} or a list of rules, not ${show(value)}.`,
+  );
   return summary;
 }
 
@@ -71,17 +91,25 @@ function checkRule(
   global: boolean,
 ): 'default' | 'always' | 'conditional' | 'invalid' {
   if (!isRecord(rule)) {
-    ctx.issues.error(path, `A transition rule must be an object like {"keywords": [...], "to": "state"}, not ${show(rule)}.`);
+    ctx.issues.error(
+      path,
+      `A transition rule must be an object like {"keywords": [...], "to": "state"}, not ${show(rule)}.`,
+    );
     return 'invalid';
   }
-  if (rule.to === undefined) ctx.issues.error(childPath(path, 'to'), 'A transition rule needs "to", the state to go to.');
+  if (rule.to === undefined)
+    ctx.issues.error(childPath(path, 'to'), 'A transition rule needs "to", the state to go to.');
   else checkTarget(rule.to, childPath(path, 'to'), what, ctx);
   checkMatchers(rule, path, ctx, summary);
   const always = checkAlways(rule, path, ctx);
   warnUnknownFields(rule, RULE_FIELDS, path, 'a transition rule', ctx.issues);
   const hasMatcher = MATCHERS.some((key) => rule[key] !== undefined);
   if (always) {
-    if (global) ctx.issues.warn(childPath(path, 'always'), '"always" means nothing in global transitions (they are checked on user messages); it is ignored.');
+    if (global)
+      ctx.issues.warn(
+        childPath(path, 'always'),
+        '"always" means nothing in global transitions (they are checked on user messages); it is ignored.',
+      );
     if (rule.when === undefined) summary.hasAlways = true;
     return 'always';
   }
@@ -93,23 +121,41 @@ function checkRule(
   return 'conditional';
 }
 
-function checkMatchers(rule: JsonObject, path: string, ctx: ScanContext, summary: TransitionsSummary): void {
+function checkMatchers(
+  rule: JsonObject,
+  path: string,
+  ctx: ScanContext,
+  summary: TransitionsSummary,
+): void {
   if (rule.button !== undefined) {
     const buttonPath = childPath(path, 'button');
-    if (typeof rule.button === 'string' && rule.button.trim() !== '') summary.buttonRefs.push({ id: rule.button, path: buttonPath });
-    else ctx.issues.error(buttonPath, `"button" must be a button or list-row id, not ${show(rule.button)}.`);
+    if (typeof rule.button === 'string' && rule.button.trim() !== '')
+      summary.buttonRefs.push({ id: rule.button, path: buttonPath });
+    else
+      ctx.issues.error(
+        buttonPath,
+        `"button" must be a button or list-row id, not ${show(rule.button)}.`,
+      );
   }
   if (rule.keywords !== undefined) {
     const keywordsPath = childPath(path, 'keywords');
     // A single keyword may be written as a string.
     const keywords = typeof rule.keywords === 'string' ? [rule.keywords] : rule.keywords;
     if (!Array.isArray(keywords) || keywords.length === 0) {
-      ctx.issues.error(keywordsPath, `"keywords" must be a non-empty list of words, not ${show(keywords)}.`);
+      ctx.issues.error(
+        keywordsPath,
+        `"keywords" must be a non-empty list of words, not ${show(keywords)}.`,
+      );
     } else {
       keywords.forEach((keyword, index) => {
         if (typeof keyword !== 'string' || keyword.trim() === '') {
-          const keywordPath = Array.isArray(rule.keywords) ? childPath(keywordsPath, index) : keywordsPath;
-          ctx.issues.error(keywordPath, `A keyword must be a non-empty string, not ${show(keyword)}.`);
+          const keywordPath = Array.isArray(rule.keywords)
+            ? childPath(keywordsPath, index)
+            : keywordsPath;
+          ctx.issues.error(
+            keywordPath,
+            `A keyword must be a non-empty string, not ${show(keyword)}.`,
+          );
         }
       });
     }
@@ -121,7 +167,10 @@ function checkMatchers(rule: JsonObject, path: string, ctx: ScanContext, summary
 function checkAlways(rule: JsonObject, path: string, ctx: ScanContext): boolean {
   if (rule.always === undefined) return false;
   if (typeof rule.always !== 'boolean') {
-    ctx.issues.error(childPath(path, 'always'), `"always" must be true or false, not ${show(rule.always)}.`);
+    ctx.issues.error(
+      childPath(path, 'always'),
+      `"always" must be true or false, not ${show(rule.always)}.`,
+    );
     return false;
   }
   const others = ['button', 'keywords', 'regex'].filter((key) => rule[key] !== undefined);
@@ -135,5 +184,8 @@ function checkAlways(rule: JsonObject, path: string, ctx: ScanContext): boolean 
 }
 
 function warnGlobalCatchAll(path: string, ctx: ScanContext): void {
-  ctx.issues.warn(path, 'This global transition has no condition: it matches every message, so no state\'s own transitions will ever run.');
+  ctx.issues.warn(
+    path,
+    "This global transition has no condition: it matches every message, so no state's own transitions will ever run.",
+  );
 }

@@ -9,7 +9,12 @@ const SEGMENT = /[^.[\]]+/g;
  * (`order.items[0].sku`, optionally prefixed `variables.`). Returns its top-level name,
  * or null when the path is unusable.
  */
-export function checkVariablePath(value: unknown, path: string, what: string, issues: IssueCollector): string | null {
+export function checkVariablePath(
+  value: unknown,
+  path: string,
+  what: string,
+  issues: IssueCollector,
+): string | null {
   if (typeof value !== 'string' || value.trim() === '') {
     issues.error(path, `${what} must be a non-empty variable name, not ${show(value)}.`);
     return null;

@@ -42,7 +42,10 @@ export function collectStates(raw: unknown, issues: IssueCollector): CollectedSt
   } else if (isRecord(raw)) {
     collectMap(raw, states, names, issues);
   } else {
-    issues.error('states', `"states" must be a map of state name to state (or a list of states), not ${show(raw)}.`);
+    issues.error(
+      'states',
+      `"states" must be a map of state name to state (or a list of states), not ${show(raw)}.`,
+    );
     return { states, names, usable: false };
   }
   issues.setBucket(STATES_BUCKET);
@@ -52,19 +55,30 @@ export function collectStates(raw: unknown, issues: IssueCollector): CollectedSt
   return { states, names, usable: states.length > 0 };
 }
 
-function collectMap(raw: JsonObject, states: RawState[], names: Set<string>, issues: IssueCollector): void {
+function collectMap(
+  raw: JsonObject,
+  states: RawState[],
+  names: Set<string>,
+  issues: IssueCollector,
+): void {
   for (const [name, value] of Object.entries(raw)) {
     const path = childPath('states', name);
     const bucket = FIRST_STATE_BUCKET + states.length;
     issues.setBucket(bucket);
     if (name.trim() === '') issues.error(path, 'A state name must not be empty.');
-    if (!isRecord(value)) issues.error(path, `State "${name}" must be an object, not ${show(value)}.`);
+    if (!isRecord(value))
+      issues.error(path, `State "${name}" must be an object, not ${show(value)}.`);
     names.add(name);
     states.push({ name, path, value: isRecord(value) ? value : null, bucket, fromList: false });
   }
 }
 
-function collectList(raw: unknown[], states: RawState[], names: Set<string>, issues: IssueCollector): void {
+function collectList(
+  raw: unknown[],
+  states: RawState[],
+  names: Set<string>,
+  issues: IssueCollector,
+): void {
   const firstIndex = new Map<string, number>();
   raw.forEach((value, index) => {
     const path = childPath('states', index);
@@ -76,12 +90,18 @@ function collectList(raw: unknown[], states: RawState[], names: Set<string>, iss
     }
     const name = value.name;
     if (typeof name !== 'string' || name.trim() === '') {
-      issues.error(childPath(path, 'name'), `A state in a list needs a non-empty string "name" (found ${show(name)}).`);
+      issues.error(
+        childPath(path, 'name'),
+        `A state in a list needs a non-empty string "name" (found ${show(name)}).`,
+      );
       return;
     }
     const earlier = firstIndex.get(name);
     if (earlier !== undefined) {
-      issues.error(childPath(path, 'name'), `Duplicate state name "${name}" (also states[${earlier}]).`);
+      issues.error(
+        childPath(path, 'name'),
+        `Duplicate state name "${name}" (also states[${earlier}]).`,
+      );
       return;
     }
     firstIndex.set(name, index);

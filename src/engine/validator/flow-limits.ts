@@ -5,6 +5,11 @@ export const MAX_FLOW_DEPTH = 64;
 
 /** Size of a JSON value once serialised, in UTF-8 bytes. */
 export function measureJsonBytes(value: unknown): number {
-  const text = JSON.stringify(value) ?? '';
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? '';
+  } catch {
+    return Number.POSITIVE_INFINITY; // not serialisable (e.g. cyclic): never within limits
+  }
   return new TextEncoder().encode(text).length;
 }

@@ -21,4 +21,8 @@ export function isFiniteNumber(value: unknown): value is number {
 }
 
 /** Keys that must never be read or written through a variable path. */
-export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set([
+  '__proto__',
+  'constructor',
+  'prototype',
+]);

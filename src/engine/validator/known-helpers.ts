@@ -23,7 +23,17 @@ export const KNOWN_HELPERS: ReadonlySet<string> = new Set([
 ]);
 
 /** Built-in helpers whose block body keeps the surrounding context. */
-export const CONTEXT_KEEPING_BLOCKS: ReadonlySet<string> = new Set(['if', 'unless', 'eq', 'ne', 'gt', 'lt', 'and', 'or', 'not']);
+export const CONTEXT_KEEPING_BLOCKS: ReadonlySet<string> = new Set([
+  'if',
+  'unless',
+  'eq',
+  'ne',
+  'gt',
+  'lt',
+  'and',
+  'or',
+  'not',
+]);
 
 /** Variables the engine sets itself. */
 export const BUILT_IN_VARIABLES: ReadonlySet<string> = new Set([

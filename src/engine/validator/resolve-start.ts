@@ -24,7 +24,10 @@ export function resolveStart(
       return null;
     }
     if (states.length > 0 && !names.has(rawStart)) {
-      issues.error('start', `Start state "${rawStart}" is not a state.${suggestion(rawStart, names)}`);
+      issues.error(
+        'start',
+        `Start state "${rawStart}" is not a state.${suggestion(rawStart, names)}`,
+      );
       return null;
     }
     for (const state of states) {
@@ -41,17 +44,26 @@ export function resolveStart(
   if (states.length === 0) return null;
   const candidates: string[] = [];
   for (const state of states) {
-    if ((state.name === 'start' || state.value?.initial === true) && !candidates.includes(state.name)) {
+    if (
+      (state.name === 'start' || state.value?.initial === true) &&
+      !candidates.includes(state.name)
+    ) {
       candidates.push(state.name);
     }
   }
   if (candidates.length === 0) {
-    issues.error('start', 'No start state: set "start" to a state name, or mark one state with "initial": true.');
+    issues.error(
+      'start',
+      'No start state: set "start" to a state name, or mark one state with "initial": true.',
+    );
     return null;
   }
   if (candidates.length > 1) {
     const list = candidates.map((name) => `"${name}"`).join(', ');
-    issues.error('start', `Ambiguous start: ${list} could all be the start state; set "start" to one of them.`);
+    issues.error(
+      'start',
+      `Ambiguous start: ${list} could all be the start state; set "start" to one of them.`,
+    );
     return null;
   }
   return candidates[0];

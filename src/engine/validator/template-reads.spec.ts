@@ -5,22 +5,35 @@ const reads = (source: string) => templateReads(Handlebars.parse(source));
 
 describe('templateReads', () => {
   it('reads roots with and without the variables. prefix', () => {
-    expect(reads('{{variables.order.id}} {{name}} {{variables.order.total}}').roots).toEqual(['order', 'name']);
+    expect(reads('{{variables.order.id}} {{name}} {{variables.order.total}}').roots).toEqual([
+      'order',
+      'name',
+    ]);
   });
 
   it('skips helper names but reads their arguments, hash values and sub-expressions', () => {
-    const usage = reads('{{upper name}} {{default nick "x"}} {{#if (eq status "ok")}}{{/if}} {{number total style=fmt}}');
+    const usage = reads(
+      '{{upper name}} {{default nick "x"}} {{#if (eq status "ok")}}{{/if}} {{number total style=fmt}}',
+    );
     expect(usage.roots).toEqual(['name', 'nick', 'status', 'total', 'fmt']);
     expect(usage.unknownHelpers).toEqual([]);
   });
 
   it('skips paths relative to each/with items but follows ../ and @root', () => {
-    const usage = reads('{{#each items}}{{sku}} {{this}} {{@index}} {{../currency}} {{@root.shop}}{{/each}}{{#with order}}{{id}}{{/with}}');
+    const usage = reads(
+      '{{#each items}}{{sku}} {{this}} {{@index}} {{../currency}} {{@root.shop}}{{/each}}{{#with order}}{{id}}{{/with}}',
+    );
     expect(usage.roots).toEqual(['items', 'currency', 'shop', 'order']);
   });
 
   it('keeps the context inside if/unless', () => {
-    expect(reads('{{#if a}}{{b}}{{else}}{{c}}{{/if}}{{#unless d}}{{e}}{{/unless}}').roots).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(reads('{{#if a}}{{b}}{{else}}{{c}}{{/if}}{{#unless d}}{{e}}{{/unless}}').roots).toEqual([
+      'a',
+      'b',
+      'c',
+      'd',
+      'e',
+    ]);
   });
 
   it('notices reads of every variable, unknown helpers and partials', () => {

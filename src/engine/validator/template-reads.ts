@@ -21,12 +21,21 @@ type Node = hbs.AST.Node;
  * blocks, data variables (`@index`, `@key`…) and block params are not reads.
  */
 export function templateReads(program: hbs.AST.Program): TemplateUsage {
-  const usage: TemplateUsage = { roots: [], readsEverything: false, unknownHelpers: [], usesPartials: false };
+  const usage: TemplateUsage = {
+    roots: [],
+    readsEverything: false,
+    unknownHelpers: [],
+    usesPartials: false,
+  };
   walkProgram(program, 0, usage);
   return usage;
 }
 
-function walkProgram(program: hbs.AST.Program | undefined, frame: number, usage: TemplateUsage): void {
+function walkProgram(
+  program: hbs.AST.Program | undefined,
+  frame: number,
+  usage: TemplateUsage,
+): void {
   if (!program) return;
   for (const statement of program.body) walkStatement(statement, frame, usage);
 }
@@ -68,7 +77,8 @@ function walkCall(
 ): void {
   const name = helperName(path);
   const hashPairs = hash?.pairs ?? [];
-  const isHelperCall = params.length > 0 || hashPairs.length > 0 || (name !== null && KNOWN_HELPERS.has(name));
+  const isHelperCall =
+    params.length > 0 || hashPairs.length > 0 || (name !== null && KNOWN_HELPERS.has(name));
   if (isHelperCall) {
     if (name !== null && !KNOWN_HELPERS.has(name) && !usage.unknownHelpers.includes(name)) {
       usage.unknownHelpers.push(name);

@@ -9,7 +9,12 @@ const INTEGRATIONS = { integrationNames: ['my_backend'] };
 function fullFlow(): Flow {
   return {
     start: 'greeting',
-    settings: { session_timeout_minutes: 30, fallback_message: "Sorry, I didn't get that.", max_input_retries: 3, max_auto_steps: 25 },
+    settings: {
+      session_timeout_minutes: 30,
+      fallback_message: "Sorry, I didn't get that.",
+      max_input_retries: 3,
+      max_auto_steps: 25,
+    },
     variables: { currency: 'TZS' },
     global_transitions: [{ keywords: ['menu', 'restart'], to: 'greeting' }],
     states: {
@@ -50,7 +55,8 @@ function fullFlow(): Flow {
         ],
       },
       show_status: {
-        message: 'Order {{variables.order_id}} is {{variables.order.status}}; first item {{variables.order.items[0].sku}}, total {{number order.total}} {{currency}}.',
+        message:
+          'Order {{variables.order_id}} is {{variables.order.status}}; first item {{variables.order.items[0].sku}}, total {{number order.total}} {{currency}}.',
         transitions: [
           { when: { var: 'order.status', op: 'eq', value: 'shipped' }, to: 'shipped' },
           { regex: '^\\d+$', to: 'fetch_order' },
@@ -61,11 +67,19 @@ function fullFlow(): Flow {
         message: { type: 'text', text: 'On its way! (HTTP {{order_meta.status_code}})' },
         actions: [
           { type: 'SET_VARIABLES', set: { notified: true } },
-          { type: 'API_CALL', url: 'https://hooks.example.com/shipped', method: 'POST', fire_and_forget: true },
+          {
+            type: 'API_CALL',
+            url: 'https://hooks.example.com/shipped',
+            method: 'POST',
+            fire_and_forget: true,
+          },
         ],
         transitions: { always: 'goodbye' },
       },
-      order_error: { message: 'Sorry, I could not find that order.', transitions: { default: 'ask_order' } },
+      order_error: {
+        message: 'Sorry, I could not find that order.',
+        transitions: { default: 'ask_order' },
+      },
       human_help: { message: 'Connecting you to a person.', actions: [{ type: 'HANDOFF' }] },
       goodbye: {
         message: [
@@ -75,7 +89,12 @@ function fullFlow(): Flow {
             type: 'list',
             text: 'Anything else?',
             button_text: 'Options',
-            sections: [{ title: 'More', rows: [{ id: 'faq', title: 'FAQ', description: 'Common questions' }] }],
+            sections: [
+              {
+                title: 'More',
+                rows: [{ id: 'faq', title: 'FAQ', description: 'Common questions' }],
+              },
+            ],
           },
         ],
         end: true,
@@ -86,29 +105,42 @@ function fullFlow(): Flow {
 
 /** The same flow in the list-of-states shape. */
 function asList(flow: Flow): Flow {
-  return { ...flow, states: Object.entries(flow.states).map(([name, state]) => ({ name, ...(state as object) })) };
+  return {
+    ...flow,
+    states: Object.entries(flow.states).map(([name, state]) => ({ name, ...(state as object) })),
+  };
 }
 
 /** A minimal flow: one waiting state with a default, plus extra states. */
 function tiny(states: Flow = {}, extra: Flow = {}): Flow {
-  return { start: 'a', states: { a: { message: 'A', transitions: { default: 'a' } }, ...states }, ...extra };
+  return {
+    start: 'a',
+    states: { a: { message: 'A', transitions: { default: 'a' } }, ...states },
+    ...extra,
+  };
 }
 
 function hasIssue(issues: FlowIssue[], path: string, ...fragments: string[]): boolean {
-  return issues.some((issue) => issue.path === path && fragments.every((f) => issue.message.includes(f)));
+  return issues.some(
+    (issue) => issue.path === path && fragments.every((f) => issue.message.includes(f)),
+  );
 }
 
 function expectError(flow: unknown, path: string, ...fragments: string[]): void {
   const result = validateFlow(flow, INTEGRATIONS);
   if (!hasIssue(result.errors, path, ...fragments)) {
-    throw new Error(`expected an error at ${JSON.stringify(path)} mentioning ${JSON.stringify(fragments)}, got ${JSON.stringify(result.errors, null, 1)}`);
+    throw new Error(
+      `expected an error at ${JSON.stringify(path)} mentioning ${JSON.stringify(fragments)}, got ${JSON.stringify(result.errors, null, 1)}`,
+    );
   }
 }
 
 function expectWarning(flow: unknown, path: string, ...fragments: string[]): void {
   const result = validateFlow(flow, INTEGRATIONS);
   if (!hasIssue(result.warnings, path, ...fragments)) {
-    throw new Error(`expected a warning at ${JSON.stringify(path)} mentioning ${JSON.stringify(fragments)}, got ${JSON.stringify(result.warnings, null, 1)}`);
+    throw new Error(
+      `expected a warning at ${JSON.stringify(path)} mentioning ${JSON.stringify(fragments)}, got ${JSON.stringify(result.warnings, null, 1)}`,
+    );
   }
 }
 
@@ -131,14 +163,19 @@ describe('validateFlow: valid flows', () => {
 
   it('uses the state named "start" or the one marked initial when "start" is absent', () => {
     expect(errorPaths({ states: { start: { message: 'x', end: true } } })).toEqual([]);
-    expect(errorPaths({ states: [{ name: 'hello', initial: true, message: 'x', end: true }] })).toEqual([]);
+    expect(
+      errorPaths({ states: [{ name: 'hello', initial: true, message: 'x', end: true }] }),
+    ).toEqual([]);
   });
 });
 
 describe('validateFlow: document errors', () => {
-  it.each([null, [], 'flow', 42])('rejects a non-object definition (%p) at the root', (definition) => {
-    expectError(definition, '', 'must be a JSON object');
-  });
+  it.each([null, [], 'flow', 42])(
+    'rejects a non-object definition (%p) at the root',
+    (definition) => {
+      expectError(definition, '', 'must be a JSON object');
+    },
+  );
 
   it('reports missing, empty and mistyped states', () => {
     expectError({ start: 'a' }, 'states', 'no "states"');
@@ -148,7 +185,12 @@ describe('validateFlow: document errors', () => {
   });
 
   it('reports an unknown start naming it, with a suggestion', () => {
-    expectError(tiny({ greeting: { message: 'x', end: true } }, { start: 'greting' }), 'start', '"greting"', 'Did you mean "greeting"');
+    expectError(
+      tiny({ greeting: { message: 'x', end: true } }, { start: 'greting' }),
+      'start',
+      '"greting"',
+      'Did you mean "greeting"',
+    );
   });
 
   it('reports a start that is not a string', () => {
@@ -156,9 +198,19 @@ describe('validateFlow: document errors', () => {
   });
 
   it('reports an ambiguous start naming every candidate', () => {
-    const flow = { states: { start: { message: 'x', end: true }, other: { message: 'y', end: true, initial: true } } };
+    const flow = {
+      states: {
+        start: { message: 'x', end: true },
+        other: { message: 'y', end: true, initial: true },
+      },
+    };
     expectError(flow, 'start', 'Ambiguous', '"start"', '"other"');
-    const two = { states: [{ name: 'a', initial: true, end: true }, { name: 'b', initial: true, end: true }] };
+    const two = {
+      states: [
+        { name: 'a', initial: true, end: true },
+        { name: 'b', initial: true, end: true },
+      ],
+    };
     expectError(two, 'start', '"a"', '"b"');
   });
 
@@ -167,7 +219,15 @@ describe('validateFlow: document errors', () => {
   });
 
   it('reports list-form states without a string name and duplicate names', () => {
-    const flow = { start: 'a', states: [{ name: 'a', end: true }, { message: 'no name' }, { name: 'a', end: true }, { name: 7 }] };
+    const flow = {
+      start: 'a',
+      states: [
+        { name: 'a', end: true },
+        { message: 'no name' },
+        { name: 'a', end: true },
+        { name: 7 },
+      ],
+    };
     expectError(flow, 'states[1].name', 'name');
     expectError(flow, 'states[2].name', 'Duplicate state name "a"', 'states[0]');
     expectError(flow, 'states[3].name', '7');
@@ -178,13 +238,27 @@ describe('validateFlow: document errors', () => {
   });
 
   it('reports settings of the wrong type', () => {
-    const flow = tiny({}, { settings: { session_timeout_minutes: 0, max_auto_steps: 2.5, fallback_message: 3, max_input_retries: -1 } });
+    const flow = tiny(
+      {},
+      {
+        settings: {
+          session_timeout_minutes: 0,
+          max_auto_steps: 2.5,
+          fallback_message: 3,
+          max_input_retries: -1,
+        },
+      },
+    );
     expectError(flow, 'settings.session_timeout_minutes', '0');
     expectError(flow, 'settings.max_auto_steps', '2.5');
     expectError(flow, 'settings.fallback_message', '3');
     expectError(flow, 'settings.max_input_retries', '-1');
     expectError(tiny({}, { settings: [] }), 'settings', 'object');
-    expectWarning(tiny({}, { settings: { session_timout_minutes: 5 } }), 'settings.session_timout_minutes', 'session_timout_minutes');
+    expectWarning(
+      tiny({}, { settings: { session_timout_minutes: 5 } }),
+      'settings.session_timout_minutes',
+      'session_timout_minutes',
+    );
   });
 
   it('reports variables that are not an object', () => {
@@ -212,7 +286,12 @@ describe('validateFlow: route targets', () => {
   });
 
   it('reports a list-form transition target with the list-form state path', () => {
-    const flow = { start: 'a', states: [{ name: 'a', message: 'A', transitions: [{ keywords: ['x'], to: 'a' }, { to: 'ghost' }] }] };
+    const flow = {
+      start: 'a',
+      states: [
+        { name: 'a', message: 'A', transitions: [{ keywords: ['x'], to: 'a' }, { to: 'ghost' }] },
+      ],
+    };
     expectError(flow, 'states[0].transitions[1].to', '"ghost"');
   });
 
@@ -223,7 +302,11 @@ describe('validateFlow: route targets', () => {
   });
 
   it('reports a bad global transition target', () => {
-    expectError(tiny({}, { global_transitions: [{ keywords: ['menu'], to: 'mnu' }] }), 'global_transitions[0].to', '"mnu"');
+    expectError(
+      tiny({}, { global_transitions: [{ keywords: ['menu'], to: 'mnu' }] }),
+      'global_transitions[0].to',
+      '"mnu"',
+    );
   });
 
   it('reports a bad on_max_retries target', () => {
@@ -234,7 +317,9 @@ describe('validateFlow: route targets', () => {
 
   it('reports bad CONDITION then/else targets', () => {
     const flow = tiny();
-    flow.states.a.actions = [{ type: 'CONDITION', if: { var: 'x', op: 'exists' }, then: 'yes', else: 'no' }];
+    flow.states.a.actions = [
+      { type: 'CONDITION', if: { var: 'x', op: 'exists' }, then: 'yes', else: 'no' },
+    ];
     expectError(flow, 'states.a.actions[0].then', '"yes"');
     expectError(flow, 'states.a.actions[0].else', '"no"');
   });
@@ -242,7 +327,13 @@ describe('validateFlow: route targets', () => {
   it('reports bad API_CALL routes', () => {
     const flow = tiny();
     flow.states.a.actions = [
-      { type: 'API_CALL', url: 'https://x.example', success_transition: 'ok', failure_transition: 'ko', status_transitions: { '404': 'missing' } },
+      {
+        type: 'API_CALL',
+        url: 'https://x.example',
+        success_transition: 'ok',
+        failure_transition: 'ko',
+        status_transitions: { '404': 'missing' },
+      },
     ];
     expectError(flow, 'states.a.actions[0].success_transition', '"ok"');
     expectError(flow, 'states.a.actions[0].failure_transition', '"ko"');
@@ -258,23 +349,56 @@ describe('validateFlow: actions', () => {
   };
 
   it('reports an unknown action type, listing the known ones', () => {
-    expectError(withAction({ type: 'SEND_EMAIL' }), 'states.a.actions[0].type', '"SEND_EMAIL"', 'API_CALL SEND_MESSAGE SET_VARIABLES CONDITION HANDOFF');
+    expectError(
+      withAction({ type: 'SEND_EMAIL' }),
+      'states.a.actions[0].type',
+      '"SEND_EMAIL"',
+      'API_CALL SEND_MESSAGE SET_VARIABLES CONDITION HANDOFF',
+    );
     expectError(withAction({ message: 'x' }), 'states.a.actions[0].type', 'needs a "type"');
   });
 
   it('reports LLM_AGENT as not supported', () => {
-    expectError(withAction({ type: 'LLM_AGENT', prompt: 'hi' }), 'states.a.actions[0].type', 'LLM_AGENT', 'not supported');
+    expectError(
+      withAction({ type: 'LLM_AGENT', prompt: 'hi' }),
+      'states.a.actions[0].type',
+      'LLM_AGENT',
+      'not supported',
+    );
   });
 
   it('reports API_CALL with both integration and url, or neither', () => {
-    expectError(withAction({ type: 'API_CALL', integration: 'my_backend', path: '/x', url: 'https://x.example' }), 'states.a.actions[0].url', 'not both');
-    expectError(withAction({ type: 'API_CALL', method: 'GET' }), 'states.a.actions[0]', 'either "integration"');
+    expectError(
+      withAction({
+        type: 'API_CALL',
+        integration: 'my_backend',
+        path: '/x',
+        url: 'https://x.example',
+      }),
+      'states.a.actions[0].url',
+      'not both',
+    );
+    expectError(
+      withAction({ type: 'API_CALL', method: 'GET' }),
+      'states.a.actions[0]',
+      'either "integration"',
+    );
   });
 
   it('requires "path" with integration but allows an empty path', () => {
-    expectError(withAction({ type: 'API_CALL', integration: 'my_backend' }), 'states.a.actions[0].path', '"path"');
-    expect(errorPaths(withAction({ type: 'API_CALL', integration: 'my_backend', path: '' }))).toEqual([]);
-    expectError(withAction({ type: 'API_CALL', url: 'https://x.example', path: '/y' }), 'states.a.actions[0].path', 'only applies with "integration"');
+    expectError(
+      withAction({ type: 'API_CALL', integration: 'my_backend' }),
+      'states.a.actions[0].path',
+      '"path"',
+    );
+    expect(
+      errorPaths(withAction({ type: 'API_CALL', integration: 'my_backend', path: '' })),
+    ).toEqual([]);
+    expectError(
+      withAction({ type: 'API_CALL', url: 'https://x.example', path: '/y' }),
+      'states.a.actions[0].path',
+      'only applies with "integration"',
+    );
   });
 
   it('reports an integration name that is not saved, only when names are known', () => {
@@ -285,44 +409,141 @@ describe('validateFlow: actions', () => {
   });
 
   it('reports a url that is not http(s)', () => {
-    expectError(withAction({ type: 'API_CALL', url: 'ftp://x.example' }), 'states.a.actions[0].url', '"ftp://x.example"');
-    expect(errorPaths(withAction({ type: 'API_CALL', url: '{{variables.base}}/x' }, {}))).toEqual([]);
+    expectError(
+      withAction({ type: 'API_CALL', url: 'ftp://x.example' }),
+      'states.a.actions[0].url',
+      '"ftp://x.example"',
+    );
+    expect(errorPaths(withAction({ type: 'API_CALL', url: '{{variables.base}}/x' }, {}))).toEqual(
+      [],
+    );
   });
 
   it('reports bad method, body_type and non-boolean flags', () => {
     const base = { type: 'API_CALL', url: 'https://x.example' };
-    expectError(withAction({ ...base, method: 'FETCH' }), 'states.a.actions[0].method', '"FETCH"', 'GET POST PUT PATCH DELETE HEAD OPTIONS');
-    expectError(withAction({ ...base, body_type: 'xml' }), 'states.a.actions[0].body_type', '"xml"');
+    expectError(
+      withAction({ ...base, method: 'FETCH' }),
+      'states.a.actions[0].method',
+      '"FETCH"',
+      'GET POST PUT PATCH DELETE HEAD OPTIONS',
+    );
+    expectError(
+      withAction({ ...base, body_type: 'xml' }),
+      'states.a.actions[0].body_type',
+      '"xml"',
+    );
     for (const flag of ['auto_body', 'fire_and_forget', 'directives', 'include_raw']) {
-      expectError(withAction({ ...base, [flag]: 'yes' }), `states.a.actions[0].${flag}`, `"${flag}"`, '"yes"');
+      expectError(
+        withAction({ ...base, [flag]: 'yes' }),
+        `states.a.actions[0].${flag}`,
+        `"${flag}"`,
+        '"yes"',
+      );
     }
     expectError(withAction({ ...base, timeout_ms: -5 }), 'states.a.actions[0].timeout_ms', '-5');
-    expectError(withAction({ ...base, retry: { max_attempts: 0, on: ['sometimes'] } }), 'states.a.actions[0].retry.max_attempts', '0');
-    expectError(withAction({ ...base, retry: { on: ['sometimes'] } }), 'states.a.actions[0].retry.on[0]', '"sometimes"');
+    expectError(
+      withAction({ ...base, retry: { max_attempts: 0, on: ['sometimes'] } }),
+      'states.a.actions[0].retry.max_attempts',
+      '0',
+    );
+    expectError(
+      withAction({ ...base, retry: { on: ['sometimes'] } }),
+      'states.a.actions[0].retry.on[0]',
+      '"sometimes"',
+    );
   });
 
   it('checks status_transitions keys', () => {
-    const good = { '200': 'a', '404': 'a', '4xx': 'a', '5xx': 'a', timeout: 'a', network_error: 'a', blocked_address: 'a', response_too_large: 'a' };
-    expect(errorPaths(withAction({ type: 'API_CALL', url: 'https://x.example', status_transitions: good }))).toEqual([]);
-    expectError(withAction({ type: 'API_CALL', url: 'https://x.example', status_transitions: { '4XX': 'a' } }), 'states.a.actions[0].status_transitions.4XX', '"4XX"');
-    expectError(withAction({ type: 'API_CALL', url: 'https://x.example', status_transitions: { oops: 'a' } }), 'states.a.actions[0].status_transitions.oops', '"oops"');
-    expectError(withAction({ type: 'API_CALL', url: 'https://x.example', status_transitions: { '600': 'a' } }), 'states.a.actions[0].status_transitions.600', '"600"');
+    const good = {
+      '200': 'a',
+      '404': 'a',
+      '4xx': 'a',
+      '5xx': 'a',
+      timeout: 'a',
+      network_error: 'a',
+      blocked_address: 'a',
+      response_too_large: 'a',
+    };
+    expect(
+      errorPaths(
+        withAction({ type: 'API_CALL', url: 'https://x.example', status_transitions: good }),
+      ),
+    ).toEqual([]);
+    expectError(
+      withAction({
+        type: 'API_CALL',
+        url: 'https://x.example',
+        status_transitions: { '4XX': 'a' },
+      }),
+      'states.a.actions[0].status_transitions.4XX',
+      '"4XX"',
+    );
+    expectError(
+      withAction({ type: 'API_CALL', url: 'https://x.example', status_transitions: { oops: 'a' } }),
+      'states.a.actions[0].status_transitions.oops',
+      '"oops"',
+    );
+    expectError(
+      withAction({
+        type: 'API_CALL',
+        url: 'https://x.example',
+        status_transitions: { '600': 'a' },
+      }),
+      'states.a.actions[0].status_transitions.600',
+      '"600"',
+    );
   });
 
   it('checks headers and bodies', () => {
     const base = { type: 'API_CALL', url: 'https://x.example', method: 'POST' };
-    expectError(withAction({ ...base, headers: { 'Bad Header': 'x' } }), 'states.a.actions[0].headers["Bad Header"]', 'Bad Header');
-    expectError(withAction({ ...base, headers: { 'X-A': 'a\r\nb' } }), 'states.a.actions[0].headers.X-A', 'line break');
-    expectError(withAction({ ...base, body_type: 'form', body: 'a=b' }), 'states.a.actions[0].body', 'form');
-    expectError(withAction({ ...base, body_type: 'text', body: { a: 1 } }), 'states.a.actions[0].body', 'text');
-    expectWarning(withAction({ ...base, method: 'GET', body: { a: 1 } }), 'states.a.actions[0].body', 'GET');
-    expectWarning(withAction({ ...base, headers: { 'X-Sarufi-User-Id': 'me' } }), 'states.a.actions[0].headers.X-Sarufi-User-Id', 'X-Sarufi-User-Id');
+    expectError(
+      withAction({ ...base, headers: { 'Bad Header': 'x' } }),
+      'states.a.actions[0].headers["Bad Header"]',
+      'Bad Header',
+    );
+    expectError(
+      withAction({ ...base, headers: { 'X-A': 'a\r\nb' } }),
+      'states.a.actions[0].headers.X-A',
+      'line break',
+    );
+    expectError(
+      withAction({ ...base, body_type: 'form', body: 'a=b' }),
+      'states.a.actions[0].body',
+      'form',
+    );
+    expectError(
+      withAction({ ...base, body_type: 'text', body: { a: 1 } }),
+      'states.a.actions[0].body',
+      'text',
+    );
+    expectWarning(
+      withAction({ ...base, method: 'GET', body: { a: 1 } }),
+      'states.a.actions[0].body',
+      'GET',
+    );
+    expectWarning(
+      withAction({ ...base, headers: { 'X-Sarufi-User-Id': 'me' } }),
+      'states.a.actions[0].headers.X-Sarufi-User-Id',
+      'X-Sarufi-User-Id',
+    );
   });
 
   it('checks SEND_MESSAGE, SET_VARIABLES, CONDITION and HANDOFF shapes', () => {
-    expectError(withAction({ type: 'SEND_MESSAGE' }), 'states.a.actions[0].message', 'SEND_MESSAGE');
-    expectError(withAction({ type: 'SET_VARIABLES', set: [1] }), 'states.a.actions[0].set', 'SET_VARIABLES');
-    expectError(withAction({ type: 'SET_VARIABLES', set: { ok: 1, constructor: 2 } }), 'states.a.actions[0].set.constructor', 'constructor');
+    expectError(
+      withAction({ type: 'SEND_MESSAGE' }),
+      'states.a.actions[0].message',
+      'SEND_MESSAGE',
+    );
+    expectError(
+      withAction({ type: 'SET_VARIABLES', set: [1] }),
+      'states.a.actions[0].set',
+      'SET_VARIABLES',
+    );
+    expectError(
+      withAction({ type: 'SET_VARIABLES', set: { ok: 1, constructor: 2 } }),
+      'states.a.actions[0].set.constructor',
+      'constructor',
+    );
     expectError(withAction({ type: 'CONDITION', then: 'a' }), 'states.a.actions[0].if', '"if"');
     expectError(withAction({ type: 'HANDOFF', reason: 5 }), 'states.a.actions[0].reason', '5');
   });
@@ -349,7 +570,10 @@ describe('validateFlow: regular expressions', () => {
 
   it('reports an invalid "matches" regex in a condition', () => {
     const flow = tiny();
-    flow.states.a.transitions = [{ when: { var: 'x', op: 'matches', value: '*oops' }, to: 'a' }, { to: 'a' }];
+    flow.states.a.transitions = [
+      { when: { var: 'x', op: 'matches', value: '*oops' }, to: 'a' },
+      { to: 'a' },
+    ];
     expectError(flow, 'states.a.transitions[0].when.value', '"*oops"');
   });
 });
@@ -358,14 +582,29 @@ describe('validateFlow: templates', () => {
   const BAD = 'Hello {{#if x}}';
 
   it('reports a broken template in a message string, naming it', () => {
-    expectError(tiny({ b: { message: ['ok', BAD], end: true } }), 'states.b.message[1]', 'does not compile', BAD);
+    expectError(
+      tiny({ b: { message: ['ok', BAD], end: true } }),
+      'states.b.message[1]',
+      'does not compile',
+      BAD,
+    );
   });
 
   it('reports broken templates in button titles, list texts and message objects', () => {
     const flow = tiny({
       b: { message: 'Pick', buttons: [{ id: 'x', title: '{{#each}}' }], end: true },
-      c: { message: 'Pick', list: { button_text: '{{a', sections: [{ title: '{{b', rows: [{ id: 'r', title: '{{c', description: '{{d' }] }] }, end: true },
-      d: { message: { type: 'image', media_url: 'https://x/{{ }}', media_caption: '{{/x}}' }, end: true },
+      c: {
+        message: 'Pick',
+        list: {
+          button_text: '{{a',
+          sections: [{ title: '{{b', rows: [{ id: 'r', title: '{{c', description: '{{d' }] }],
+        },
+        end: true,
+      },
+      d: {
+        message: { type: 'image', media_url: 'https://x/{{ }}', media_caption: '{{/x}}' },
+        end: true,
+      },
     });
     expectError(flow, 'states.b.buttons[0].title', '{{#each}}');
     expectError(flow, 'states.c.list.button_text', '{{a');
@@ -388,7 +627,15 @@ describe('validateFlow: templates', () => {
   it('reports broken templates in every API_CALL part, at any depth', () => {
     const flow = tiny();
     flow.states.a.actions = [
-      { type: 'API_CALL', integration: 'my_backend', path: '/x/{{', method: 'POST', query: { q: '{{#with}}' }, headers: { 'X-A': '{{else}}' }, body: { a: { b: ['{{/c}}'] } } },
+      {
+        type: 'API_CALL',
+        integration: 'my_backend',
+        path: '/x/{{',
+        method: 'POST',
+        query: { q: '{{#with}}' },
+        headers: { 'X-A': '{{else}}' },
+        body: { a: { b: ['{{/c}}'] } },
+      },
       { type: 'API_CALL', url: 'https://x.example/{{#if a}}', failure_transition: 'a' },
     ];
     expectError(flow, 'states.a.actions[0].path', '/x/{{');
@@ -399,8 +646,19 @@ describe('validateFlow: templates', () => {
   });
 
   it('accepts the [n] index form and reports unknown helpers and partials', () => {
-    expect(errorPaths(tiny({ b: { message: '{{variables.order.items[0].sku}} {{a[1][2]}}', end: true } }, { variables: { order: {}, a: [] } }))).toEqual([]);
-    expectError(tiny({ b: { message: '{{shout name}}', end: true } }), 'states.b.message', 'unknown helper "shout"');
+    expect(
+      errorPaths(
+        tiny(
+          { b: { message: '{{variables.order.items[0].sku}} {{a[1][2]}}', end: true } },
+          { variables: { order: {}, a: [] } },
+        ),
+      ),
+    ).toEqual([]);
+    expectError(
+      tiny({ b: { message: '{{shout name}}', end: true } }),
+      'states.b.message',
+      'unknown helper "shout"',
+    );
     expectError(tiny({ b: { message: '{{> footer}}', end: true } }), 'states.b.message', 'partial');
   });
 });
@@ -409,12 +667,23 @@ describe('validateFlow: messages', () => {
   it('reports more than 3 buttons, in the shorthand and in message objects', () => {
     const buttons = ['a', 'b', 'c', 'd'].map((id) => ({ id, title: id.toUpperCase() }));
     expectError(tiny({ b: { message: 'Pick', buttons, end: true } }), 'states.b.buttons', '4');
-    expectError(tiny({ b: { message: { type: 'buttons', text: 'Pick', buttons }, end: true } }), 'states.b.message.buttons', '4');
+    expectError(
+      tiny({ b: { message: { type: 'buttons', text: 'Pick', buttons }, end: true } }),
+      'states.b.message.buttons',
+      '4',
+    );
   });
 
   it('reports more than 10 list rows across sections', () => {
-    const rows = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => ({ id: `${prefix}${i}`, title: `Row ${i}` }));
-    const list = { button_text: 'See', sections: [{ title: 'One', rows: rows('a', 6) }, { title: 'Two', rows: rows('b', 5) }] };
+    const rows = (prefix: string, n: number) =>
+      Array.from({ length: n }, (_, i) => ({ id: `${prefix}${i}`, title: `Row ${i}` }));
+    const list = {
+      button_text: 'See',
+      sections: [
+        { title: 'One', rows: rows('a', 6) },
+        { title: 'Two', rows: rows('b', 5) },
+      ],
+    };
     expectError(tiny({ b: { message: 'Pick', list, end: true } }), 'states.b.list.sections', '11');
     const asObject = { type: 'list', text: 'Pick', button_text: 'See', sections: list.sections };
     expectError(tiny({ b: { message: asObject, end: true } }), 'states.b.message.sections', '11');
@@ -422,26 +691,69 @@ describe('validateFlow: messages', () => {
 
   it('reports button titles over 20 characters', () => {
     const title = 'A much too long button title';
-    expectError(tiny({ b: { message: 'Pick', buttons: [{ id: 'x', title }], end: true } }), 'states.b.buttons[0].title', title, '20');
-    expect(errorPaths(tiny({ b: { message: 'Pick', buttons: [{ id: 'x', title: 'Exactly twenty chars' }], end: true } }))).toEqual([]);
+    expectError(
+      tiny({ b: { message: 'Pick', buttons: [{ id: 'x', title }], end: true } }),
+      'states.b.buttons[0].title',
+      title,
+      '20',
+    );
+    expect(
+      errorPaths(
+        tiny({
+          b: { message: 'Pick', buttons: [{ id: 'x', title: 'Exactly twenty chars' }], end: true },
+        }),
+      ),
+    ).toEqual([]);
   });
 
   it('reports duplicate button ids and duplicate list row ids in one message', () => {
-    const buttons = [{ id: 'x', title: 'One' }, { id: 'x', title: 'Two' }];
-    expectError(tiny({ b: { message: 'Pick', buttons, end: true } }), 'states.b.buttons[1].id', 'Duplicate button id "x"');
-    const list = { sections: [{ rows: [{ id: 'r', title: 'One' }] }, { rows: [{ id: 'r', title: 'Two' }] }] };
-    expectError(tiny({ b: { message: 'Pick', list, end: true } }), 'states.b.list.sections[1].rows[0].id', '"r"');
+    const buttons = [
+      { id: 'x', title: 'One' },
+      { id: 'x', title: 'Two' },
+    ];
+    expectError(
+      tiny({ b: { message: 'Pick', buttons, end: true } }),
+      'states.b.buttons[1].id',
+      'Duplicate button id "x"',
+    );
+    const list = {
+      sections: [{ rows: [{ id: 'r', title: 'One' }] }, { rows: [{ id: 'r', title: 'Two' }] }],
+    };
+    expectError(
+      tiny({ b: { message: 'Pick', list, end: true } }),
+      'states.b.list.sections[1].rows[0].id',
+      '"r"',
+    );
   });
 
   it('reports unknown message types and missing fields', () => {
-    expectError(tiny({ b: { message: { type: 'sticker' }, end: true } }), 'states.b.message.type', '"sticker"');
-    expectError(tiny({ b: { message: { type: 'image' }, end: true } }), 'states.b.message.media_url', 'image');
-    expectError(tiny({ b: { message: { type: 'location', latitude: 200, longitude: 0 }, end: true } }), 'states.b.message.latitude', '200');
+    expectError(
+      tiny({ b: { message: { type: 'sticker' }, end: true } }),
+      'states.b.message.type',
+      '"sticker"',
+    );
+    expectError(
+      tiny({ b: { message: { type: 'image' }, end: true } }),
+      'states.b.message.media_url',
+      'image',
+    );
+    expectError(
+      tiny({ b: { message: { type: 'location', latitude: 200, longitude: 0 }, end: true } }),
+      'states.b.message.latitude',
+      '200',
+    );
     expectError(tiny({ b: { message: 42, end: true } }), 'states.b.message', '42');
   });
 
   it('reports buttons together with list', () => {
-    const flow = tiny({ b: { message: 'Pick', buttons: [{ id: 'x', title: 'X' }], list: { sections: [{ rows: [{ id: 'r', title: 'R' }] }] }, end: true } });
+    const flow = tiny({
+      b: {
+        message: 'Pick',
+        buttons: [{ id: 'x', title: 'X' }],
+        list: { sections: [{ rows: [{ id: 'r', title: 'R' }] }] },
+        end: true,
+      },
+    });
     expectError(flow, 'states.b.list', 'not both');
   });
 });
@@ -454,15 +766,28 @@ describe('validateFlow: input and conditions', () => {
   };
 
   it('reports an unknown input type listing the known ones', () => {
-    expectError(withInput({ type: 'color' }), 'states.a.input.type', '"color"', 'text number integer email phone date time choice any');
+    expectError(
+      withInput({ type: 'color' }),
+      'states.a.input.type',
+      '"color"',
+      'text number integer email phone date time choice any',
+    );
   });
 
   it('reports bad input options', () => {
     expectError(withInput({ min_length: -1 }), 'states.a.input.min_length', '-1');
-    expectError(withInput({ min_length: 5, max_length: 2 }), 'states.a.input.min_length', 'greater');
+    expectError(
+      withInput({ min_length: 5, max_length: 2 }),
+      'states.a.input.min_length',
+      'greater',
+    );
     expectError(withInput({ type: 'number', min: {} }), 'states.a.input.min', '{}');
     expectError(withInput({ max_retries: 1.5 }), 'states.a.input.max_retries', '1.5');
-    expectError(withInput({ type: 'phone', default_country: 'Tanzania' }), 'states.a.input.default_country', '"Tanzania"');
+    expectError(
+      withInput({ type: 'phone', default_country: 'Tanzania' }),
+      'states.a.input.default_country',
+      '"Tanzania"',
+    );
     expectError(withInput({ save_to: '' }), 'states.a.input.save_to', 'save_to');
     expectError(withInput('text' as never), 'states.a.input', '"text"');
     expectWarning(withInput({ type: 'email', min: 3 }), 'states.a.input.min', 'email');
@@ -471,8 +796,16 @@ describe('validateFlow: input and conditions', () => {
 
   it('reports an unknown condition op, naming it', () => {
     const flow = tiny();
-    flow.states.a.transitions = [{ when: { var: 'x', op: 'like', value: 1 }, to: 'a' }, { to: 'a' }];
-    expectError(flow, 'states.a.transitions[0].when.op', '"like"', 'eq ne gt gte lt lte contains starts_with matches exists empty in');
+    flow.states.a.transitions = [
+      { when: { var: 'x', op: 'like', value: 1 }, to: 'a' },
+      { to: 'a' },
+    ];
+    expectError(
+      flow,
+      'states.a.transitions[0].when.op',
+      '"like"',
+      'eq ne gt gte lt lte contains starts_with matches exists empty in',
+    );
   });
 
   it('reports malformed all/any/not', () => {
@@ -504,7 +837,10 @@ describe('validateFlow: input and conditions', () => {
   });
 
   it('reports bad transition shapes', () => {
-    const flow = tiny({ b: { message: 'B', transitions: 'a' }, c: { message: 'C', transitions: [{ keywords: [], to: 'a' }, { to: 'a' }] } });
+    const flow = tiny({
+      b: { message: 'B', transitions: 'a' },
+      c: { message: 'C', transitions: [{ keywords: [], to: 'a' }, { to: 'a' }] },
+    });
     expectError(flow, 'states.b.transitions', '"a"');
     expectError(flow, 'states.c.transitions[0].keywords', 'keywords');
   });
@@ -519,37 +855,59 @@ describe('validateFlow: warnings', () => {
   });
 
   it('warns about unreachable states', () => {
-    expectWarning(tiny({ island: { message: 'alone', end: true } }), 'states.island', '"island"', 'unreachable');
+    expectWarning(
+      tiny({ island: { message: 'alone', end: true } }),
+      'states.island',
+      '"island"',
+      'unreachable',
+    );
   });
 
   it('counts every kind of route for reachability', () => {
-    const flow = tiny({
-      g: { message: 'g', end: true },
-      r: { message: 'r', end: true },
-      c: { message: 'c', end: true },
-      s: { message: 's', end: true },
-      f: { message: 'f', end: true },
-      st: { message: 'st', end: true },
-    }, { global_transitions: [{ keywords: ['g'], to: 'g' }] });
+    const flow = tiny(
+      {
+        g: { message: 'g', end: true },
+        r: { message: 'r', end: true },
+        c: { message: 'c', end: true },
+        s: { message: 's', end: true },
+        f: { message: 'f', end: true },
+        st: { message: 'st', end: true },
+      },
+      { global_transitions: [{ keywords: ['g'], to: 'g' }] },
+    );
     flow.states.a.input = { on_max_retries: 'r' };
     flow.states.a.actions = [
       { type: 'CONDITION', if: { var: 'x', op: 'exists' }, then: 'c' },
-      { type: 'API_CALL', url: 'https://x.example', success_transition: 's', failure_transition: 'f', status_transitions: { '404': 'st' } },
+      {
+        type: 'API_CALL',
+        url: 'https://x.example',
+        success_transition: 's',
+        failure_transition: 'f',
+        status_transitions: { '404': 'st' },
+      },
     ];
-    expect(validateFlow(flow).warnings.filter((w) => w.message.includes('unreachable'))).toEqual([]);
+    expect(validateFlow(flow).warnings.filter((w) => w.message.includes('unreachable'))).toEqual(
+      [],
+    );
   });
 
   it('warns with the seed wording about a waiting state with no transitions', () => {
     const flow = tiny({ b: { message: 'B' } });
     flow.states.a.transitions = { default: 'b' };
-    expect(validateFlow(flow).warnings).toContainEqual({ path: 'states.b.transitions', message: NO_FALLBACK_MESSAGE });
+    expect(validateFlow(flow).warnings).toContainEqual({
+      path: 'states.b.transitions',
+      message: NO_FALLBACK_MESSAGE,
+    });
     expect(NO_FALLBACK_MESSAGE).toBe('No fallback transition defined - users may get stuck.');
   });
 
   it('warns about a waiting state whose transitions have no catch-all', () => {
     const flow = tiny();
     flow.states.a.transitions = { yes: 'a', no: 'a' };
-    expect(validateFlow(flow).warnings).toContainEqual({ path: 'states.a.transitions', message: NO_FALLBACK_MESSAGE });
+    expect(validateFlow(flow).warnings).toContainEqual({
+      path: 'states.a.transitions',
+      message: NO_FALLBACK_MESSAGE,
+    });
   });
 
   it('does not warn about states that do not wait or always route away', () => {
@@ -557,34 +915,94 @@ describe('validateFlow: warnings', () => {
       ends: { message: 'bye', end: true },
       moves: { message: 'm', transitions: { always: 'a' } },
       moves_list: { message: 'm', transitions: [{ always: true, to: 'a' }] },
-      routes: { actions: [{ type: 'CONDITION', if: { var: 'x', op: 'exists' }, then: 'a', else: 'a' }] },
-      calls: { actions: [{ type: 'API_CALL', url: 'https://x.example', success_transition: 'a', failure_transition: 'a' }] },
+      routes: {
+        actions: [{ type: 'CONDITION', if: { var: 'x', op: 'exists' }, then: 'a', else: 'a' }],
+      },
+      calls: {
+        actions: [
+          {
+            type: 'API_CALL',
+            url: 'https://x.example',
+            success_transition: 'a',
+            failure_transition: 'a',
+          },
+        ],
+      },
       human: { actions: [{ type: 'HANDOFF' }] },
     });
-    flow.states.a.transitions = [{ keywords: ['1'], to: 'ends' }, { keywords: ['2'], to: 'moves' }, { keywords: ['3'], to: 'moves_list' }, { keywords: ['4'], to: 'routes' }, { keywords: ['5'], to: 'calls' }, { keywords: ['6'], to: 'human' }, { to: 'a' }];
-    expect(validateFlow(flow).warnings.filter((w) => w.message === NO_FALLBACK_MESSAGE)).toEqual([]);
+    flow.states.a.transitions = [
+      { keywords: ['1'], to: 'ends' },
+      { keywords: ['2'], to: 'moves' },
+      { keywords: ['3'], to: 'moves_list' },
+      { keywords: ['4'], to: 'routes' },
+      { keywords: ['5'], to: 'calls' },
+      { keywords: ['6'], to: 'human' },
+      { to: 'a' },
+    ];
+    expect(validateFlow(flow).warnings.filter((w) => w.message === NO_FALLBACK_MESSAGE)).toEqual(
+      [],
+    );
   });
 
   it('warns about an API_CALL with no failure route, naming the uncovered outcomes', () => {
-    const flow = tiny({ b: { actions: [{ type: 'API_CALL', url: 'https://x.example', success_transition: 'a', status_transitions: { '4xx': 'a' } }], transitions: { ok: 'a' } } });
+    const flow = tiny({
+      b: {
+        actions: [
+          {
+            type: 'API_CALL',
+            url: 'https://x.example',
+            success_transition: 'a',
+            status_transitions: { '4xx': 'a' },
+          },
+        ],
+        transitions: { ok: 'a' },
+      },
+    });
     flow.states.a.transitions = { default: 'b' };
-    expectWarning(flow, 'states.b.actions[0]', 'no failure route', '5xx', 'timeout', 'network_error');
+    expectWarning(
+      flow,
+      'states.b.actions[0]',
+      'no failure route',
+      '5xx',
+      'timeout',
+      'network_error',
+    );
   });
 
   it('does not warn about failure routes when covered, defaulted or fire-and-forget', () => {
     const call = { type: 'API_CALL', url: 'https://x.example', success_transition: 'a' };
-    const covered = { ...call, status_transitions: { '4xx': 'a', '5xx': 'a', timeout: 'a', network_error: 'a' } };
+    const covered = {
+      ...call,
+      status_transitions: { '4xx': 'a', '5xx': 'a', timeout: 'a', network_error: 'a' },
+    };
     const flow = tiny({
       b: { actions: [covered] },
       c: { actions: [call], transitions: { default: 'a' } },
-      d: { actions: [{ type: 'API_CALL', url: 'https://x.example', method: 'POST', fire_and_forget: true }], transitions: { default: 'a' } },
+      d: {
+        actions: [
+          { type: 'API_CALL', url: 'https://x.example', method: 'POST', fire_and_forget: true },
+        ],
+        transitions: { default: 'a' },
+      },
     });
-    flow.states.a.transitions = [{ keywords: ['b'], to: 'b' }, { keywords: ['c'], to: 'c' }, { keywords: ['d'], to: 'd' }, { to: 'a' }];
-    expect(validateFlow(flow).warnings.filter((w) => w.message.includes('failure route'))).toEqual([]);
+    flow.states.a.transitions = [
+      { keywords: ['b'], to: 'b' },
+      { keywords: ['c'], to: 'c' },
+      { keywords: ['d'], to: 'd' },
+      { to: 'a' },
+    ];
+    expect(validateFlow(flow).warnings.filter((w) => w.message.includes('failure route'))).toEqual(
+      [],
+    );
   });
 
   it('warns about a template reading a variable that nothing sets', () => {
-    expectWarning(tiny({ b: { message: 'Hi {{variables.nme}}', end: true } }), 'states.b.message', '"nme"', 'no state or action sets');
+    expectWarning(
+      tiny({ b: { message: 'Hi {{variables.nme}}', end: true } }),
+      'states.b.message',
+      '"nme"',
+      'no state or action sets',
+    );
     expectWarning(tiny({ b: { message: 'Hi {{nme}}', end: true } }), 'states.b.message', '"nme"');
   });
 
@@ -602,22 +1020,51 @@ describe('validateFlow: warnings', () => {
     flow.states.a.input = { save_to: 'name' };
     flow.states.a.actions = [
       { type: 'SET_VARIABLES', set: { total: 1 } },
-      { type: 'API_CALL', url: 'https://x.example', save_to: 'order', success_transition: 'b', failure_transition: 'b' },
-      { type: 'API_CALL', url: 'https://x.example', success_transition: 'b', failure_transition: 'b' },
+      {
+        type: 'API_CALL',
+        url: 'https://x.example',
+        save_to: 'order',
+        success_transition: 'b',
+        failure_transition: 'b',
+      },
+      {
+        type: 'API_CALL',
+        url: 'https://x.example',
+        success_transition: 'b',
+        failure_transition: 'b',
+      },
     ];
-    expect(validateFlow(flow).warnings.filter((w) => w.message.includes('no state or action sets'))).toEqual([]);
+    expect(
+      validateFlow(flow).warnings.filter((w) => w.message.includes('no state or action sets')),
+    ).toEqual([]);
   });
 
   it('ignores this, @index, helper names and block params inside each/with', () => {
-    const template = '{{#each variables.items as |item i|}}{{@index}} {{item.sku}} {{this.name}} {{sku}} {{upper title}}{{/each}}{{#with variables.order}}{{id}}{{/with}}{{json variables.items}}';
-    const flow = tiny({ b: { message: template, end: true } }, { variables: { items: [], order: {} } });
-    expect(validateFlow(flow).warnings.filter((w) => w.message.includes('no state or action sets'))).toEqual([]);
+    const template =
+      '{{#each variables.items as |item i|}}{{@index}} {{item.sku}} {{this.name}} {{sku}} {{upper title}}{{/each}}{{#with variables.order}}{{id}}{{/with}}{{json variables.items}}';
+    const flow = tiny(
+      { b: { message: template, end: true } },
+      { variables: { items: [], order: {} } },
+    );
+    expect(
+      validateFlow(flow).warnings.filter((w) => w.message.includes('no state or action sets')),
+    ).toEqual([]);
   });
 
   it('skips the unset-variable warning when an API_CALL has directives', () => {
     const flow = tiny({ b: { message: '{{from_backend}}', end: true } });
-    flow.states.a.actions = [{ type: 'API_CALL', url: 'https://x.example', directives: true, success_transition: 'b', failure_transition: 'b' }];
-    expect(validateFlow(flow).warnings.filter((w) => w.message.includes('from_backend'))).toEqual([]);
+    flow.states.a.actions = [
+      {
+        type: 'API_CALL',
+        url: 'https://x.example',
+        directives: true,
+        success_transition: 'b',
+        failure_transition: 'b',
+      },
+    ];
+    expect(validateFlow(flow).warnings.filter((w) => w.message.includes('from_backend'))).toEqual(
+      [],
+    );
   });
 
   it('warns about a SET_VARIABLES key and a save_to that nothing reads', () => {
@@ -625,7 +1072,13 @@ describe('validateFlow: warnings', () => {
     flow.states.a.input = { save_to: 'nickname' };
     flow.states.a.actions = [
       { type: 'SET_VARIABLES', set: { unused: 1 } },
-      { type: 'API_CALL', url: 'https://x.example', save_to: 'profile', success_transition: 'b', failure_transition: 'b' },
+      {
+        type: 'API_CALL',
+        url: 'https://x.example',
+        save_to: 'profile',
+        success_transition: 'b',
+        failure_transition: 'b',
+      },
     ];
     expectWarning(flow, 'states.a.actions[0].set.unused', '"unused"', 'nothing reads');
     expectWarning(flow, 'states.a.actions[1].save_to', '"profile"');
@@ -635,11 +1088,24 @@ describe('validateFlow: warnings', () => {
   it('counts conditions as reads, and a later POST with the auto body as a reader', () => {
     const flow = tiny({
       ask: { message: 'Name?', input: { save_to: 'nickname' }, transitions: { default: 'submit' } },
-      submit: { actions: [{ type: 'API_CALL', url: 'https://x.example', method: 'POST', success_transition: 'done', failure_transition: 'done' }] },
+      submit: {
+        actions: [
+          {
+            type: 'API_CALL',
+            url: 'https://x.example',
+            method: 'POST',
+            success_transition: 'done',
+            failure_transition: 'done',
+          },
+        ],
+      },
       done: { message: 'Thanks', end: true },
     });
     flow.states.a.actions = [{ type: 'SET_VARIABLES', set: { flag: true } }];
-    flow.states.a.transitions = [{ when: { var: 'flag', op: 'eq', value: true }, to: 'ask' }, { to: 'a' }];
+    flow.states.a.transitions = [
+      { when: { var: 'flag', op: 'eq', value: true }, to: 'ask' },
+      { to: 'a' },
+    ];
     const warnings = validateFlow(flow).warnings;
     expect(warnings.filter((w) => w.message.includes('nothing reads'))).toEqual([]);
 
@@ -652,7 +1118,11 @@ describe('validateFlow: warnings', () => {
   });
 
   it('warns about global transitions that match everything and rules that are never checked', () => {
-    expectWarning(tiny({}, { global_transitions: [{ to: 'a' }] }), 'global_transitions[0]', 'every message');
+    expectWarning(
+      tiny({}, { global_transitions: [{ to: 'a' }] }),
+      'global_transitions[0]',
+      'every message',
+    );
     const flow = tiny();
     flow.states.a.transitions = [{ to: 'a' }, { keywords: ['x'], to: 'a' }];
     expectWarning(flow, 'states.a.transitions[1]', 'never checked');
@@ -672,7 +1142,13 @@ describe('validateFlow: order and determinism', () => {
     global_transitions: [{ keywords: ['menu'], to: 'nowhere' }],
     states: [
       { name: 'z', message: '{{#if}}', transitions: { default: 'missing_z' } },
-      { name: 'start', initial: true, message: 'Hi', actions: [{ type: 'NOPE' }], transitions: [{ to: 'missing_start' }] },
+      {
+        name: 'start',
+        initial: true,
+        message: 'Hi',
+        actions: [{ type: 'NOPE' }],
+        transitions: [{ to: 'missing_start' }],
+      },
       { name: 'other', initial: true, end: true },
     ],
   });

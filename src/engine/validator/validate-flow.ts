@@ -20,7 +20,16 @@ import { warnWaitingState } from './warn-waiting-state';
 
 const GLOBAL_TRANSITIONS_BUCKET = 3;
 const DOCUMENT_FIELDS_BUCKET = 4;
-const DOCUMENT_FIELDS = ['start', 'settings', 'variables', 'global_transitions', 'states', 'name', 'description', 'version'];
+const DOCUMENT_FIELDS = [
+  'start',
+  'settings',
+  'variables',
+  'global_transitions',
+  'states',
+  'name',
+  'description',
+  'version',
+];
 
 /**
  * Validates a raw conversation-flow definition (as the author wrote it, either container
@@ -28,7 +37,10 @@ const DOCUMENT_FIELDS = ['start', 'settings', 'variables', 'global_transitions',
  * written JSON; the order is the document's (start, settings, variables,
  * global_transitions, then each state in written order) and is stable for equal input.
  */
-export function validateFlow(definition: unknown, context: ValidationContext = {}): FlowValidationResult {
+export function validateFlow(
+  definition: unknown,
+  context: ValidationContext = {},
+): FlowValidationResult {
   const issues = new IssueCollector();
   if (!isRecord(definition)) {
     issues.error('', `The flow definition must be a JSON object, not ${show(definition)}.`);
@@ -36,12 +48,18 @@ export function validateFlow(definition: unknown, context: ValidationContext = {
   }
   const depth = measureDepth(definition);
   if (depth > MAX_FLOW_DEPTH) {
-    issues.error('', `The flow definition is nested ${depth} levels deep; the limit is ${MAX_FLOW_DEPTH}.`);
+    issues.error(
+      '',
+      `The flow definition is nested ${depth} levels deep; the limit is ${MAX_FLOW_DEPTH}.`,
+    );
     return issues.result();
   }
   const bytes = measureJsonBytes(definition);
   if (bytes > MAX_FLOW_BYTES) {
-    issues.error('', `The flow definition is ${bytes} bytes of JSON; the limit is ${MAX_FLOW_BYTES} (1 MiB).`);
+    issues.error(
+      '',
+      `The flow definition is ${bytes} bytes of JSON; the limit is ${MAX_FLOW_BYTES} (1 MiB).`,
+    );
     return issues.result();
   }
 
@@ -59,7 +77,13 @@ export function validateFlow(definition: unknown, context: ValidationContext = {
     usesDirectives: false,
   };
   const integrationNames = context.integrationNames ? new Set(context.integrationNames) : null;
-  const ctx: ScanContext = { issues, stateNames: collected.names, integrationNames, facts, state: null };
+  const ctx: ScanContext = {
+    issues,
+    stateNames: collected.names,
+    integrationNames,
+    facts,
+    state: null,
+  };
 
   issues.setBucket(GLOBAL_TRANSITIONS_BUCKET);
   checkTransitions(definition.global_transitions, 'global_transitions', ctx, true);

@@ -15,6 +15,9 @@ export function warnUnreachableStates(facts: FlowFacts, issues: IssueCollector):
   for (const state of facts.states) {
     if (reachable.has(state.name)) continue;
     issues.setBucket(state.bucket);
-    issues.warn(state.path, `State "${state.name}" is unreachable: nothing leads to it from the start state "${facts.start}".`);
+    issues.warn(
+      state.path,
+      `State "${state.name}" is unreachable: nothing leads to it from the start state "${facts.start}".`,
+    );
   }
 }

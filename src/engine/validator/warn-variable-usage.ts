@@ -32,7 +32,10 @@ function warnUnsetReads(facts: FlowFacts, issues: IssueCollector): void {
   for (const read of facts.reads) {
     if (!read.fromTemplate || set.has(read.root)) continue;
     issues.setBucket(read.bucket);
-    issues.warn(read.path, `Template reads variable "${read.root}", which no state or action sets.`);
+    issues.warn(
+      read.path,
+      `Template reads variable "${read.root}", which no state or action sets.`,
+    );
   }
 }
 
@@ -42,10 +45,14 @@ function warnUnreadWrites(facts: FlowFacts, issues: IssueCollector): void {
   const byName = new Map(facts.states.map((state) => [state.name, state]));
   for (const state of facts.states) {
     for (const write of state.writes) {
-      if (read.has(write.root) || (write.kind === 'api' && read.has(`${write.root}_meta`))) continue;
+      if (read.has(write.root) || (write.kind === 'api' && read.has(`${write.root}_meta`)))
+        continue;
       if (sentToBackendLater(write, state, successors, byName)) continue;
       issues.setBucket(state.bucket);
-      issues.warn(write.path, `Variable "${write.root}" is set here but nothing reads it (no template, condition or later API_CALL body).`);
+      issues.warn(
+        write.path,
+        `Variable "${write.root}" is set here but nothing reads it (no template, condition or later API_CALL body).`,
+      );
     }
   }
 }
@@ -57,7 +64,8 @@ function sentToBackendLater(
   successors: Map<string, Set<string>>,
   byName: Map<string, StateFacts>,
 ): boolean {
-  if (state.apiCalls.some((call) => call.sendsAllVariables && call.order > write.order)) return true;
+  if (state.apiCalls.some((call) => call.sendsAllVariables && call.order > write.order))
+    return true;
   for (const name of reachableFrom([state.name], successors)) {
     if (byName.get(name)?.apiCalls.some((call) => call.sendsAllVariables)) return true;
   }

@@ -30,7 +30,8 @@ export class SecretBox {
 
   constructor(keys: SecretBoxKeys) {
     for (const key of [keys.current, ...(keys.previous ?? [])]) {
-      if (!Buffer.isBuffer(key) || key.length !== 32) throw new Error('SecretBox keys must be 32 bytes');
+      if (!Buffer.isBuffer(key) || key.length !== 32)
+        throw new Error('SecretBox keys must be 32 bytes');
     }
     this.currentId = keyId(keys.current);
     this.keys.set(this.currentId, Buffer.from(keys.current));
@@ -42,12 +43,20 @@ export class SecretBox {
 
   encrypt(plain: string): string {
     const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.currentId)!, iv, { authTagLength: TAG_BYTES });
+    const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.currentId)!, iv, {
+      authTagLength: TAG_BYTES,
+    });
     // The envelope header is authenticated too, so the key id cannot be swapped.
     cipher.setAAD(Buffer.from(`${VERSION}:${this.currentId}`, 'utf8'));
     const ciphertext = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
-    return [VERSION, this.currentId, iv.toString('base64'), tag.toString('base64'), ciphertext.toString('base64')].join(':');
+    return [
+      VERSION,
+      this.currentId,
+      iv.toString('base64'),
+      tag.toString('base64'),
+      ciphertext.toString('base64'),
+    ].join(':');
   }
 
   decrypt(envelope: string): string {
@@ -86,7 +95,8 @@ export class SecretBox {
     }
     const iv = Buffer.from(parts[2], 'base64');
     const tag = Buffer.from(parts[3], 'base64');
-    if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw new Error('Cannot decrypt secret: malformed envelope');
+    if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES)
+      throw new Error('Cannot decrypt secret: malformed envelope');
     return { id: parts[1], iv, tag, ciphertext: Buffer.from(parts[4], 'base64') };
   }
 }

@@ -38,7 +38,8 @@ export class CircuitBreaker {
   state(key: string): CircuitState {
     const circuit = this.circuits.get(key);
     if (!circuit || circuit.openedAt === undefined) return 'closed';
-    if (circuit.trialInFlight || this.now() - circuit.openedAt >= this.coolDownMs) return 'half_open';
+    if (circuit.trialInFlight || this.now() - circuit.openedAt >= this.coolDownMs)
+      return 'half_open';
     return 'open';
   }
 

@@ -68,7 +68,30 @@ describe('HttpCaller', () => {
       const { caller } = testCaller({ integrations: [backend] });
       await caller.call(apiCallRequest({ integration: 'my_backend', path: '/a' }), {});
       await caller.call(apiCallRequest({ integration: 'my_backend', path: '/a' }), {});
-      expect(server.requests[0].headers['x-sarufi-request-id']).not.toBe(server.requests[1].headers['x-sarufi-request-id']);
+      expect(server.requests[0].headers['x-sarufi-request-id']).not.toBe(
+        server.requests[1].headers['x-sarufi-request-id'],
+      );
+    });
+
+    it('should use a request id given by the caller (outbox redelivery), and make one for an unusable id', async () => {
+      const { caller } = testCaller({ integrations: [backend] });
+      const given = await caller.call(
+        apiCallRequest({
+          integration: 'my_backend',
+          path: '/a',
+          method: 'POST',
+          request_id: '01OUTBOXROW',
+        }),
+        {},
+      );
+      expect(server.last!.headers['x-sarufi-request-id']).toBe('01OUTBOXROW');
+      expect(server.last!.headers['idempotency-key']).toBe('01OUTBOXROW');
+      expect(given.trace!.request_id).toBe('01OUTBOXROW');
+      await caller.call(
+        apiCallRequest({ integration: 'my_backend', path: '/a', request_id: 'bad\r\nid' }),
+        {},
+      );
+      expect(server.last!.headers['x-sarufi-request-id']).toMatch(/^[0-9A-Z]{26}$/);
     });
 
     it.each<[HttpMethod, boolean, boolean]>([
@@ -79,30 +102,39 @@ describe('HttpCaller', () => {
       ['DELETE', false, false],
       ['HEAD', false, false],
       ['OPTIONS', false, false],
-    ])('should send %s (body: %s, Idempotency-Key: %s)', async (method, hasBody, idempotencyKey) => {
-      const { caller } = testCaller({ integrations: [backend] });
-      const result = await caller.call(
-        apiCallRequest({ integration: 'my_backend', path: '/items/7', method, body: { extra: 'x' } }),
-        {},
-      );
-      const seen = server.last!;
-      expect(seen.method).toBe(method);
-      expect(result.status_code).toBe(200);
-      if (hasBody) {
-        expect(JSON.parse(seen.text)).toEqual({
-          message: { type: 'text', text: 'hello' },
-          variables: { order_id: '42' },
-          extra: 'x',
-        });
-        expect(seen.headers['content-type']).toBe('application/json');
-      } else {
-        expect(seen.body.length).toBe(0);
-        expect(seen.headers['content-type']).toBeUndefined();
-      }
-      if (idempotencyKey) expect(seen.headers['idempotency-key']).toBe(seen.headers['x-sarufi-request-id']);
-      else expect(seen.headers['idempotency-key']).toBeUndefined();
-      if (method === 'HEAD') expect(result.body).toBeUndefined();
-    });
+    ])(
+      'should send %s (body: %s, Idempotency-Key: %s)',
+      async (method, hasBody, idempotencyKey) => {
+        const { caller } = testCaller({ integrations: [backend] });
+        const result = await caller.call(
+          apiCallRequest({
+            integration: 'my_backend',
+            path: '/items/7',
+            method,
+            body: { extra: 'x' },
+          }),
+          {},
+        );
+        const seen = server.last!;
+        expect(seen.method).toBe(method);
+        expect(result.status_code).toBe(200);
+        if (hasBody) {
+          expect(JSON.parse(seen.text)).toEqual({
+            message: { type: 'text', text: 'hello' },
+            variables: { order_id: '42' },
+            extra: 'x',
+          });
+          expect(seen.headers['content-type']).toBe('application/json');
+        } else {
+          expect(seen.body.length).toBe(0);
+          expect(seen.headers['content-type']).toBeUndefined();
+        }
+        if (idempotencyKey)
+          expect(seen.headers['idempotency-key']).toBe(seen.headers['x-sarufi-request-id']);
+        else expect(seen.headers['idempotency-key']).toBeUndefined();
+        if (method === 'HEAD') expect(result.body).toBeUndefined();
+      },
+    );
 
     it.each([
       [{ type: 'none' as const }, {}],
@@ -111,8 +143,14 @@ describe('HttpCaller', () => {
         { type: 'basic' as const, username: 'ali', password: 'pw:1' },
         { authorization: `Basic ${Buffer.from('ali:pw:1').toString('base64')}` },
       ],
-      [{ type: 'api_key' as const, in: 'header' as const, name: 'X-Api-Key', key: 'k-1' }, { 'x-api-key': 'k-1' }],
-      [{ type: 'headers' as const, headers: { 'X-Secret-A': 'a-1', 'X-Secret-B': 'b-1' } }, { 'x-secret-a': 'a-1', 'x-secret-b': 'b-1' }],
+      [
+        { type: 'api_key' as const, in: 'header' as const, name: 'X-Api-Key', key: 'k-1' },
+        { 'x-api-key': 'k-1' },
+      ],
+      [
+        { type: 'headers' as const, headers: { 'X-Secret-A': 'a-1', 'X-Secret-B': 'b-1' } },
+        { 'x-secret-a': 'a-1', 'x-secret-b': 'b-1' },
+      ],
     ])('should authenticate with %o', async (auth, expectedHeaders) => {
       const { caller } = testCaller({ integrations: [{ ...backend, auth }] });
       await caller.call(apiCallRequest({ integration: 'my_backend', path: '/x' }), {});
@@ -122,23 +160,38 @@ describe('HttpCaller', () => {
 
     it('should put a query api_key in the URL, over any declared parameter of the same name', async () => {
       const { caller } = testCaller({
-        integrations: [{ ...backend, auth: { type: 'api_key', in: 'query', name: 'key', key: 'k+1/2' } }],
+        integrations: [
+          { ...backend, auth: { type: 'api_key', in: 'query', name: 'key', key: 'k+1/2' } },
+        ],
       });
-      const result = await caller.call(apiCallRequest({ integration: 'my_backend', path: '/x', query: { key: 'mine', q: '1' } }), {});
+      const result = await caller.call(
+        apiCallRequest({ integration: 'my_backend', path: '/x', query: { key: 'mine', q: '1' } }),
+        {},
+      );
       expect(server.last!.url).toBe('/v1/x?q=1&key=k%2B1%2F2');
       expect(result.trace!.url).toBe(server.url('/v1/x?q=1&key=***'));
     });
 
     it('should merge integration headers and query under the declared ones', async () => {
       const { caller } = testCaller({
-        integrations: [{ ...backend, headers: { 'X-Tenant': 'acme', 'X-Region': 'tz' }, query: { lang: 'sw', v: '1' } }],
+        integrations: [
+          {
+            ...backend,
+            headers: { 'X-Tenant': 'acme', 'X-Region': 'tz' },
+            query: { lang: 'sw', v: '1' },
+          },
+        ],
       });
       await caller.call(
         apiCallRequest({
           integration: 'my_backend',
           path: '/x',
           query: { v: '2', extra: 'e' },
-          headers: { 'x-tenant': 'globex', 'X-Sarufi-User-Id': 'spoofed', 'X-SARUFI-CHATBOT-ID': 'spoofed' },
+          headers: {
+            'x-tenant': 'globex',
+            'X-Sarufi-User-Id': 'spoofed',
+            'X-SARUFI-CHATBOT-ID': 'spoofed',
+          },
         }),
         {},
       );
@@ -224,7 +277,13 @@ describe('HttpCaller', () => {
     it('should send a text body as text/plain', async () => {
       const { caller } = testCaller({ integrations: [backend] });
       await caller.call(
-        apiCallRequest({ integration: 'my_backend', path: '/t', method: 'POST', body_type: 'text', body: 'just words' }),
+        apiCallRequest({
+          integration: 'my_backend',
+          path: '/t',
+          method: 'POST',
+          body_type: 'text',
+          body: 'just words',
+        }),
         {},
       );
       expect(server.last!.text).toBe('just words');
@@ -233,15 +292,29 @@ describe('HttpCaller', () => {
 
     it('should send nothing with body_type none or auto_body false without a body', async () => {
       const { caller } = testCaller({ integrations: [backend] });
-      await caller.call(apiCallRequest({ integration: 'my_backend', path: '/n', method: 'POST', body_type: 'none' }), {});
+      await caller.call(
+        apiCallRequest({
+          integration: 'my_backend',
+          path: '/n',
+          method: 'POST',
+          body_type: 'none',
+        }),
+        {},
+      );
       expect(server.last!.body.length).toBe(0);
-      await caller.call(apiCallRequest({ integration: 'my_backend', path: '/n', method: 'POST', auto_body: false }), {});
+      await caller.call(
+        apiCallRequest({ integration: 'my_backend', path: '/n', method: 'POST', auto_body: false }),
+        {},
+      );
       expect(server.last!.body.length).toBe(0);
     });
 
     it('should call a legacy URL with the query merged in', async () => {
       const { caller } = testCaller();
-      const result = await caller.call(apiCallRequest({ url: server.url('/hook?a=1'), query: { b: '2' } }), {});
+      const result = await caller.call(
+        apiCallRequest({ url: server.url('/hook?a=1'), query: { b: '2' } }),
+        {},
+      );
       expect(result.status_code).toBe(200);
       expect(server.last!.url).toBe('/hook?a=1&b=2');
     });
@@ -249,17 +322,31 @@ describe('HttpCaller', () => {
     it('should report an unknown integration without sending anything', async () => {
       const { caller } = testCaller({ integrations: [backend] });
       const result = await caller.call(apiCallRequest({ integration: 'nope', path: '/x' }), {});
-      expect(result).toMatchObject({ status_code: 0, error: 'unknown_integration', error_code: 'unknown_integration', attempts: 0 });
+      expect(result).toMatchObject({
+        status_code: 0,
+        error: 'unknown_integration',
+        error_code: 'unknown_integration',
+        attempts: 0,
+      });
       expect(server.requests).toHaveLength(0);
     });
 
     it('should refuse a header with CR/LF without sending anything', async () => {
       const { caller } = testCaller({ integrations: [backend] });
       const result = await caller.call(
-        apiCallRequest({ integration: 'my_backend', path: '/x', headers: { 'X-Note': 'a\r\nX-Admin: true' } }),
+        apiCallRequest({
+          integration: 'my_backend',
+          path: '/x',
+          headers: { 'X-Note': 'a\r\nX-Admin: true' },
+        }),
         {},
       );
-      expect(result).toMatchObject({ status_code: 0, error_code: 'invalid_header', error: 'invalid_header', attempts: 0 });
+      expect(result).toMatchObject({
+        status_code: 0,
+        error_code: 'invalid_header',
+        error: 'invalid_header',
+        attempts: 0,
+      });
       expect(server.requests).toHaveLength(0);
     });
   });
@@ -285,7 +372,10 @@ describe('HttpCaller', () => {
 
     it('should return the raw text only with include_raw', async () => {
       const { caller } = testCaller({ integrations: [backend] });
-      const result = await caller.call(apiCallRequest({ integration: 'my_backend', path: '/', include_raw: true }), {});
+      const result = await caller.call(
+        apiCallRequest({ integration: 'my_backend', path: '/', include_raw: true }),
+        {},
+      );
       expect(result.raw).toBe('{"ok":true}');
     });
 
@@ -301,7 +391,9 @@ describe('HttpCaller', () => {
     });
 
     it('should report a non-2xx reply as "HTTP <status>" with its parsed body', async () => {
-      const local = await LoopbackServer.start((_req, res) => json(res, 404, { detail: 'no such order' }, { 'X-Trace': 't1' }));
+      const local = await LoopbackServer.start((_req, res) =>
+        json(res, 404, { detail: 'no such order' }, { 'X-Trace': 't1' }),
+      );
       const { caller } = testCaller();
       const result = await caller.call(apiCallRequest({ url: local.url('/orders/1') }), {});
       await local.close();
@@ -324,9 +416,17 @@ describe('HttpCaller', () => {
         res.end('ok');
       });
       const { caller } = testCaller({
-        integrations: [{ ...httpIntegration(local.url('/')), auth: { type: 'api_key', in: 'header', name: 'X-Api-Key', key: 'k' } }],
+        integrations: [
+          {
+            ...httpIntegration(local.url('/')),
+            auth: { type: 'api_key', in: 'header', name: 'X-Api-Key', key: 'k' },
+          },
+        ],
       });
-      const result = await caller.call(apiCallRequest({ integration: 'my_backend', path: '/' }), {});
+      const result = await caller.call(
+        apiCallRequest({ integration: 'my_backend', path: '/' }),
+        {},
+      );
       await local.close();
       expect(result.headers['x-kept']).toBe('yes');
       expect(result.headers['set-cookie']).toBeUndefined();

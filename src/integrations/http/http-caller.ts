@@ -66,7 +66,13 @@ export const DEFAULT_HTTP_CALLER_DEFAULTS: HttpCallerDefaults = {
 };
 
 type AttemptOutcome =
-  | { kind: 'response'; status: number; headers: Record<string, unknown>; data: Buffer; truncated: boolean }
+  | {
+      kind: 'response';
+      status: number;
+      headers: Record<string, unknown>;
+      data: Buffer;
+      truncated: boolean;
+    }
   | { kind: 'error'; code: ApiCallErrorCode; beforeSend: boolean; status?: number; cause?: string };
 
 interface AttemptTrace {
@@ -118,7 +124,10 @@ export class HttpCaller implements HttpCallerPort {
     this.defaults = {
       connect_ms: positive(given.connect_ms, DEFAULT_HTTP_CALLER_DEFAULTS.connect_ms),
       read_ms: positive(given.read_ms, DEFAULT_HTTP_CALLER_DEFAULTS.read_ms),
-      max_response_bytes: positive(given.max_response_bytes, DEFAULT_HTTP_CALLER_DEFAULTS.max_response_bytes),
+      max_response_bytes: positive(
+        given.max_response_bytes,
+        DEFAULT_HTTP_CALLER_DEFAULTS.max_response_bytes,
+      ),
       max_redirects:
         typeof given.max_redirects === 'number' && given.max_redirects >= 0
           ? Math.floor(given.max_redirects)
@@ -129,7 +138,11 @@ export class HttpCaller implements HttpCallerPort {
 
   async call(request: ApiCallRequest, options: CallOptions): Promise<ApiCallResult> {
     const started = this.now();
-    const requestId = ulid();
+    // The outbox passes its own id so every redelivery carries the same request id.
+    const requestId =
+      typeof request.request_id === 'string' && /^[\x21-\x7e]{1,128}$/.test(request.request_id)
+        ? request.request_id
+        : ulid();
     const deadline = typeof options?.deadline === 'number' ? options.deadline : undefined;
     const attempts: AttemptTrace[] = [];
     let secrets: RequestSecrets = emptySecrets();
@@ -137,22 +150,34 @@ export class HttpCaller implements HttpCallerPort {
     let integration: HttpIntegrationConfig | null = null;
 
     const fail = (code: ApiCallErrorCode, status = 0): ApiCallResult =>
-      this.finish(request, { status_code: status, body: undefined, headers: {}, error: code, error_code: code }, {
-        requestId,
-        started,
-        attempts,
-        secrets,
-        prepared,
-        integration,
-      });
+      this.finish(
+        request,
+        { status_code: status, body: undefined, headers: {}, error: code, error_code: code },
+        {
+          requestId,
+          started,
+          attempts,
+          secrets,
+          prepared,
+          integration,
+        },
+      );
 
     try {
       if (deadline !== undefined && deadline <= started) return fail('deadline_exceeded');
       if (request.integration) {
-        integration = await this.options.resolveIntegration(request.context.chatbot_id, request.integration);
+        integration = await this.options.resolveIntegration(
+          request.context.chatbot_id,
+          request.integration,
+        );
         if (!integration) return fail('unknown_integration');
       }
-      const built = buildHttpRequest({ request, integration, requestId, userAgent: this.options.userAgent });
+      const built = buildHttpRequest({
+        request,
+        integration,
+        requestId,
+        userAgent: this.options.userAgent,
+      });
       secrets = built.ok ? built.request.secrets : built.secrets;
       if (!built.ok) return fail(built.code);
       prepared = built.request;
@@ -160,8 +185,14 @@ export class HttpCaller implements HttpCallerPort {
       const policy = resolveRetryPolicy(this.defaults.retry, integration?.retry, request.retry);
       const limits: CallLimits = {
         connectMs: positive(integration?.timeout?.connect_ms, this.defaults.connect_ms),
-        readMs: positive(request.timeout_ms, positive(integration?.timeout?.read_ms, this.defaults.read_ms)),
-        maxResponseBytes: positive(integration?.max_response_bytes, this.defaults.max_response_bytes),
+        readMs: positive(
+          request.timeout_ms,
+          positive(integration?.timeout?.read_ms, this.defaults.read_ms),
+        ),
+        maxResponseBytes: positive(
+          integration?.max_response_bytes,
+          this.defaults.max_response_bytes,
+        ),
         maxRedirects: this.defaults.max_redirects,
         deadline,
       };
@@ -178,7 +209,14 @@ export class HttpCaller implements HttpCallerPort {
           break;
         }
         const attemptStarted = this.now();
-        const { outcome, redirects } = await this.attempt(prepared, limits);
+        let outcome: AttemptOutcome;
+        let redirects = 0;
+        try {
+          ({ outcome, redirects } = await this.attempt(prepared, limits));
+        } catch {
+          // Never leave a half-open trial slot taken.
+          outcome = { kind: 'error', code: 'network_error', beforeSend: false };
+        }
         this.recordBreaker(breakerKey, outcome);
         last = outcome;
         attempts.push({
@@ -196,7 +234,12 @@ export class HttpCaller implements HttpCallerPort {
         });
 
         const failure = this.retryableFailure(outcome);
-        if (!failure || attempts.length >= policy.max_attempts || !isRetryable(prepared.method, failure, policy)) break;
+        if (
+          !failure ||
+          attempts.length >= policy.max_attempts ||
+          !isRetryable(prepared.method, failure, policy)
+        )
+          break;
         const retryAfterMs =
           outcome.kind === 'response'
             ? parseRetryAfter(headerText(outcome.headers, 'retry-after'), this.now())
@@ -220,8 +263,16 @@ export class HttpCaller implements HttpCallerPort {
   }
 
   /** One attempt: the request and up to `maxRedirects` redirects, each hop checked afresh. */
-  private async attempt(prepared: PreparedRequest, limits: CallLimits): Promise<{ outcome: AttemptOutcome; redirects: number }> {
-    let hop: Hop = { method: prepared.method, url: prepared.url, headers: { ...prepared.headers }, body: prepared.body };
+  private async attempt(
+    prepared: PreparedRequest,
+    limits: CallLimits,
+  ): Promise<{ outcome: AttemptOutcome; redirects: number }> {
+    let hop: Hop = {
+      method: prepared.method,
+      url: prepared.url,
+      headers: { ...prepared.headers },
+      body: prepared.body,
+    };
     for (let redirects = 0; ; redirects++) {
       const result: HopResult = await sendHop(hop, limits, { guard: this.guard, now: this.now });
       if (result.kind === 'error') return { outcome: result, redirects };
@@ -239,10 +290,16 @@ export class HttpCaller implements HttpCallerPort {
       } catch {
         return { outcome: emptyRedirect, redirects };
       }
-      if (next.protocol !== 'http:' && next.protocol !== 'https:') return { outcome: emptyRedirect, redirects };
+      if (next.protocol !== 'http:' && next.protocol !== 'https:')
+        return { outcome: emptyRedirect, redirects };
       if (redirects >= limits.maxRedirects) {
         return {
-          outcome: { kind: 'error', code: 'too_many_redirects', beforeSend: false, status: result.status },
+          outcome: {
+            kind: 'error',
+            code: 'too_many_redirects',
+            beforeSend: false,
+            status: result.status,
+          },
           redirects,
         };
       }
@@ -257,12 +314,19 @@ export class HttpCaller implements HttpCallerPort {
       // Credentials were meant for the original host only.
       for (const name of Object.keys(headers)) {
         const lower = name.toLowerCase();
-        if (secrets.headerNames.has(lower) || lower === 'authorization' || lower === 'cookie' || lower === 'proxy-authorization') {
+        if (
+          secrets.headerNames.has(lower) ||
+          lower === 'authorization' ||
+          lower === 'cookie' ||
+          lower === 'proxy-authorization'
+        ) {
           delete headers[name];
         }
       }
     }
-    const toGet = (status === 303 && hop.method !== 'HEAD') || ((status === 301 || status === 302) && hop.method === 'POST');
+    const toGet =
+      (status === 303 && hop.method !== 'HEAD') ||
+      ((status === 301 || status === 302) && hop.method === 'POST');
     if (!toGet) return { method: hop.method, url: next, headers, body: hop.body };
     for (const name of Object.keys(headers)) {
       if (name.toLowerCase() === 'content-type') delete headers[name];
@@ -276,13 +340,15 @@ export class HttpCaller implements HttpCallerPort {
       else this.breaker.recordSuccess(key);
       return;
     }
-    if (outcome.code === 'timeout' || outcome.code === 'network_error') this.breaker.recordFailure(key);
+    if (outcome.code === 'timeout' || outcome.code === 'network_error')
+      this.breaker.recordFailure(key);
     else if (outcome.code === 'too_many_redirects') this.breaker.recordSuccess(key);
     else this.breaker.release(key);
   }
 
   private retryableFailure(outcome: AttemptOutcome): AttemptFailure | undefined {
-    if (outcome.kind === 'error') return { kind: 'error', code: outcome.code, beforeSend: outcome.beforeSend };
+    if (outcome.kind === 'error')
+      return { kind: 'error', code: outcome.code, beforeSend: outcome.beforeSend };
     if (outcome.truncated) return undefined;
     if (outcome.status >= 200 && outcome.status <= 299) return undefined;
     return { kind: 'status', status: outcome.status };
@@ -293,9 +359,22 @@ export class HttpCaller implements HttpCallerPort {
     includeRaw: boolean,
     secrets: RequestSecrets,
   ): Omit<ApiCallResult, 'duration_ms' | 'attempts' | 'trace'> {
-    if (!outcome) return { status_code: 0, body: undefined, headers: {}, error: 'network_error', error_code: 'network_error' };
+    if (!outcome)
+      return {
+        status_code: 0,
+        body: undefined,
+        headers: {},
+        error: 'network_error',
+        error_code: 'network_error',
+      };
     if (outcome.kind === 'error') {
-      return { status_code: outcome.status ?? 0, body: undefined, headers: {}, error: outcome.code, error_code: outcome.code };
+      return {
+        status_code: outcome.status ?? 0,
+        body: undefined,
+        headers: {},
+        error: outcome.code,
+        error_code: outcome.code,
+      };
     }
     const headers = redactResponseHeaders(outcome.headers, secrets);
     if (outcome.truncated) {
@@ -307,7 +386,10 @@ export class HttpCaller implements HttpCallerPort {
         error_code: 'response_too_large',
       };
     }
-    const { body, text } = parseResponseBody(outcome.data, headerText(outcome.headers, 'content-type'));
+    const { body, text } = parseResponseBody(
+      outcome.data,
+      headerText(outcome.headers, 'content-type'),
+    );
     const ok = outcome.status >= 200 && outcome.status <= 299;
     return {
       status_code: outcome.status,
@@ -331,10 +413,12 @@ export class HttpCaller implements HttpCallerPort {
     },
   ): ApiCallResult {
     const duration = this.now() - ctx.started;
-    const url = ctx.prepared ? traceUrl(ctx.prepared.url, ctx.secrets) : this.fallbackTraceUrl(request, ctx.secrets);
+    const url = ctx.prepared
+      ? traceUrl(ctx.prepared.url, ctx.secrets)
+      : this.fallbackTraceUrl(request, ctx.secrets);
     const trace: Record<string, unknown> = {
       request_id: ctx.requestId,
-      method: request.method,
+      method: ctx.prepared?.method ?? request.method,
       url,
       ...(request.integration ? { integration: request.integration } : {}),
       status_code: partial.status_code,
@@ -343,15 +427,21 @@ export class HttpCaller implements HttpCallerPort {
       ...(partial.error_code ? { error_code: partial.error_code } : {}),
       ...(partial.error ? { error: partial.error } : {}),
     };
-    const result: ApiCallResult = { ...partial, duration_ms: duration, attempts: ctx.attempts.length, trace };
+    const result: ApiCallResult = {
+      ...partial,
+      duration_ms: duration,
+      attempts: ctx.attempts.length,
+      trace,
+    };
     const log = {
       request_id: ctx.requestId,
       chatbot_id: request.context?.chatbot_id,
-      method: request.method,
+      method: ctx.prepared?.method ?? request.method,
       url,
       integration: request.integration,
       status_code: partial.status_code,
       attempts: ctx.attempts.length,
+      attempt_details: ctx.attempts,
       duration_ms: duration,
       error_code: partial.error_code,
       error: partial.error,

@@ -26,4 +26,7 @@ export interface HttpIntegrationConfig {
 }
 
 /** Finds a chatbot's HTTP integration by name; null when there is none. */
-export type IntegrationResolver = (chatbotId: string, name: string) => Promise<HttpIntegrationConfig | null>;
+export type IntegrationResolver = (
+  chatbotId: string,
+  name: string,
+) => Promise<HttpIntegrationConfig | null>;

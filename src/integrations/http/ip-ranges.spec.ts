@@ -3,7 +3,9 @@ import { blockReason, cidrContains, parseCidr, parseIp } from './ip-ranges';
 describe('ip-ranges', () => {
   describe('parseIp', () => {
     it('should parse IPv4 into the IPv4-mapped 16-byte form', () => {
-      expect([...parseIp('1.2.3.4')!]).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 1, 2, 3, 4]);
+      expect([...parseIp('1.2.3.4')!]).toEqual([
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 1, 2, 3, 4,
+      ]);
     });
 
     it('should parse IPv6 with ::, brackets, zone ids and embedded IPv4', () => {
@@ -13,12 +15,18 @@ describe('ip-ranges', () => {
       expect([...parseIp('2001:db8:0:0:0:0:0:1')!]).toEqual([...parseIp('2001:db8::1')!]);
     });
 
-    it.each(['example.com', '1.2.3', '1.2.3.256', '1::2::3', '12345::', '1:2:3:4:5:6:7:8:9', '', '::g'])(
-      'should reject %p',
-      (text) => {
-        expect(parseIp(text)).toBeNull();
-      },
-    );
+    it.each([
+      'example.com',
+      '1.2.3',
+      '1.2.3.256',
+      '1::2::3',
+      '12345::',
+      '1:2:3:4:5:6:7:8:9',
+      '',
+      '::g',
+    ])('should reject %p', (text) => {
+      expect(parseIp(text)).toBeNull();
+    });
   });
 
   describe('parseCidr / cidrContains', () => {

@@ -148,12 +148,28 @@ export const BLOCKED_V6_RANGES = table([
 ]);
 
 /** IPv6 ranges that carry an IPv4 address; the embedded address is checked too. */
-const EMBEDDING_RANGES: Array<{ cidr: Cidr; label: string; extract: (a: Uint8Array) => number[][] }> = [
-  { range: '::ffff:0:0/96', label: 'ipv4-mapped', extract: (a: Uint8Array) => [[...a.slice(12, 16)]] },
-  { range: '::ffff:0:0:0/96', label: 'ipv4-translated', extract: (a: Uint8Array) => [[...a.slice(12, 16)]] },
+const EMBEDDING_RANGES: Array<{
+  cidr: Cidr;
+  label: string;
+  extract: (a: Uint8Array) => number[][];
+}> = [
+  {
+    range: '::ffff:0:0/96',
+    label: 'ipv4-mapped',
+    extract: (a: Uint8Array) => [[...a.slice(12, 16)]],
+  },
+  {
+    range: '::ffff:0:0:0/96',
+    label: 'ipv4-translated',
+    extract: (a: Uint8Array) => [[...a.slice(12, 16)]],
+  },
   { range: '::/96', label: 'ipv4-compatible', extract: (a: Uint8Array) => [[...a.slice(12, 16)]] },
   { range: '64:ff9b::/96', label: 'nat64', extract: (a: Uint8Array) => [[...a.slice(12, 16)]] },
-  { range: '64:ff9b:1::/48', label: 'nat64-local', extract: (a: Uint8Array) => [[...a.slice(12, 16)]] },
+  {
+    range: '64:ff9b:1::/48',
+    label: 'nat64-local',
+    extract: (a: Uint8Array) => [[...a.slice(12, 16)]],
+  },
   { range: '2002::/16', label: '6to4', extract: (a: Uint8Array) => [[...a.slice(2, 6)]] },
   {
     range: '2001::/32',

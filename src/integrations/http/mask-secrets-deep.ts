@@ -11,7 +11,8 @@ export function maskSecretsDeep(value: unknown, secrets: RequestSecrets): unknow
     if (Array.isArray(item)) return item.map(visit);
     if (typeof item === 'object' && item !== null) {
       const out: Record<string, unknown> = {};
-      for (const [key, child] of Object.entries(item)) out[maskSecrets(secrets, key)] = visit(child);
+      for (const [key, child] of Object.entries(item))
+        out[maskSecrets(secrets, key)] = visit(child);
       return out;
     }
     return item;

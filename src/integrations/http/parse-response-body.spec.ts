@@ -20,6 +20,8 @@ describe('parseResponseBody', () => {
   it('should honour a declared charset', () => {
     const latin1 = Buffer.from('café', 'latin1');
     expect(parseResponseBody(latin1, 'text/plain; charset=ISO-8859-1').body).toBe('café');
-    expect(parseResponseBody(Buffer.from('café'), 'text/plain; charset=nonsense').body).toBe('café');
+    expect(parseResponseBody(Buffer.from('café'), 'text/plain; charset=nonsense').body).toBe(
+      'café',
+    );
   });
 });

@@ -2,7 +2,10 @@
  * Turns response bytes into the value a flow sees: JSON when the content type says JSON
  * or the text parses as JSON, else the text; undefined for an empty body.
  */
-export function parseResponseBody(data: Buffer, contentType: string | undefined): { body: unknown; text: string } {
+export function parseResponseBody(
+  data: Buffer,
+  contentType: string | undefined,
+): { body: unknown; text: string } {
   const text = decodeText(data, contentType);
   if (text.trim() === '') return { body: undefined, text };
   try {

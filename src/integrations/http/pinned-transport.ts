@@ -5,7 +5,10 @@ import { TLSSocket } from 'node:tls';
 import type { ResolvedAddress } from './ssrf-guard';
 
 export interface PinnedTransport {
-  request(options: http.RequestOptions, callback: (res: http.IncomingMessage) => void): http.ClientRequest;
+  request(
+    options: http.RequestOptions,
+    callback: (res: http.IncomingMessage) => void,
+  ): http.ClientRequest;
 }
 
 /**
@@ -14,11 +17,19 @@ export interface PinnedTransport {
  * host name is kept for the Host header and TLS SNI/certificate checks.
  */
 export function pinnedLookup(addresses: ResolvedAddress[]): LookupFunction {
-  return ((_hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+  return ((
+    _hostname: string,
+    options: { all?: boolean },
+    callback: (...args: unknown[]) => void,
+  ) => {
     const cb = typeof options === 'function' ? (options as (...args: unknown[]) => void) : callback;
     const all = typeof options === 'object' && options !== null && options.all === true;
     process.nextTick(() => {
-      if (all) cb(null, addresses.map((a) => ({ address: a.address, family: a.family })));
+      if (all)
+        cb(
+          null,
+          addresses.map((a) => ({ address: a.address, family: a.family })),
+        );
       else cb(null, addresses[0].address, addresses[0].family);
     });
   }) as unknown as LookupFunction;
@@ -30,13 +41,18 @@ export function pinnedLookup(addresses: ResolvedAddress[]): LookupFunction {
  * established (TCP connect, or the TLS handshake for https) — the end of the connect
  * phase for timeouts and for "nothing was sent yet" retry decisions.
  */
-export function createPinnedTransport(addresses: ResolvedAddress[], onConnected: () => void): PinnedTransport {
+export function createPinnedTransport(
+  addresses: ResolvedAddress[],
+  onConnected: () => void,
+): PinnedTransport {
   const lookup = pinnedLookup(addresses);
   return {
     request(options, callback) {
       const secure = options.protocol === 'https:';
       const transportOptions: http.RequestOptions = { ...options, lookup, agent: false };
-      const req = secure ? https.request(transportOptions, callback) : http.request(transportOptions, callback);
+      const req = secure
+        ? https.request(transportOptions, callback)
+        : http.request(transportOptions, callback);
       req.once('socket', (socket: Socket) => {
         if (socket instanceof TLSSocket) {
           socket.once('secureConnect', onConnected);

@@ -10,7 +10,7 @@ const SAFE = /[A-Za-z0-9\-._~!$'()*,;:@/?]/;
  */
 export function encodeQueryComponentPreserving(value: string): string {
   let out = '';
-  for (let i = 0; i < value.length; ) {
+  for (let i = 0; i < value.length;) {
     const char = value[i];
     if (char === '%' && HEX.test(value.slice(i + 1, i + 3))) {
       out += value.slice(i, i + 3);

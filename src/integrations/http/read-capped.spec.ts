@@ -3,7 +3,9 @@ import { readCapped } from './read-capped';
 
 describe('readCapped', () => {
   it('should read a body within the cap whole', async () => {
-    await expect(readCapped(Readable.from([Buffer.from('abc'), Buffer.from('def')]), 6)).resolves.toEqual({
+    await expect(
+      readCapped(Readable.from([Buffer.from('abc'), Buffer.from('def')]), 6),
+    ).resolves.toEqual({
       data: Buffer.from('abcdef'),
       truncated: false,
     });

@@ -21,6 +21,10 @@ describe('redactResponseHeaders', () => {
       },
       secrets,
     );
-    expect(headers).toEqual({ 'content-type': 'application/json', vary: 'Accept, Origin', 'x-count': '3' });
+    expect(headers).toEqual({
+      'content-type': 'application/json',
+      vary: 'Accept, Origin',
+      'x-count': '3',
+    });
   });
 });

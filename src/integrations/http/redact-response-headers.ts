@@ -26,7 +26,11 @@ export function redactResponseHeaders(
     const lower = name.toLowerCase();
     if (ALWAYS_REMOVED.has(lower) || secrets.headerNames.has(lower)) continue;
     if (value === undefined || value === null) continue;
-    const text = Array.isArray(value) ? value.map((v) => String(v)).join(', ') : typeof value === 'string' ? value : JSON.stringify(value);
+    const text = Array.isArray(value)
+      ? value.map((v) => String(v)).join(', ')
+      : typeof value === 'string'
+        ? value
+        : JSON.stringify(value);
     if (containsSecret(secrets, text)) continue;
     headers[lower] = text;
   }

@@ -24,7 +24,15 @@ export interface BuildInput {
   userAgent: string;
 }
 
-const METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+const METHODS: ReadonlySet<string> = new Set([
+  'GET',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'HEAD',
+  'OPTIONS',
+]);
 const BODY_METHODS: ReadonlySet<HttpMethod> = new Set<HttpMethod>(['POST', 'PUT', 'PATCH']);
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // Control characters other than horizontal tab: CR and LF above all (header injection).
@@ -56,7 +64,9 @@ class BuildError extends Error {
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)
+  );
 }
 
 /** Header values travel as bytes: text beyond Latin-1 is sent as its UTF-8 bytes. */
@@ -83,7 +93,8 @@ class HeaderSet {
             ? ''
             : JSON.stringify(value);
     if (!TOKEN.test(name)) throw new BuildError('invalid_header', 'invalid header name');
-    if (CONTROL.test(text)) throw new BuildError('invalid_header', `control character in header ${name}`);
+    if (CONTROL.test(text))
+      throw new BuildError('invalid_header', `control character in header ${name}`);
     this.set(name, text);
   }
 
@@ -111,7 +122,10 @@ function joinIntegrationUrl(baseUrl: string, path: string | undefined): URL {
   }
   const basePath = base.pathname.replace(/\/+$/, '');
   const rendered = path ?? '';
-  const suffix = rendered === '' || rendered.startsWith('/') || rendered.startsWith('?') ? rendered : `/${rendered}`;
+  const suffix =
+    rendered === '' || rendered.startsWith('/') || rendered.startsWith('?')
+      ? rendered
+      : `/${rendered}`;
   let url: URL;
   try {
     url = new URL(`${base.protocol}//${base.host}${basePath}${suffix}`);
@@ -119,7 +133,8 @@ function joinIntegrationUrl(baseUrl: string, path: string | undefined): URL {
     throw new BuildError('invalid_request', 'path does not form a URL');
   }
   // The path may only add to the base URL: never another host, never above the base path.
-  const inside = basePath === '' || url.pathname === basePath || url.pathname.startsWith(`${basePath}/`);
+  const inside =
+    basePath === '' || url.pathname === basePath || url.pathname.startsWith(`${basePath}/`);
   if (url.host !== base.host || url.username !== '' || url.password !== '' || !inside) {
     throw new BuildError('invalid_request', 'path leaves the integration base URL');
   }
@@ -166,8 +181,15 @@ function buildBody(request: ApiCallRequest, headers: HeaderSet): Buffer | FormDa
   if (typeof declared === 'string') {
     value = declared; // a raw body: sent as written
   } else if (request.auto_body) {
-    const auto = { message: { type: request.message.type, text: request.message.text }, variables: request.variables };
-    value = isPlainObject(declared) ? { ...auto, ...declared } : declared === undefined || declared === null ? auto : declared;
+    const auto = {
+      message: { type: request.message.type, text: request.message.text },
+      variables: request.variables,
+    };
+    value = isPlainObject(declared)
+      ? { ...auto, ...declared }
+      : declared === undefined || declared === null
+        ? auto
+        : declared;
   } else {
     value = declared;
   }
@@ -201,12 +223,14 @@ function buildBody(request: ApiCallRequest, headers: HeaderSet): Buffer | FormDa
     case 'form': {
       contentType('application/x-www-form-urlencoded');
       if (typeof value === 'string') return Buffer.from(value, 'utf8');
-      if (!isPlainObject(value)) throw new BuildError('invalid_request', 'form body must be an object');
+      if (!isPlainObject(value))
+        throw new BuildError('invalid_request', 'form body must be an object');
       const params = new URLSearchParams(fields(value));
       return Buffer.from(params.toString(), 'utf8');
     }
     case 'multipart': {
-      if (!isPlainObject(value)) throw new BuildError('invalid_request', 'multipart body must be an object');
+      if (!isPlainObject(value))
+        throw new BuildError('invalid_request', 'multipart body must be an object');
       headers.delete('content-type'); // the boundary is chosen when the body is encoded
       const form = new FormData();
       for (const [name, field] of fields(value)) form.append(name, field);
@@ -233,10 +257,12 @@ function autoHeaderValue(value: string): string {
  * Idempotency-Key and the body. Collects every secret it puts in, for redaction.
  */
 export function buildHttpRequest(input: BuildInput): BuildResult {
-  const { request, integration, requestId, userAgent } = input;
+  const { integration, requestId, userAgent } = input;
+  const method = String(input.request.method ?? 'GET').toUpperCase() as HttpMethod;
+  const request: ApiCallRequest = { ...input.request, method };
   const secrets = emptySecrets();
   try {
-    if (!METHODS.has(request.method)) throw new BuildError('invalid_request', 'unsupported method');
+    if (!METHODS.has(method)) throw new BuildError('invalid_request', 'unsupported method');
     const headers = new HeaderSet();
     const integrationQuery: Array<[string, string]> = [];
     const authQuery: Array<[string, string]> = [];
@@ -264,7 +290,9 @@ export function buildHttpRequest(input: BuildInput): BuildResult {
           headers.setChecked('Authorization', `Bearer ${auth.token}`);
           break;
         case 'basic': {
-          const encoded = Buffer.from(`${auth.username}:${auth.password}`, 'utf8').toString('base64');
+          const encoded = Buffer.from(`${auth.username}:${auth.password}`, 'utf8').toString(
+            'base64',
+          );
           addSecretValue(secrets, auth.password);
           addSecretValue(secrets, auth.username);
           addSecretValue(secrets, encoded);
@@ -292,14 +320,16 @@ export function buildHttpRequest(input: BuildInput): BuildResult {
           break;
       }
     } else {
-      if (!request.url) throw new BuildError('invalid_request', 'neither integration nor url is set');
+      if (!request.url)
+        throw new BuildError('invalid_request', 'neither integration nor url is set');
       url = parseLegacyUrl(request.url);
       if (url.username !== '' || url.password !== '') {
         // Credentials in a legacy URL become Basic auth, and are treated as secrets.
         const username = decodeURIComponent(url.username);
         const password = decodeURIComponent(url.password);
         const encoded = Buffer.from(`${username}:${password}`, 'utf8').toString('base64');
-        for (const value of [username, password, url.username, url.password, encoded]) addSecretValue(secrets, value);
+        for (const value of [username, password, url.username, url.password, encoded])
+          addSecretValue(secrets, value);
         secrets.headerNames.add('authorization');
         url.username = '';
         url.password = '';
@@ -311,10 +341,12 @@ export function buildHttpRequest(input: BuildInput): BuildResult {
     }
     url.hash = '';
 
-    const actionQuery: Array<[string, string]> = Object.entries(request.query ?? {}).map(([key, value]) => [
-      encodeQueryComponentPreserving(key),
-      encodeQueryComponentPreserving(String(value)),
-    ]);
+    const actionQuery: Array<[string, string]> = Object.entries(request.query ?? {}).map(
+      ([key, value]) => [
+        encodeQueryComponentPreserving(key),
+        encodeQueryComponentPreserving(String(value)),
+      ],
+    );
     mergeQuery(url, [integrationQuery, actionQuery, authQuery]);
 
     for (const [name, value] of Object.entries(request.headers ?? {})) {
@@ -335,18 +367,27 @@ export function buildHttpRequest(input: BuildInput): BuildResult {
       ['X-Sarufi-Request-Id', requestId],
     ];
     for (const [name, value] of sarufi) {
-      if (value !== undefined && value !== null && value !== '') headers.set(name, autoHeaderValue(String(value)));
+      if (value !== undefined && value !== null && value !== '')
+        headers.set(name, autoHeaderValue(String(value)));
     }
     if (!headers.has('user-agent')) headers.set('User-Agent', autoHeaderValue(userAgent));
-    if ((request.method === 'POST' || request.method === 'PATCH') && !headers.has('idempotency-key')) {
+    if (
+      (request.method === 'POST' || request.method === 'PATCH') &&
+      !headers.has('idempotency-key')
+    ) {
       headers.set('Idempotency-Key', requestId);
     }
-    if (!headers.has('accept')) headers.set('Accept', 'application/json, text/plain;q=0.9, */*;q=0.8');
+    if (!headers.has('accept'))
+      headers.set('Accept', 'application/json, text/plain;q=0.9, */*;q=0.8');
 
     const body = buildBody(request, headers);
-    return { ok: true, request: { method: request.method, url, headers: headers.toRecord(), body, secrets } };
+    return {
+      ok: true,
+      request: { method: request.method, url, headers: headers.toRecord(), body, secrets },
+    };
   } catch (error) {
-    if (error instanceof BuildError) return { ok: false, code: error.code, reason: error.message, secrets };
+    if (error instanceof BuildError)
+      return { ok: false, code: error.code, reason: error.message, secrets };
     return { ok: false, code: 'invalid_request', reason: 'request could not be built', secrets };
   }
 }

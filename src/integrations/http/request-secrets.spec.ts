@@ -15,7 +15,9 @@ describe('request-secrets', () => {
     addSecretValue(secrets, 'tok');
     addSecretValue(secrets, 'Bearer tok');
     addSecretValue(secrets, 'a"b');
-    expect(maskSecrets(secrets, 'Bearer tok / tok / {"k":"a\\"b"}')).toBe('*** / *** / {"k":"***"}');
+    expect(maskSecrets(secrets, 'Bearer tok / tok / {"k":"a\\"b"}')).toBe(
+      '*** / *** / {"k":"***"}',
+    );
     expect(containsSecret(secrets, 'x a\\"b y')).toBe(true);
     expect(containsSecret(secrets, 'nothing here')).toBe(false);
   });

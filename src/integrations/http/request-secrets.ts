@@ -14,7 +14,8 @@ export function emptySecrets(): RequestSecrets {
 }
 
 export function addSecretValue(secrets: RequestSecrets, value: string | undefined): void {
-  if (value !== undefined && value !== '' && !secrets.values.includes(value)) secrets.values.push(value);
+  if (value !== undefined && value !== '' && !secrets.values.includes(value))
+    secrets.values.push(value);
 }
 
 /** Each secret as written and as it appears inside a JSON string literal. */

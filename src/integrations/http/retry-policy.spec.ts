@@ -1,4 +1,9 @@
-import { backoffDelay, DEFAULT_RETRY_POLICY, isRetryable, resolveRetryPolicy } from './retry-policy';
+import {
+  backoffDelay,
+  DEFAULT_RETRY_POLICY,
+  isRetryable,
+  resolveRetryPolicy,
+} from './retry-policy';
 
 describe('retry-policy', () => {
   describe('resolveRetryPolicy', () => {
@@ -8,7 +13,12 @@ describe('retry-policy', () => {
         { max_attempts: 5, initial_delay_ms: 50 },
         { max_attempts: 2, on: ['TIMEOUT'] },
       );
-      expect(policy).toEqual({ max_attempts: 2, initial_delay_ms: 50, max_delay_ms: 5000, on: ['timeout'] });
+      expect(policy).toEqual({
+        max_attempts: 2,
+        initial_delay_ms: 50,
+        max_delay_ms: 5000,
+        on: ['timeout'],
+      });
     });
 
     it('should ignore nonsense values', () => {
@@ -24,44 +34,79 @@ describe('retry-policy', () => {
   describe('isRetryable', () => {
     const policy = DEFAULT_RETRY_POLICY;
 
-    it.each(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'] as const)('should retry %s on 5xx, 429, timeout and network errors', (method) => {
-      expect(isRetryable(method, { kind: 'status', status: 500 }, policy)).toBe(true);
-      expect(isRetryable(method, { kind: 'status', status: 502 }, policy)).toBe(true);
-      expect(isRetryable(method, { kind: 'status', status: 429 }, policy)).toBe(true);
-      expect(isRetryable(method, { kind: 'error', code: 'timeout', beforeSend: false }, policy)).toBe(true);
-      expect(isRetryable(method, { kind: 'error', code: 'network_error', beforeSend: false }, policy)).toBe(true);
-      expect(isRetryable(method, { kind: 'status', status: 404 }, policy)).toBe(false);
-    });
+    it.each(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'] as const)(
+      'should retry %s on 5xx, 429, timeout and network errors',
+      (method) => {
+        expect(isRetryable(method, { kind: 'status', status: 500 }, policy)).toBe(true);
+        expect(isRetryable(method, { kind: 'status', status: 502 }, policy)).toBe(true);
+        expect(isRetryable(method, { kind: 'status', status: 429 }, policy)).toBe(true);
+        expect(
+          isRetryable(method, { kind: 'error', code: 'timeout', beforeSend: false }, policy),
+        ).toBe(true);
+        expect(
+          isRetryable(method, { kind: 'error', code: 'network_error', beforeSend: false }, policy),
+        ).toBe(true);
+        expect(isRetryable(method, { kind: 'status', status: 404 }, policy)).toBe(false);
+      },
+    );
 
-    it.each(['POST', 'PATCH'] as const)('should retry %s only before sending or on 429/503', (method) => {
-      expect(isRetryable(method, { kind: 'error', code: 'network_error', beforeSend: true }, policy)).toBe(true);
-      expect(isRetryable(method, { kind: 'error', code: 'timeout', beforeSend: true }, policy)).toBe(true);
-      expect(isRetryable(method, { kind: 'error', code: 'network_error', beforeSend: false }, policy)).toBe(false);
-      expect(isRetryable(method, { kind: 'error', code: 'timeout', beforeSend: false }, policy)).toBe(false);
-      expect(isRetryable(method, { kind: 'status', status: 429 }, policy)).toBe(true);
-      expect(isRetryable(method, { kind: 'status', status: 503 }, policy)).toBe(true);
-      expect(isRetryable(method, { kind: 'status', status: 500 }, policy)).toBe(false);
-      expect(isRetryable(method, { kind: 'status', status: 502 }, policy)).toBe(false);
-    });
+    it.each(['POST', 'PATCH'] as const)(
+      'should retry %s only before sending or on 429/503',
+      (method) => {
+        expect(
+          isRetryable(method, { kind: 'error', code: 'network_error', beforeSend: true }, policy),
+        ).toBe(true);
+        expect(
+          isRetryable(method, { kind: 'error', code: 'timeout', beforeSend: true }, policy),
+        ).toBe(true);
+        expect(
+          isRetryable(method, { kind: 'error', code: 'network_error', beforeSend: false }, policy),
+        ).toBe(false);
+        expect(
+          isRetryable(method, { kind: 'error', code: 'timeout', beforeSend: false }, policy),
+        ).toBe(false);
+        expect(isRetryable(method, { kind: 'status', status: 429 }, policy)).toBe(true);
+        expect(isRetryable(method, { kind: 'status', status: 503 }, policy)).toBe(true);
+        expect(isRetryable(method, { kind: 'status', status: 500 }, policy)).toBe(false);
+        expect(isRetryable(method, { kind: 'status', status: 502 }, policy)).toBe(false);
+      },
+    );
 
     it('should let the `on` list narrow what is retried, with statuses and classes', () => {
       const narrow = resolveRetryPolicy(policy, { on: ['503', '4xx'] });
       expect(isRetryable('GET', { kind: 'status', status: 503 }, narrow)).toBe(true);
       expect(isRetryable('GET', { kind: 'status', status: 500 }, narrow)).toBe(false);
       expect(isRetryable('GET', { kind: 'status', status: 409 }, narrow)).toBe(true);
-      expect(isRetryable('GET', { kind: 'error', code: 'timeout', beforeSend: true }, narrow)).toBe(false);
+      expect(isRetryable('GET', { kind: 'error', code: 'timeout', beforeSend: true }, narrow)).toBe(
+        false,
+      );
       expect(isRetryable('POST', { kind: 'status', status: 409 }, narrow)).toBe(false);
     });
 
     it('should never retry refusals and local errors', () => {
-      for (const code of ['blocked_address', 'invalid_header', 'too_many_redirects', 'response_too_large', 'circuit_open'] as const) {
-        expect(isRetryable('GET', { kind: 'error', code, beforeSend: true }, resolveRetryPolicy(policy, { on: [code] }))).toBe(false);
+      for (const code of [
+        'blocked_address',
+        'invalid_header',
+        'too_many_redirects',
+        'response_too_large',
+        'circuit_open',
+      ] as const) {
+        expect(
+          isRetryable(
+            'GET',
+            { kind: 'error', code, beforeSend: true },
+            resolveRetryPolicy(policy, { on: [code] }),
+          ),
+        ).toBe(false);
       }
     });
   });
 
   describe('backoffDelay', () => {
-    const policy = resolveRetryPolicy(DEFAULT_RETRY_POLICY, { initial_delay_ms: 100, max_delay_ms: 1000 });
+    const policy = resolveRetryPolicy(DEFAULT_RETRY_POLICY, {
+      initial_delay_ms: 100,
+      max_delay_ms: 1000,
+    });
 
     it('should grow exponentially with full jitter', () => {
       expect(backoffDelay(1, policy, () => 0.999)).toBe(99);

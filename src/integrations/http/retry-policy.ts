@@ -19,10 +19,18 @@ export type AttemptFailure =
   | { kind: 'status'; status: number }
   | { kind: 'error'; code: ApiCallErrorCode; beforeSend: boolean };
 
-const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set<HttpMethod>(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set<HttpMethod>([
+  'GET',
+  'HEAD',
+  'OPTIONS',
+  'PUT',
+  'DELETE',
+]);
 
 function finite(value: number | undefined, fallback: number, min: number): number {
-  return typeof value === 'number' && Number.isFinite(value) ? Math.max(min, Math.floor(value)) : fallback;
+  return typeof value === 'number' && Number.isFinite(value)
+    ? Math.max(min, Math.floor(value))
+    : fallback;
 }
 
 /** Layers policies field by field, later ones winning (defaults < integration < action). */
@@ -37,7 +45,9 @@ export function resolveRetryPolicy(
       max_attempts: finite(layer.max_attempts, policy.max_attempts, 1),
       initial_delay_ms: finite(layer.initial_delay_ms, policy.initial_delay_ms, 0),
       max_delay_ms: finite(layer.max_delay_ms, policy.max_delay_ms, 0),
-      on: Array.isArray(layer.on) ? layer.on.map((entry) => String(entry).toLowerCase()) : policy.on,
+      on: Array.isArray(layer.on)
+        ? layer.on.map((entry) => String(entry).toLowerCase())
+        : policy.on,
     };
   }
   return policy;
@@ -54,8 +64,13 @@ function listed(policy: EffectiveRetryPolicy, failure: AttemptFailure): boolean 
  * on top of that, POST and PATCH (not idempotent) are retried only when the request never
  * left (connection failed before any byte was sent) or the server said 429/503.
  */
-export function isRetryable(method: HttpMethod, failure: AttemptFailure, policy: EffectiveRetryPolicy): boolean {
-  if (failure.kind === 'error' && failure.code !== 'network_error' && failure.code !== 'timeout') return false;
+export function isRetryable(
+  method: HttpMethod,
+  failure: AttemptFailure,
+  policy: EffectiveRetryPolicy,
+): boolean {
+  if (failure.kind === 'error' && failure.code !== 'network_error' && failure.code !== 'timeout')
+    return false;
   if (!listed(policy, failure)) return false;
   if (IDEMPOTENT.has(method)) return true;
   if (failure.kind === 'status') return failure.status === 429 || failure.status === 503;

@@ -22,7 +22,13 @@ export interface HopLimits {
 }
 
 export type HopResult =
-  | { kind: 'response'; status: number; headers: IncomingHttpHeaders; data: Buffer; truncated: boolean }
+  | {
+      kind: 'response';
+      status: number;
+      headers: IncomingHttpHeaders;
+      data: Buffer;
+      truncated: boolean;
+    }
   | { kind: 'redirect'; status: number; headers: IncomingHttpHeaders; location: string }
   | { kind: 'error'; code: ApiCallErrorCode; beforeSend: boolean; cause?: string };
 
@@ -67,8 +73,11 @@ export async function sendHop(hop: Hop, limits: HopLimits, deps: HopDeps): Promi
   let connected = false;
   let timedOut = false;
   let activeStream: Readable | undefined;
+  // When the deadline, not the phase's own timeout, is what runs out, say so.
+  let cutByDeadline = false;
   const budget = (phaseMs: number): number => {
     const left = limits.deadline === undefined ? Infinity : limits.deadline - deps.now();
+    cutByDeadline = left < phaseMs;
     return Math.max(1, Math.min(phaseMs, left));
   };
   const fire = (): void => {
@@ -83,12 +92,17 @@ export async function sendHop(hop: Hop, limits: HopLimits, deps: HopDeps): Promi
     clearTimeout(timer);
     timer = setTimeout(fire, budget(limits.readMs));
   };
-  const timeoutResult = (): HopResult => ({ kind: 'error', code: 'timeout', beforeSend: !connected });
+  const timeoutResult = (): HopResult => ({
+    kind: 'error',
+    code: cutByDeadline ? 'deadline_exceeded' : 'timeout',
+    beforeSend: !connected,
+  });
 
   try {
     const decision = await abortable(deps.guard.check(hop.url.hostname), controller.signal);
     if (decision === ABORTED) return timeoutResult();
-    if (!decision.ok) return { kind: 'error', code: decision.code, beforeSend: true, cause: decision.reason };
+    if (!decision.ok)
+      return { kind: 'error', code: decision.code, beforeSend: true, cause: decision.reason };
 
     const response = await axios.request<Readable>({
       url: hop.url.href,
@@ -120,14 +134,27 @@ export async function sendHop(hop: Hop, limits: HopLimits, deps: HopDeps): Promi
       stream.destroy();
       return { kind: 'redirect', status: response.status, headers, location };
     }
-    const declaredLength = Number(headers['content-length']);
+    // A HEAD reply's Content-Length describes a body that is not sent.
+    const declaredLength = hop.method === 'HEAD' ? 0 : Number(headers['content-length']);
     if (Number.isFinite(declaredLength) && declaredLength > limits.maxResponseBytes) {
       stream.on('error', () => undefined);
       stream.destroy();
-      return { kind: 'response', status: response.status, headers, data: Buffer.alloc(0), truncated: true };
+      return {
+        kind: 'response',
+        status: response.status,
+        headers,
+        data: Buffer.alloc(0),
+        truncated: true,
+      };
     }
     const body = await readCapped(stream, limits.maxResponseBytes);
-    return { kind: 'response', status: response.status, headers, data: body.data, truncated: body.truncated };
+    return {
+      kind: 'response',
+      status: response.status,
+      headers,
+      data: body.data,
+      truncated: body.truncated,
+    };
   } catch (error) {
     if (timedOut) return timeoutResult();
     const cause = errorCause(error);

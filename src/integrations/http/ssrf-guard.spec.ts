@@ -14,8 +14,15 @@ function lookupFrom(table: Record<string, string[]>): HostLookup & { calls: stri
 describe('SsrfGuard', () => {
   describe('check', () => {
     it('should refuse a host name that resolves to loopback', async () => {
-      const guard = new SsrfGuard({ allowHosts: [], lookup: lookupFrom({ 'evil.test': ['127.0.0.1'] }) });
-      await expect(guard.check('evil.test')).resolves.toEqual({ ok: false, code: 'blocked_address', reason: 'loopback' });
+      const guard = new SsrfGuard({
+        allowHosts: [],
+        lookup: lookupFrom({ 'evil.test': ['127.0.0.1'] }),
+      });
+      await expect(guard.check('evil.test')).resolves.toEqual({
+        ok: false,
+        code: 'blocked_address',
+        reason: 'loopback',
+      });
     });
 
     it('should refuse when any one of several addresses is blocked', async () => {
@@ -23,7 +30,10 @@ describe('SsrfGuard', () => {
         allowHosts: [],
         lookup: lookupFrom({ 'mixed.test': ['93.184.216.34', '10.0.0.5'] }),
       });
-      await expect(guard.check('mixed.test')).resolves.toMatchObject({ ok: false, reason: 'private' });
+      await expect(guard.check('mixed.test')).resolves.toMatchObject({
+        ok: false,
+        reason: 'private',
+      });
     });
 
     it('should return every checked address for a public host', async () => {
@@ -41,7 +51,10 @@ describe('SsrfGuard', () => {
     });
 
     it('should let an allow-listed host name through, case-insensitively, whatever it resolves to', async () => {
-      const guard = new SsrfGuard({ allowHosts: ['Evil.Test'], lookup: lookupFrom({ 'evil.test': ['127.0.0.1'] }) });
+      const guard = new SsrfGuard({
+        allowHosts: ['Evil.Test'],
+        lookup: lookupFrom({ 'evil.test': ['127.0.0.1'] }),
+      });
       await expect(guard.check('EVIL.test')).resolves.toEqual({
         ok: true,
         addresses: [{ address: '127.0.0.1', family: 4 }],
@@ -49,18 +62,35 @@ describe('SsrfGuard', () => {
     });
 
     it('should let addresses inside an allow-listed CIDR through, and only those', async () => {
-      const lookup = lookupFrom({ 'a.test': ['127.0.0.2'], 'b.test': ['10.0.0.1'], 'c.test': ['fd00::5'] });
+      const lookup = lookupFrom({
+        'a.test': ['127.0.0.2'],
+        'b.test': ['10.0.0.1'],
+        'c.test': ['fd00::5'],
+      });
       const guard = new SsrfGuard({ allowHosts: ['127.0.0.0/8', 'fd00::/64'], lookup });
       await expect(guard.check('a.test')).resolves.toMatchObject({ ok: true });
-      await expect(guard.check('b.test')).resolves.toMatchObject({ ok: false, code: 'blocked_address' });
+      await expect(guard.check('b.test')).resolves.toMatchObject({
+        ok: false,
+        code: 'blocked_address',
+      });
       await expect(guard.check('c.test')).resolves.toMatchObject({ ok: true });
     });
 
     it('should check literal addresses without DNS, including bracketed and mapped IPv6', async () => {
       const lookup = lookupFrom({});
       const guard = new SsrfGuard({ allowHosts: [], lookup });
-      for (const host of ['127.0.0.1', '[::1]', '[::ffff:7f00:1]', '169.254.169.254', '0.0.0.0', '[fe80::1]']) {
-        await expect(guard.check(host)).resolves.toMatchObject({ ok: false, code: 'blocked_address' });
+      for (const host of [
+        '127.0.0.1',
+        '[::1]',
+        '[::ffff:7f00:1]',
+        '169.254.169.254',
+        '0.0.0.0',
+        '[fe80::1]',
+      ]) {
+        await expect(guard.check(host)).resolves.toMatchObject({
+          ok: false,
+          code: 'blocked_address',
+        });
       }
       await expect(guard.check('93.184.216.34')).resolves.toEqual({
         ok: true,
@@ -78,7 +108,10 @@ describe('SsrfGuard', () => {
 
     it('should report a DNS failure as a network error', async () => {
       const guard = new SsrfGuard({ allowHosts: [], lookup: lookupFrom({}) });
-      await expect(guard.check('nowhere.test')).resolves.toMatchObject({ ok: false, code: 'network_error' });
+      await expect(guard.check('nowhere.test')).resolves.toMatchObject({
+        ok: false,
+        code: 'network_error',
+      });
     });
   });
 

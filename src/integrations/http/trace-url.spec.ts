@@ -18,6 +18,8 @@ describe('traceUrl', () => {
   it('should mask a secret that appears in the path', () => {
     const secrets = emptySecrets();
     secrets.values.push('s3cr3t');
-    expect(traceUrl(new URL('https://api.test/hooks/s3cr3t/x'), secrets)).toBe('https://api.test/hooks/***/x');
+    expect(traceUrl(new URL('https://api.test/hooks/s3cr3t/x'), secrets)).toBe(
+      'https://api.test/hooks/***/x',
+    );
   });
 });

@@ -18,7 +18,10 @@ export function apiCallRequest(overrides: Partial<ApiCallRequest> = {}): ApiCall
 }
 
 /** A saved integration pointing at `baseUrl`, with test-sized timeouts. */
-export function httpIntegration(baseUrl: string, overrides: Partial<HttpIntegrationConfig> = {}): HttpIntegrationConfig {
+export function httpIntegration(
+  baseUrl: string,
+  overrides: Partial<HttpIntegrationConfig> = {},
+): HttpIntegrationConfig {
   return {
     id: '01INTEGRATION',
     name: 'my_backend',

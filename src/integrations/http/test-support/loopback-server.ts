@@ -14,7 +14,7 @@ export type LoopbackHandler = (
   req: RecordedRequest,
   res: http.ServerResponse,
   count: number,
-) => void | Promise<void>;
+) => unknown;
 
 /**
  * A real HTTP server on a loopback address, started by a test: records every request it
@@ -23,15 +23,14 @@ export type LoopbackHandler = (
 export class LoopbackServer {
   readonly requests: RecordedRequest[] = [];
 
-  private constructor(
-    private readonly server: http.Server,
-    readonly host: string,
-    readonly port: number,
-  ) {}
+  private readonly server: http.Server;
+  private boundPort = 0;
 
-  static async start(handler?: LoopbackHandler, host = '127.0.0.1'): Promise<LoopbackServer> {
-    let self: LoopbackServer | undefined;
-    const server = http.createServer((req, res) => {
+  private constructor(
+    handler: LoopbackHandler,
+    readonly host: string,
+  ) {
+    this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
@@ -44,16 +43,26 @@ export class LoopbackServer {
           body,
           text: body.toString('utf8'),
         };
-        self!.requests.push(recorded);
-        const answer = handler ?? defaultHandler;
-        Promise.resolve(answer(recorded, res, self!.requests.length)).catch(() => {
+        this.requests.push(recorded);
+        Promise.resolve(handler(recorded, res, this.requests.length)).catch(() => {
           res.destroy();
         });
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, host, resolve));
-    self = new LoopbackServer(server, host, (server.address() as AddressInfo).port);
+  }
+
+  static async start(
+    handler: LoopbackHandler = defaultHandler,
+    host = '127.0.0.1',
+  ): Promise<LoopbackServer> {
+    const self = new LoopbackServer(handler, host);
+    await new Promise<void>((resolve) => self.server.listen(0, host, resolve));
+    self.boundPort = (self.server.address() as AddressInfo).port;
     return self;
+  }
+
+  get port(): number {
+    return this.boundPort;
   }
 
   /** URL on this server; `host` lets a test use a name (resolved by its injected lookup). */
@@ -76,7 +85,12 @@ function defaultHandler(_req: RecordedRequest, res: http.ServerResponse): void {
   res.end('{"ok":true}');
 }
 
-export function json(res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): void {
+export function json(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: http.OutgoingHttpHeaders = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }

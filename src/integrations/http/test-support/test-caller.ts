@@ -29,7 +29,8 @@ export function testCaller(
   const lookups: string[] = [];
   const { integrations = [], hosts = {}, ...rest } = options;
   const caller = new HttpCaller({
-    resolveIntegration: async (_chatbotId, name) => integrations.find((i) => i.name === name) ?? null,
+    resolveIntegration: async (_chatbotId, name) =>
+      integrations.find((i) => i.name === name) ?? null,
     allowHosts: ['127.0.0.1'],
     userAgent: 'sarufi-gateway/0.1.0 (test)',
     logger: {
@@ -39,7 +40,8 @@ export function testCaller(
     lookup: async (hostname): Promise<ResolvedAddress[]> => {
       lookups.push(hostname);
       const answers = hosts[hostname.toLowerCase()];
-      if (!answers) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+      if (!answers)
+        throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
       return answers.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
     },
     defaults: { connect_ms: 1000, read_ms: 2000, retry: { initial_delay_ms: 1, max_delay_ms: 20 } },

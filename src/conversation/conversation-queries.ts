@@ -1,0 +1,195 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { DomainError, ErrorCode, FieldError } from '../common/domain-error';
+import { Page, PageRequest, toPage } from '../common/paging';
+import { CONVERSATION_STATUSES, ConversationStatus } from './conversation-status';
+import { sqlRows } from '../database/sql';
+
+/** ACTIVE conversations past their expiry read as EXPIRED, without a sweeper. */
+const STATUS_SQL = `CASE WHEN c.status = 'ACTIVE' AND c.expires_at < now() THEN 'EXPIRED' ELSE c.status END`;
+
+interface ConversationRow {
+  id: string;
+  chatbot_id: string;
+  channel: string;
+  user_id: string;
+  contact_name: string | null;
+  status: ConversationStatus;
+  current_state: string | null;
+  last_message_at: Date | null;
+  last_message_preview: string | null;
+  message_count: number;
+  created_at: Date;
+  updated_at: Date;
+  expires_at: Date | null;
+  session: { variables?: Record<string, unknown> };
+}
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+const record = (r: ConversationRow) => ({
+  id: r.id,
+  chatbot_id: r.chatbot_id,
+  channel: r.channel,
+  user_id: r.user_id,
+  contact_name: r.contact_name,
+  status: r.status,
+  current_state: r.current_state,
+  last_message_at: iso(r.last_message_at),
+  last_message_preview: r.last_message_preview,
+  message_count: r.message_count,
+  created_at: iso(r.created_at),
+  updated_at: iso(r.updated_at),
+});
+
+export interface ConversationFilters {
+  channel?: string;
+  status?: string;
+  user?: string;
+  start_time?: string;
+  end_time?: string;
+}
+
+/** Reads of conversations, their history and traces (never on a turn's hot path). */
+@Injectable()
+export class ConversationQueries {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async session(chatbotId: string, channel: string, id: string) {
+    const rows = await sqlRows<ConversationRow>(this.db, 
+      `SELECT c.*, ${STATUS_SQL} AS status FROM conversations c WHERE c.id = $1 AND c.chatbot_id = $2 AND c.channel = $3`,
+      [id, chatbotId, channel],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      session_id: r.id,
+      chatbot_id: r.chatbot_id,
+      channel: r.channel,
+      user_id: r.user_id,
+      status: r.status,
+      current_state: r.current_state,
+      variables: r.session.variables ?? {},
+      message_count: r.message_count,
+      created_at: iso(r.created_at),
+      updated_at: iso(r.updated_at),
+      expires_at: iso(r.expires_at),
+    };
+  }
+
+  /** Closes a conversation (idempotent); false when there is no such conversation. */
+  async close(chatbotId: string, channel: string, id: string): Promise<boolean> {
+    const rows = await sqlRows<unknown>(this.db, 
+      `UPDATE conversations SET status = CASE WHEN status IN ('CLOSED', 'EXPIRED') THEN status ELSE 'CLOSED' END,
+              updated_at = now()
+        WHERE id = $1 AND chatbot_id = $2 AND channel = $3 RETURNING 1`,
+      [id, chatbotId, channel],
+    );
+    return rows.length > 0;
+  }
+
+  async list(chatbotId: string, f: ConversationFilters, page: PageRequest): Promise<Page<ReturnType<typeof record>>> {
+    const where = ['c.chatbot_id = $1'];
+    const params: unknown[] = [chatbotId];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    const errors: FieldError[] = [];
+    if (f.channel) add('c.channel = ?', f.channel);
+    if (f.user) add('c.user_id = ?', f.user);
+    if (f.status) {
+      const s = f.status.toUpperCase();
+      if (!CONVERSATION_STATUSES.includes(s as ConversationStatus)) {
+        errors.push({ path: 'status', message: `status must be one of ${CONVERSATION_STATUSES.join(', ')}` });
+      } else add(`${STATUS_SQL} = ?`, s);
+    }
+    for (const [key, op] of [
+      ['start_time', '>='],
+      ['end_time', '<='],
+    ] as const) {
+      const v = f[key];
+      if (!v) continue;
+      const t = Date.parse(v);
+      if (Number.isNaN(t)) errors.push({ path: key, message: `${key} must be an ISO-8601 time` });
+      else add(`c.created_at ${op} ?`, new Date(t));
+    }
+    if (errors.length) throw new DomainError(ErrorCode.ValidationFailed, 'Invalid filters.', errors);
+    const filter = where.join(' AND ');
+    const total = await sqlRows<{ n: string }>(this.db, `SELECT count(*) AS n FROM conversations c WHERE ${filter}`, params);
+    if (page.after) add('c.id > ?', page.after);
+    params.push(page.limit + 1);
+    const rows = await sqlRows<ConversationRow>(this.db, 
+      `SELECT c.*, ${STATUS_SQL} AS status FROM conversations c WHERE ${where.join(' AND ')}
+        ORDER BY c.id LIMIT $${params.length}`,
+      params,
+    );
+    return toPage(rows, Number(total[0].n), page, record);
+  }
+
+  async get(chatbotId: string, id: string) {
+    const rows = await sqlRows<ConversationRow>(this.db, 
+      `SELECT c.*, ${STATUS_SQL} AS status FROM conversations c WHERE c.id = $1 AND c.chatbot_id = $2`,
+      [id, chatbotId],
+    );
+    if (!rows[0]) throw new DomainError(ErrorCode.NotFound, 'Conversation not found');
+    return record(rows[0]);
+  }
+
+  /** Oldest first. The cursor is a message id (ids grow with time within a conversation). */
+  async messages(chatbotId: string, id: string, page: PageRequest) {
+    await this.get(chatbotId, id);
+    const [rows, total] = await Promise.all([
+      sqlRows<{ id: string; direction: string; message: unknown; state: string | null; created_at: Date; delivery_status: string | null }>(this.db, 
+        `SELECT id, direction, message, state, created_at, delivery_status FROM messages
+          WHERE conversation_id = $1 AND ($2::text IS NULL OR seq > (SELECT seq FROM messages WHERE id = $2))
+          ORDER BY seq LIMIT $3`,
+        [id, page.after, page.limit + 1],
+      ),
+      sqlRows<{ n: string }>(this.db, 'SELECT count(*) AS n FROM messages WHERE conversation_id = $1', [id]),
+    ]);
+    return toPage(rows, Number(total[0].n), page, (m) => ({
+      id: m.id,
+      direction: m.direction,
+      message: m.message,
+      state: m.state,
+      created_at: iso(m.created_at),
+      ...(m.delivery_status ? { delivery_status: m.delivery_status } : {}),
+    }));
+  }
+
+  /** The engine's steps, one entry per turn, oldest first. */
+  async trace(chatbotId: string, id: string, page: PageRequest) {
+    await this.get(chatbotId, id);
+    const [rows, total] = await Promise.all([
+      sqlRows<{ id: string; events: unknown[]; duration_ms: number; created_at: Date }>(this.db, 
+        `SELECT id, events, duration_ms, created_at FROM conversation_traces
+          WHERE conversation_id = $1 AND ($2::text IS NULL OR id > $2) ORDER BY id LIMIT $3`,
+        [id, page.after, page.limit + 1],
+      ),
+      sqlRows<{ n: string }>(this.db, 'SELECT count(*) AS n FROM conversation_traces WHERE conversation_id = $1', [id]),
+    ]);
+    return toPage(rows, Number(total[0].n), page, (t) => ({
+      id: t.id,
+      created_at: iso(t.created_at),
+      duration_ms: Math.round(t.duration_ms * 100) / 100,
+      events: t.events,
+    }));
+  }
+
+  /** Ends a handoff: the bot answers again, from the state the conversation is in. */
+  async release(chatbotId: string, id: string) {
+    const rows = await sqlRows<unknown>(this.db, 
+      `UPDATE conversations
+          SET status = 'ACTIVE', session = jsonb_set(session, '{status}', '"active"'), updated_at = now()
+        WHERE id = $1 AND chatbot_id = $2 AND status = 'HANDOFF_PENDING' RETURNING 1`,
+      [id, chatbotId],
+    );
+    if (rows.length === 0) {
+      const current = await this.get(chatbotId, id);
+      throw new DomainError(ErrorCode.Conflict, `The conversation is ${current.status}, not waiting for a human.`);
+    }
+    return this.get(chatbotId, id);
+  }
+}

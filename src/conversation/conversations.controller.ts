@@ -1,0 +1,63 @@
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ChatbotsService } from '../chatbots/chatbots.service';
+import { pageRequest } from '../common/paging';
+import { UlidPipe } from '../common/ulid.pipe';
+import { ApiKeyGuard } from '../workspaces/api-key.guard';
+import type { Principal } from '../workspaces/api-key-cache';
+import { CurrentPrincipal } from '../workspaces/principal.decorator';
+import { ConversationFilters, ConversationQueries } from './conversation-queries';
+
+type ListQuery = ConversationFilters & { limit?: string; cursor?: string };
+
+@ApiTags('conversations')
+@ApiBearerAuth()
+@UseGuards(ApiKeyGuard)
+@Controller('api/dev/v1/chatbots/:chatbotId/conversations')
+export class ConversationsController {
+  constructor(
+    @Inject(ConversationQueries) private readonly conversations: ConversationQueries,
+    @Inject(ChatbotsService) private readonly chatbots: ChatbotsService,
+  ) {}
+
+  @Get()
+  async list(@CurrentPrincipal() p: Principal, @Param('chatbotId', UlidPipe) chatbotId: string, @Query() q: ListQuery) {
+    await this.chatbots.requireOwned(p.workspaceId, chatbotId);
+    return this.conversations.list(chatbotId, q, pageRequest(q));
+  }
+
+  @Get(':id')
+  async get(@CurrentPrincipal() p: Principal, @Param('chatbotId', UlidPipe) chatbotId: string, @Param('id', UlidPipe) id: string) {
+    await this.chatbots.requireOwned(p.workspaceId, chatbotId);
+    return this.conversations.get(chatbotId, id);
+  }
+
+  @Get(':id/messages')
+  async messages(
+    @CurrentPrincipal() p: Principal,
+    @Param('chatbotId', UlidPipe) chatbotId: string,
+    @Param('id', UlidPipe) id: string,
+    @Query() q: ListQuery,
+  ) {
+    await this.chatbots.requireOwned(p.workspaceId, chatbotId);
+    return this.conversations.messages(chatbotId, id, pageRequest(q));
+  }
+
+  @Get(':id/trace')
+  async trace(
+    @CurrentPrincipal() p: Principal,
+    @Param('chatbotId', UlidPipe) chatbotId: string,
+    @Param('id', UlidPipe) id: string,
+    @Query() q: ListQuery,
+  ) {
+    await this.chatbots.requireOwned(p.workspaceId, chatbotId);
+    return this.conversations.trace(chatbotId, id, pageRequest(q));
+  }
+
+  @Post(':id/release')
+  @HttpCode(200)
+  async release(@CurrentPrincipal() p: Principal, @Param('chatbotId', UlidPipe) chatbotId: string, @Param('id', UlidPipe) id: string) {
+    await this.chatbots.requireOwned(p.workspaceId, chatbotId);
+    return this.conversations.release(chatbotId, id);
+  }
+}

@@ -1,0 +1,31 @@
+import type { GenericMessage } from '../engine';
+import type { StoredMessage } from './conversation-store';
+
+const MAX = 120;
+
+function textOf(m: GenericMessage): string {
+  switch (m.type) {
+    case 'text':
+    case 'buttons':
+    case 'list':
+    case 'button':
+      return m.text;
+    case 'image':
+    case 'video':
+      return m.media_caption ?? `[${m.type}]`;
+    case 'document':
+      return m.media_caption ?? m.media_filename ?? '[document]';
+    case 'audio':
+      return '[audio]';
+    case 'location':
+      return m.name ?? '[location]';
+  }
+}
+
+/** A short text of the last message of a turn, for conversation listings. */
+export function messagePreview(rows: StoredMessage[]): string | null {
+  const last = rows[rows.length - 1];
+  if (!last) return null;
+  const text = textOf(last.message).replace(/\s+/g, ' ').trim();
+  return text.length > MAX ? `${text.slice(0, MAX - 1)}…` : text;
+}

@@ -1,0 +1,48 @@
+import { SessionQueue } from './session-queue';
+
+const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('SessionQueue', () => {
+  it('should run tasks of one key one at a time, in order', async () => {
+    const q = new SessionQueue();
+    const log: string[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const task = (name: string, ms: number) => async () => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await tick(ms);
+      log.push(name);
+      inFlight--;
+      return name;
+    };
+    const results = await Promise.all([q.run('a', task('1', 20)), q.run('a', task('2', 1)), q.run('a', task('3', 5))]);
+    expect(results).toEqual(['1', '2', '3']);
+    expect(log).toEqual(['1', '2', '3']);
+    expect(maxInFlight).toBe(1);
+    expect(q.size).toBe(0);
+  });
+
+  it('should run different keys concurrently', async () => {
+    const q = new SessionQueue();
+    const log: string[] = [];
+    await Promise.all([
+      q.run('a', async () => {
+        await tick(20);
+        log.push('a');
+      }),
+      q.run('b', async () => {
+        log.push('b');
+      }),
+    ]);
+    expect(log).toEqual(['b', 'a']);
+  });
+
+  it('should keep going after a failed task', async () => {
+    const q = new SessionQueue();
+    const failed = q.run('a', () => Promise.reject(new Error('boom')));
+    const next = q.run('a', async () => 'ok');
+    await expect(failed).rejects.toThrow('boom');
+    await expect(next).resolves.toBe('ok');
+  });
+});
