@@ -1,4 +1,4 @@
-import { SessionQueue } from './session-queue';
+import { QueueWaitTimeout, SessionQueue } from './session-queue';
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -20,6 +20,7 @@ describe('SessionQueue', () => {
     expect(results).toEqual(['1', '2', '3']);
     expect(log).toEqual(['1', '2', '3']);
     expect(maxInFlight).toBe(1);
+    await tick(0); // keys are forgotten just after the last task settles
     expect(q.size).toBe(0);
   });
 
@@ -44,5 +45,27 @@ describe('SessionQueue', () => {
     const next = q.run('a', async () => 'ok');
     await expect(failed).rejects.toThrow('boom');
     await expect(next).resolves.toBe('ok');
+  });
+
+  it('should drop a task that cannot start by its deadline, and go on with the rest', async () => {
+    const q = new SessionQueue();
+    const ran: string[] = [];
+    const slow = q.run('a', async () => {
+      await tick(60);
+      ran.push('slow');
+    });
+    const late = q.run(
+      'a',
+      async () => {
+        ran.push('late');
+      },
+      Date.now() + 10,
+    );
+    const patient = q.run('a', async () => {
+      ran.push('patient');
+    });
+    await expect(late).rejects.toBeInstanceOf(QueueWaitTimeout);
+    await Promise.all([slow, patient]);
+    expect(ran).toEqual(['slow', 'patient']);
   });
 });

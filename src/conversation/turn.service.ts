@@ -22,7 +22,7 @@ import type { ConversationStatus } from './conversation-status';
 import { ConversationStore, LeasedConversation, OutboxRow, StoredMessage } from './conversation-store';
 import { CachedFlow, FlowCache } from './flow-cache';
 import { messagePreview } from './message-preview';
-import { SessionQueue } from './session-queue';
+import { QueueWaitTimeout, SessionQueue } from './session-queue';
 
 const LEASE_MS = 30_000;
 const RENEW_EVERY_MS = 10_000;
@@ -117,11 +117,25 @@ export class TurnService {
   async message(p: MessageParams): Promise<TurnOutcome> {
     const started = process.hrtime.bigint();
     const waitUntil = Date.now() + this.config.turnWaitMs;
-    return this.queue.run(p.conversationId, async () => {
-      const owner = `${this.instance}:${this.nextId()}`;
-      const row = await this.lease(p, owner, waitUntil);
-      return this.execute(row, owner, p.message, p, started);
-    });
+    try {
+      return await this.queue.run(
+        p.conversationId,
+        async () => {
+          const owner = `${this.instance}:${this.nextId()}`;
+          const row = await this.lease(p, owner, waitUntil);
+          return this.execute(row, owner, p.message, p, started);
+        },
+        waitUntil,
+      );
+    } catch (err) {
+      if (err instanceof QueueWaitTimeout) throw this.busy(p.channel);
+      throw err;
+    }
+  }
+
+  private busy(channel: string): DomainError {
+    this.metrics.turns.inc({ channel, outcome: 'busy' });
+    return new DomainError(ErrorCode.Busy, 'The session is busy with earlier messages; retry shortly.', undefined, 1);
   }
 
   private async lease(p: MessageParams, owner: string, waitUntil: number): Promise<LeasedConversation> {
@@ -136,15 +150,7 @@ export class TurnService {
         }
         checkedExists = true;
       }
-      if (Date.now() + delay > waitUntil) {
-        this.metrics.turns.inc({ channel: p.channel, outcome: 'busy' });
-        throw new DomainError(
-          ErrorCode.Busy,
-          'The session is busy with earlier messages; retry shortly.',
-          undefined,
-          1,
-        );
-      }
+      if (Date.now() + delay > waitUntil) throw this.busy(p.channel);
       await sleep(delay);
       delay = Math.min(delay * 2, 100);
     }

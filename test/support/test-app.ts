@@ -38,6 +38,10 @@ export interface TestApp {
   newWorkspace(name?: string): Promise<{ workspaceId: string; apiKey: string; auth: { Authorization: string } }>;
   /** A database URL of this suite's own (a fresh PostgreSQL database, or the embedded server). */
   databaseUrl: string;
+  /** The embedded database's folder. */
+  dataDir: string;
+  /** Keep the data folder on close (to start another app on it). */
+  keep(): void;
   close(): Promise<void>;
 }
 
@@ -66,19 +70,29 @@ export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Pr
   };
 }
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const pg = await freshPostgresDatabase();
-  const dataDir = mkdtempSync(join(tmpdir(), 'gw-test-'));
+export interface TestAppOptions {
+  /** Use this database instead of a fresh one (a second instance on the same PostgreSQL). */
+  databaseUrl?: string;
+  /** Use this data folder (a restart of an embedded-database app); it is kept on close. */
+  dataDir?: string;
+}
+
+export async function startTestApp(env: Record<string, string> = {}, opts: TestAppOptions = {}): Promise<TestApp> {
+  const pg = opts.databaseUrl ? null : await freshPostgresDatabase();
+  const ownDir = opts.dataDir === undefined;
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'gw-test-'));
   const template = process.env.GW_TEST_PGLITE_TEMPLATE;
-  if (!pg && template) cpSync(template, join(dataDir, 'pglite'), { recursive: true });
+  if (ownDir && !pg && !opts.databaseUrl && template) cpSync(template, join(dataDir, 'pglite'), { recursive: true });
+  const dbUrl = opts.databaseUrl ?? pg?.url;
   const { config } = loadConfig({
     DATA_DIR: dataDir,
     ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     LOG_LEVEL: 'info',
-    ...(pg ? { DATABASE_URL: pg.url, DATABASE_POOL_SIZE: '5' } : {}),
+    ...(dbUrl ? { DATABASE_URL: dbUrl, DATABASE_POOL_SIZE: '5' } : {}),
     ...env,
   });
   const logs = new LogCapture();
+  let keepData = false;
   const handle = await createApp(config, createLogger(config.logLevel, logs));
   const server = handle.app.getHttpServer() as Parameters<typeof request>[0];
   return {
@@ -87,15 +101,19 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     logs,
     db: handle.app.get(DataSource),
     databaseUrl: handle.database.url,
+    dataDir,
     http: () => request(server),
     async newWorkspace(name = `ws-${ulid()}`) {
       const { workspace, key } = await handle.app.get(WorkspacesService).createKeyForWorkspaceName(name);
       return { workspaceId: workspace.id, apiKey: key.api_key, auth: { Authorization: `Bearer ${key.api_key}` } };
     },
+    keep() {
+      keepData = true;
+    },
     async close() {
       await handle.close();
       await pg?.drop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (ownDir && !keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -9,8 +9,10 @@ export interface ApiRoutes {
 }
 
 /**
- * Where an API_CALL goes (api-call.md): `status_transitions` first — the exact status, then the
- * error code (`deadline_exceeded` also answers to `timeout`), then the class (`4xx`) — then
+ * Where an API_CALL goes (api-call.md): `status_transitions` first — the error code when the
+ * caller refused or cut the call (`deadline_exceeded` also answers to `timeout`), then the exact
+ * status, then the class (`4xx`); a refused 2xx (e.g. `response_too_large`) never matches "200"
+ * or "2xx" — then
  * `success_transition` / `failure_transition`. Undefined: no route (the runner then follows
  * the state's default transition, or waits).
  */
@@ -22,12 +24,12 @@ export function pickApiRoute(
 ): string | undefined {
   const code = result.status_code;
   const keys: string[] = [];
-  if (code > 0) keys.push(String(code));
   if (errorCode !== undefined) {
     keys.push(errorCode);
     if (errorCode === 'deadline_exceeded') keys.push('timeout');
   }
-  if (code > 0) keys.push(`${Math.floor(code / 100)}xx`);
+  const refusedSuccess = errorCode !== undefined && code >= 200 && code < 300;
+  if (code > 0 && !refusedSuccess) keys.push(String(code), `${Math.floor(code / 100)}xx`);
   for (const key of keys) {
     const to = routes.status.get(key);
     if (to !== undefined) return to;

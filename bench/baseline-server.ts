@@ -1,0 +1,281 @@
+/**
+ * Baseline for `npm run bench`: the least a Chat API turn can cost on this stack. A bare
+ * node:http server with a pg.Pool runs, per turn, the same two statements as the real
+ * server (take the lease and read the session; write messages + trace + session and release
+ * the lease in one CTE), with a trivial in-memory "engine" in between. No framework, no
+ * validation pipes, no ORM, no templates.
+ *
+ * Environment: DATABASE_URL (required), PORT, HOST (127.0.0.1), DATABASE_POOL_SIZE (10),
+ * BOOTSTRAP_API_KEY (the Bearer token it accepts).
+ */
+import http from 'node:http';
+import { Pool } from 'pg';
+import { monotonicFactory } from 'ulid';
+
+const nextId = monotonicFactory();
+const instance = nextId();
+const LEASE_MS = 30_000;
+const TIMEOUT_MS = 30 * 60_000;
+const CHANNEL = 'api';
+
+// The SQL below is copied verbatim from src/conversation/conversation-store.ts.
+const CREATE_SQL = `INSERT INTO conversations (id, chatbot_id, channel, user_id, contact_name, status, flow_version_id,
+                                  session, lease_owner, lease_until, created_at, updated_at)
+       SELECT $1, f.chatbot_id, $3, $4, $5, 'ACTIVE', f.published_version_id, '{}'::jsonb,
+              $6, now() + make_interval(secs => $7::float8 / 1000), $8, $8
+         FROM flows f
+        WHERE f.chatbot_id = $2 AND f.type = 'conversation' AND f.status = 'published'
+          AND f.published_version_id IS NOT NULL
+       RETURNING flow_version_id`;
+
+const LEASE_SQL = `UPDATE conversations
+          SET lease_owner = $4, lease_until = now() + make_interval(secs => $5::float8 / 1000)
+        WHERE id = $1 AND chatbot_id = $2 AND channel = $3
+          AND (lease_owner IS NULL OR lease_until < now())
+       RETURNING id, chatbot_id, channel, user_id, contact_name, status, flow_version_id, session,
+                 message_count, (expires_at IS NOT NULL AND expires_at < now()) AS expired, created_at`;
+
+const COMMIT_SQL = `WITH conv AS (
+         UPDATE conversations
+            SET session = $3::jsonb, current_state = $4, status = $5,
+                message_count = message_count + $6, last_message_at = CASE WHEN $6 > 0 THEN $7 ELSE last_message_at END,
+                last_message_preview = coalesce($8, last_message_preview), expires_at = $9,
+                contact_name = coalesce($10, contact_name), lease_owner = NULL, lease_until = NULL, updated_at = $7
+          WHERE id = $1 AND lease_owner = $2
+         RETURNING id
+       ), msgs AS (
+         INSERT INTO messages (id, conversation_id, seq, direction, message, state, created_at)
+         SELECT m.id, conv.id, m.seq, m.direction, m.message, m.state, m.created_at
+           FROM conv, jsonb_to_recordset($11::jsonb)
+                AS m(id text, seq int, direction text, message jsonb, state text, created_at timestamptz)
+       ), tr AS (
+         INSERT INTO conversation_traces (id, conversation_id, events, duration_ms, created_at)
+         SELECT $12, conv.id, $13::jsonb, $14, $7 FROM conv
+       ), ob AS (
+         INSERT INTO outbox (id, kind, chatbot_id, conversation_id, payload, created_at, next_attempt_at)
+         SELECT o.id, o.kind, c.chatbot_id, conv.id, o.payload, $7, $7
+           FROM conv JOIN conversations c ON c.id = conv.id, jsonb_to_recordset($15::jsonb)
+                AS o(id text, kind text, payload jsonb)
+       )
+       SELECT count(*) AS ok FROM conv`;
+
+interface Session {
+  state: string | null;
+  variables: Record<string, unknown>;
+  retries: number;
+  status: 'active' | 'closed' | 'handoff';
+}
+
+interface Message {
+  type: string;
+  text: string;
+  buttons?: { id: string; title: string }[];
+}
+
+interface LeasedRow {
+  id: string;
+  user_id: string;
+  message_count: number;
+  session: Session | Record<string, never>;
+  created_at: Date;
+}
+
+// ---------------------------------------------------------------------------------------
+// The trivial engine: the benchmark flow's five states, hard-coded.
+
+const ASK_NUMBER: Message = { type: 'text', text: 'Send me a number, friend.' };
+const ASK_MORE: Message = {
+  type: 'buttons',
+  text: 'Another one?',
+  buttons: [
+    { id: 'yes', title: 'Yes' },
+    { id: 'no', title: 'No' },
+  ],
+};
+
+function step(session: Session, text: string | null): { session: Session; messages: Message[]; trace: unknown[] } {
+  const vars = { ...session.variables, last_input: text };
+  const trace: unknown[] = [];
+  const enter = (state: string): void => {
+    trace.push({ type: 'state_entered', state });
+  };
+  if (session.state === null) {
+    enter('menu');
+    return { session: { state: 'menu', variables: vars, retries: 0, status: 'active' }, messages: [ASK_NUMBER], trace };
+  }
+  if (session.state === 'menu') {
+    const n = Number(text);
+    if (!Number.isInteger(n)) {
+      return { session: { ...session, variables: vars, retries: session.retries + 1 }, messages: [{ type: 'text', text: 'That is not a whole number.' }], trace };
+    }
+    const kind = n >= 50 ? 'big' : 'small';
+    enter(kind);
+    enter('ask_more');
+    return {
+      session: { state: 'ask_more', variables: { ...vars, n, last: kind }, retries: 0, status: 'active' },
+      messages: [{ type: 'text', text: `${n} is ${kind}.` }, ASK_MORE],
+      trace,
+    };
+  }
+  const messages: Message[] = [];
+  if (text?.toLowerCase() === 'no') {
+    enter('bye');
+    messages.push({ type: 'text', text: `Bye for now; the last one was ${String(vars.last)}.` });
+  }
+  enter('menu');
+  messages.push(ASK_NUMBER);
+  return { session: { state: 'menu', variables: vars, retries: 0, status: 'active' }, messages, trace };
+}
+
+// ---------------------------------------------------------------------------------------
+
+const pool = new Pool({
+  connectionString: process.env.DATABASE_URL,
+  max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+});
+const apiKey = process.env.BOOTSTRAP_API_KEY ?? '';
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function commit(row: { id: string; message_count: number }, owner: string, before: Session | null, inbound: string | null, out: ReturnType<typeof step>, started: bigint) {
+  const now = new Date();
+  const at = now.toISOString();
+  let seq = row.message_count;
+  const rows: unknown[] = [];
+  if (inbound !== null) {
+    rows.push({ id: nextId(), seq: seq++, direction: 'inbound', message: { type: 'text', text: inbound }, state: before?.state ?? null, created_at: at });
+  }
+  for (const m of out.messages) rows.push({ id: nextId(), seq: seq++, direction: 'outbound', message: m, state: out.session.state, created_at: at });
+  const last = out.messages[out.messages.length - 1];
+  const events = [{ type: inbound !== null ? 'message_received' : 'session_start', message_type: inbound !== null ? 'text' : null }, ...out.trace];
+  const result = await pool.query<{ ok: string }>(COMMIT_SQL, [
+    row.id,
+    owner,
+    JSON.stringify(out.session),
+    out.session.state,
+    'ACTIVE',
+    rows.length,
+    now,
+    last ? last.text.slice(0, 200) : null,
+    new Date(now.getTime() + TIMEOUT_MS),
+    null,
+    JSON.stringify(rows),
+    nextId(),
+    JSON.stringify(events),
+    Number(process.hrtime.bigint() - started) / 1e6,
+    '[]',
+  ]);
+  if (Number(result.rows[0]?.ok ?? 0) === 0) throw new HttpError(500, 'lease lost');
+  return { now, count: rows.length };
+}
+
+async function createSession(chatbotId: string): Promise<object> {
+  const started = process.hrtime.bigint();
+  const id = nextId();
+  const owner = `${instance}:${id}`;
+  const now = new Date();
+  const created = await pool.query<{ flow_version_id: string }>(CREATE_SQL, [id, chatbotId, CHANNEL, id, null, owner, LEASE_MS, now]);
+  if (!created.rows[0]) throw new HttpError(400, 'No published flow found for this chatbot');
+  const out = step({ state: null, variables: {}, retries: 0, status: 'active' }, null);
+  await commit({ id, message_count: 0 }, owner, null, null, out, started);
+  return {
+    session_id: id,
+    channel: CHANNEL,
+    created_at: now.toISOString(),
+    messages: out.messages,
+    messages_count: out.messages.length,
+    current_state: out.session.state,
+    status: 'ACTIVE',
+  };
+}
+
+async function sendMessage(chatbotId: string, sessionId: string, body: unknown): Promise<object> {
+  const started = process.hrtime.bigint();
+  const text = (body as { message?: unknown } | null)?.message;
+  if (typeof text !== 'string' || text.length < 1 || text.length > 4096) throw new HttpError(400, 'message must be 1 to 4096 characters long');
+  const owner = `${instance}:${nextId()}`;
+  const leased = await pool.query<LeasedRow>(LEASE_SQL, [sessionId, chatbotId, CHANNEL, owner, LEASE_MS]);
+  const row = leased.rows[0];
+  if (!row) throw new HttpError(409, 'The session is busy (or does not exist)');
+  const session = 'state' in row.session ? row.session : null;
+  const out = step(session ?? { state: null, variables: {}, retries: 0, status: 'active' }, text);
+  const { now } = await commit(row, owner, session, text, out, started);
+  return {
+    session_id: row.id,
+    messages: out.messages,
+    messages_count: out.messages.length,
+    current_state: out.session.state,
+    status: 'ACTIVE',
+    timestamp: now.toISOString(),
+  };
+}
+
+const SESSIONS = /^\/api\/dev\/v1\/chatbots\/([0-9A-HJKMNP-TV-Z]{26})\/chat\/sessions$/;
+const MESSAGES = /^\/api\/dev\/v1\/chatbots\/([0-9A-HJKMNP-TV-Z]{26})\/chat\/sessions\/([0-9A-HJKMNP-TV-Z]{26})\/messages$/;
+
+function respond(res: http.ServerResponse, status: number, body: object): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+async function route(req: http.IncomingMessage, raw: Buffer): Promise<[number, object]> {
+  const url = req.url ?? '/';
+  if (req.method === 'GET' && url === '/health/live') return [200, { status: 'ok' }];
+  if (req.headers.authorization !== `Bearer ${apiKey}`) throw new HttpError(401, 'Invalid or expired API key.');
+  let body: unknown = {};
+  if (raw.length) {
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new HttpError(400, 'Malformed JSON');
+    }
+  }
+  if (req.method === 'POST') {
+    const m = MESSAGES.exec(url);
+    if (m) return [200, await sendMessage(m[1], m[2], body)];
+    const s = SESSIONS.exec(url);
+    if (s) return [201, await createSession(s[1])];
+  }
+  throw new HttpError(404, 'Not found');
+}
+
+const server = http.createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    route(req, Buffer.concat(chunks)).then(
+      ([status, body]) => respond(res, status, body),
+      (err: unknown) => {
+        const status = err instanceof HttpError ? err.status : 500;
+        respond(res, status, { error: { message: err instanceof Error ? err.message : String(err) } });
+      },
+    );
+  });
+});
+server.keepAliveTimeout = 65_000;
+
+const started = Date.now();
+server.listen(Number(process.env.PORT ?? 0), process.env.HOST ?? '127.0.0.1', () => {
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  process.stdout.write(`${JSON.stringify({ level: 'info', port, startup_ms: Date.now() - started, msg: 'baseline listening' })}\n`);
+});
+
+const stop = (): void => {
+  server.close();
+  server.closeIdleConnections();
+  pool.end().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

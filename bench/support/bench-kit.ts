@@ -1,0 +1,295 @@
+/**
+ * Shared pieces of the HTTP benchmarks: a keep-alive loopback HTTP client, latency
+ * statistics, child-process servers, throw-away PostgreSQL databases and report printing.
+ * Everything talks to 127.0.0.1 only.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+
+export const ROOT = join(__dirname, '..', '..', '..');
+export const MAIN_JS = join(ROOT, 'dist', 'src', 'main.js');
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------------------------------
+// Latency statistics
+
+export interface LatencyStats {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+/** Nearest-rank percentiles of latencies in milliseconds. */
+export function stats(latenciesMs: ArrayLike<number>): LatencyStats {
+  const sorted = Float64Array.from(latenciesMs).sort();
+  const n = sorted.length;
+  const at = (p: number): number => (n === 0 ? NaN : sorted[Math.min(n - 1, Math.max(0, Math.ceil((p / 100) * n) - 1))]);
+  let sum = 0;
+  for (const v of sorted) sum += v;
+  return { count: n, p50: at(50), p95: at(95), p99: at(99), max: n ? sorted[n - 1] : NaN, mean: n ? sum / n : NaN };
+}
+
+export const ms = (v: number, digits = 2): string => (Number.isFinite(v) ? `${v.toFixed(digits)} ms` : 'n/a');
+
+// ---------------------------------------------------------------------------------------
+// HTTP client (node:http, keep-alive, loopback only)
+
+export interface HttpReply {
+  status: number;
+  body: unknown;
+}
+
+export class LoopbackClient {
+  readonly agent: http.Agent;
+  private readonly url: URL;
+
+  constructor(
+    baseUrl: string,
+    private readonly headers: Record<string, string> = {},
+    maxSockets = 256,
+  ) {
+    this.url = new URL(baseUrl);
+    if (this.url.hostname !== '127.0.0.1') throw new Error(`refusing to talk to ${this.url.hostname}: loopback only`);
+    this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+  }
+
+  request(method: string, path: string, body?: unknown): Promise<HttpReply> {
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: this.url.port,
+          method,
+          path,
+          agent: this.agent,
+          headers: {
+            ...this.headers,
+            ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let parsed: unknown = text;
+            if (text && (res.headers['content-type'] ?? '').includes('json')) {
+              try {
+                parsed = JSON.parse(text);
+              } catch {
+                parsed = text;
+              }
+            }
+            resolve({ status: res.statusCode ?? 0, body: parsed });
+          });
+          res.on('error', reject);
+        },
+      );
+      req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${path}: no answer within 30 s`)));
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  /** Like request(), but throws unless the status is the expected one. */
+  async expect<T>(status: number, method: string, path: string, body?: unknown): Promise<T> {
+    const reply = await this.request(method, path, body);
+    if (reply.status !== status) {
+      throw new Error(`${method} ${path}: expected ${status}, got ${reply.status}: ${JSON.stringify(reply.body)}`);
+    }
+    return reply.body as T;
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Child-process servers
+
+/** A free TCP port on 127.0.0.1 (closed again before it is returned). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ChildServer {
+  name: string;
+  child: ChildProcess;
+  baseUrl: string;
+  port: number;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `node script` with `env` (PORT and HOST are set here: a free loopback port) and
+ * waits until GET `readyPath` answers 200. The child's own environment starts from ours,
+ * minus DATABASE_URL, so only what `env` says reaches it.
+ */
+export async function startChild(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  readyPath: string,
+  nodeArgs: string[] = [],
+  timeoutMs = 60_000,
+): Promise<ChildServer> {
+  const port = await freePort();
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  delete base.DATABASE_URL;
+  const child = spawn(process.execPath, [...nodeArgs, script], {
+    env: { ...base, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const keep = (d: Buffer): void => {
+    out += d.toString();
+    if (out.length > 200_000) out = out.slice(-100_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  let exitCode: number | null | undefined;
+  const exited = new Promise<void>((resolve) =>
+    child.on('exit', (code) => {
+      exitCode = code;
+      resolve();
+    }),
+  );
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const probe = new LoopbackClient(baseUrl, {}, 1);
+  const until = Date.now() + timeoutMs;
+  try {
+    for (let i = 0; ; i++) {
+      if (exitCode !== undefined) throw new Error(`${name} exited with ${exitCode} during start-up:\n${out}`);
+      if (Date.now() > until) throw new Error(`${name} did not start within ${timeoutMs} ms:\n${out}`);
+      try {
+        const r = await probe.request('GET', readyPath);
+        if (r.status === 200) break;
+      } catch {
+        // not listening yet
+      }
+      await sleep(Math.min(200, 20 + i * 10));
+    }
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  } finally {
+    probe.close();
+  }
+  return {
+    name,
+    child,
+    baseUrl,
+    port,
+    output: () => out,
+    async stop() {
+      if (exitCode !== undefined) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// PostgreSQL
+
+const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** True when a server answers at `url` within a couple of seconds. */
+export async function pgAnswers(url: string): Promise<boolean> {
+  const c = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await c.connect();
+    await c.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
+/** DATABASE_URL, else the local default when it answers, else null. */
+export async function findDatabaseUrl(): Promise<string | null> {
+  const given = process.env.DATABASE_URL?.trim();
+  if (given) return given;
+  return (await pgAnswers(DEFAULT_DATABASE_URL)) ? DEFAULT_DATABASE_URL : null;
+}
+
+export interface ScratchDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** Creates database `<prefix>_<timestamp>` next to `baseUrl`'s; drop() removes it. */
+export async function createScratchDatabase(baseUrl: string, prefix: string): Promise<ScratchDatabase> {
+  const name = `${prefix}_${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_${process.pid}`;
+  const admin = new Client({ connectionString: baseUrl, connectionTimeoutMillis: 5000 });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    async drop() {
+      const c = new Client({ connectionString: baseUrl, connectionTimeoutMillis: 5000 });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Reporting
+
+export function machineLines(): string[] {
+  const cpus = os.cpus();
+  return [
+    `machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}`,
+    `node ${process.version}, ${new Date().toISOString()}`,
+  ];
+}
+
+/** A plain text table: first row is the header; columns after the first are right-aligned. */
+export function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]): string =>
+    r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
+
+export const verdict = (ok: boolean): string => (ok ? 'PASS' : 'MISS');
+
+/** A fake but well-formed 32-byte key for the server under test. */
+export const BENCH_ENCRYPTION_KEY = Buffer.alloc(32, 11).toString('base64');
+export const BENCH_API_KEY = 'sk_bench_0123456789abcdefghijklmnop';

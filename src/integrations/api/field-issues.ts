@@ -1,0 +1,55 @@
+import { DomainError, ErrorCode, type FieldError } from '../../common/domain-error';
+
+/** Collects validation problems with their JSON paths (`auth.token`, `retry.on[1]`). */
+export class FieldIssues {
+  readonly list: FieldError[] = [];
+
+  add(path: string, message: string): void {
+    this.list.push({ path, message });
+  }
+
+  get count(): number {
+    return this.list.length;
+  }
+
+  /** Throws one 400 carrying every problem found so far, if there is any. */
+  throwIfAny(detail = 'Request validation failed.'): void {
+    if (this.list.length > 0) throw new DomainError(ErrorCode.ValidationFailed, detail, this.list);
+  }
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function childPath(parent: string, key: string): string {
+  return parent === '' ? key : `${parent}.${key}`;
+}
+
+/** Reports every key of `value` that is not in `allowed` as "Unknown field.". */
+export function rejectUnknown(
+  value: Record<string, unknown>,
+  allowed: readonly string[],
+  path: string,
+  issues: FieldIssues,
+): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) issues.add(childPath(path, key), 'Unknown field.');
+  }
+}
+
+/** Whole number within bounds, or an issue; undefined when absent. */
+export function intField(
+  value: unknown,
+  path: string,
+  min: number,
+  max: number,
+  issues: FieldIssues,
+): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    issues.add(path, `${path} must be a whole number from ${min} to ${max}.`);
+    return undefined;
+  }
+  return value;
+}
