@@ -94,7 +94,7 @@ const ASK_MORE: Message = {
 };
 
 function step(session: Session, text: string | null): { session: Session; messages: Message[]; trace: unknown[] } {
-  const vars = { ...session.variables, last_input: text };
+  const vars: Record<string, unknown> = { ...session.variables, last_input: text };
   const trace: unknown[] = [];
   const enter = (state: string): void => {
     trace.push({ type: 'state_entered', state });
@@ -204,7 +204,7 @@ async function sendMessage(chatbotId: string, sessionId: string, body: unknown):
   const leased = await pool.query<LeasedRow>(LEASE_SQL, [sessionId, chatbotId, CHANNEL, owner, LEASE_MS]);
   const row = leased.rows[0];
   if (!row) throw new HttpError(409, 'The session is busy (or does not exist)');
-  const session = 'state' in row.session ? row.session : null;
+  const session = 'state' in row.session ? (row.session as Session) : null;
   const out = step(session ?? { state: null, variables: {}, retries: 0, status: 'active' }, text);
   const { now } = await commit(row, owner, session, text, out, started);
   return {

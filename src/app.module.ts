@@ -11,6 +11,7 @@ import { DatabaseBootstrap } from './database/database-bootstrap';
 import { dataSourceOptions } from './database/data-source-options';
 import { FlowsModule } from './flows/flows.module';
 import { HealthModule } from './health/health.module';
+import { IntegrationsModule } from './integrations/integrations.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
@@ -26,6 +27,7 @@ export class AppModule {
         WorkspacesModule,
         ChatbotsModule,
         FlowsModule,
+        IntegrationsModule,
         ApiChannelModule,
         HealthModule,
       ],

@@ -68,6 +68,8 @@ export interface LoadResult {
   seconds: number;
   turnsPerSecond: number;
   latenciesMs: number[];
+  /** Every turn answered, warm-up included. */
+  sent: number;
 }
 
 /** Every session keeps exactly one turn in flight; only turns completed in the window count. */
@@ -80,6 +82,7 @@ export async function closedLoop(
   const measureEnd = measureStart + opts.measureMs;
   const latencies: number[] = [];
   let errors = 0;
+  let sent = 0;
   const sessions = target.sessions.slice(0, opts.concurrency);
   const maxTurnsPerSession = 10_000_000;
   await Promise.all(
@@ -89,6 +92,7 @@ export async function closedLoop(
         if (t0 >= measureEnd) return;
         const ok = await sendTurn(target, s).catch(() => false);
         const t1 = performance.now();
+        sent++;
         if (t1 >= measureStart && t1 < measureEnd) {
           if (ok) latencies.push(t1 - t0);
           else errors++;
@@ -99,7 +103,7 @@ export async function closedLoop(
     }),
   );
   const seconds = opts.measureMs / 1000;
-  return { name: target.name, turns: latencies.length, errors, seconds, turnsPerSecond: latencies.length / seconds, latenciesMs: latencies };
+  return { name: target.name, turns: latencies.length, errors, seconds, turnsPerSecond: latencies.length / seconds, latenciesMs: latencies, sent };
 }
 
 /**
@@ -120,12 +124,13 @@ export function openLoop(
   let errors = 0;
   let lateStarts = 0;
   let scheduled = 0;
+  let sent = 0;
   let inFlight = 0;
   return new Promise((resolve) => {
     const finishIfDone = (): void => {
       if (scheduled < total || inFlight > 0 || backlog.length > 0) return;
       const seconds = opts.measureMs / 1000;
-      resolve({ name: target.name, turns: latencies.length, errors, seconds, turnsPerSecond: latencies.length / seconds, latenciesMs: latencies, lateStarts });
+      resolve({ name: target.name, turns: latencies.length, errors, seconds, turnsPerSecond: latencies.length / seconds, latenciesMs: latencies, lateStarts, sent });
     };
     const launch = (s: SessionCursor, due: number): void => {
       inFlight++;
@@ -133,6 +138,7 @@ export function openLoop(
         .catch(() => false)
         .then((ok) => {
           const done = performance.now();
+          sent++;
           if (due >= measureFrom) {
             if (ok) latencies.push(done - due);
             else errors++;

@@ -4,7 +4,13 @@ import type { HttpIntegrationAuth, HttpIntegrationConfig } from './http/http-int
 /** What is stored in the `config` column of an http integration: no secret values. */
 export interface HttpIntegrationPublic {
   base_url: string;
-  auth: { type: HttpIntegrationAuth['type']; name?: string; in?: 'header' | 'query' };
+  /** `name`/`in` for api_key; `header_names` (names only) for the `headers` auth type. */
+  auth: {
+    type: HttpIntegrationAuth['type'];
+    name?: string;
+    in?: 'header' | 'query';
+    header_names?: string[];
+  };
   /** Names only; the values are secret. */
   header_names: string[];
   query: Record<string, string>;
@@ -30,11 +36,20 @@ export function splitAuth(auth: HttpIntegrationAuth): {
     case 'bearer':
       return { public: { type: 'bearer' }, secret: { token: auth.token } };
     case 'api_key':
-      return { public: { type: 'api_key', name: auth.name, in: auth.in }, secret: { key: auth.key } };
+      return {
+        public: { type: 'api_key', name: auth.name, in: auth.in },
+        secret: { key: auth.key },
+      };
     case 'basic':
-      return { public: { type: 'basic' }, secret: { username: auth.username, password: auth.password } };
+      return {
+        public: { type: 'basic' },
+        secret: { username: auth.username, password: auth.password },
+      };
     case 'headers':
-      return { public: { type: 'headers' }, secret: { headers: auth.headers } };
+      return {
+        public: { type: 'headers', header_names: Object.keys(auth.headers) },
+        secret: { headers: auth.headers },
+      };
   }
 }
 
@@ -45,11 +60,12 @@ export function joinHttpIntegration(
   pub: HttpIntegrationPublic,
   secrets: HttpIntegrationSecrets,
 ): HttpIntegrationConfig {
+  const { header_names: _names, ...authPublic } = pub.auth;
   return {
     id,
     name,
     base_url: pub.base_url,
-    auth: { ...secrets.auth, ...pub.auth } as HttpIntegrationAuth,
+    auth: { ...secrets.auth, ...authPublic } as HttpIntegrationAuth,
     headers: secrets.headers,
     query: pub.query,
     timeout: pub.timeout,

@@ -23,10 +23,10 @@ export class IntegrationResolverService {
   async resolve(chatbotId: string, name: string): Promise<HttpIntegrationConfig | null> {
     const rows = await this.db.query<
       { id: string; name: string; config: HttpIntegrationPublic; secrets: string | null }[]
-    >(`SELECT id, name, config, secrets FROM integrations WHERE chatbot_id = $1 AND name = $2 AND type = 'http'`, [
-      chatbotId,
-      name,
-    ]);
+    >(
+      `SELECT id, name, config, secrets FROM integrations WHERE chatbot_id = $1 AND name = $2 AND type = 'http'`,
+      [chatbotId, name],
+    );
     const row = rows[0];
     if (!row) return null;
     const secrets: HttpIntegrationSecrets = row.secrets

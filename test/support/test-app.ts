@@ -40,7 +40,7 @@ export interface TestApp {
   databaseUrl: string;
   /** The embedded database's folder. */
   dataDir: string;
-  /** Keep the data folder on close (to start another app on it). */
+  /** Keep the database (folder or PostgreSQL database) on close, to start another app on it. */
   keep(): void;
   close(): Promise<void>;
 }
@@ -59,15 +59,18 @@ export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Pr
   await admin.end();
   const url = new URL(base);
   url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+  return { url: url.toString(), drop: () => dropDatabase(url.toString()) };
+}
+
+/** Drops a per-suite database made by freshPostgresDatabase. */
+export async function dropDatabase(databaseUrl: string): Promise<void> {
+  const base = process.env.DATABASE_URL;
+  const name = new URL(databaseUrl).pathname.slice(1);
+  if (!base || !/^t_[0-9a-z]{26}$/.test(name)) return;
+  const c = new Client({ connectionString: base });
+  await c.connect();
+  await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await c.end();
 }
 
 export interface TestAppOptions {
@@ -75,6 +78,8 @@ export interface TestAppOptions {
   databaseUrl?: string;
   /** Use this data folder (a restart of an embedded-database app); it is kept on close. */
   dataDir?: string;
+  /** With `databaseUrl`: drop that database on close (the app that started it kept it). */
+  ownsDatabase?: boolean;
 }
 
 export async function startTestApp(env: Record<string, string> = {}, opts: TestAppOptions = {}): Promise<TestApp> {
@@ -112,8 +117,11 @@ export async function startTestApp(env: Record<string, string> = {}, opts: TestA
     },
     async close() {
       await handle.close();
-      await pg?.drop();
-      if (ownDir && !keepData) rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData) {
+        await pg?.drop();
+        if (opts.databaseUrl && opts.ownsDatabase) await dropDatabase(opts.databaseUrl);
+        if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -1,9 +1,9 @@
-import { decodeQueryKey } from './query-encoding';
 import { maskSecrets, type RequestSecrets } from './request-secrets';
 
 /**
- * The URL as it may appear in traces and logs: no user info, no fragment, and the value
- * of any query parameter that carried a secret (or contains one) replaced by `***`.
+ * The URL as it may appear in traces and logs: no user info, no fragment, and every query
+ * value replaced by `***` (names kept). A legacy URL's query can carry credentials or
+ * personal data that we cannot tell apart, so no value is shown.
  */
 export function traceUrl(url: URL, secrets: RequestSecrets): string {
   const base = `${url.protocol}//${url.host}${url.pathname}`;
@@ -11,18 +11,7 @@ export function traceUrl(url: URL, secrets: RequestSecrets): string {
   if (search === '') return maskSecrets(secrets, base);
   const pairs = search.split('&').map((pair) => {
     const eq = pair.indexOf('=');
-    const key = eq >= 0 ? pair.slice(0, eq) : pair;
-    if (eq < 0) return key;
-    const value = pair.slice(eq + 1);
-    if (secrets.queryParams.has(decodeQueryKey(key))) return `${key}=***`;
-    let decoded = value;
-    try {
-      decoded = decodeURIComponent(value.replace(/\+/g, ' '));
-    } catch {
-      // keep the raw text
-    }
-    const hidden = secrets.values.some((s) => decoded.includes(s) || value.includes(s));
-    return `${key}=${hidden ? '***' : value}`;
+    return eq < 0 ? pair : `${pair.slice(0, eq)}=***`;
   });
   return maskSecrets(secrets, `${base}?${pairs.join('&')}`);
 }

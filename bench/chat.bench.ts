@@ -1,0 +1,248 @@
+/**
+ * Chat API throughput benchmark: `npm run bench` (issue 4).
+ *
+ * Runs the built server (`node dist/src/main.js`) as a child process on a fresh PostgreSQL
+ * database, publishes a 5-state looping flow through the HTTP API, opens N sessions and
+ * drives them over loopback HTTP:
+ *   1. closed loop — every session keeps one turn in flight (a session's turns are serial);
+ *      turns/s and p50/p95/p99 after a warm-up;
+ *   2. open loop at a fixed rate (default 500 turns/s) — p99 counted from when each turn
+ *      was due.
+ * The same load runs against bench/baseline-server.ts: bare node:http + pg.Pool issuing the
+ * same two SQL statements per turn, with a trivial in-memory engine. Our throughput is
+ * reported as a share of the baseline's.
+ *
+ * Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres if it
+ * answers), BENCH_SESSIONS (200), BENCH_CONCURRENCY (= sessions), BENCH_WARMUP_SECONDS (3),
+ * BENCH_SECONDS (15), BENCH_RATE (500), BENCH_RATE_SECONDS (10), DATABASE_POOL_SIZE (10),
+ * BENCH_LOG_LEVEL (warn), BENCH_CPU_PROF=<dir> (profile our server with --cpu-prof).
+ */
+import { join } from 'node:path';
+import { Client } from 'pg';
+import {
+  BENCH_API_KEY,
+  BENCH_ENCRYPTION_KEY,
+  ChildServer,
+  LoopbackClient,
+  MAIN_JS,
+  ROOT,
+  ScratchDatabase,
+  createScratchDatabase,
+  findDatabaseUrl,
+  machineLines,
+  ms,
+  sleep,
+  startChild,
+  stats,
+  table,
+  verdict,
+} from './support/bench-kit';
+import { ChatTarget, LoadResult, closedLoop, createSessions, openLoop, sendTurn } from './support/chat-load';
+
+const BASELINE_JS = join(ROOT, 'dist', 'bench', 'baseline-server.js');
+
+function envInt(name: string, def: number, min = 1): number {
+  const v = process.env[name];
+  if (v === undefined || v.trim() === '') return def;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min) throw new Error(`${name} must be a number ≥ ${min} (got "${v}")`);
+  return n;
+}
+
+/** Five states: an integer input, a `when` branch, templates, buttons, and a loop back. */
+export const BENCH_FLOW = {
+  start: 'menu',
+  settings: { session_timeout_minutes: 30 },
+  variables: { last: 'nothing' },
+  states: {
+    menu: {
+      message: 'Send me a number, {{default contact_name "friend"}}.',
+      input: { save_to: 'n', type: 'integer', error_message: 'That is not a whole number.' },
+      transitions: [{ when: { var: 'n', op: 'gte', value: 50 }, to: 'big' }, { to: 'small' }],
+    },
+    big: {
+      message: '{{n}} is big.',
+      actions: [{ type: 'SET_VARIABLES', set: { last: 'big' } }],
+      transitions: { always: 'ask_more' },
+    },
+    small: {
+      message: '{{n}} is small.',
+      actions: [{ type: 'SET_VARIABLES', set: { last: 'small' } }],
+      transitions: { always: 'ask_more' },
+    },
+    ask_more: {
+      message: 'Another one?',
+      buttons: [
+        { id: 'yes', title: 'Yes' },
+        { id: 'no', title: 'No' },
+      ],
+      transitions: { yes: 'menu', no: 'bye', default: 'menu' },
+    },
+    bye: { message: 'Bye for now; the last one was {{last}}.', transitions: { always: 'menu' } },
+  },
+};
+
+async function publishBot(client: LoopbackClient): Promise<string> {
+  const bot = await client.expect<{ id: string }>(201, 'POST', '/api/dev/v1/chatbots', { name: 'bench-bot' });
+  const flow = await client.expect<{ id: string }>(201, 'POST', `/api/dev/v1/chatbots/${bot.id}/flows`, {
+    name: 'main',
+    type: 'conversation',
+    flow: BENCH_FLOW,
+  });
+  await client.expect(200, 'POST', `/api/dev/v1/chatbots/${bot.id}/flows/${flow.id}/publish`);
+  return bot.id;
+}
+
+/** A few turns per session must go round the loop before we measure anything. */
+async function sanityCheck(target: ChatTarget): Promise<string> {
+  const s = target.sessions[0];
+  const seen: string[] = [];
+  for (let i = 0; i < 6; i++) {
+    if (!(await sendTurn(target, s))) throw new Error(`${target.name}: a sanity-check turn failed`);
+    seen.push(String(s.state));
+  }
+  if (!seen.includes('menu') || !seen.includes('ask_more')) throw new Error(`${target.name}: unexpected states ${seen.join(',')}`);
+  return seen.join(' → ');
+}
+
+async function checkpoint(url: string): Promise<void> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query('CHECKPOINT');
+  } finally {
+    await c.end();
+  }
+}
+
+/** Transactions committed or rolled back in this database so far (PostgreSQL's own statistics). */
+async function transactions(url: string, name: string): Promise<number> {
+  await sleep(1100); // statistics are flushed at most once a second
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    const r = await c.query<{ n: string }>('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1', [name]);
+    return Number(r.rows[0]?.n ?? NaN);
+  } finally {
+    await c.end();
+  }
+}
+
+function row(r: LoadResult): string[] {
+  const s = stats(r.latenciesMs);
+  return [r.name, Math.round(r.turnsPerSecond).toLocaleString('en'), ms(s.p50), ms(s.p95), ms(s.p99), ms(s.max), String(r.errors)];
+}
+
+async function main(): Promise<number> {
+  const baseUrl = await findDatabaseUrl();
+  if (!baseUrl) {
+    console.error(
+      'npm run bench needs PostgreSQL: set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres); ' +
+        'nothing answers at the default postgres://postgres@127.0.0.1:5432/postgres.',
+    );
+    return 1;
+  }
+  const sessions = envInt('BENCH_SESSIONS', 200);
+  const concurrency = Math.min(sessions, envInt('BENCH_CONCURRENCY', sessions));
+  const warmupMs = envInt('BENCH_WARMUP_SECONDS', 3, 0) * 1000;
+  const measureMs = envInt('BENCH_SECONDS', 15) * 1000;
+  const rate = envInt('BENCH_RATE', 500);
+  const rateMs = envInt('BENCH_RATE_SECONDS', 10) * 1000;
+  const poolSize = String(envInt('DATABASE_POOL_SIZE', 10));
+  const profileDir = process.env.BENCH_CPU_PROF;
+
+  let db: ScratchDatabase | undefined;
+  const children: ChildServer[] = [];
+  const clients: LoopbackClient[] = [];
+  try {
+    db = await createScratchDatabase(baseUrl, 'bench');
+    console.log(`database: ${db.name} (fresh, dropped at the end)`);
+    const auth = { authorization: `Bearer ${BENCH_API_KEY}` };
+
+    const ours = await startChild(
+      'gateway',
+      MAIN_JS,
+      {
+        DATABASE_URL: db.url,
+        DATABASE_POOL_SIZE: poolSize,
+        ENCRYPTION_KEY: BENCH_ENCRYPTION_KEY,
+        BOOTSTRAP_API_KEY: BENCH_API_KEY,
+        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+      },
+      '/health/live',
+      profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    );
+    children.push(ours);
+    const oursClient = new LoopbackClient(ours.baseUrl, auth, concurrency + 8);
+    clients.push(oursClient);
+    const chatbotId = await publishBot(oursClient);
+
+    const baseline = await startChild('baseline', BASELINE_JS, { DATABASE_URL: db.url, DATABASE_POOL_SIZE: poolSize, BOOTSTRAP_API_KEY: BENCH_API_KEY }, '/health/live');
+    children.push(baseline);
+    const baseClient = new LoopbackClient(baseline.baseUrl, auth, concurrency + 8);
+    clients.push(baseClient);
+
+    const targets: ChatTarget[] = [
+      { name: 'gateway (ours)', client: oursClient, chatbotId, sessions: [] },
+      { name: 'baseline (node:http + pg)', client: baseClient, chatbotId, sessions: [] },
+    ];
+    for (const t of targets) {
+      await createSessions(t, sessions);
+      console.log(`${t.name}: ${t.sessions.length} sessions; sanity check ${await sanityCheck(t)}`);
+    }
+
+    console.log(
+      `closed loop: ${concurrency} sessions in flight, ${warmupMs / 1000} s warm-up + ${measureMs / 1000} s measured, pool ${poolSize} each`,
+    );
+    const closed: LoadResult[] = [];
+    const txPerTurn: number[] = [];
+    for (const t of targets) {
+      await checkpoint(db.url);
+      const before = await transactions(db.url, db.name);
+      const r = await closedLoop(t, { warmupMs, measureMs, concurrency });
+      // Each turn statement runs in autocommit, so this is SQL statements per turn (+ a few of ours).
+      txPerTurn.push(((await transactions(db.url, db.name)) - before - 2) / r.sent);
+      console.log(`  ${t.name}: ${Math.round(r.turnsPerSecond)} turns/s, ${txPerTurn[txPerTurn.length - 1].toFixed(2)} SQL transactions per turn`);
+      closed.push(r);
+    }
+
+    console.log(`open loop: ${rate} turns/s across ${sessions} sessions, 1 s warm-up + ${rateMs / 1000} s measured`);
+    const open: (LoadResult & { lateStarts: number })[] = [];
+    for (const t of targets) {
+      await checkpoint(db.url);
+      const r = await openLoop(t, { rate, warmupMs: 1000, measureMs: rateMs });
+      console.log(`  ${t.name}: p99 ${ms(stats(r.latenciesMs).p99)}`);
+      open.push(r);
+    }
+
+    const ratio = closed[0].turnsPerSecond / closed[1].turnsPerSecond;
+    const oursRateP99 = stats(open[0].latenciesMs).p99;
+    const header = ['', 'turns/s', 'p50', 'p95', 'p99', 'max', 'errors'];
+    console.log('');
+    console.log(`Chat API turns — closed loop, ${concurrency} concurrent sessions, ${measureMs / 1000} s`);
+    console.log(table([[...header, 'SQL tx/turn'], ...closed.map((r, i) => [...row(r), txPerTurn[i].toFixed(2)])]));
+    console.log('');
+    console.log(`Chat API turns — open loop at ${rate} turns/s, ${rateMs / 1000} s (latency from the due time)`);
+    console.log(table([header.map((h) => (h === 'turns/s' ? 'achieved/s' : h)), ...open.map(row)]));
+    console.log(`  turns that waited for a free session: ours ${open[0].lateStarts}, baseline ${open[1].lateStarts}`);
+    console.log('');
+    console.log(`throughput ratio ours / baseline: ${(ratio * 100).toFixed(1)} %`);
+    console.log(`target throughput ≥ 60 % of baseline: ${verdict(ratio >= 0.6)}`);
+    console.log(`target p99 < 25 ms at ${rate} turns/s: ${verdict(oursRateP99 < 25 && open[0].errors === 0)} (${ms(oursRateP99)})`);
+    for (const line of machineLines()) console.log(line);
+    if (profileDir) console.log(`CPU profile of our server: ${profileDir}`);
+    return 0;
+  } finally {
+    for (const c of clients) c.close();
+    for (const child of children.reverse()) await child.stop().catch(() => undefined);
+    await db?.drop().catch((err: unknown) => console.error(`could not drop ${db?.name}: ${String(err)}`));
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(1);
+  },
+);
