@@ -52,7 +52,10 @@ function startBackend(): Promise<{ server: http.Server; port: number; hits: () =
     hits++;
     req.resume();
     req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+      });
       res.end(body);
     });
   });
@@ -66,7 +69,12 @@ function startBackend(): Promise<{ server: http.Server; port: number; hits: () =
 }
 
 /** Alternates blocks of `a` and `b` until each has run `n` times; returns their latencies (ms). */
-async function alternate(n: number, block: number, a: () => Promise<void>, b: () => Promise<void>): Promise<[number[], number[]]> {
+async function alternate(
+  n: number,
+  block: number,
+  a: () => Promise<void>,
+  b: () => Promise<void>,
+): Promise<[number[], number[]]> {
   const la: number[] = [];
   const lb: number[] = [];
   for (let done = 0; done < n; done += block) {
@@ -93,7 +101,14 @@ function flow(backendUrl: string | null): object {
       call: backendUrl
         ? {
             actions: [
-              { type: 'API_CALL', url: backendUrl, method: 'GET', save_to: 'r', success_transition: 's', failure_transition: 'failed' },
+              {
+                type: 'API_CALL',
+                url: backendUrl,
+                method: 'GET',
+                save_to: 'r',
+                success_transition: 's',
+                failure_transition: 'failed',
+              },
             ],
           }
         : { transitions: { always: 's' } },
@@ -103,11 +118,25 @@ function flow(backendUrl: string | null): object {
   };
 }
 
-async function publishedSession(client: LoopbackClient, name: string, definition: object): Promise<string> {
+async function publishedSession(
+  client: LoopbackClient,
+  name: string,
+  definition: object,
+): Promise<string> {
   const bot = await client.expect<{ id: string }>(201, 'POST', '/api/dev/v1/chatbots', { name });
-  const f = await client.expect<{ id: string }>(201, 'POST', `/api/dev/v1/chatbots/${bot.id}/flows`, { name: 'main', type: 'conversation', flow: definition });
+  const f = await client.expect<{ id: string }>(
+    201,
+    'POST',
+    `/api/dev/v1/chatbots/${bot.id}/flows`,
+    { name: 'main', type: 'conversation', flow: definition },
+  );
   await client.expect(200, 'POST', `/api/dev/v1/chatbots/${bot.id}/flows/${f.id}/publish`);
-  const s = await client.expect<{ session_id: string }>(201, 'POST', `/api/dev/v1/chatbots/${bot.id}/chat/sessions`, {});
+  const s = await client.expect<{ session_id: string }>(
+    201,
+    'POST',
+    `/api/dev/v1/chatbots/${bot.id}/chat/sessions`,
+    {},
+  );
   return `/api/dev/v1/chatbots/${bot.id}/chat/sessions/${s.session_id}/messages`;
 }
 
@@ -131,7 +160,11 @@ async function main(): Promise<number> {
   const profileDir = process.env.BENCH_CPU_PROF;
 
   // (a) and (b): same process, same backend, one call at a time.
-  const caller = new HttpCaller({ resolveIntegration: async () => null, allowHosts: ['127.0.0.1'], userAgent: 'sarufi-gateway/bench' });
+  const caller = new HttpCaller({
+    resolveIntegration: async () => null,
+    allowHosts: ['127.0.0.1'],
+    userAgent: 'sarufi-gateway/bench',
+  });
   const request: ApiCallRequest = {
     url: backendUrl,
     method: 'GET',
@@ -140,7 +173,14 @@ async function main(): Promise<number> {
     body_type: 'json',
     auto_body: true,
     include_raw: false,
-    context: { user_id: '255700000000', chatbot_id: '01JBENCHBENCHBENCHBENCHBEN', session_id: '01JBENCHSESSIONSESSIONSESS', channel: 'api', state: 'call', flow_name: 'main' },
+    context: {
+      user_id: '255700000000',
+      chatbot_id: '01JBENCHBENCHBENCHBENCHBEN',
+      session_id: '01JBENCHSESSIONSESSIONSESS',
+      channel: 'api',
+      state: 'call',
+      flow_name: 'main',
+    },
     message: { type: 'text', text: 'hello' },
     variables: { n: 1 },
   };
@@ -207,7 +247,9 @@ async function main(): Promise<number> {
   } finally {
     client?.close();
     await server?.stop();
-    await db?.drop().catch((err: unknown) => console.error(`could not drop ${db?.name}: ${String(err)}`));
+    await db
+      ?.drop()
+      .catch((err: unknown) => console.error(`could not drop ${db?.name}: ${String(err)}`));
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     backend.server.close();
     backend.server.closeAllConnections();
@@ -218,7 +260,9 @@ async function main(): Promise<number> {
   const turnP50 = withStats.p50 - withoutStats.p50;
   const turnP99 = withStats.p99 - withoutStats.p99;
   const header = ['', 'n', 'p50', 'p95', 'p99', 'mean'];
-  console.log(`API_CALL overhead — loopback backend ${backendUrl}, sequential calls; server database: ${database}`);
+  console.log(
+    `API_CALL overhead — loopback backend ${backendUrl}, sequential calls; server database: ${database}`,
+  );
   console.log('');
   console.log(
     table([
@@ -235,11 +279,17 @@ async function main(): Promise<number> {
       ['added latency', 'p50', 'p99'],
       ['HttpCaller − direct axios', ms(addedP50, 3), ms(addedP99, 3)],
       ['turn with − turn without', ms(turnP50, 3), ms(turnP99, 3)],
-      ['turn with − without − direct axios', ms(turnP50 - axiosStats.p50, 3), ms(turnP99 - axiosStats.p99, 3)],
+      [
+        'turn with − without − direct axios',
+        ms(turnP50 - axiosStats.p50, 3),
+        ms(turnP99 - axiosStats.p99, 3),
+      ],
     ]),
   );
   console.log('');
-  console.log(`target added p50 < 2 ms (HttpCaller − axios): ${verdict(addedP50 < 2)} (${ms(addedP50, 3)})`);
+  console.log(
+    `target added p50 < 2 ms (HttpCaller − axios): ${verdict(addedP50 < 2)} (${ms(addedP50, 3)})`,
+  );
   console.log(
     `turn level (for reference): the API_CALL adds ${ms(turnP50, 3)} at p50 and ${ms(turnP99, 3)} at p99 to a turn; ` +
       `over a direct axios call that is ${ms(turnP50 - axiosStats.p50, 3)} at p50 (${verdict(turnP50 - axiosStats.p50 < 2)} against 2 ms)`,

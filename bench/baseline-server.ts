@@ -93,7 +93,10 @@ const ASK_MORE: Message = {
   ],
 };
 
-function step(session: Session, text: string | null): { session: Session; messages: Message[]; trace: unknown[] } {
+function step(
+  session: Session,
+  text: string | null,
+): { session: Session; messages: Message[]; trace: unknown[] } {
   const vars: Record<string, unknown> = { ...session.variables, last_input: text };
   const trace: unknown[] = [];
   const enter = (state: string): void => {
@@ -101,18 +104,31 @@ function step(session: Session, text: string | null): { session: Session; messag
   };
   if (session.state === null) {
     enter('menu');
-    return { session: { state: 'menu', variables: vars, retries: 0, status: 'active' }, messages: [ASK_NUMBER], trace };
+    return {
+      session: { state: 'menu', variables: vars, retries: 0, status: 'active' },
+      messages: [ASK_NUMBER],
+      trace,
+    };
   }
   if (session.state === 'menu') {
     const n = Number(text);
     if (!Number.isInteger(n)) {
-      return { session: { ...session, variables: vars, retries: session.retries + 1 }, messages: [{ type: 'text', text: 'That is not a whole number.' }], trace };
+      return {
+        session: { ...session, variables: vars, retries: session.retries + 1 },
+        messages: [{ type: 'text', text: 'That is not a whole number.' }],
+        trace,
+      };
     }
     const kind = n >= 50 ? 'big' : 'small';
     enter(kind);
     enter('ask_more');
     return {
-      session: { state: 'ask_more', variables: { ...vars, n, last: kind }, retries: 0, status: 'active' },
+      session: {
+        state: 'ask_more',
+        variables: { ...vars, n, last: kind },
+        retries: 0,
+        status: 'active',
+      },
       messages: [{ type: 'text', text: `${n} is ${kind}.` }, ASK_MORE],
       trace,
     };
@@ -124,7 +140,11 @@ function step(session: Session, text: string | null): { session: Session; messag
   }
   enter('menu');
   messages.push(ASK_NUMBER);
-  return { session: { state: 'menu', variables: vars, retries: 0, status: 'active' }, messages, trace };
+  return {
+    session: { state: 'menu', variables: vars, retries: 0, status: 'active' },
+    messages,
+    trace,
+  };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -144,17 +164,45 @@ class HttpError extends Error {
   }
 }
 
-async function commit(row: { id: string; message_count: number }, owner: string, before: Session | null, inbound: string | null, out: ReturnType<typeof step>, started: bigint) {
+async function commit(
+  row: { id: string; message_count: number },
+  owner: string,
+  before: Session | null,
+  inbound: string | null,
+  out: ReturnType<typeof step>,
+  started: bigint,
+) {
   const now = new Date();
   const at = now.toISOString();
   let seq = row.message_count;
   const rows: unknown[] = [];
   if (inbound !== null) {
-    rows.push({ id: nextId(), seq: seq++, direction: 'inbound', message: { type: 'text', text: inbound }, state: before?.state ?? null, created_at: at });
+    rows.push({
+      id: nextId(),
+      seq: seq++,
+      direction: 'inbound',
+      message: { type: 'text', text: inbound },
+      state: before?.state ?? null,
+      created_at: at,
+    });
   }
-  for (const m of out.messages) rows.push({ id: nextId(), seq: seq++, direction: 'outbound', message: m, state: out.session.state, created_at: at });
+  for (const m of out.messages)
+    rows.push({
+      id: nextId(),
+      seq: seq++,
+      direction: 'outbound',
+      message: m,
+      state: out.session.state,
+      created_at: at,
+    });
   const last = out.messages[out.messages.length - 1];
-  const events = [{ type: inbound !== null ? 'message_received' : 'session_start', message_type: inbound !== null ? 'text' : null }, ...out.trace];
+  const events = [
+    {
+      type: inbound !== null ? 'message_received' : 'session_start',
+      message_type: inbound !== null ? 'text' : null,
+    },
+    ...out.trace,
+  ];
   const result = await pool.query<{ ok: string }>(COMMIT_SQL, [
     row.id,
     owner,
@@ -181,7 +229,16 @@ async function createSession(chatbotId: string): Promise<object> {
   const id = nextId();
   const owner = `${instance}:${id}`;
   const now = new Date();
-  const created = await pool.query<{ flow_version_id: string }>(CREATE_SQL, [id, chatbotId, CHANNEL, id, null, owner, LEASE_MS, now]);
+  const created = await pool.query<{ flow_version_id: string }>(CREATE_SQL, [
+    id,
+    chatbotId,
+    CHANNEL,
+    id,
+    null,
+    owner,
+    LEASE_MS,
+    now,
+  ]);
   if (!created.rows[0]) throw new HttpError(400, 'No published flow found for this chatbot');
   const out = step({ state: null, variables: {}, retries: 0, status: 'active' }, null);
   await commit({ id, message_count: 0 }, owner, null, null, out, started);
@@ -199,9 +256,16 @@ async function createSession(chatbotId: string): Promise<object> {
 async function sendMessage(chatbotId: string, sessionId: string, body: unknown): Promise<object> {
   const started = process.hrtime.bigint();
   const text = (body as { message?: unknown } | null)?.message;
-  if (typeof text !== 'string' || text.length < 1 || text.length > 4096) throw new HttpError(400, 'message must be 1 to 4096 characters long');
+  if (typeof text !== 'string' || text.length < 1 || text.length > 4096)
+    throw new HttpError(400, 'message must be 1 to 4096 characters long');
   const owner = `${instance}:${nextId()}`;
-  const leased = await pool.query<LeasedRow>(LEASE_SQL, [sessionId, chatbotId, CHANNEL, owner, LEASE_MS]);
+  const leased = await pool.query<LeasedRow>(LEASE_SQL, [
+    sessionId,
+    chatbotId,
+    CHANNEL,
+    owner,
+    LEASE_MS,
+  ]);
   const row = leased.rows[0];
   if (!row) throw new HttpError(409, 'The session is busy (or does not exist)');
   const session = 'state' in row.session ? (row.session as Session) : null;
@@ -218,18 +282,23 @@ async function sendMessage(chatbotId: string, sessionId: string, body: unknown):
 }
 
 const SESSIONS = /^\/api\/dev\/v1\/chatbots\/([0-9A-HJKMNP-TV-Z]{26})\/chat\/sessions$/;
-const MESSAGES = /^\/api\/dev\/v1\/chatbots\/([0-9A-HJKMNP-TV-Z]{26})\/chat\/sessions\/([0-9A-HJKMNP-TV-Z]{26})\/messages$/;
+const MESSAGES =
+  /^\/api\/dev\/v1\/chatbots\/([0-9A-HJKMNP-TV-Z]{26})\/chat\/sessions\/([0-9A-HJKMNP-TV-Z]{26})\/messages$/;
 
 function respond(res: http.ServerResponse, status: number, body: object): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
 async function route(req: http.IncomingMessage, raw: Buffer): Promise<[number, object]> {
   const url = req.url ?? '/';
   if (req.method === 'GET' && url === '/health/live') return [200, { status: 'ok' }];
-  if (req.headers.authorization !== `Bearer ${apiKey}`) throw new HttpError(401, 'Invalid or expired API key.');
+  if (req.headers.authorization !== `Bearer ${apiKey}`)
+    throw new HttpError(401, 'Invalid or expired API key.');
   let body: unknown = {};
   if (raw.length) {
     try {
@@ -255,7 +324,9 @@ const server = http.createServer((req, res) => {
       ([status, body]) => respond(res, status, body),
       (err: unknown) => {
         const status = err instanceof HttpError ? err.status : 500;
-        respond(res, status, { error: { message: err instanceof Error ? err.message : String(err) } });
+        respond(res, status, {
+          error: { message: err instanceof Error ? err.message : String(err) },
+        });
       },
     );
   });
@@ -266,7 +337,9 @@ const started = Date.now();
 server.listen(Number(process.env.PORT ?? 0), process.env.HOST ?? '127.0.0.1', () => {
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
-  process.stdout.write(`${JSON.stringify({ level: 'info', port, startup_ms: Date.now() - started, msg: 'baseline listening' })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ level: 'info', port, startup_ms: Date.now() - started, msg: 'baseline listening' })}\n`,
+  );
 });
 
 const stop = (): void => {

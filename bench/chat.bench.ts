@@ -31,13 +31,21 @@ import {
   findDatabaseUrl,
   machineLines,
   ms,
+  processCpuMs,
   sleep,
   startChild,
   stats,
   table,
   verdict,
 } from './support/bench-kit';
-import { ChatTarget, LoadResult, closedLoop, createSessions, openLoop, sendTurn } from './support/chat-load';
+import {
+  ChatTarget,
+  LoadResult,
+  closedLoop,
+  createSessions,
+  openLoop,
+  sendTurn,
+} from './support/chat-load';
 
 const BASELINE_JS = join(ROOT, 'dist', 'bench', 'baseline-server.js');
 
@@ -45,7 +53,8 @@ function envInt(name: string, def: number, min = 1): number {
   const v = process.env[name];
   if (v === undefined || v.trim() === '') return def;
   const n = Number(v);
-  if (!Number.isFinite(n) || n < min) throw new Error(`${name} must be a number ≥ ${min} (got "${v}")`);
+  if (!Number.isFinite(n) || n < min)
+    throw new Error(`${name} must be a number ≥ ${min} (got "${v}")`);
   return n;
 }
 
@@ -83,12 +92,19 @@ export const BENCH_FLOW = {
 };
 
 async function publishBot(client: LoopbackClient): Promise<string> {
-  const bot = await client.expect<{ id: string }>(201, 'POST', '/api/dev/v1/chatbots', { name: 'bench-bot' });
-  const flow = await client.expect<{ id: string }>(201, 'POST', `/api/dev/v1/chatbots/${bot.id}/flows`, {
-    name: 'main',
-    type: 'conversation',
-    flow: BENCH_FLOW,
+  const bot = await client.expect<{ id: string }>(201, 'POST', '/api/dev/v1/chatbots', {
+    name: 'bench-bot',
   });
+  const flow = await client.expect<{ id: string }>(
+    201,
+    'POST',
+    `/api/dev/v1/chatbots/${bot.id}/flows`,
+    {
+      name: 'main',
+      type: 'conversation',
+      flow: BENCH_FLOW,
+    },
+  );
   await client.expect(200, 'POST', `/api/dev/v1/chatbots/${bot.id}/flows/${flow.id}/publish`);
   return bot.id;
 }
@@ -101,7 +117,8 @@ async function sanityCheck(target: ChatTarget): Promise<string> {
     if (!(await sendTurn(target, s))) throw new Error(`${target.name}: a sanity-check turn failed`);
     seen.push(String(s.state));
   }
-  if (!seen.includes('menu') || !seen.includes('ask_more')) throw new Error(`${target.name}: unexpected states ${seen.join(',')}`);
+  if (!seen.includes('menu') || !seen.includes('ask_more'))
+    throw new Error(`${target.name}: unexpected states ${seen.join(',')}`);
   return seen.join(' → ');
 }
 
@@ -121,7 +138,10 @@ async function transactions(url: string, name: string): Promise<number> {
   const c = new Client({ connectionString: url });
   await c.connect();
   try {
-    const r = await c.query<{ n: string }>('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1', [name]);
+    const r = await c.query<{ n: string }>(
+      'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1',
+      [name],
+    );
     return Number(r.rows[0]?.n ?? NaN);
   } finally {
     await c.end();
@@ -130,7 +150,15 @@ async function transactions(url: string, name: string): Promise<number> {
 
 function row(r: LoadResult): string[] {
   const s = stats(r.latenciesMs);
-  return [r.name, Math.round(r.turnsPerSecond).toLocaleString('en'), ms(s.p50), ms(s.p95), ms(s.p99), ms(s.max), String(r.errors)];
+  return [
+    r.name,
+    Math.round(r.turnsPerSecond).toLocaleString('en'),
+    ms(s.p50),
+    ms(s.p95),
+    ms(s.p99),
+    ms(s.max),
+    String(r.errors),
+  ];
 }
 
 async function main(): Promise<number> {
@@ -177,7 +205,12 @@ async function main(): Promise<number> {
     clients.push(oursClient);
     const chatbotId = await publishBot(oursClient);
 
-    const baseline = await startChild('baseline', BASELINE_JS, { DATABASE_URL: db.url, DATABASE_POOL_SIZE: poolSize, BOOTSTRAP_API_KEY: BENCH_API_KEY }, '/health/live');
+    const baseline = await startChild(
+      'baseline',
+      BASELINE_JS,
+      { DATABASE_URL: db.url, DATABASE_POOL_SIZE: poolSize, BOOTSTRAP_API_KEY: BENCH_API_KEY },
+      '/health/live',
+    );
     children.push(baseline);
     const baseClient = new LoopbackClient(baseline.baseUrl, auth, concurrency + 8);
     clients.push(baseClient);
@@ -196,17 +229,24 @@ async function main(): Promise<number> {
     );
     const closed: LoadResult[] = [];
     const txPerTurn: number[] = [];
-    for (const t of targets) {
+    const cpuPerTurn: number[] = [];
+    for (const [i, t] of targets.entries()) {
       await checkpoint(db.url);
       const before = await transactions(db.url, db.name);
+      const cpuBefore = processCpuMs(children[i].child.pid);
       const r = await closedLoop(t, { warmupMs, measureMs, concurrency });
-      // Each turn statement runs in autocommit, so this is SQL statements per turn (+ a few of ours).
-      txPerTurn.push(((await transactions(db.url, db.name)) - before - 2) / r.sent);
-      console.log(`  ${t.name}: ${Math.round(r.turnsPerSecond)} turns/s, ${txPerTurn[txPerTurn.length - 1].toFixed(2)} SQL transactions per turn`);
+      cpuPerTurn.push((processCpuMs(children[i].child.pid) - cpuBefore) / r.sent);
+      // Every turn statement runs in autocommit, so this is SQL statements per turn (± the odd background query).
+      txPerTurn.push(((await transactions(db.url, db.name)) - before - 1) / r.sent);
+      console.log(
+        `  ${t.name}: ${Math.round(r.turnsPerSecond)} turns/s, ${txPerTurn[i].toFixed(2)} SQL transactions and ${cpuPerTurn[i].toFixed(2)} ms of server CPU per turn`,
+      );
       closed.push(r);
     }
 
-    console.log(`open loop: ${rate} turns/s across ${sessions} sessions, 1 s warm-up + ${rateMs / 1000} s measured`);
+    console.log(
+      `open loop: ${rate} turns/s across ${sessions} sessions, 1 s warm-up + ${rateMs / 1000} s measured`,
+    );
     const open: (LoadResult & { lateStarts: number })[] = [];
     for (const t of targets) {
       await checkpoint(db.url);
@@ -219,23 +259,38 @@ async function main(): Promise<number> {
     const oursRateP99 = stats(open[0].latenciesMs).p99;
     const header = ['', 'turns/s', 'p50', 'p95', 'p99', 'max', 'errors'];
     console.log('');
-    console.log(`Chat API turns — closed loop, ${concurrency} concurrent sessions, ${measureMs / 1000} s`);
-    console.log(table([[...header, 'SQL tx/turn'], ...closed.map((r, i) => [...row(r), txPerTurn[i].toFixed(2)])]));
+    console.log(
+      `Chat API turns — closed loop, ${concurrency} concurrent sessions, ${measureMs / 1000} s`,
+    );
+    console.log(
+      table([
+        [...header, 'SQL tx/turn', 'server CPU/turn'],
+        ...closed.map((r, i) => [...row(r), txPerTurn[i].toFixed(2), ms(cpuPerTurn[i], 3)]),
+      ]),
+    );
     console.log('');
-    console.log(`Chat API turns — open loop at ${rate} turns/s, ${rateMs / 1000} s (latency from the due time)`);
+    console.log(
+      `Chat API turns — open loop at ${rate} turns/s, ${rateMs / 1000} s (latency from the due time)`,
+    );
     console.log(table([header.map((h) => (h === 'turns/s' ? 'achieved/s' : h)), ...open.map(row)]));
-    console.log(`  turns that waited for a free session: ours ${open[0].lateStarts}, baseline ${open[1].lateStarts}`);
+    console.log(
+      `  turns that waited for a free session: ours ${open[0].lateStarts}, baseline ${open[1].lateStarts}`,
+    );
     console.log('');
     console.log(`throughput ratio ours / baseline: ${(ratio * 100).toFixed(1)} %`);
     console.log(`target throughput ≥ 60 % of baseline: ${verdict(ratio >= 0.6)}`);
-    console.log(`target p99 < 25 ms at ${rate} turns/s: ${verdict(oursRateP99 < 25 && open[0].errors === 0)} (${ms(oursRateP99)})`);
+    console.log(
+      `target p99 < 25 ms at ${rate} turns/s: ${verdict(oursRateP99 < 25 && open[0].errors === 0)} (${ms(oursRateP99)})`,
+    );
     for (const line of machineLines()) console.log(line);
     if (profileDir) console.log(`CPU profile of our server: ${profileDir}`);
     return 0;
   } finally {
     for (const c of clients) c.close();
     for (const child of children.reverse()) await child.stop().catch(() => undefined);
-    await db?.drop().catch((err: unknown) => console.error(`could not drop ${db?.name}: ${String(err)}`));
+    await db
+      ?.drop()
+      .catch((err: unknown) => console.error(`could not drop ${db?.name}: ${String(err)}`));
   }
 }
 

@@ -20,7 +20,13 @@ const QUESTIONS = [
   { key: 'email', type: 'email', extra: {}, good: 'zoe@example.com', bad: 'zoe@' },
   { key: 'delivery_date', type: 'date', extra: {}, good: '22/11/2026', bad: '31/02/2026' },
   { key: 'size', type: 'choice', extra: {}, good: 'Large', bad: 'huge' },
-  { key: 'phone', type: 'phone', extra: { default_country: 'TZ' }, good: '0712 345 678', bad: '12' },
+  {
+    key: 'phone',
+    type: 'phone',
+    extra: { default_country: 'TZ' },
+    good: '0712 345 678',
+    bad: '12',
+  },
   { key: 'slot', type: 'time', extra: {}, good: '2:30 pm', bad: '25:00' },
   { key: 'count', type: 'integer', extra: { min: 1 }, good: '3', bad: '3.5' },
 ] as const;
@@ -28,20 +34,32 @@ const QUESTIONS = [
 function buildFlow(): Record<string, unknown> {
   const states: Record<string, unknown> = {
     start: {
-      message: ['Hi {{default contact_name "there"}}! Welcome to {{upper shop}}.', 'What would you like to do?'],
+      message: [
+        'Hi {{default contact_name "there"}}! Welcome to {{upper shop}}.',
+        'What would you like to do?',
+      ],
       buttons: [
         { id: 'order', title: 'Place an order' },
         { id: 'faq', title: 'FAQ' },
       ],
       transitions: { order: 'q1', faq: 'faq' },
     },
-    faq: { message: 'We deliver in {{variables.cities.length}} cities: {{#each cities}}{{this}}{{#unless @last}}, {{/unless}}{{/each}}.', end: true },
+    faq: {
+      message:
+        'We deliver in {{variables.cities.length}} cities: {{#each cities}}{{this}}{{#unless @last}}, {{/unless}}{{/each}}.',
+      end: true,
+    },
     summary: {
       message: [
         'Order for {{name}} ({{lower email}}): {{number quantity decimals=2}} × {{size}} on {{date delivery_date "DD MMM YYYY"}} at {{slot}}.',
         'Items so far: {{#each items}}{{@index}}={{this.sku}} {{/each}}— first {{items[0].sku}}.',
       ],
-      actions: [{ type: 'SET_VARIABLES', set: { confirmed_at: '{{last_input}}', summary_count: '{{length items}}' } }],
+      actions: [
+        {
+          type: 'SET_VARIABLES',
+          set: { confirmed_at: '{{last_input}}', summary_count: '{{length items}}' },
+        },
+      ],
       transitions: { always: 'confirm' },
     },
     confirm: {
@@ -63,7 +81,12 @@ function buildFlow(): Record<string, unknown> {
     const n = i + 1;
     const ask: Record<string, unknown> = {
       message: `Question ${n}: your ${q.key}?{{#if (gt step 0)}} (step {{step}} of ${QUESTIONS.length}){{/if}}`,
-      input: { save_to: q.key, type: q.type, error_message: `That is not a valid ${q.key}, {{default name "friend"}}.`, ...q.extra },
+      input: {
+        save_to: q.key,
+        type: q.type,
+        error_message: `That is not a valid ${q.key}, {{default name "friend"}}.`,
+        ...q.extra,
+      },
       transitions: { default: `c${n}` },
     };
     if (q.type === 'choice') {
@@ -76,7 +99,14 @@ function buildFlow(): Record<string, unknown> {
     states[`q${n}`] = ask;
     states[`c${n}`] = {
       actions: [
-        { type: 'SET_VARIABLES', set: { step: n, [`answer_${n}`]: `{{${q.key}}}`, [`items.${i}`]: { sku: `SKU-${n}`, value: `{{${q.key}}}` } } },
+        {
+          type: 'SET_VARIABLES',
+          set: {
+            step: n,
+            [`answer_${n}`]: `{{${q.key}}}`,
+            [`items.${i}`]: { sku: `SKU-${n}`, value: `{{${q.key}}}` },
+          },
+        },
         {
           type: 'CONDITION',
           if: { all: [{ var: q.key, op: 'exists' }, { not: { var: q.key, op: 'empty' } }] },
@@ -96,7 +126,12 @@ function buildFlow(): Record<string, unknown> {
   return {
     start: 'start',
     settings: { fallback_message: 'Sorry {{default name "friend"}}, I did not get that.' },
-    variables: { shop: 'Duka la Zoë', step: 0, items: [], cities: ['Dar es Salaam', 'Arusha', 'Mwanza'] },
+    variables: {
+      shop: 'Duka la Zoë',
+      step: 0,
+      items: [],
+      cities: ['Dar es Salaam', 'Arusha', 'Mwanza'],
+    },
     global_transitions: [{ keywords: ['menu', 'restart'], to: 'start' }],
     states,
   };
@@ -125,12 +160,20 @@ async function main(): Promise<void> {
   const compileMs = Number(process.hrtime.bigint() - compileStart) / 1e6;
   const ports = fakePorts();
   const replies = script();
-  const context: TurnContextInfo = { user_id: '255712345678', channel: 'whatsapp', chatbot_id: 'bot', session_id: 's', contact_name: 'Zoë' };
+  const context: TurnContextInfo = {
+    user_id: '255712345678',
+    channel: 'whatsapp',
+    chatbot_id: 'bot',
+    session_id: 's',
+    contact_name: 'Zoë',
+  };
 
   // Sanity check: one conversation must end closed, with every answer saved.
   {
     let session = (await runTurn(flow, null, { kind: 'start', context }, ports)).session;
-    for (const message of replies) session = (await runTurn(flow, session, { kind: 'message', message, context }, ports)).session;
+    for (const message of replies)
+      session = (await runTurn(flow, session, { kind: 'message', message, context }, ports))
+        .session;
     if (session.status !== 'closed' || session.variables.phone !== '+255712345678') {
       throw new Error(`benchmark flow did not complete: ${JSON.stringify(session)}`);
     }
@@ -170,9 +213,15 @@ async function main(): Promise<void> {
 
   // Baseline: a JSON round trip of a realistic session plus one precompiled Handlebars render.
   const hb = Handlebars.create();
-  const baselineTemplate = hb.compile('Order for {{name}}: {{quantity}} × {{size}} on {{delivery_date}}.', { noEscape: true });
-  let lastSession: SessionState = (await runTurn(flow, null, { kind: 'start', context }, ports)).session;
-  for (const message of replies.slice(0, -1)) lastSession = (await runTurn(flow, lastSession, { kind: 'message', message, context }, ports)).session;
+  const baselineTemplate = hb.compile(
+    'Order for {{name}}: {{quantity}} × {{size}} on {{delivery_date}}.',
+    { noEscape: true },
+  );
+  let lastSession: SessionState = (await runTurn(flow, null, { kind: 'start', context }, ports))
+    .session;
+  for (const message of replies.slice(0, -1))
+    lastSession = (await runTurn(flow, lastSession, { kind: 'message', message, context }, ports))
+      .session;
   const baseLatencies = new Float64Array(capacity);
   let baseOps = 0;
   let sink = 0;
@@ -190,13 +239,21 @@ async function main(): Promise<void> {
   const baseMeasured = baseLatencies.subarray(0, baseOps).sort();
 
   const us = (ns: number): string => (ns / 1000).toFixed(1);
-  console.log(`engine benchmark — 30-state flow (${flow.states.size} states), compiled in ${compileMs.toFixed(1)} ms, node ${process.version}`);
-  console.log(`  conversations: ${conversations}, turns: ${turns} in ${(wallNs / 1e9).toFixed(2)} s`);
-  console.log(`  runTurn: ${Math.round(turnsPerSecond).toLocaleString('en')} turns/s   p50 ${us(percentile(measured, 50))} µs   p99 ${us(percentile(measured, 99))} µs`);
+  console.log(
+    `engine benchmark — 30-state flow (${flow.states.size} states), compiled in ${compileMs.toFixed(1)} ms, node ${process.version}`,
+  );
+  console.log(
+    `  conversations: ${conversations}, turns: ${turns} in ${(wallNs / 1e9).toFixed(2)} s`,
+  );
+  console.log(
+    `  runTurn: ${Math.round(turnsPerSecond).toLocaleString('en')} turns/s   p50 ${us(percentile(measured, 50))} µs   p99 ${us(percentile(measured, 99))} µs`,
+  );
   console.log(
     `  baseline (JSON copy of session + 1 Handlebars render): ${Math.round(baseOps / (baseWallNs / 1e9)).toLocaleString('en')} ops/s   p50 ${us(percentile(baseMeasured, 50))} µs   p99 ${us(percentile(baseMeasured, 99))} µs`,
   );
-  console.log(`  target ≥ 50,000 turns/s: ${turnsPerSecond >= 50_000 ? 'met' : 'NOT met'}${sink < 0 ? '' : ''}`);
+  console.log(
+    `  target ≥ 50,000 turns/s: ${turnsPerSecond >= 50_000 ? 'met' : 'NOT met'}${sink < 0 ? '' : ''}`,
+  );
 }
 
 main().catch((error: unknown) => {

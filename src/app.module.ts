@@ -17,7 +17,11 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, logger: Logger, db: { url: string; poolSize: number }): DynamicModule {
+  static forRoot(
+    config: AppConfig,
+    logger: Logger,
+    db: { url: string; poolSize: number },
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [

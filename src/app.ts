@@ -22,15 +22,21 @@ export interface AppHandle {
 }
 
 /** Builds the whole server, initialised (migrations applied) but not yet listening. */
-export async function createApp(config: AppConfig, logger: Logger = createLogger(config.logLevel)): Promise<AppHandle> {
+export async function createApp(
+  config: AppConfig,
+  logger: Logger = createLogger(config.logLevel),
+): Promise<AppHandle> {
   const database = await openDatabase(config);
   let app: NestExpressApplication | undefined;
   try {
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger, database), {
-      bodyParser: false,
-      logger: new PinoNestLogger(logger),
-      abortOnError: false,
-    });
+    app = await NestFactory.create<NestExpressApplication>(
+      AppModule.forRoot(config, logger, database),
+      {
+        bodyParser: false,
+        logger: new PinoNestLogger(logger),
+        abortOnError: false,
+      },
+    );
     app.disable('x-powered-by');
     app.set('trust proxy', true);
     app.use(requestIdMiddleware);
@@ -61,10 +67,15 @@ function setupOpenApi(app: INestApplication): void {
     app,
     new DocumentBuilder()
       .setTitle('Sarufi-compatible gateway: developer API')
-      .setDescription('Chatbots, flows, chat sessions, conversations and integrations. Auth: Bearer sk_… API key.')
+      .setDescription(
+        'Chatbots, flows, chat sessions, conversations and integrations. Auth: Bearer sk_… API key.',
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'api/dev/v1/openapi.json', raw: ['json'] });
+  SwaggerModule.setup('docs', app, doc, {
+    jsonDocumentUrl: 'api/dev/v1/openapi.json',
+    raw: ['json'],
+  });
 }

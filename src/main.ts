@@ -26,7 +26,11 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info(
-    { port, database: handle.database.embedded ? 'embedded' : 'postgres', startup_ms: Date.now() - started },
+    {
+      port,
+      database: handle.database.embedded ? 'embedded' : 'postgres',
+      startup_ms: Date.now() - started,
+    },
     `Listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`,
   );
 

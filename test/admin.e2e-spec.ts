@@ -38,14 +38,23 @@ describe('Admin API', () => {
     });
 
     it('should create a workspace with a working key, shown once', async () => {
-      const res = await t.http().post('/api/admin/v1/workspaces').set(ADMIN).send({ name: 'Acme' }).expect(201);
+      const res = await t
+        .http()
+        .post('/api/admin/v1/workspaces')
+        .set(ADMIN)
+        .send({ name: 'Acme' })
+        .expect(201);
       expect(res.body).toEqual({
         id: expect.stringMatching(/^[0-9A-Z]{26}$/),
         name: 'Acme',
         created_at: expect.any(String),
         api_key: expect.stringMatching(/^sk_/),
       });
-      const me = await t.http().get('/api/dev/v1/me').set('Authorization', `Bearer ${res.body.api_key}`).expect(200);
+      const me = await t
+        .http()
+        .get('/api/dev/v1/me')
+        .set('Authorization', `Bearer ${res.body.api_key}`)
+        .expect(200);
       expect(me.body.workspace.id).toBe(res.body.id);
     });
 
@@ -55,7 +64,12 @@ describe('Admin API', () => {
     });
 
     it('should validate the body', async () => {
-      const res = await t.http().post('/api/admin/v1/workspaces').set(ADMIN).send({ name: '', extra: 1 }).expect(400);
+      const res = await t
+        .http()
+        .post('/api/admin/v1/workspaces')
+        .set(ADMIN)
+        .send({ name: '', extra: 1 })
+        .expect(400);
       expect(res.body.errors).toEqual(
         expect.arrayContaining([
           { path: 'extra', message: 'Unknown field.' },
@@ -65,17 +79,42 @@ describe('Admin API', () => {
     });
 
     it('should add keys to a workspace and revoke them one by one', async () => {
-      const ws = await t.http().post('/api/admin/v1/workspaces').set(ADMIN).send({ name: 'Keys' }).expect(201);
-      const second = await t.http().post(`/api/admin/v1/workspaces/${ws.body.id}/api-keys`).set(ADMIN).expect(201);
+      const ws = await t
+        .http()
+        .post('/api/admin/v1/workspaces')
+        .set(ADMIN)
+        .send({ name: 'Keys' })
+        .expect(201);
+      const second = await t
+        .http()
+        .post(`/api/admin/v1/workspaces/${ws.body.id}/api-keys`)
+        .set(ADMIN)
+        .expect(201);
       expect(second.body.api_key).not.toBe(ws.body.api_key);
       await t.http().delete(`/api/admin/v1/api-keys/${second.body.id}`).set(ADMIN).expect(204);
-      await t.http().get('/api/dev/v1/me').set('Authorization', `Bearer ${second.body.api_key}`).expect(401);
-      await t.http().get('/api/dev/v1/me').set('Authorization', `Bearer ${ws.body.api_key}`).expect(200);
+      await t
+        .http()
+        .get('/api/dev/v1/me')
+        .set('Authorization', `Bearer ${second.body.api_key}`)
+        .expect(401);
+      await t
+        .http()
+        .get('/api/dev/v1/me')
+        .set('Authorization', `Bearer ${ws.body.api_key}`)
+        .expect(200);
     });
 
     it('should answer 404 for unknown workspaces and keys', async () => {
-      await t.http().post('/api/admin/v1/workspaces/01JAAAAAAAAAAAAAAAAAAAAAAA/api-keys').set(ADMIN).expect(404);
-      await t.http().delete('/api/admin/v1/api-keys/01JAAAAAAAAAAAAAAAAAAAAAAA').set(ADMIN).expect(404);
+      await t
+        .http()
+        .post('/api/admin/v1/workspaces/01JAAAAAAAAAAAAAAAAAAAAAAA/api-keys')
+        .set(ADMIN)
+        .expect(404);
+      await t
+        .http()
+        .delete('/api/admin/v1/api-keys/01JAAAAAAAAAAAAAAAAAAAAAAA')
+        .set(ADMIN)
+        .expect(404);
     });
   });
 });

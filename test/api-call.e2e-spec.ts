@@ -25,13 +25,28 @@ describe('API_CALL from a flow', () => {
 
   async function chat(flow: object, replies: string[] = []) {
     const bot = await publishedBot(t, auth, flow);
-    const start = await t.http().post(`${bot.base}/chat/sessions`).set(auth).send({ contact_name: 'Amina' }).expect(201);
+    const start = await t
+      .http()
+      .post(`${bot.base}/chat/sessions`)
+      .set(auth)
+      .send({ contact_name: 'Amina' })
+      .expect(201);
     const sid = start.body.session_id as string;
     const outs = [start.body];
     for (const message of replies) {
-      outs.push((await t.http().post(`${bot.base}/chat/sessions/${sid}/messages`).set(auth).send({ message }).expect(200)).body);
+      outs.push(
+        (
+          await t
+            .http()
+            .post(`${bot.base}/chat/sessions/${sid}/messages`)
+            .set(auth)
+            .send({ message })
+            .expect(200)
+        ).body,
+      );
     }
-    const session = (await t.http().get(`${bot.base}/chat/sessions/${sid}`).set(auth).expect(200)).body;
+    const session = (await t.http().get(`${bot.base}/chat/sessions/${sid}`).set(auth).expect(200))
+      .body;
     return { ...bot, sid, outs, session };
   }
 
@@ -41,10 +56,19 @@ describe('API_CALL from a flow', () => {
       {
         start: 'ask',
         states: {
-          ask: { message: 'Order?', input: { save_to: 'order_id' }, transitions: { default: 'fetch' } },
+          ask: {
+            message: 'Order?',
+            input: { save_to: 'order_id' },
+            transitions: { default: 'fetch' },
+          },
           fetch: {
             actions: [
-              call({ url: `${backend.url}/orders/{{order_id}}`, save_to: 'order', success_transition: 'show', failure_transition: 'oops' }),
+              call({
+                url: `${backend.url}/orders/{{order_id}}`,
+                save_to: 'order',
+                success_transition: 'show',
+                failure_transition: 'oops',
+              }),
             ],
           },
           show: { message: 'Status: {{order.status}} ({{order_meta.status_code}})', end: true },
@@ -80,7 +104,11 @@ describe('API_CALL from a flow', () => {
         start: 'ask',
         variables: { issue_type: 'billing' },
         states: {
-          ask: { message: 'Describe it', input: { save_to: 'description' }, transitions: { default: 'send' } },
+          ask: {
+            message: 'Describe it',
+            input: { save_to: 'description' },
+            transitions: { default: 'send' },
+          },
           send: {
             actions: [
               call({
@@ -101,7 +129,11 @@ describe('API_CALL from a flow', () => {
     expect(outs[1].messages).toEqual([{ type: 'text', text: 'Ticket T-1' }]);
     const c = backend.calls[0];
     const body = JSON.parse(c.body);
-    expect(body).toEqual({ message: { type: 'text', text: 'It broke' }, variables: 'declared wins', priority: 'normal' });
+    expect(body).toEqual({
+      message: { type: 'text', text: 'It broke' },
+      variables: 'declared wins',
+      priority: 'normal',
+    });
     expect(c.headers['content-type']).toMatch(/^application\/json/);
     expect(c.headers['x-tenant']).toBe('acme');
     expect(c.headers['x-sarufi-user-id']).not.toBe('spoofed');
@@ -109,7 +141,11 @@ describe('API_CALL from a flow', () => {
   });
 
   it('should route by status_transitions, then failure_transition, and expose the meta variable', async () => {
-    backend.respond((c) => (c.url.includes('missing') ? { status: 404, body: { error: 'nope' } } : { status: 502, body: 'bad gateway' }));
+    backend.respond((c) =>
+      c.url.includes('missing')
+        ? { status: 404, body: { error: 'nope' } }
+        : { status: 502, body: 'bad gateway' },
+    );
     const flow = (path: string) => ({
       start: 'go',
       states: {
@@ -125,13 +161,18 @@ describe('API_CALL from a flow', () => {
           ],
         },
         not_found: { message: 'Not found: {{r.error}} {{r_meta.status}}', end: true },
-        failed: { message: 'Failed: {{r_meta.status}} {{r_meta.status_code}} {{r_meta.error}}', end: true },
+        failed: {
+          message: 'Failed: {{r_meta.status}} {{r_meta.status_code}} {{r_meta.error}}',
+          end: true,
+        },
       },
     });
     const missing = await chat(flow('missing'));
     expect(missing.outs[0].messages).toEqual([{ type: 'text', text: 'Not found: nope error' }]);
     const broken = await chat(flow('broken'));
-    expect(broken.outs[0].messages).toEqual([{ type: 'text', text: 'Failed: failure 502 HTTP 502' }]);
+    expect(broken.outs[0].messages).toEqual([
+      { type: 'text', text: 'Failed: failure 502 HTTP 502' },
+    ]);
   });
 
   it('should route a timeout to the "timeout" status route', async () => {
@@ -141,15 +182,30 @@ describe('API_CALL from a flow', () => {
       states: {
         go: {
           actions: [
-            call({ url: `${backend.url}/slow`, timeout_ms: 100, retry: { max_attempts: 1 }, status_transitions: { timeout: 'slow' }, failure_transition: 'failed' }),
+            call({
+              url: `${backend.url}/slow`,
+              timeout_ms: 100,
+              retry: { max_attempts: 1 },
+              status_transitions: { timeout: 'slow' },
+              failure_transition: 'failed',
+            }),
           ],
         },
-        slow: { message: 'Too slow ({{response_meta.status}})', input: { save_to: 'x' }, transitions: { default: 'slow' } },
+        slow: {
+          message: 'Too slow ({{response_meta.status}})',
+          input: { save_to: 'x' },
+          transitions: { default: 'slow' },
+        },
         failed: { message: 'Failed', end: true },
       },
     });
     expect(outs[0].messages).toEqual([{ type: 'text', text: 'Too slow (exception)' }]);
-    expect(session.variables.response_meta).toMatchObject({ status: 'exception', status_code: 0, error: 'timeout', attempts: 1 });
+    expect(session.variables.response_meta).toMatchObject({
+      status: 'exception',
+      status_code: 0,
+      error: 'timeout',
+      attempts: 1,
+    });
   });
 
   it('should apply response directives: variables, then messages, then next_state', async () => {
@@ -165,9 +221,17 @@ describe('API_CALL from a flow', () => {
     const { outs, session } = await chat({
       start: 'go',
       states: {
-        go: { actions: [call({ url: `${backend.url}/route`, directives: true, success_transition: 'normal' })] },
+        go: {
+          actions: [
+            call({ url: `${backend.url}/route`, directives: true, success_transition: 'normal' }),
+          ],
+        },
         normal: { message: 'Normal', end: true },
-        vip: { message: 'Hello {{tier}} member, limit {{account.limit}}', input: { save_to: 'x' }, transitions: { default: 'vip' } },
+        vip: {
+          message: 'Hello {{tier}} member, limit {{account.limit}}',
+          input: { save_to: 'x' },
+          transitions: { default: 'vip' },
+        },
       },
     });
     expect(outs[0].messages).toEqual([
@@ -185,7 +249,9 @@ describe('API_CALL from a flow', () => {
       const bot = await publishedBot(strict, a, {
         start: 'go',
         states: {
-          go: { actions: [call({ url: `${backend.url}/secret-admin`, failure_transition: 'blocked' })] },
+          go: {
+            actions: [call({ url: `${backend.url}/secret-admin`, failure_transition: 'blocked' })],
+          },
           blocked: { message: 'Blocked: {{response_meta.error}}', end: true },
         },
       });
@@ -202,7 +268,13 @@ describe('API_CALL from a flow', () => {
       start: 'go',
       states: {
         go: {
-          actions: [call({ url: `${backend.url}/q?token=hunter2secret`, headers: { 'X-Api-Key': 'k-very-secret' }, success_transition: 'ok' })],
+          actions: [
+            call({
+              url: `${backend.url}/q?token=hunter2secret`,
+              headers: { 'X-Api-Key': 'k-very-secret' },
+              success_transition: 'ok',
+            }),
+          ],
         },
         ok: { message: 'ok', end: true },
       },
@@ -211,7 +283,12 @@ describe('API_CALL from a flow', () => {
     const trace = await t.http().get(`${base}/conversations/${sid}/trace`).set(auth).expect(200);
     const events = trace.body.items.flatMap((turn: { events: unknown[] }) => turn.events);
     const apiCall = events.find((e: { type: string }) => e.type === 'api_call');
-    expect(apiCall).toMatchObject({ type: 'api_call', method: 'GET', status: 'success', status_code: 200 });
+    expect(apiCall).toMatchObject({
+      type: 'api_call',
+      method: 'GET',
+      status: 'success',
+      status_code: 200,
+    });
     expect(apiCall.duration_ms).toEqual(expect.any(Number));
     const dump = JSON.stringify(trace.body);
     expect(dump).not.toContain('hunter2secret');
@@ -226,7 +303,14 @@ describe('API_CALL from a flow', () => {
       states: {
         go: {
           message: 'Thanks!',
-          actions: [call({ url: `${backend.url}/events`, method: 'POST', body: { event: 'done' }, fire_and_forget: true })],
+          actions: [
+            call({
+              url: `${backend.url}/events`,
+              method: 'POST',
+              body: { event: 'done' },
+              fire_and_forget: true,
+            }),
+          ],
           end: true,
         },
       },
@@ -234,7 +318,8 @@ describe('API_CALL from a flow', () => {
     expect(Date.now() - started).toBeLessThan(5000);
     expect(outs[0].messages).toEqual([{ type: 'text', text: 'Thanks!' }]);
     expect(session.variables.response).toBeUndefined();
-    for (let i = 0; i < 100 && backend.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && backend.calls.length === 0; i++)
+      await new Promise((r) => setTimeout(r, 50));
     expect(backend.calls).toHaveLength(1);
     expect(JSON.parse(backend.calls[0].body)).toMatchObject({ event: 'done' });
   });
@@ -250,7 +335,11 @@ describe('Fire-and-forget delivery', () => {
   const fireFlow = (url: string) => ({
     start: 'go',
     states: {
-      go: { message: 'Noted', actions: [call({ url, method: 'POST', body: { n: 1 }, fire_and_forget: true })], end: true },
+      go: {
+        message: 'Noted',
+        actions: [call({ url, method: 'POST', body: { n: 1 }, fire_and_forget: true })],
+        end: true,
+      },
     },
   });
 
@@ -262,7 +351,8 @@ describe('Fire-and-forget delivery', () => {
     const auth = (await first.newWorkspace()).auth;
     const bot = await publishedBot(first, auth, fireFlow(`${backend.url}/hook`));
     await first.http().post(`${bot.base}/chat/sessions`).set(auth).expect(201);
-    for (let i = 0; i < 100 && backend.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && backend.calls.length === 0; i++)
+      await new Promise((r) => setTimeout(r, 50));
     expect(backend.calls.length).toBeGreaterThanOrEqual(1);
     await first.close();
 
@@ -303,14 +393,19 @@ describe('Fire-and-forget delivery', () => {
       const auth = (await a.newWorkspace()).auth;
       const bot = await publishedBot(a, auth, fireFlow(`${backend.url}/once`));
       await Promise.all(
-        Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).http().post(`${bot.base}/chat/sessions`).set(auth).expect(201)),
+        Array.from({ length: 30 }, (_, i) =>
+          (i % 2 ? a : b).http().post(`${bot.base}/chat/sessions`).set(auth).expect(201),
+        ),
       );
-      for (let i = 0; i < 200 && backend.calls.length < 30; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 200 && backend.calls.length < 30; i++)
+        await new Promise((r) => setTimeout(r, 50));
       await new Promise((r) => setTimeout(r, 300));
       const ids = backend.calls.map((c) => c.headers['x-sarufi-request-id']);
       expect(ids).toHaveLength(30);
       expect(new Set(ids).size).toBe(30);
-      const [{ n }] = await a.db.query(`SELECT count(*)::int AS n FROM outbox WHERE status = 'done'`);
+      const [{ n }] = await a.db.query(
+        `SELECT count(*)::int AS n FROM outbox WHERE status = 'done'`,
+      );
       expect(n).toBe(30);
     } finally {
       await b.close();

@@ -16,14 +16,26 @@ const ORDER_FLOW = {
       ],
       transitions: { faq: 'faq', order: 'ask_order', human: 'handoff' },
     },
-    faq: { message: 'We are open 8 to 5 ({{currency}} only).', transitions: { always: 'greeting' } },
+    faq: {
+      message: 'We are open 8 to 5 ({{currency}} only).',
+      transitions: { always: 'greeting' },
+    },
     ask_order: {
       message: "What's your order number?",
-      input: { save_to: 'order_id', type: 'text', pattern: '^[0-9]{6}$', error_message: 'Order numbers have 6 digits.' },
+      input: {
+        save_to: 'order_id',
+        type: 'text',
+        pattern: '^[0-9]{6}$',
+        error_message: 'Order numbers have 6 digits.',
+      },
       transitions: { default: 'done' },
     },
     done: { message: 'Order {{order_id}} is on its way. Bye!', end: true },
-    handoff: { message: 'Connecting you to a person.', actions: [{ type: 'HANDOFF' }], transitions: { default: 'greeting' } },
+    handoff: {
+      message: 'Connecting you to a person.',
+      actions: [{ type: 'HANDOFF' }],
+      transitions: { default: 'greeting' },
+    },
   },
 };
 
@@ -31,16 +43,17 @@ describe('Chat API', () => {
   let t: TestApp;
   let auth: Record<string, string>;
   let base: string;
-  let chatbotId: string;
   beforeAll(async () => {
     t = await startTestApp();
     auth = (await t.newWorkspace()).auth;
-    ({ base, chatbotId } = await publishedBot(t, auth, ORDER_FLOW));
+    ({ base } = await publishedBot(t, auth, ORDER_FLOW));
   });
   afterAll(() => t.close());
 
-  const newSession = async () => (await t.http().post(`${base}/chat/sessions`).set(auth).expect(201)).body;
-  const say = (sid: string, body: object) => t.http().post(`${base}/chat/sessions/${sid}/messages`).set(auth).send(body);
+  const newSession = async () =>
+    (await t.http().post(`${base}/chat/sessions`).set(auth).expect(201)).body;
+  const say = (sid: string, body: object) =>
+    t.http().post(`${base}/chat/sessions/${sid}/messages`).set(auth).send(body);
 
   it('should create a session with the greeting (seed 003 shape)', async () => {
     const s = await newSession();
@@ -80,7 +93,9 @@ describe('Chat API', () => {
     expect(bad.body.messages).toEqual([{ type: 'text', text: 'Order numbers have 6 digits.' }]);
     const done = await say(s.session_id, { message: '123456' }).expect(200);
     expect(done.body).toMatchObject({ current_state: 'done', status: 'CLOSED' });
-    expect(done.body.messages).toEqual([{ type: 'text', text: 'Order 123456 is on its way. Bye!' }]);
+    expect(done.body.messages).toEqual([
+      { type: 'text', text: 'Order 123456 is on its way. Bye!' },
+    ]);
     const gone = await say(s.session_id, { message: 'hello?' }).expect(410);
     expect(gone.body.detail).toMatch(/closed/);
   });
@@ -114,7 +129,11 @@ describe('Chat API', () => {
       variables: expect.objectContaining({ currency: 'TZS', last_input: 'x' }),
     });
     await t.http().delete(`${base}/chat/sessions/${s.session_id}`).set(auth).expect(204);
-    const closed = await t.http().get(`${base}/chat/sessions/${s.session_id}`).set(auth).expect(200);
+    const closed = await t
+      .http()
+      .get(`${base}/chat/sessions/${s.session_id}`)
+      .set(auth)
+      .expect(200);
     expect(closed.body.status).toBe('CLOSED');
     await say(s.session_id, { message: '123456' }).expect(410);
   });
@@ -138,10 +157,25 @@ describe('Chat API', () => {
   });
 
   it('should answer 404 for unknown sessions and chatbots, and 400 without a published flow', async () => {
-    await say('01JAAAAAAAAAAAAAAAAAAAAAAA', { message: 'hi' }).expect(404, { detail: 'Chat session not found' });
-    await t.http().post('/api/dev/v1/chatbots/01JAAAAAAAAAAAAAAAAAAAAAAA/chat/sessions').set(auth).expect(404);
-    const empty = await t.http().post('/api/dev/v1/chatbots').set(auth).send({ name: 'no-flow' }).expect(201);
-    const res = await t.http().post(`/api/dev/v1/chatbots/${empty.body.id}/chat/sessions`).set(auth).expect(400);
+    await say('01JAAAAAAAAAAAAAAAAAAAAAAA', { message: 'hi' }).expect(404, {
+      detail: 'Chat session not found',
+    });
+    await t
+      .http()
+      .post('/api/dev/v1/chatbots/01JAAAAAAAAAAAAAAAAAAAAAAA/chat/sessions')
+      .set(auth)
+      .expect(404);
+    const empty = await t
+      .http()
+      .post('/api/dev/v1/chatbots')
+      .set(auth)
+      .send({ name: 'no-flow' })
+      .expect(201);
+    const res = await t
+      .http()
+      .post(`/api/dev/v1/chatbots/${empty.body.id}/chat/sessions`)
+      .set(auth)
+      .expect(400);
     expect(res.body.detail).toBe('No published flow found for this chatbot');
   });
 
@@ -149,7 +183,12 @@ describe('Chat API', () => {
     const s = await newSession();
     const other = (await t.newWorkspace()).auth;
     await t.http().post(`${base}/chat/sessions`).set(other).expect(404);
-    await t.http().post(`${base}/chat/sessions/${s.session_id}/messages`).set(other).send({ message: 'hi' }).expect(404);
+    await t
+      .http()
+      .post(`${base}/chat/sessions/${s.session_id}/messages`)
+      .set(other)
+      .send({ message: 'hi' })
+      .expect(404);
     await t.http().get(`${base}/chat/sessions/${s.session_id}`).set(other).expect(404);
     await t.http().delete(`${base}/chat/sessions/${s.session_id}`).set(other).expect(404);
     await t.http().get(`${base}/conversations`).set(other).expect(404);
@@ -159,39 +198,86 @@ describe('Chat API', () => {
     const quick = await publishedBot(t, auth, {
       start: 'ask',
       settings: { session_timeout_minutes: 0.01 },
-      states: { ask: { message: 'Name?', input: { save_to: 'name' }, transitions: { default: 'ask' } } },
+      states: {
+        ask: { message: 'Name?', input: { save_to: 'name' }, transitions: { default: 'ask' } },
+      },
     });
     const s = (await t.http().post(`${quick.base}/chat/sessions`).set(auth).expect(201)).body;
-    await t.http().post(`${quick.base}/chat/sessions/${s.session_id}/messages`).set(auth).send({ message: 'A' }).expect(200);
+    await t
+      .http()
+      .post(`${quick.base}/chat/sessions/${s.session_id}/messages`)
+      .set(auth)
+      .send({ message: 'A' })
+      .expect(200);
     await new Promise((r) => setTimeout(r, 900));
-    const res = await t.http().post(`${quick.base}/chat/sessions/${s.session_id}/messages`).set(auth).send({ message: 'B' }).expect(410);
+    const res = await t
+      .http()
+      .post(`${quick.base}/chat/sessions/${s.session_id}/messages`)
+      .set(auth)
+      .send({ message: 'B' })
+      .expect(410);
     expect(res.body.detail).toMatch(/expired/);
-    const list = await t.http().get(`${quick.base}/conversations?status=EXPIRED`).set(auth).expect(200);
+    const list = await t
+      .http()
+      .get(`${quick.base}/conversations?status=EXPIRED`)
+      .set(auth)
+      .expect(200);
     expect(list.body.items.map((c: { id: string }) => c.id)).toContain(s.session_id);
   });
 
   it('should keep a conversation on the flow version it started on', async () => {
-    const v1 = { start: 'a', states: { a: { message: 'v1 says hi', input: { save_to: 'x' }, transitions: { default: 'b' } }, b: { message: 'v1 bye', end: true } } };
+    const v1 = {
+      start: 'a',
+      states: {
+        a: { message: 'v1 says hi', input: { save_to: 'x' }, transitions: { default: 'b' } },
+        b: { message: 'v1 bye', end: true },
+      },
+    };
     const bot = await publishedBot(t, auth, v1);
     const old = (await t.http().post(`${bot.base}/chat/sessions`).set(auth).expect(201)).body;
-    const v2 = { start: 'a', states: { a: { message: 'v2 says hi', input: { save_to: 'x' }, transitions: { default: 'b' } }, b: { message: 'v2 bye', end: true } } };
-    await t.http().patch(`${bot.base}/flows/${bot.flowId}`).set(auth).send({ flow: v2 }).expect(200);
+    const v2 = {
+      start: 'a',
+      states: {
+        a: { message: 'v2 says hi', input: { save_to: 'x' }, transitions: { default: 'b' } },
+        b: { message: 'v2 bye', end: true },
+      },
+    };
+    await t
+      .http()
+      .patch(`${bot.base}/flows/${bot.flowId}`)
+      .set(auth)
+      .send({ flow: v2 })
+      .expect(200);
     await t.http().post(`${bot.base}/flows/${bot.flowId}/publish`).set(auth).expect(200);
     const fresh = (await t.http().post(`${bot.base}/chat/sessions`).set(auth).expect(201)).body;
     expect(fresh.messages).toEqual([{ type: 'text', text: 'v2 says hi' }]);
-    const oldReply = await t.http().post(`${bot.base}/chat/sessions/${old.session_id}/messages`).set(auth).send({ message: 'go' }).expect(200);
+    const oldReply = await t
+      .http()
+      .post(`${bot.base}/chat/sessions/${old.session_id}/messages`)
+      .set(auth)
+      .send({ message: 'go' })
+      .expect(200);
     expect(oldReply.body.messages).toEqual([{ type: 'text', text: 'v1 bye' }]);
   });
 
   it('should hand off to a human, stay quiet, and resume after release', async () => {
     const s = await newSession();
-    const h = await say(s.session_id, { message: 'Talk to support', button_id: 'human' }).expect(200);
-    expect(h.body).toMatchObject({ status: 'HANDOFF_PENDING', messages: [{ type: 'text', text: 'Connecting you to a person.' }] });
+    const h = await say(s.session_id, { message: 'Talk to support', button_id: 'human' }).expect(
+      200,
+    );
+    expect(h.body).toMatchObject({
+      status: 'HANDOFF_PENDING',
+      messages: [{ type: 'text', text: 'Connecting you to a person.' }],
+    });
     const quiet = await say(s.session_id, { message: 'hello? anyone?' }).expect(200);
     expect(quiet.body.messages).toEqual([]);
     const conv = await t.http().get(`${base}/conversations/${s.session_id}`).set(auth).expect(200);
     expect(conv.body.status).toBe('HANDOFF_PENDING');
-    const released = await t.http().post(`${base}/conversations/${s.session_id}/release`).set(auth).expect(200);
+    const released = await t
+      .http()
+      .post(`${base}/conversations/${s.session_id}/release`)
+      .set(auth)
+      .expect(200);
     expect(released.body.status).toBe('ACTIVE');
     await t.http().post(`${base}/conversations/${s.session_id}/release`).set(auth).expect(409);
     const back = await say(s.session_id, { message: 'thanks' }).expect(200);
@@ -200,8 +286,14 @@ describe('Chat API', () => {
   });
 
   it('should answer an engine failure with 500 and an error_id in the log, keeping nothing half-written', async () => {
-    const bot = await publishedBot(t, auth, { start: 'a', states: { a: { message: 'hi', end: true } } });
-    await t.db.query(`UPDATE flow_versions SET definition = '{"states": 5}'::jsonb WHERE flow_id = $1`, [bot.flowId]);
+    const bot = await publishedBot(t, auth, {
+      start: 'a',
+      states: { a: { message: 'hi', end: true } },
+    });
+    await t.db.query(
+      `UPDATE flow_versions SET definition = '{"states": 5}'::jsonb WHERE flow_id = $1`,
+      [bot.flowId],
+    );
     const res = await t.http().post(`${bot.base}/chat/sessions`).set(auth).expect(500);
     expect(res.body).toEqual({ detail: 'Message processing failed', error_id: expect.any(String) });
     expect(t.logs.text).toContain(res.body.error_id);

@@ -11,10 +11,13 @@ describe('Chatbots API', () => {
   });
   afterAll(() => t.close());
 
-  const create = (auth: Record<string, string>, body: object) => t.http().post('/api/dev/v1/chatbots').set(auth).send(body);
+  const create = (auth: Record<string, string>, body: object) =>
+    t.http().post('/api/dev/v1/chatbots').set(auth).send(body);
 
   it('should create, read, update and delete a chatbot', async () => {
-    const created = await create(a, { name: 'Orders', description: 'Order status bot' }).expect(201);
+    const created = await create(a, { name: 'Orders', description: 'Order status bot' }).expect(
+      201,
+    );
     expect(created.body).toEqual({
       id: expect.stringMatching(/^[0-9A-Z]{26}$/),
       name: 'Orders',
@@ -41,13 +44,22 @@ describe('Chatbots API', () => {
     expect(dup.body.detail).toContain('Twin');
     await create(b, { name: 'Twin' }).expect(201);
     const other = await create(a, { name: 'Other' }).expect(201);
-    await t.http().patch(`/api/dev/v1/chatbots/${other.body.id}`).set(a).send({ name: 'Twin' }).expect(409);
+    await t
+      .http()
+      .patch(`/api/dev/v1/chatbots/${other.body.id}`)
+      .set(a)
+      .send({ name: 'Twin' })
+      .expect(409);
   });
 
   it("should hide another workspace's chatbots exactly like missing ones", async () => {
     const mine = await create(a, { name: 'Private' }).expect(201);
     const url = `/api/dev/v1/chatbots/${mine.body.id}`;
-    const missing = await t.http().get('/api/dev/v1/chatbots/01JAAAAAAAAAAAAAAAAAAAAAAA').set(b).expect(404);
+    const missing = await t
+      .http()
+      .get('/api/dev/v1/chatbots/01JAAAAAAAAAAAAAAAAAAAAAAA')
+      .set(b)
+      .expect(404);
     const res = await t.http().get(url).set(b).expect(404);
     expect(res.body).toEqual(missing.body);
     await t.http().patch(url).set(b).send({ name: 'Stolen' }).expect(404);
@@ -98,6 +110,9 @@ describe('Chatbots API', () => {
 
   it('should validate fields with their paths', async () => {
     const res = await create(a, { name: 42, description: 'x'.repeat(2001) }).expect(400);
-    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['description', 'name']);
+    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'description',
+      'name',
+    ]);
   });
 });

@@ -23,10 +23,20 @@ const echoFlow = (backendUrl: string) => ({
   },
 });
 
-async function sendAll(t: TestApp[], auth: Record<string, string>, base: string, sid: string, texts: string[]) {
+async function sendAll(
+  t: TestApp[],
+  auth: Record<string, string>,
+  base: string,
+  sid: string,
+  texts: string[],
+) {
   return Promise.all(
     texts.map((message, i) =>
-      t[i % t.length].http().post(`${base}/chat/sessions/${sid}/messages`).set(auth).send({ message }),
+      t[i % t.length]
+        .http()
+        .post(`${base}/chat/sessions/${sid}/messages`)
+        .set(auth)
+        .send({ message }),
     ),
   );
 }
@@ -44,7 +54,8 @@ describe('Concurrent messages to one session', () => {
     try {
       const auth = (await t.newWorkspace()).auth;
       const { base } = await publishedBot(t, auth, echoFlow(backend.url));
-      const sid = (await t.http().post(`${base}/chat/sessions`).set(auth).expect(201)).body.session_id;
+      const sid = (await t.http().post(`${base}/chat/sessions`).set(auth).expect(201)).body
+        .session_id;
       const texts = Array.from({ length: 20 }, (_, i) => `m${i}`);
       const replies = await sendAll([t], auth, base, sid, texts);
       expect(replies.map((r) => r.status)).toEqual(texts.map(() => 200));
@@ -53,8 +64,14 @@ describe('Concurrent messages to one session', () => {
       expect([...seen].sort()).toEqual([...texts].sort());
       // Within one instance, messages are processed in arrival order.
       expect(seen).toEqual(texts);
-      const history = await t.http().get(`${base}/conversations/${sid}/messages?limit=200`).set(auth).expect(200);
-      const inbound = history.body.items.filter((m: { direction: string }) => m.direction === 'inbound');
+      const history = await t
+        .http()
+        .get(`${base}/conversations/${sid}/messages?limit=200`)
+        .set(auth)
+        .expect(200);
+      const inbound = history.body.items.filter(
+        (m: { direction: string }) => m.direction === 'inbound',
+      );
       expect(inbound.map((m: { message: { text: string } }) => m.message.text)).toEqual(seen);
       expect(history.body.total).toBe(1 + 20 * 2);
     } finally {
@@ -65,26 +82,37 @@ describe('Concurrent messages to one session', () => {
   // Two instances need one shared PostgreSQL server: the embedded PGlite serves a single
   // connection to a single process. CI runs the suite a second time on PostgreSQL.
   const onPostgres = process.env.DATABASE_URL ? it : it.skip;
-  onPostgres('should serialise one session across two server instances on one PostgreSQL', async () => {
-    const a = await startTestApp({ OUTBOUND_ALLOW_HOSTS: '127.0.0.1' });
-    const b = await startTestApp({ OUTBOUND_ALLOW_HOSTS: '127.0.0.1' }, { databaseUrl: a.databaseUrl });
-    try {
-      const auth = (await a.newWorkspace()).auth;
-      const { base } = await publishedBot(a, auth, echoFlow(backend.url));
-      const sid = (await a.http().post(`${base}/chat/sessions`).set(auth).expect(201)).body.session_id;
-      const texts = Array.from({ length: 20 }, (_, i) => `x${i}`);
-      const replies = await sendAll([a, b], auth, base, sid, texts);
-      expect(replies.map((r) => r.status)).toEqual(texts.map(() => 200));
-      expect(backend.maxInFlight).toBe(1);
-      const seen = backend.calls.map((c) => (JSON.parse(c.body) as { said: string }).said);
-      expect([...seen].sort()).toEqual([...texts].sort());
-      const history = await b.http().get(`${base}/conversations/${sid}/messages?limit=200`).set(auth).expect(200);
-      expect(history.body.total).toBe(1 + 20 * 2);
-    } finally {
-      await b.close();
-      await a.close();
-    }
-  });
+  onPostgres(
+    'should serialise one session across two server instances on one PostgreSQL',
+    async () => {
+      const a = await startTestApp({ OUTBOUND_ALLOW_HOSTS: '127.0.0.1' });
+      const b = await startTestApp(
+        { OUTBOUND_ALLOW_HOSTS: '127.0.0.1' },
+        { databaseUrl: a.databaseUrl },
+      );
+      try {
+        const auth = (await a.newWorkspace()).auth;
+        const { base } = await publishedBot(a, auth, echoFlow(backend.url));
+        const sid = (await a.http().post(`${base}/chat/sessions`).set(auth).expect(201)).body
+          .session_id;
+        const texts = Array.from({ length: 20 }, (_, i) => `x${i}`);
+        const replies = await sendAll([a, b], auth, base, sid, texts);
+        expect(replies.map((r) => r.status)).toEqual(texts.map(() => 200));
+        expect(backend.maxInFlight).toBe(1);
+        const seen = backend.calls.map((c) => (JSON.parse(c.body) as { said: string }).said);
+        expect([...seen].sort()).toEqual([...texts].sort());
+        const history = await b
+          .http()
+          .get(`${base}/conversations/${sid}/messages?limit=200`)
+          .set(auth)
+          .expect(200);
+        expect(history.body.total).toBe(1 + 20 * 2);
+      } finally {
+        await b.close();
+        await a.close();
+      }
+    },
+  );
 
   it('should answer 503 with Retry-After when a message waits longer than the bound', async () => {
     const t = await startTestApp({ OUTBOUND_ALLOW_HOSTS: '127.0.0.1', TURN_WAIT_MS: '200' });
@@ -92,15 +120,22 @@ describe('Concurrent messages to one session', () => {
       backend.respond(() => ({ status: 200, body: { ok: true }, delayMs: 600 }));
       const auth = (await t.newWorkspace()).auth;
       const { base } = await publishedBot(t, auth, echoFlow(backend.url));
-      const sid = (await t.http().post(`${base}/chat/sessions`).set(auth).expect(201)).body.session_id;
+      const sid = (await t.http().post(`${base}/chat/sessions`).set(auth).expect(201)).body
+        .session_id;
       const [first, second] = await sendAll([t], auth, base, sid, ['slow', 'impatient']);
       expect(first.status).toBe(200);
       expect(second.status).toBe(503);
       expect(second.headers['retry-after']).toBe('1');
       expect(backend.calls).toHaveLength(1);
       // Nothing was lost: the first message is stored, the refused one was never half-processed.
-      const history = await t.http().get(`${base}/conversations/${sid}/messages`).set(auth).expect(200);
-      const inbound = history.body.items.filter((m: { direction: string }) => m.direction === 'inbound');
+      const history = await t
+        .http()
+        .get(`${base}/conversations/${sid}/messages`)
+        .set(auth)
+        .expect(200);
+      const inbound = history.body.items.filter(
+        (m: { direction: string }) => m.direction === 'inbound',
+      );
       expect(inbound.map((m: { message: { text: string } }) => m.message.text)).toEqual(['slow']);
     } finally {
       await t.close();

@@ -26,7 +26,9 @@ describe('Flows API', () => {
     t = await startTestApp();
     auth = (await t.newWorkspace()).auth;
     other = (await t.newWorkspace()).auth;
-    bot = (await t.http().post('/api/dev/v1/chatbots').set(auth).send({ name: 'Flows bot' }).expect(201)).body.id;
+    bot = (
+      await t.http().post('/api/dev/v1/chatbots').set(auth).send({ name: 'Flows bot' }).expect(201)
+    ).body.id;
     base = `/api/dev/v1/chatbots/${bot}/flows`;
   });
   afterAll(() => t.close());
@@ -49,12 +51,22 @@ describe('Flows API', () => {
   });
 
   it('should list, get, patch and delete flows', async () => {
-    const created = await createFlow({ name: 'CRUD', type: 'conversation', flow: GOOD_FLOW }).expect(201);
+    const created = await createFlow({
+      name: 'CRUD',
+      type: 'conversation',
+      flow: GOOD_FLOW,
+    }).expect(201);
     const id = created.body.id as string;
     const list = await t.http().get(base).set(auth).expect(200);
     expect(list.body.total).toBeGreaterThanOrEqual(1);
     const item = list.body.items.find((f: { id: string }) => f.id === id);
-    expect(item).toMatchObject({ id, chatbot_id: bot, name: 'CRUD', type: 'conversation', status: 'draft' });
+    expect(item).toMatchObject({
+      id,
+      chatbot_id: bot,
+      name: 'CRUD',
+      type: 'conversation',
+      status: 'draft',
+    });
     expect(item.flow).toBeUndefined();
     const got = await t.http().get(`${base}/${id}`).set(auth).expect(200);
     expect(got.body.flow).toEqual(GOOD_FLOW);
@@ -78,11 +90,14 @@ describe('Flows API', () => {
         lonely: { message: 'Nobody comes here' },
       },
     };
-    const id = (await createFlow({ name: 'Broken', type: 'conversation', flow }).expect(201)).body.id;
+    const id = (await createFlow({ name: 'Broken', type: 'conversation', flow }).expect(201)).body
+      .id;
     const res = await t.http().post(`${base}/${id}/validate`).set(auth).expect(200);
     expect(res.body.valid).toBe(false);
     expect(res.body.errors).toEqual(
-      expect.arrayContaining([expect.objectContaining({ path: 'states.greeting.transitions.default' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'states.greeting.transitions.default' }),
+      ]),
     );
     expect(res.body.warnings.map((w: { path: string }) => w.path)).toEqual(
       expect.arrayContaining(['states.lonely']),
@@ -92,8 +107,11 @@ describe('Flows API', () => {
   });
 
   it('should refuse to publish a flow with errors, carrying the errors', async () => {
-    const id = (await createFlow({ name: 'No states', type: 'conversation', flow: { start: 'x' } }).expect(201)).body
-      .id;
+    const id = (
+      await createFlow({ name: 'No states', type: 'conversation', flow: { start: 'x' } }).expect(
+        201,
+      )
+    ).body.id;
     const res = await t.http().post(`${base}/${id}/publish`).set(auth).expect(400);
     expect(res.body.detail).toMatch(/validation errors/);
     expect(res.body.errors.length).toBeGreaterThan(0);
@@ -103,42 +121,75 @@ describe('Flows API', () => {
   });
 
   it('should publish, version, and keep one published conversation flow per chatbot', async () => {
-    const first = (await createFlow({ name: 'First', type: 'conversation', flow: GOOD_FLOW }).expect(201)).body.id;
+    const first = (
+      await createFlow({ name: 'First', type: 'conversation', flow: GOOD_FLOW }).expect(201)
+    ).body.id;
     const pub = await t.http().post(`${base}/${first}/publish`).set(auth).expect(200);
-    expect(pub.body).toEqual({ id: first, status: 'published', published_at: expect.any(String), version: 1 });
+    expect(pub.body).toEqual({
+      id: first,
+      status: 'published',
+      published_at: expect.any(String),
+      version: 1,
+    });
 
-    const edited = { ...GOOD_FLOW, states: { ...GOOD_FLOW.states, bye: { message: 'See you!', end: true } } };
+    const edited = {
+      ...GOOD_FLOW,
+      states: { ...GOOD_FLOW.states, bye: { message: 'See you!', end: true } },
+    };
     await t.http().patch(`${base}/${first}`).set(auth).send({ flow: edited }).expect(200);
     const again = await t.http().post(`${base}/${first}/publish`).set(auth).expect(200);
     expect(again.body.version).toBe(2);
 
     const versions = await t.http().get(`${base}/${first}/versions`).set(auth).expect(200);
     expect(versions.body.items.map((v: { version: number }) => v.version)).toEqual([1, 2]);
-    const v1 = await t.http().get(`${base}/${first}/versions/${versions.body.items[0].id}`).set(auth).expect(200);
+    const v1 = await t
+      .http()
+      .get(`${base}/${first}/versions/${versions.body.items[0].id}`)
+      .set(auth)
+      .expect(200);
     expect(v1.body.flow).toEqual(GOOD_FLOW);
 
-    const second = (await createFlow({ name: 'Second', type: 'conversation', flow: GOOD_FLOW }).expect(201)).body.id;
+    const second = (
+      await createFlow({ name: 'Second', type: 'conversation', flow: GOOD_FLOW }).expect(201)
+    ).body.id;
     await t.http().post(`${base}/${second}/publish`).set(auth).expect(200);
-    expect((await t.http().get(`${base}/${first}`).set(auth).expect(200)).body.status).toBe('draft');
-    expect((await t.http().get(`${base}/${second}`).set(auth).expect(200)).body.status).toBe('published');
+    expect((await t.http().get(`${base}/${first}`).set(auth).expect(200)).body.status).toBe(
+      'draft',
+    );
+    expect((await t.http().get(`${base}/${second}`).set(auth).expect(200)).body.status).toBe(
+      'published',
+    );
   });
 
   it('should store and publish meta flows without running them, and refuse non-objects', async () => {
-    const meta = { version: '3.1', screens: [{ id: 'WELCOME', layout: { type: 'SingleColumnLayout' } }] };
-    const id = (await createFlow({ name: 'WA form', type: 'meta', flow: meta }).expect(201)).body.id;
+    const meta = {
+      version: '3.1',
+      screens: [{ id: 'WELCOME', layout: { type: 'SingleColumnLayout' } }],
+    };
+    const id = (await createFlow({ name: 'WA form', type: 'meta', flow: meta }).expect(201)).body
+      .id;
     const v = await t.http().post(`${base}/${id}/validate`).set(auth).expect(200);
     expect(v.body).toEqual({ valid: true, errors: [], warnings: [] });
     await t.http().post(`${base}/${id}/publish`).set(auth).expect(200);
     const published = await t.http().get(base).set(auth).expect(200);
-    const statuses = published.body.items.filter((f: { status: string }) => f.status === 'published');
+    const statuses = published.body.items.filter(
+      (f: { status: string }) => f.status === 'published',
+    );
     expect(statuses.map((f: { type: string }) => f.type).sort()).toEqual(['conversation', 'meta']);
     const bad = await createFlow({ name: 'Bad', type: 'meta', flow: [1, 2] }).expect(400);
     expect(bad.body.errors).toEqual([{ path: 'flow', message: 'flow must be a JSON object' }]);
   });
 
   it('should refuse bad create bodies with field paths', async () => {
-    const res = await createFlow({ name: '', type: 'workflow', flow: 'text', extra: true }).expect(400);
-    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['extra', 'flow', 'name', 'type']);
+    const res = await createFlow({ name: '', type: 'workflow', flow: 'text', extra: true }).expect(
+      400,
+    );
+    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'extra',
+      'flow',
+      'name',
+      'type',
+    ]);
   });
 
   it('should refuse definitions deeper than 64 levels', async () => {
@@ -154,7 +205,9 @@ describe('Flows API', () => {
   });
 
   it("should hide another workspace's flows exactly like missing ones", async () => {
-    const id = (await createFlow({ name: 'Mine', type: 'conversation', flow: GOOD_FLOW }).expect(201)).body.id;
+    const id = (
+      await createFlow({ name: 'Mine', type: 'conversation', flow: GOOD_FLOW }).expect(201)
+    ).body.id;
     await t.http().get(base).set(other).expect(404);
     await t.http().post(base).set(other).send({ name: 'x', type: 'conversation' }).expect(404);
     for (const [method, path] of [

@@ -12,9 +12,17 @@ describe('HTTP conventions', () => {
   it('should give every response an X-Request-Id, echoing a valid incoming one', async () => {
     const made = await t.http().get('/health/live').expect(200);
     expect(made.headers['x-request-id']).toMatch(/^[0-9A-Z]{26}$/);
-    const echoed = await t.http().get('/api/dev/v1/me').set('X-Request-Id', 'client-req-42').expect(401);
+    const echoed = await t
+      .http()
+      .get('/api/dev/v1/me')
+      .set('X-Request-Id', 'client-req-42')
+      .expect(401);
     expect(echoed.headers['x-request-id']).toBe('client-req-42');
-    const replaced = await t.http().get('/health/live').set('X-Request-Id', 'bad id with spaces').expect(200);
+    const replaced = await t
+      .http()
+      .get('/health/live')
+      .set('X-Request-Id', 'bad id with spaces')
+      .expect(200);
     expect(replaced.headers['x-request-id']).toMatch(/^[0-9A-Z]{26}$/);
   });
 
@@ -64,7 +72,12 @@ describe('HTTP conventions', () => {
   });
 
   it('should reject unknown fields with the path of each', async () => {
-    const res = await t.http().post('/api/dev/v1/chatbots').set(auth).send({ name: 'ok', colour: 'red' }).expect(400);
+    const res = await t
+      .http()
+      .post('/api/dev/v1/chatbots')
+      .set(auth)
+      .send({ name: 'ok', colour: 'red' })
+      .expect(400);
     expect(res.body).toEqual({
       detail: 'Request validation failed.',
       errors: [{ path: 'colour', message: 'Unknown field.' }],
@@ -93,7 +106,14 @@ describe('HTTP conventions', () => {
 
   it('should log one JSON line per request with its request id', async () => {
     await t.http().get('/health/live').set('X-Request-Id', 'trace-me-123').expect(200);
-    const line = t.logs.lines.map((l) => JSON.parse(l)).find((l) => l.request_id === 'trace-me-123');
-    expect(line).toMatchObject({ msg: 'request', method: 'GET', route: '/health/live', status: 200 });
+    const line = t.logs.lines
+      .map((l) => JSON.parse(l))
+      .find((l) => l.request_id === 'trace-me-123');
+    expect(line).toMatchObject({
+      msg: 'request',
+      method: 'GET',
+      route: '/health/live',
+      status: 200,
+    });
   });
 });

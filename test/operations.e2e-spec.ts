@@ -18,14 +18,20 @@ describe('Operations endpoints', () => {
       await t.http().get('/health/live').expect(200);
       const res = await t.http().get('/metrics').expect(200);
       expect(res.headers['content-type']).toMatch(/^text\/plain/);
-      expect(res.text).toMatch(/http_requests_total\{method="GET",route="\/health\/live",status="200"\} \d+/);
-      expect(res.text).toMatch(/http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/health\/live"\}/);
+      expect(res.text).toMatch(
+        /http_requests_total\{method="GET",route="\/health\/live",status="200"\} \d+/,
+      );
+      expect(res.text).toMatch(
+        /http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/health\/live"\}/,
+      );
     });
 
     it('should serve the OpenAPI document and the docs page', async () => {
       const doc = await t.http().get('/api/dev/v1/openapi.json').expect(200);
       expect(doc.body.openapi).toMatch(/^3\./);
-      expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/dev/v1/chatbots', '/api/dev/v1/me']));
+      expect(Object.keys(doc.body.paths)).toEqual(
+        expect.arrayContaining(['/api/dev/v1/chatbots', '/api/dev/v1/me']),
+      );
       const page = await t.http().get('/docs').expect(200);
       expect(page.text).toMatch(/swagger/i);
     });

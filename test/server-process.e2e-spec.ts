@@ -25,11 +25,16 @@ describe('The server process', () => {
     const lines = res.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(name);
-    expect(lines[0]).not.toContain(value.length > 8 && name === 'ENCRYPTION_KEY' ? value : '\u0000');
+    expect(lines[0]).not.toContain(
+      value.length > 8 && name === 'ENCRYPTION_KEY' ? value : '\u0000',
+    );
   });
 
   it('should require ENCRYPTION_KEY with DATABASE_URL', () => {
-    const res = runNode(MAIN, [], { DATA_DIR: dataDir, DATABASE_URL: 'postgres://u@127.0.0.1:1/db' });
+    const res = runNode(MAIN, [], {
+      DATA_DIR: dataDir,
+      DATABASE_URL: 'postgres://u@127.0.0.1:1/db',
+    });
     expect(res.status).not.toBe(0);
     expect(res.stderr).toMatch(/ENCRYPTION_KEY is required when DATABASE_URL is set/);
   });
@@ -81,9 +86,13 @@ describe('The server process', () => {
     expect(key).toMatch(/^sk_[A-Za-z0-9_-]{40,}$/);
     const server = await startServerProcess({ DATA_DIR: dataDir });
     try {
-      const me = await fetch(`${server.baseUrl}/api/dev/v1/me`, { headers: { Authorization: `Bearer ${key}` } });
+      const me = await fetch(`${server.baseUrl}/api/dev/v1/me`, {
+        headers: { Authorization: `Bearer ${key}` },
+      });
       expect(me.status).toBe(200);
-      expect(((await me.json()) as { workspace: { name: string } }).workspace.name).toBe('Acme CLI');
+      expect(((await me.json()) as { workspace: { name: string } }).workspace.name).toBe(
+        'Acme CLI',
+      );
       expect(server.output()).not.toContain(key);
     } finally {
       await server.stop();

@@ -4,6 +4,7 @@
  * Everything talks to 127.0.0.1 only.
  */
 import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -31,13 +32,22 @@ export interface LatencyStats {
 export function stats(latenciesMs: ArrayLike<number>): LatencyStats {
   const sorted = Float64Array.from(latenciesMs).sort();
   const n = sorted.length;
-  const at = (p: number): number => (n === 0 ? NaN : sorted[Math.min(n - 1, Math.max(0, Math.ceil((p / 100) * n) - 1))]);
+  const at = (p: number): number =>
+    n === 0 ? NaN : sorted[Math.min(n - 1, Math.max(0, Math.ceil((p / 100) * n) - 1))];
   let sum = 0;
   for (const v of sorted) sum += v;
-  return { count: n, p50: at(50), p95: at(95), p99: at(99), max: n ? sorted[n - 1] : NaN, mean: n ? sum / n : NaN };
+  return {
+    count: n,
+    p50: at(50),
+    p95: at(95),
+    p99: at(99),
+    max: n ? sorted[n - 1] : NaN,
+    mean: n ? sum / n : NaN,
+  };
 }
 
-export const ms = (v: number, digits = 2): string => (Number.isFinite(v) ? `${v.toFixed(digits)} ms` : 'n/a');
+export const ms = (v: number, digits = 2): string =>
+  Number.isFinite(v) ? `${v.toFixed(digits)} ms` : 'n/a';
 
 // ---------------------------------------------------------------------------------------
 // HTTP client (node:http, keep-alive, loopback only)
@@ -57,7 +67,8 @@ export class LoopbackClient {
     maxSockets = 256,
   ) {
     this.url = new URL(baseUrl);
-    if (this.url.hostname !== '127.0.0.1') throw new Error(`refusing to talk to ${this.url.hostname}: loopback only`);
+    if (this.url.hostname !== '127.0.0.1')
+      throw new Error(`refusing to talk to ${this.url.hostname}: loopback only`);
     this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
   }
 
@@ -73,7 +84,9 @@ export class LoopbackClient {
           agent: this.agent,
           headers: {
             ...this.headers,
-            ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
+            ...(payload
+              ? { 'content-type': 'application/json', 'content-length': String(payload.length) }
+              : {}),
           },
         },
         (res) => {
@@ -94,7 +107,9 @@ export class LoopbackClient {
           res.on('error', reject);
         },
       );
-      req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${path}: no answer within 30 s`)));
+      req.setTimeout(30_000, () =>
+        req.destroy(new Error(`${method} ${path}: no answer within 30 s`)),
+      );
       req.on('error', reject);
       req.end(payload);
     });
@@ -104,7 +119,9 @@ export class LoopbackClient {
   async expect<T>(status: number, method: string, path: string, body?: unknown): Promise<T> {
     const reply = await this.request(method, path, body);
     if (reply.status !== status) {
-      throw new Error(`${method} ${path}: expected ${status}, got ${reply.status}: ${JSON.stringify(reply.body)}`);
+      throw new Error(
+        `${method} ${path}: expected ${status}, got ${reply.status}: ${JSON.stringify(reply.body)}`,
+      );
     }
     return reply.body as T;
   }
@@ -178,8 +195,10 @@ export async function startChild(
   const until = Date.now() + timeoutMs;
   try {
     for (let i = 0; ; i++) {
-      if (exitCode !== undefined) throw new Error(`${name} exited with ${exitCode} during start-up:\n${out}`);
-      if (Date.now() > until) throw new Error(`${name} did not start within ${timeoutMs} ms:\n${out}`);
+      if (exitCode !== undefined)
+        throw new Error(`${name} exited with ${exitCode} during start-up:\n${out}`);
+      if (Date.now() > until)
+        throw new Error(`${name} did not start within ${timeoutMs} ms:\n${out}`);
       try {
         const r = await probe.request('GET', readyPath);
         if (r.status === 200) break;
@@ -208,6 +227,19 @@ export async function startChild(
       clearTimeout(timer);
     },
   };
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); NaN elsewhere. */
+export function processCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[0] is field 3 (state); utime and stime are fields 14 and 15, in clock ticks (100/s).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -243,7 +275,10 @@ export interface ScratchDatabase {
 }
 
 /** Creates database `<prefix>_<timestamp>` next to `baseUrl`'s; drop() removes it. */
-export async function createScratchDatabase(baseUrl: string, prefix: string): Promise<ScratchDatabase> {
+export async function createScratchDatabase(
+  baseUrl: string,
+  prefix: string,
+): Promise<ScratchDatabase> {
   const name = `${prefix}_${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_${process.pid}`;
   const admin = new Client({ connectionString: baseUrl, connectionTimeoutMillis: 5000 });
   await admin.connect();
@@ -285,7 +320,11 @@ export function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   const line = (r: string[]): string =>
     r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
-  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+  return [
+    line(rows[0]),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.slice(1).map(line),
+  ].join('\n');
 }
 
 export const verdict = (ok: boolean): string => (ok ? 'PASS' : 'MISS');

@@ -32,13 +32,22 @@ export function nextMessage(s: SessionCursor): string {
   return s.step % 5 === 0 ? 'no' : 'yes';
 }
 
-export async function createSessions(target: ChatTarget, count: number, parallel = 8): Promise<void> {
+export async function createSessions(
+  target: ChatTarget,
+  count: number,
+  parallel = 8,
+): Promise<void> {
   const path = `/api/dev/v1/chatbots/${target.chatbotId}/chat/sessions`;
   let made = 0;
   const worker = async (): Promise<void> => {
     while (made < count) {
       made++;
-      const body = await target.client.expect<{ session_id: string; current_state: string | null }>(201, 'POST', path, {});
+      const body = await target.client.expect<{ session_id: string; current_state: string | null }>(
+        201,
+        'POST',
+        path,
+        {},
+      );
       target.sessions.push({ id: body.session_id, state: body.current_state, step: 0 });
     }
   };
@@ -53,7 +62,8 @@ export async function sendTurn(target: ChatTarget, s: SessionCursor): Promise<bo
     { message: nextMessage(s) },
   );
   if (reply.status !== 200) {
-    if (process.env.BENCH_VERBOSE) console.error(`${target.name}: HTTP ${reply.status} ${JSON.stringify(reply.body)}`);
+    if (process.env.BENCH_VERBOSE)
+      console.error(`${target.name}: HTTP ${reply.status} ${JSON.stringify(reply.body)}`);
     return false;
   }
   const body = reply.body as TurnReply;
@@ -103,7 +113,15 @@ export async function closedLoop(
     }),
   );
   const seconds = opts.measureMs / 1000;
-  return { name: target.name, turns: latencies.length, errors, seconds, turnsPerSecond: latencies.length / seconds, latenciesMs: latencies, sent };
+  return {
+    name: target.name,
+    turns: latencies.length,
+    errors,
+    seconds,
+    turnsPerSecond: latencies.length / seconds,
+    latenciesMs: latencies,
+    sent,
+  };
 }
 
 /**
@@ -130,7 +148,16 @@ export function openLoop(
     const finishIfDone = (): void => {
       if (scheduled < total || inFlight > 0 || backlog.length > 0) return;
       const seconds = opts.measureMs / 1000;
-      resolve({ name: target.name, turns: latencies.length, errors, seconds, turnsPerSecond: latencies.length / seconds, latenciesMs: latencies, lateStarts, sent });
+      resolve({
+        name: target.name,
+        turns: latencies.length,
+        errors,
+        seconds,
+        turnsPerSecond: latencies.length / seconds,
+        latenciesMs: latencies,
+        lateStarts,
+        sent,
+      });
     };
     const launch = (s: SessionCursor, due: number): void => {
       inFlight++;

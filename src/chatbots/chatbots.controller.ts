@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { pageRequest } from '../common/paging';
 import { UlidPipe } from '../common/ulid.pipe';
@@ -31,8 +43,15 @@ export class ChatbotsController {
   }
 
   @Patch(':id')
-  update(@CurrentPrincipal() p: Principal, @Param('id', UlidPipe) id: string, @Body() dto: UpdateChatbotDto) {
-    return this.chatbots.update(p.workspaceId, id, { name: dto.name?.trim(), description: dto.description });
+  update(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', UlidPipe) id: string,
+    @Body() dto: UpdateChatbotDto,
+  ) {
+    return this.chatbots.update(p.workspaceId, id, {
+      name: dto.name?.trim(),
+      description: dto.description,
+    });
   }
 
   @Delete(':id')

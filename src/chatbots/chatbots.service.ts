@@ -70,9 +70,15 @@ export class ChatbotsService {
     return toPage(rows, total, page, view);
   }
 
-  async create(workspaceId: string, name: string, description: string | null): Promise<ChatbotView> {
+  async create(
+    workspaceId: string,
+    name: string,
+    description: string | null,
+  ): Promise<ChatbotView> {
     try {
-      const bot = await this.db.getRepository(Chatbot).save({ id: ulid(), workspaceId, name, description });
+      const bot = await this.db
+        .getRepository(Chatbot)
+        .save({ id: ulid(), workspaceId, name, description });
       return view(bot);
     } catch (err) {
       if (isUniqueViolation(err)) throw this.duplicate(name);
@@ -124,6 +130,9 @@ export class ChatbotsService {
   }
 
   private duplicate(name: string): DomainError {
-    return new DomainError(ErrorCode.Conflict, `A chatbot named "${name}" already exists in this workspace.`);
+    return new DomainError(
+      ErrorCode.Conflict,
+      `A chatbot named "${name}" already exists in this workspace.`,
+    );
   }
 }

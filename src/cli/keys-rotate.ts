@@ -21,12 +21,11 @@ async function main(): Promise<void> {
   });
   const db = await openDatabase(config);
   const ds = new DataSource(dataSourceOptions(db.url, db.poolSize));
-  let failed = 0;
   try {
     await ds.initialize();
     await runMigrations(ds);
     const report = await rotateSecrets(ds, box);
-    failed = report.failed.length;
+    const failed = report.failed.length;
     process.stdout.write(
       `Integrations scanned: ${report.scanned}\n` +
         `Re-encrypted under the current key: ${report.rotated}\n` +
@@ -38,12 +37,12 @@ async function main(): Promise<void> {
       process.stderr.write(
         `These integrations could not be decrypted with ENCRYPTION_KEY or ENCRYPTION_KEY_PREVIOUS: ${report.failed.join(', ')}\n`,
       );
+      process.exitCode = 1;
     }
   } finally {
     await ds.destroy().catch(() => undefined);
     await db.stop();
   }
-  if (failed > 0) process.exit(1);
 }
 
 main().catch((err: unknown) => {

@@ -36,4 +36,5 @@ export class DomainError extends Error {
   }
 }
 
-export const notFound = (what: string): DomainError => new DomainError(ErrorCode.NotFound, `${what} not found`);
+export const notFound = (what: string): DomainError =>
+  new DomainError(ErrorCode.NotFound, `${what} not found`);

@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Inject } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { ulid } from 'ulid';
@@ -53,7 +53,7 @@ export class ErrorFilter implements ExceptionFilter {
       const status = exception.getStatus();
       if (status < 500) {
         const detail =
-          status === HttpStatus.NOT_FOUND ? `No route for ${req.method} ${req.path}.` : exception.message;
+          status === 404 ? `No route for ${req.method} ${req.path}.` : exception.message;
         return { status, body: { detail }, headers: {} };
       }
     }
@@ -62,7 +62,10 @@ export class ErrorFilter implements ExceptionFilter {
 
   private internal(detail: string, cause: unknown, req: Request) {
     const errorId = ulid();
-    this.logger.error({ error_id: errorId, err: cause, method: req.method, path: req.path }, detail);
+    this.logger.error(
+      { error_id: errorId, err: cause, method: req.method, path: req.path },
+      detail,
+    );
     return { status: 500, body: { detail, error_id: errorId }, headers: {} };
   }
 }

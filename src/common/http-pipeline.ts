@@ -28,7 +28,9 @@ function hasBody(req: Request): boolean {
 export function jsonBodyMiddleware(): express.RequestHandler[] {
   const requireJson = (req: Request, _res: Response, next: NextFunction): void => {
     if (hasBody(req) && !req.is('application/json') && !req.is('application/*+json')) {
-      next(new DomainError(ErrorCode.UnsupportedMediaType, 'Content-Type must be application/json.'));
+      next(
+        new DomainError(ErrorCode.UnsupportedMediaType, 'Content-Type must be application/json.'),
+      );
       return;
     }
     next();
@@ -67,6 +69,7 @@ function bodyParserError(err: unknown): unknown {
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new DomainError(ErrorCode.UnsupportedMediaType, 'Unsupported request body encoding.');
+    case undefined:
     default:
       return err;
   }

@@ -26,7 +26,10 @@ export function pageRequest(query: { limit?: unknown; cursor?: unknown }): PageR
   }
   let after: string | null = null;
   if (query.cursor !== undefined && query.cursor !== '') {
-    const raw = typeof query.cursor === 'string' ? Buffer.from(query.cursor, 'base64url').toString('utf8') : '';
+    const raw =
+      typeof query.cursor === 'string'
+        ? Buffer.from(query.cursor, 'base64url').toString('utf8')
+        : '';
     if (!/^[0-9A-HJKMNP-TV-Z]{26}$/.test(raw)) {
       throw new DomainError(ErrorCode.ValidationFailed, 'Invalid paging parameters.', [
         { path: 'cursor', message: 'cursor is not one this API returned.' },
@@ -38,12 +41,19 @@ export function pageRequest(query: { limit?: unknown; cursor?: unknown }): PageR
 }
 
 /** Builds a page from `limit + 1` rows fetched in id order. */
-export function toPage<R extends { id: string }, T>(rows: R[], total: number, req: PageRequest, map: (r: R) => T): Page<T> {
+export function toPage<R extends { id: string }, T>(
+  rows: R[],
+  total: number,
+  req: PageRequest,
+  map: (r: R) => T,
+): Page<T> {
   const more = rows.length > req.limit;
   const slice = more ? rows.slice(0, req.limit) : rows;
   return {
     items: slice.map(map),
     total,
-    next_cursor: more ? Buffer.from(slice[slice.length - 1].id, 'utf8').toString('base64url') : null,
+    next_cursor: more
+      ? Buffer.from(slice[slice.length - 1].id, 'utf8').toString('base64url')
+      : null,
   };
 }

@@ -4,7 +4,11 @@ import { DomainError, ErrorCode, FieldError } from './domain-error';
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   const out: FieldError[] = [];
   for (const e of errors) {
-    const path = prefix ? (/^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : `${prefix}.${e.property}`) : e.property;
+    const path = prefix
+      ? /^\d+$/.test(e.property)
+        ? `${prefix}[${e.property}]`
+        : `${prefix}.${e.property}`
+      : e.property;
     for (const [rule, message] of Object.entries(e.constraints ?? {})) {
       out.push({ path, message: rule === 'whitelistValidation' ? 'Unknown field.' : message });
     }

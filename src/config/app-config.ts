@@ -43,7 +43,15 @@ export class ConfigError extends Error {
   }
 }
 
-export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+export const LOG_LEVELS: readonly LogLevel[] = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+];
 
 /** Parses a 32-byte key given as base64 (44 chars) or hex (64 chars). */
 export function parseEncryptionKey(value: string, variable: string): Buffer {

@@ -52,8 +52,12 @@ describe('loadConfig', () => {
 
   it('should accept an encryption key in hex or base64', () => {
     const hex = Buffer.alloc(32, 9).toString('hex');
-    expect(loadConfig({ DATA_DIR: dir, ENCRYPTION_KEY: hex }).config.encryptionKey).toEqual(Buffer.alloc(32, 9));
-    expect(loadConfig({ DATA_DIR: dir, ENCRYPTION_KEY: KEY }).config.encryptionKey).toEqual(Buffer.alloc(32, 1));
+    expect(loadConfig({ DATA_DIR: dir, ENCRYPTION_KEY: hex }).config.encryptionKey).toEqual(
+      Buffer.alloc(32, 9),
+    );
+    expect(loadConfig({ DATA_DIR: dir, ENCRYPTION_KEY: KEY }).config.encryptionKey).toEqual(
+      Buffer.alloc(32, 1),
+    );
   });
 
   it('should generate an embedded-mode key once, keep it, and warn about it', () => {
@@ -63,7 +67,9 @@ describe('loadConfig', () => {
     const second = loadConfig({ DATA_DIR: dir });
     expect(second.warnings).toEqual([]);
     expect(second.config.encryptionKey).toEqual(first.config.encryptionKey);
-    expect(readFileSync(join(dir, 'encryption.key'), 'utf8').trim()).toBe(first.config.encryptionKey.toString('base64'));
+    expect(readFileSync(join(dir, 'encryption.key'), 'utf8').trim()).toBe(
+      first.config.encryptionKey.toString('base64'),
+    );
   });
 
   it('should parse allow-listed hosts and CIDRs', () => {
@@ -72,6 +78,11 @@ describe('loadConfig', () => {
       ENCRYPTION_KEY: KEY,
       OUTBOUND_ALLOW_HOSTS: 'localhost, 127.0.0.1/8 ,::1/128,api.internal',
     });
-    expect(config.outboundAllowHosts).toEqual(['localhost', '127.0.0.1/8', '::1/128', 'api.internal']);
+    expect(config.outboundAllowHosts).toEqual([
+      'localhost',
+      '127.0.0.1/8',
+      '::1/128',
+      'api.internal',
+    ]);
   });
 });

@@ -41,7 +41,10 @@ function databaseUrl(env: Env): string | null {
   try {
     url = new URL(v);
   } catch {
-    throw new ConfigError('DATABASE_URL', 'is not a valid URL (expected postgres://user:pass@host:5432/db)');
+    throw new ConfigError(
+      'DATABASE_URL',
+      'is not a valid URL (expected postgres://user:pass@host:5432/db)',
+    );
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
     throw new ConfigError('DATABASE_URL', `must start with postgres:// (got "${url.protocol}//")`);
@@ -66,7 +69,10 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
 
   const logLevel = (str(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
   if (!LOG_LEVELS.includes(logLevel as LogLevel)) {
-    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+    throw new ConfigError(
+      'LOG_LEVEL',
+      `must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`,
+    );
   }
 
   const allow = (str(env, 'OUTBOUND_ALLOW_HOSTS') ?? '')
@@ -75,13 +81,19 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
     .filter(Boolean);
   for (const entry of allow) {
     if (!isHostOrCidr(entry)) {
-      throw new ConfigError('OUTBOUND_ALLOW_HOSTS', `has an entry that is neither a host nor a CIDR: "${entry}"`);
+      throw new ConfigError(
+        'OUTBOUND_ALLOW_HOSTS',
+        `has an entry that is neither a host nor a CIDR: "${entry}"`,
+      );
     }
   }
 
   const bootstrapApiKey = str(env, 'BOOTSTRAP_API_KEY');
   if (bootstrapApiKey !== null && !/^sk_[A-Za-z0-9_-]{16,200}$/.test(bootstrapApiKey)) {
-    throw new ConfigError('BOOTSTRAP_API_KEY', 'must look like sk_ followed by at least 16 letters, digits, _ or -');
+    throw new ConfigError(
+      'BOOTSTRAP_API_KEY',
+      'must look like sk_ followed by at least 16 letters, digits, _ or -',
+    );
   }
   const adminToken = str(env, 'ADMIN_TOKEN');
   if (adminToken !== null && adminToken.length < 16) {
@@ -123,11 +135,19 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
   return { config, warnings };
 }
 
-function encryptionKey(env: Env, dbUrl: string | null, dataDir: string, warnings: string[]): Buffer {
+function encryptionKey(
+  env: Env,
+  dbUrl: string | null,
+  dataDir: string,
+  warnings: string[],
+): Buffer {
   const given = str(env, 'ENCRYPTION_KEY');
   if (given !== null) return parseEncryptionKey(given, 'ENCRYPTION_KEY');
   if (dbUrl !== null) {
-    throw new ConfigError('ENCRYPTION_KEY', 'is required when DATABASE_URL is set (32 bytes, base64 or hex)');
+    throw new ConfigError(
+      'ENCRYPTION_KEY',
+      'is required when DATABASE_URL is set (32 bytes, base64 or hex)',
+    );
   }
   const file = join(dataDir, 'encryption.key');
   if (existsSync(file)) {

@@ -57,7 +57,8 @@ export class ConversationQueries {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async session(chatbotId: string, channel: string, id: string) {
-    const rows = await sqlRows<ConversationRow>(this.db, 
+    const rows = await sqlRows<ConversationRow>(
+      this.db,
       `SELECT c.*, ${STATUS_SQL} AS status FROM conversations c WHERE c.id = $1 AND c.chatbot_id = $2 AND c.channel = $3`,
       [id, chatbotId, channel],
     );
@@ -80,7 +81,8 @@ export class ConversationQueries {
 
   /** Closes a conversation (idempotent); false when there is no such conversation. */
   async close(chatbotId: string, channel: string, id: string): Promise<boolean> {
-    const rows = await sqlRows<unknown>(this.db, 
+    const rows = await sqlRows<unknown>(
+      this.db,
       `UPDATE conversations SET status = CASE WHEN status IN ('CLOSED', 'EXPIRED') THEN status ELSE 'CLOSED' END,
               updated_at = now()
         WHERE id = $1 AND chatbot_id = $2 AND channel = $3 RETURNING 1`,
@@ -89,7 +91,11 @@ export class ConversationQueries {
     return rows.length > 0;
   }
 
-  async list(chatbotId: string, f: ConversationFilters, page: PageRequest): Promise<Page<ReturnType<typeof record>>> {
+  async list(
+    chatbotId: string,
+    f: ConversationFilters,
+    page: PageRequest,
+  ): Promise<Page<ReturnType<typeof record>>> {
     const where = ['c.chatbot_id = $1'];
     const params: unknown[] = [chatbotId];
     const add = (sql: string, value: unknown) => {
@@ -102,7 +108,10 @@ export class ConversationQueries {
     if (f.status) {
       const s = f.status.toUpperCase();
       if (!CONVERSATION_STATUSES.includes(s as ConversationStatus)) {
-        errors.push({ path: 'status', message: `status must be one of ${CONVERSATION_STATUSES.join(', ')}` });
+        errors.push({
+          path: 'status',
+          message: `status must be one of ${CONVERSATION_STATUSES.join(', ')}`,
+        });
       } else add(`${STATUS_SQL} = ?`, s);
     }
     for (const [key, op] of [
@@ -115,12 +124,18 @@ export class ConversationQueries {
       if (Number.isNaN(t)) errors.push({ path: key, message: `${key} must be an ISO-8601 time` });
       else add(`c.created_at ${op} ?`, new Date(t));
     }
-    if (errors.length) throw new DomainError(ErrorCode.ValidationFailed, 'Invalid filters.', errors);
+    if (errors.length)
+      throw new DomainError(ErrorCode.ValidationFailed, 'Invalid filters.', errors);
     const filter = where.join(' AND ');
-    const total = await sqlRows<{ n: string }>(this.db, `SELECT count(*) AS n FROM conversations c WHERE ${filter}`, params);
+    const total = await sqlRows<{ n: string }>(
+      this.db,
+      `SELECT count(*) AS n FROM conversations c WHERE ${filter}`,
+      params,
+    );
     if (page.after) add('c.id > ?', page.after);
     params.push(page.limit + 1);
-    const rows = await sqlRows<ConversationRow>(this.db, 
+    const rows = await sqlRows<ConversationRow>(
+      this.db,
       `SELECT c.*, ${STATUS_SQL} AS status FROM conversations c WHERE ${where.join(' AND ')}
         ORDER BY c.id LIMIT $${params.length}`,
       params,
@@ -129,7 +144,8 @@ export class ConversationQueries {
   }
 
   async get(chatbotId: string, id: string) {
-    const rows = await sqlRows<ConversationRow>(this.db, 
+    const rows = await sqlRows<ConversationRow>(
+      this.db,
       `SELECT c.*, ${STATUS_SQL} AS status FROM conversations c WHERE c.id = $1 AND c.chatbot_id = $2`,
       [id, chatbotId],
     );
@@ -141,13 +157,25 @@ export class ConversationQueries {
   async messages(chatbotId: string, id: string, page: PageRequest) {
     await this.get(chatbotId, id);
     const [rows, total] = await Promise.all([
-      sqlRows<{ id: string; direction: string; message: unknown; state: string | null; created_at: Date; delivery_status: string | null }>(this.db, 
+      sqlRows<{
+        id: string;
+        direction: string;
+        message: unknown;
+        state: string | null;
+        created_at: Date;
+        delivery_status: string | null;
+      }>(
+        this.db,
         `SELECT id, direction, message, state, created_at, delivery_status FROM messages
           WHERE conversation_id = $1 AND ($2::text IS NULL OR seq > (SELECT seq FROM messages WHERE id = $2))
           ORDER BY seq LIMIT $3`,
         [id, page.after, page.limit + 1],
       ),
-      sqlRows<{ n: string }>(this.db, 'SELECT count(*) AS n FROM messages WHERE conversation_id = $1', [id]),
+      sqlRows<{ n: string }>(
+        this.db,
+        'SELECT count(*) AS n FROM messages WHERE conversation_id = $1',
+        [id],
+      ),
     ]);
     return toPage(rows, Number(total[0].n), page, (m) => ({
       id: m.id,
@@ -163,12 +191,17 @@ export class ConversationQueries {
   async trace(chatbotId: string, id: string, page: PageRequest) {
     await this.get(chatbotId, id);
     const [rows, total] = await Promise.all([
-      sqlRows<{ id: string; events: unknown[]; duration_ms: number; created_at: Date }>(this.db, 
+      sqlRows<{ id: string; events: unknown[]; duration_ms: number; created_at: Date }>(
+        this.db,
         `SELECT id, events, duration_ms, created_at FROM conversation_traces
           WHERE conversation_id = $1 AND ($2::text IS NULL OR id > $2) ORDER BY id LIMIT $3`,
         [id, page.after, page.limit + 1],
       ),
-      sqlRows<{ n: string }>(this.db, 'SELECT count(*) AS n FROM conversation_traces WHERE conversation_id = $1', [id]),
+      sqlRows<{ n: string }>(
+        this.db,
+        'SELECT count(*) AS n FROM conversation_traces WHERE conversation_id = $1',
+        [id],
+      ),
     ]);
     return toPage(rows, Number(total[0].n), page, (t) => ({
       id: t.id,
@@ -180,7 +213,8 @@ export class ConversationQueries {
 
   /** Ends a handoff: the bot answers again, from the state the conversation is in. */
   async release(chatbotId: string, id: string) {
-    const rows = await sqlRows<unknown>(this.db, 
+    const rows = await sqlRows<unknown>(
+      this.db,
       `UPDATE conversations
           SET status = 'ACTIVE', session = jsonb_set(session, '{status}', '"active"'), updated_at = now()
         WHERE id = $1 AND chatbot_id = $2 AND status = 'HANDOFF_PENDING' RETURNING 1`,
@@ -188,7 +222,10 @@ export class ConversationQueries {
     );
     if (rows.length === 0) {
       const current = await this.get(chatbotId, id);
-      throw new DomainError(ErrorCode.Conflict, `The conversation is ${current.status}, not waiting for a human.`);
+      throw new DomainError(
+        ErrorCode.Conflict,
+        `The conversation is ${current.status}, not waiting for a human.`,
+      );
     }
     return this.get(chatbotId, id);
   }

@@ -74,7 +74,8 @@ export class ConversationStore {
    * leased to `owner`. Null when the chatbot has no published conversation flow.
    */
   async create(c: NewConversation): Promise<{ flow_version_id: string } | null> {
-    const rows = await sqlRows<{ flow_version_id: string }>(this.db, 
+    const rows = await sqlRows<{ flow_version_id: string }>(
+      this.db,
       `INSERT INTO conversations (id, chatbot_id, channel, user_id, contact_name, status, flow_version_id,
                                   session, lease_owner, lease_until, created_at, updated_at)
        SELECT $1, f.chatbot_id, $3, $4, $5, 'ACTIVE', f.published_version_id, '{}'::jsonb,
@@ -96,7 +97,8 @@ export class ConversationStore {
     owner: string,
     leaseMs: number,
   ): Promise<LeasedConversation | null> {
-    const rows = await sqlRows<LeasedConversation>(this.db, 
+    const rows = await sqlRows<LeasedConversation>(
+      this.db,
       `UPDATE conversations
           SET lease_owner = $4, lease_until = now() + make_interval(secs => $5::float8 / 1000)
         WHERE id = $1 AND chatbot_id = $2 AND channel = $3
@@ -109,7 +111,8 @@ export class ConversationStore {
   }
 
   async exists(id: string, chatbotId: string, channel: string): Promise<boolean> {
-    const rows = await sqlRows<unknown>(this.db, 
+    const rows = await sqlRows<unknown>(
+      this.db,
       'SELECT 1 FROM conversations WHERE id = $1 AND chatbot_id = $2 AND channel = $3',
       [id, chatbotId, channel],
     );
@@ -117,7 +120,8 @@ export class ConversationStore {
   }
 
   async renewLease(id: string, owner: string, leaseMs: number): Promise<boolean> {
-    const rows = await sqlRows<unknown>(this.db, 
+    const rows = await sqlRows<unknown>(
+      this.db,
       `UPDATE conversations SET lease_until = now() + make_interval(secs => $3::float8 / 1000)
         WHERE id = $1 AND lease_owner = $2 RETURNING 1`,
       [id, owner, leaseMs],
@@ -127,7 +131,8 @@ export class ConversationStore {
 
   /** Releases the lease without other changes (optionally setting a terminal status). */
   async release(id: string, owner: string, status?: ConversationStatus): Promise<void> {
-    await sqlRows(this.db, 
+    await sqlRows(
+      this.db,
       `UPDATE conversations SET lease_owner = NULL, lease_until = NULL,
               status = coalesce($3, status), updated_at = CASE WHEN $3 IS NULL THEN updated_at ELSE now() END
         WHERE id = $1 AND lease_owner = $2`,
@@ -140,7 +145,8 @@ export class ConversationStore {
    * statement. False when the lease was lost meanwhile: then nothing was written.
    */
   async commitTurn(w: TurnWrite): Promise<boolean> {
-    const rows = await sqlRows<{ ok: string }>(this.db, 
+    const rows = await sqlRows<{ ok: string }>(
+      this.db,
       `WITH conv AS (
          UPDATE conversations
             SET session = $3::jsonb, current_state = $4, status = $5,

@@ -21,13 +21,21 @@ export class ConversationsController {
   ) {}
 
   @Get()
-  async list(@CurrentPrincipal() p: Principal, @Param('chatbotId', UlidPipe) chatbotId: string, @Query() q: ListQuery) {
+  async list(
+    @CurrentPrincipal() p: Principal,
+    @Param('chatbotId', UlidPipe) chatbotId: string,
+    @Query() q: ListQuery,
+  ) {
     await this.chatbots.requireOwned(p.workspaceId, chatbotId);
     return this.conversations.list(chatbotId, q, pageRequest(q));
   }
 
   @Get(':id')
-  async get(@CurrentPrincipal() p: Principal, @Param('chatbotId', UlidPipe) chatbotId: string, @Param('id', UlidPipe) id: string) {
+  async get(
+    @CurrentPrincipal() p: Principal,
+    @Param('chatbotId', UlidPipe) chatbotId: string,
+    @Param('id', UlidPipe) id: string,
+  ) {
     await this.chatbots.requireOwned(p.workspaceId, chatbotId);
     return this.conversations.get(chatbotId, id);
   }
@@ -56,7 +64,11 @@ export class ConversationsController {
 
   @Post(':id/release')
   @HttpCode(200)
-  async release(@CurrentPrincipal() p: Principal, @Param('chatbotId', UlidPipe) chatbotId: string, @Param('id', UlidPipe) id: string) {
+  async release(
+    @CurrentPrincipal() p: Principal,
+    @Param('chatbotId', UlidPipe) chatbotId: string,
+    @Param('id', UlidPipe) id: string,
+  ) {
     await this.chatbots.requireOwned(p.workspaceId, chatbotId);
     return this.conversations.release(chatbotId, id);
   }

@@ -35,12 +35,14 @@ export class FlowCache {
       (v) => v === null && this.entries.delete(versionId),
       () => this.entries.delete(versionId),
     );
-    if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+    if (this.entries.size > MAX_ENTRIES)
+      this.entries.delete(this.entries.keys().next().value as string);
     return loading;
   }
 
   private async load(versionId: string): Promise<CachedFlow | null> {
-    const rows = await sqlRows<{ definition: unknown; name: string }>(this.db, 
+    const rows = await sqlRows<{ definition: unknown; name: string }>(
+      this.db,
       'SELECT definition, name FROM flow_versions WHERE id = $1',
       [versionId],
     );

@@ -16,7 +16,11 @@ describe('SessionQueue', () => {
       inFlight--;
       return name;
     };
-    const results = await Promise.all([q.run('a', task('1', 20)), q.run('a', task('2', 1)), q.run('a', task('3', 5))]);
+    const results = await Promise.all([
+      q.run('a', task('1', 20)),
+      q.run('a', task('2', 1)),
+      q.run('a', task('3', 5)),
+    ]);
     expect(results).toEqual(['1', '2', '3']);
     expect(log).toEqual(['1', '2', '3']);
     expect(maxInFlight).toBe(1);

@@ -22,10 +22,13 @@ export class SessionQueue {
       settle = { resolve, reject };
     });
     if (startBy !== undefined) {
-      timer = setTimeout(() => {
-        timedOut = true;
-        settle.reject(new QueueWaitTimeout());
-      }, Math.max(0, startBy - Date.now()));
+      timer = setTimeout(
+        () => {
+          timedOut = true;
+          settle.reject(new QueueWaitTimeout());
+        },
+        Math.max(0, startBy - Date.now()),
+      );
     }
     // The slot is held until this task has run (or, dropped, until its turn came).
     const tail = previous.then(async () => {

@@ -19,7 +19,12 @@ import { HTTP_CALLER } from '../integrations/integrations.tokens';
 import { OutboxWorker } from '../integrations/outbox/outbox-worker';
 import { MetricsService } from '../metrics/metrics.service';
 import type { ConversationStatus } from './conversation-status';
-import { ConversationStore, LeasedConversation, OutboxRow, StoredMessage } from './conversation-store';
+import {
+  ConversationStore,
+  LeasedConversation,
+  OutboxRow,
+  StoredMessage,
+} from './conversation-store';
 import { CachedFlow, FlowCache } from './flow-cache';
 import { messagePreview } from './message-preview';
 import { QueueWaitTimeout, SessionQueue } from './session-queue';
@@ -96,7 +101,8 @@ export class TurnService {
       leaseMs: LEASE_MS,
       now,
     });
-    if (!created) throw new DomainError(ErrorCode.BadRequest, 'No published flow found for this chatbot');
+    if (!created)
+      throw new DomainError(ErrorCode.BadRequest, 'No published flow found for this chatbot');
     const row: LeasedConversation = {
       id,
       chatbot_id: p.chatbotId,
@@ -135,14 +141,29 @@ export class TurnService {
 
   private busy(channel: string): DomainError {
     this.metrics.turns.inc({ channel, outcome: 'busy' });
-    return new DomainError(ErrorCode.Busy, 'The session is busy with earlier messages; retry shortly.', undefined, 1);
+    return new DomainError(
+      ErrorCode.Busy,
+      'The session is busy with earlier messages; retry shortly.',
+      undefined,
+      1,
+    );
   }
 
-  private async lease(p: MessageParams, owner: string, waitUntil: number): Promise<LeasedConversation> {
+  private async lease(
+    p: MessageParams,
+    owner: string,
+    waitUntil: number,
+  ): Promise<LeasedConversation> {
     let delay = 2;
     let checkedExists = false;
     for (;;) {
-      const row = await this.store.tryLease(p.conversationId, p.chatbotId, p.channel, owner, LEASE_MS);
+      const row = await this.store.tryLease(
+        p.conversationId,
+        p.chatbotId,
+        p.channel,
+        owner,
+        LEASE_MS,
+      );
       if (row) return row;
       if (!checkedExists) {
         if (!(await this.store.exists(p.conversationId, p.chatbotId, p.channel))) {
@@ -175,7 +196,14 @@ export class TurnService {
     } catch (err) {
       if (err instanceof DomainError) throw err;
       await this.failTurn(row, owner, inbound, err);
-      throw new DomainError(ErrorCode.Internal, 'Message processing failed', undefined, undefined, undefined, err);
+      throw new DomainError(
+        ErrorCode.Internal,
+        'Message processing failed',
+        undefined,
+        undefined,
+        undefined,
+        err,
+      );
     } finally {
       clearInterval(renew);
     }
@@ -200,7 +228,9 @@ export class TurnService {
       ...(contactName ? { contact_name: contactName } : {}),
       ...(p.locale ? { locale: p.locale } : {}),
     };
-    const input: TurnInput = inbound ? { kind: 'message', message: inbound, context } : { kind: 'start', context };
+    const input: TurnInput = inbound
+      ? { kind: 'message', message: inbound, context }
+      : { kind: 'start', context };
     const result: TurnResult = await runTurn(flow.compiled, session, input, {
       http: this.http,
       clock: { now: () => new Date() },
@@ -214,7 +244,14 @@ export class TurnService {
         : result.session.status === 'handoff'
           ? 'HANDOFF_PENDING'
           : 'ACTIVE';
-    const messages = this.rows(row.message_count, inbound, result.messages, session?.state ?? null, result.session.state, now);
+    const messages = this.rows(
+      row.message_count,
+      inbound,
+      result.messages,
+      session?.state ?? null,
+      result.session.state,
+      now,
+    );
     const timeoutMs = flow.compiled.settings.session_timeout_minutes * 60_000;
     const outbox: OutboxRow[] = result.deferredCalls.map((request) => ({
       id: this.nextId(),
@@ -251,24 +288,42 @@ export class TurnService {
 
   /** The pinned flow version, after checking the conversation can still take messages. */
   private async usableFlow(row: LeasedConversation, owner: string): Promise<CachedFlow> {
-    if (row.status === 'CLOSED' || row.status === 'EXPIRED' || (row.expired && row.status === 'ACTIVE')) {
+    if (
+      row.status === 'CLOSED' ||
+      row.status === 'EXPIRED' ||
+      (row.expired && row.status === 'ACTIVE')
+    ) {
       const expired = row.status === 'EXPIRED' || row.expired;
       await this.store.release(row.id, owner, expired ? 'EXPIRED' : undefined);
-      throw new DomainError(ErrorCode.Gone, expired ? 'Chat session has expired' : 'Chat session has been closed');
+      throw new DomainError(
+        ErrorCode.Gone,
+        expired ? 'Chat session has expired' : 'Chat session has been closed',
+      );
     }
     const flow = row.flow_version_id ? await this.flows.get(row.flow_version_id) : null;
     if (!flow) {
       await this.store.release(row.id, owner, 'CLOSED');
-      throw new DomainError(ErrorCode.Gone, 'Chat session has been closed: its flow no longer exists');
+      throw new DomainError(
+        ErrorCode.Gone,
+        'Chat session has been closed: its flow no longer exists',
+      );
     }
     return flow;
   }
 
   /** The engine failed unexpectedly: keep the user's message, leave the session as it was. */
-  private async failTurn(row: LeasedConversation, owner: string, inbound: GenericMessage | null, err: unknown) {
+  private async failTurn(
+    row: LeasedConversation,
+    owner: string,
+    inbound: GenericMessage | null,
+    err: unknown,
+  ) {
     this.metrics.turns.inc({ channel: row.channel, outcome: 'error' });
     const now = new Date();
-    const session = 'state' in row.session ? (row.session as SessionState) : { state: null, variables: {}, retries: 0, status: 'active' as const };
+    const session =
+      'state' in row.session
+        ? (row.session as SessionState)
+        : { state: null, variables: {}, retries: 0, status: 'active' as const };
     const messages = this.rows(row.message_count, inbound, [], session.state, session.state, now);
     await this.store
       .commitTurn({
@@ -284,7 +339,10 @@ export class TurnService {
         now,
         trace: {
           id: this.nextId(),
-          events: [...traceOf(inbound, []), { type: 'engine_error', error: err instanceof Error ? err.message : String(err) }],
+          events: [
+            ...traceOf(inbound, []),
+            { type: 'engine_error', error: err instanceof Error ? err.message : String(err) },
+          ],
           durationMs: 0,
         },
         outbox: [],
@@ -303,12 +361,31 @@ export class TurnService {
     const at = now.toISOString();
     const rows: StoredMessage[] = [];
     let seq = count;
-    if (inbound) rows.push({ id: this.nextId(), seq: seq++, direction: 'inbound', message: inbound, state: stateBefore, created_at: at });
-    for (const m of outbound) rows.push({ id: this.nextId(), seq: seq++, direction: 'outbound', message: m, state: stateAfter, created_at: at });
+    if (inbound)
+      rows.push({
+        id: this.nextId(),
+        seq: seq++,
+        direction: 'inbound',
+        message: inbound,
+        state: stateBefore,
+        created_at: at,
+      });
+    for (const m of outbound)
+      rows.push({
+        id: this.nextId(),
+        seq: seq++,
+        direction: 'outbound',
+        message: m,
+        state: stateAfter,
+        created_at: at,
+      });
     return rows;
   }
 }
 
 function traceOf(inbound: GenericMessage | null, events: TraceEvent[]): unknown[] {
-  return [{ type: inbound ? 'message_received' : 'session_start', message_type: inbound?.type ?? null }, ...events];
+  return [
+    { type: inbound ? 'message_received' : 'session_start', message_type: inbound?.type ?? null },
+    ...events,
+  ];
 }

@@ -25,7 +25,10 @@ export class DatabaseBootstrap implements OnApplicationBootstrap {
     }
     const applied = await runMigrations(this.db);
     if (applied.length) this.logger.info({ migrations: applied }, 'Applied migrations');
-    if (this.config.bootstrapApiKey && (await this.workspaces.ensureBootstrapKey(this.config.bootstrapApiKey))) {
+    if (
+      this.config.bootstrapApiKey &&
+      (await this.workspaces.ensureBootstrapKey(this.config.bootstrapApiKey))
+    ) {
       this.logger.info('Created workspace "default" with BOOTSTRAP_API_KEY');
     }
   }

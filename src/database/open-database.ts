@@ -11,7 +11,12 @@ export interface DatabaseTarget {
 
 export async function openDatabase(config: AppConfig): Promise<DatabaseTarget> {
   if (config.databaseUrl) {
-    return { url: config.databaseUrl, poolSize: config.databasePoolSize, embedded: false, stop: async () => {} };
+    return {
+      url: config.databaseUrl,
+      poolSize: config.databasePoolSize,
+      embedded: false,
+      stop: async () => {},
+    };
   }
   const embedded = await startEmbeddedPostgres(config.dataDir);
   return { url: embedded.url, poolSize: 1, embedded: true, stop: () => embedded.stop() };

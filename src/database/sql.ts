@@ -4,7 +4,11 @@ import type { DataSource } from 'typeorm';
  * Runs one SQL statement and returns its rows, whatever the command. (TypeORM's
  * `DataSource.query` returns `[rows, count]` for UPDATE/DELETE but plain rows otherwise.)
  */
-export async function sqlRows<T>(db: DataSource, sql: string, params: unknown[] = []): Promise<T[]> {
+export async function sqlRows<T>(
+  db: DataSource,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const runner = db.createQueryRunner();
   try {
     const result = await runner.query(sql, params, true);

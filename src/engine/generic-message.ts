@@ -22,8 +22,20 @@ export type GenericMessage =
   | { type: 'text'; text: string }
   | { type: 'buttons'; text: string; buttons: Button[] }
   | { type: 'list'; text: string; button_text: string; sections: ListSection[] }
-  | { type: 'image'; media_url?: string; media_id?: string; media_caption?: string; mime_type?: string }
-  | { type: 'video'; media_url?: string; media_id?: string; media_caption?: string; mime_type?: string }
+  | {
+      type: 'image';
+      media_url?: string;
+      media_id?: string;
+      media_caption?: string;
+      mime_type?: string;
+    }
+  | {
+      type: 'video';
+      media_url?: string;
+      media_id?: string;
+      media_caption?: string;
+      mime_type?: string;
+    }
   | { type: 'audio'; media_url?: string; media_id?: string; mime_type?: string }
   | {
       type: 'document';

@@ -1,5 +1,11 @@
 /** Public API of the flow engine. Pure: it reaches the outside only through `EnginePorts`. */
-export type { GenericMessage, GenericMessageType, Button, ListRow, ListSection } from './generic-message';
+export type {
+  GenericMessage,
+  GenericMessageType,
+  Button,
+  ListRow,
+  ListSection,
+} from './generic-message';
 export type * from './ports';
 
 export { FlowCompileError, type FlowCompileErrorCode } from './flow-compile-error';
@@ -33,7 +39,12 @@ export { writePath } from './templates/write-path';
 export { renderTemplate } from './templates/render-template';
 
 export { compileCondition } from './conditions/compile-condition';
-export { CONDITION_OPERATORS, type Condition, type ConditionFn, type ConditionOperator } from './conditions/condition';
+export {
+  CONDITION_OPERATORS,
+  type Condition,
+  type ConditionFn,
+  type ConditionOperator,
+} from './conditions/condition';
 
 export { validateInput, DEFAULT_INPUT_ERRORS, type InputOutcome } from './input/validate-input';
 

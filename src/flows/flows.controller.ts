@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { pageRequest } from '../common/paging';
 import { UlidPipe } from '../common/ulid.pipe';
@@ -25,7 +37,11 @@ export class FlowsController {
   }
 
   @Post()
-  create(@CurrentPrincipal() p: Principal, @Param('chatbotId', UlidPipe) chatbotId: string, @Body() dto: CreateFlowDto) {
+  create(
+    @CurrentPrincipal() p: Principal,
+    @Param('chatbotId', UlidPipe) chatbotId: string,
+    @Body() dto: CreateFlowDto,
+  ) {
     return this.flows.create(p.workspaceId, chatbotId, dto.name.trim(), dto.type, dto.flow);
   }
 
@@ -45,7 +61,10 @@ export class FlowsController {
     @Param('flowId', UlidPipe) flowId: string,
     @Body() dto: UpdateFlowDto,
   ) {
-    return this.flows.update(p.workspaceId, chatbotId, flowId, { name: dto.name?.trim(), flow: dto.flow });
+    return this.flows.update(p.workspaceId, chatbotId, flowId, {
+      name: dto.name?.trim(),
+      flow: dto.flow,
+    });
   }
 
   @Delete(':flowId')

@@ -13,7 +13,9 @@ export class CreateFlowDto {
   @IsIn(['conversation', 'meta'], { message: 'type must be "conversation" or "meta"' })
   type: FlowType;
 
-  @ApiPropertyOptional({ description: 'The flow definition (a JSON object). A blank flow {} when omitted.' })
+  @ApiPropertyOptional({
+    description: 'The flow definition (a JSON object). A blank flow {} when omitted.',
+  })
   @IsOptional()
   @IsObject({ message: 'flow must be a JSON object' })
   flow?: Record<string, unknown>;

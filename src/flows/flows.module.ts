@@ -3,5 +3,10 @@ import { ChatbotsModule } from '../chatbots/chatbots.module';
 import { FlowsController } from './flows.controller';
 import { FlowsService } from './flows.service';
 
-@Module({ imports: [ChatbotsModule], controllers: [FlowsController], providers: [FlowsService], exports: [FlowsService] })
+@Module({
+  imports: [ChatbotsModule],
+  controllers: [FlowsController],
+  providers: [FlowsService],
+  exports: [FlowsService],
+})
 export class FlowsModule {}

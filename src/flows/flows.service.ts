@@ -5,7 +5,14 @@ import { ulid } from 'ulid';
 import { ChatbotsService } from '../chatbots/chatbots.service';
 import { DomainError, ErrorCode, notFound } from '../common/domain-error';
 import { Page, PageRequest, toPage } from '../common/paging';
-import { FlowIssue, MAX_FLOW_BYTES, MAX_FLOW_DEPTH, measureDepth, measureJsonBytes, validateFlow } from '../engine/validator';
+import {
+  FlowIssue,
+  MAX_FLOW_BYTES,
+  MAX_FLOW_DEPTH,
+  measureDepth,
+  measureJsonBytes,
+  validateFlow,
+} from '../engine/validator';
 import { FlowVersion } from './flow-version.entity';
 import { Flow, FlowType } from './flow.entity';
 
@@ -48,7 +55,11 @@ export class FlowsService {
     @Inject(ChatbotsService) private readonly chatbots: ChatbotsService,
   ) {}
 
-  async list(workspaceId: string, chatbotId: string, page: PageRequest): Promise<Page<ReturnType<typeof summary>>> {
+  async list(
+    workspaceId: string,
+    chatbotId: string,
+    page: PageRequest,
+  ): Promise<Page<ReturnType<typeof summary>>> {
     await this.chatbots.require(workspaceId, chatbotId);
     const repo = this.db.getRepository(Flow);
     const [rows, total] = await Promise.all([
@@ -62,7 +73,13 @@ export class FlowsService {
     return toPage(rows, total, page, summary);
   }
 
-  async create(workspaceId: string, chatbotId: string, name: string, type: FlowType, definition?: object) {
+  async create(
+    workspaceId: string,
+    chatbotId: string,
+    name: string,
+    type: FlowType,
+    definition?: object,
+  ) {
     await this.chatbots.require(workspaceId, chatbotId);
     const def = definition ?? {};
     checkSize(def);
@@ -84,7 +101,12 @@ export class FlowsService {
     return detail(await this.require(workspaceId, chatbotId, flowId));
   }
 
-  async update(workspaceId: string, chatbotId: string, flowId: string, patch: { name?: string; flow?: object }) {
+  async update(
+    workspaceId: string,
+    chatbotId: string,
+    flowId: string,
+    patch: { name?: string; flow?: object },
+  ) {
     const flow = await this.require(workspaceId, chatbotId, flowId);
     if (patch.flow !== undefined) {
       checkSize(patch.flow);
@@ -100,7 +122,11 @@ export class FlowsService {
     await this.db.getRepository(Flow).delete({ id: flowId });
   }
 
-  async validate(workspaceId: string, chatbotId: string, flowId: string): Promise<ValidationReport> {
+  async validate(
+    workspaceId: string,
+    chatbotId: string,
+    flowId: string,
+  ): Promise<ValidationReport> {
     const flow = await this.require(workspaceId, chatbotId, flowId);
     return this.check(this.db.manager, flow);
   }
@@ -147,8 +173,17 @@ export class FlowsService {
           [chatbotId, flowId],
         );
       }
-      await tx.update(Flow, { id: flowId }, { status: 'published', publishedAt: now, publishedVersionId: version.id });
-      return { id: flowId, status: 'published' as const, published_at: now.toISOString(), version: version.version };
+      await tx.update(
+        Flow,
+        { id: flowId },
+        { status: 'published', publishedAt: now, publishedVersionId: version.id },
+      );
+      return {
+        id: flowId,
+        status: 'published' as const,
+        published_at: now.toISOString(),
+        version: version.version,
+      };
     });
   }
 
@@ -182,7 +217,10 @@ export class FlowsService {
 
   private async check(tx: EntityManager, flow: Flow): Promise<ValidationReport> {
     if (flow.type === 'meta') {
-      const ok = flow.definition !== null && typeof flow.definition === 'object' && !Array.isArray(flow.definition);
+      const ok =
+        flow.definition !== null &&
+        typeof flow.definition === 'object' &&
+        !Array.isArray(flow.definition);
       const errors = ok ? [] : [{ path: '', message: 'A meta flow must be a JSON object.' }];
       return { valid: ok, errors, warnings: [] };
     }
@@ -190,7 +228,9 @@ export class FlowsService {
       `SELECT name FROM integrations WHERE chatbot_id = $1 AND type = 'http'`,
       [flow.chatbotId],
     );
-    const { errors, warnings } = validateFlow(flow.definition, { integrationNames: rows.map((r) => r.name) });
+    const { errors, warnings } = validateFlow(flow.definition, {
+      integrationNames: rows.map((r) => r.name),
+    });
     return { valid: errors.length === 0, errors, warnings };
   }
 }

@@ -8,7 +8,9 @@ export function requestMetricsMiddleware(metrics: MetricsService, logger: Logger
     const start = process.hrtime.bigint();
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      const route = req.route ? `${req.baseUrl}${(req.route as { path: string }).path}` : 'unmatched';
+      const route = req.route
+        ? `${req.baseUrl}${(req.route as { path: string }).path}`
+        : 'unmatched';
       metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
       metrics.httpDuration.observe({ method: req.method, route }, seconds);
       logger.info(

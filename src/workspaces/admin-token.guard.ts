@@ -18,7 +18,8 @@ export class AdminTokenGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<Request>();
-    if (!this.expected) throw new DomainError(ErrorCode.NotFound, `No route for ${req.method} ${req.path}.`);
+    if (!this.expected)
+      throw new DomainError(ErrorCode.NotFound, `No route for ${req.method} ${req.path}.`);
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.header('authorization') ?? '');
     if (!match || !timingSafeEqual(digest(match[1]), this.expected)) {
       throw new DomainError(ErrorCode.Unauthenticated, 'Invalid admin token.');

@@ -16,7 +16,12 @@ export class AdminController {
   async createWorkspace(@Body() dto: CreateWorkspaceDto) {
     const ws = await this.workspaces.createWorkspace(dto.name.trim());
     const key = await this.workspaces.createKey(ws.id);
-    return { id: ws.id, name: ws.name, created_at: ws.createdAt.toISOString(), api_key: key.api_key };
+    return {
+      id: ws.id,
+      name: ws.name,
+      created_at: ws.createdAt.toISOString(),
+      api_key: key.api_key,
+    };
   }
 
   @Post('workspaces/:id/api-keys')

@@ -71,6 +71,7 @@ export class ApiKeyCache {
   }
 
   forgetKeyId(keyId: string): void {
-    for (const [hash, e] of this.entries) if (e.principal?.keyId === keyId) this.entries.delete(hash);
+    for (const [hash, e] of this.entries)
+      if (e.principal?.keyId === keyId) this.entries.delete(hash);
   }
 }

@@ -23,7 +23,12 @@ export class ApiKeyGuard implements CanActivate {
     if (!principal) throw new DomainError(ErrorCode.Unauthenticated, INVALID);
     const wait = this.limiter.take(principal.keyId);
     if (wait > 0) {
-      throw new DomainError(ErrorCode.RateLimited, 'Rate limit exceeded for this API key.', undefined, wait);
+      throw new DomainError(
+        ErrorCode.RateLimited,
+        'Rate limit exceeded for this API key.',
+        undefined,
+        wait,
+      );
     }
     req.principal = principal;
     return true;

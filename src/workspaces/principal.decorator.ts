@@ -3,5 +3,6 @@ import type { AuthedRequest } from './api-key.guard';
 import type { Principal } from './api-key-cache';
 
 export const CurrentPrincipal = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): Principal => ctx.switchToHttp().getRequest<AuthedRequest>().principal,
+  (_: unknown, ctx: ExecutionContext): Principal =>
+    ctx.switchToHttp().getRequest<AuthedRequest>().principal,
 );

@@ -26,12 +26,15 @@ export class WorkspacesService {
 
   async createWorkspace(name: string): Promise<Workspace> {
     const existing = await this.db.getRepository(Workspace).findOneBy({ name });
-    if (existing) throw new DomainError(ErrorCode.Conflict, `A workspace named "${name}" already exists.`);
+    if (existing)
+      throw new DomainError(ErrorCode.Conflict, `A workspace named "${name}" already exists.`);
     return this.db.getRepository(Workspace).save({ id: ulid(), name });
   }
 
   /** Creates the workspace if new, then a key in it (used by the CLI). */
-  async createKeyForWorkspaceName(name: string): Promise<{ workspace: Workspace; key: CreatedKey }> {
+  async createKeyForWorkspaceName(
+    name: string,
+  ): Promise<{ workspace: Workspace; key: CreatedKey }> {
     return this.db.transaction(async (tx) => {
       let workspace = await tx.getRepository(Workspace).findOneBy({ name });
       workspace ??= await tx.getRepository(Workspace).save({ id: ulid(), name });
@@ -69,7 +72,11 @@ export class WorkspacesService {
     });
   }
 
-  private async insertKey(tx: EntityManager, workspaceId: string, key: string): Promise<CreatedKey> {
+  private async insertKey(
+    tx: EntityManager,
+    workspaceId: string,
+    key: string,
+  ): Promise<CreatedKey> {
     if (!API_KEY_SHAPE.test(key)) throw new DomainError(ErrorCode.BadRequest, 'Malformed API key.');
     const row = await tx.getRepository(ApiKey).save({
       id: ulid(),

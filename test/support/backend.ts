@@ -14,7 +14,14 @@ export interface Backend {
   /** Most requests it was handling at the same time. */
   maxInFlight: number;
   /** Replaces how it answers (default: 200 `{"ok": true}`). */
-  respond(handler: (call: RecordedCall) => { status?: number; body?: unknown; delayMs?: number; headers?: Record<string, string> }): void;
+  respond(
+    handler: (call: RecordedCall) => {
+      status?: number;
+      body?: unknown;
+      delayMs?: number;
+      headers?: Record<string, string>;
+    },
+  ): void;
   close(): Promise<void>;
 }
 
@@ -29,7 +36,12 @@ export async function startBackend(): Promise<Backend> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const call = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const call = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       state.calls.push(call);
       const out = handler(call);
       setTimeout(() => {

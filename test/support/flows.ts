@@ -1,7 +1,12 @@
 import type { TestApp } from './test-app';
 
 /** Creates a chatbot with `flow` published; returns ids and a base URL for its routes. */
-export async function publishedBot(t: TestApp, auth: Record<string, string>, flow: object, name?: string) {
+export async function publishedBot(
+  t: TestApp,
+  auth: Record<string, string>,
+  flow: object,
+  name?: string,
+) {
   const bot = await t
     .http()
     .post('/api/dev/v1/chatbots')
@@ -16,7 +21,10 @@ export async function publishedBot(t: TestApp, auth: Record<string, string>, flo
     .send({ name: 'main', type: 'conversation', flow })
     .expect(201);
   const flowId = created.body.id as string;
-  const pub = await t.http().post(`/api/dev/v1/chatbots/${chatbotId}/flows/${flowId}/publish`).set(auth);
+  const pub = await t
+    .http()
+    .post(`/api/dev/v1/chatbots/${chatbotId}/flows/${flowId}/publish`)
+    .set(auth);
   if (pub.status !== 200) throw new Error(`publish failed: ${JSON.stringify(pub.body)}`);
   return { chatbotId, flowId, base: `/api/dev/v1/chatbots/${chatbotId}` };
 }

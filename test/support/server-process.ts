@@ -21,8 +21,13 @@ export interface ServerProcess {
 }
 
 /** Starts the built server (`node dist/src/main.js`) and waits for its "Listening" line. */
-export function startServerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [MAIN], { env: childEnv({ PORT: '0', HOST: '127.0.0.1', ...env }) });
+export function startServerProcess(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [MAIN], {
+    env: childEnv({ PORT: '0', HOST: '127.0.0.1', ...env }),
+  });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -53,5 +58,9 @@ export function startServerProcess(env: Record<string, string>, timeoutMs = 60_0
 }
 
 export function runNode(script: string, args: string[], env: Record<string, string>) {
-  return spawnSync(process.execPath, [script, ...args], { env: childEnv(env), encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, [script, ...args], {
+    env: childEnv(env),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 }

@@ -35,7 +35,9 @@ export interface TestApp {
   /** supertest bound to the in-process app. */
   http: () => ReturnType<typeof request>;
   /** Creates a workspace with a fresh key; returns the key and the Authorization header. */
-  newWorkspace(name?: string): Promise<{ workspaceId: string; apiKey: string; auth: { Authorization: string } }>;
+  newWorkspace(
+    name?: string,
+  ): Promise<{ workspaceId: string; apiKey: string; auth: { Authorization: string } }>;
   /** A database URL of this suite's own (a fresh PostgreSQL database, or the embedded server). */
   databaseUrl: string;
   /** The embedded database's folder. */
@@ -49,7 +51,10 @@ export interface TestApp {
  * A per-suite PostgreSQL database when DATABASE_URL is set (created here, dropped on close),
  * else null: the app then runs on its own embedded PGlite in a temporary folder.
  */
-export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> } | null> {
+export async function freshPostgresDatabase(): Promise<{
+  url: string;
+  drop(): Promise<void>;
+} | null> {
   const base = process.env.DATABASE_URL;
   if (!base) return null;
   const name = `t_${ulid().toLowerCase()}`;
@@ -82,12 +87,16 @@ export interface TestAppOptions {
   ownsDatabase?: boolean;
 }
 
-export async function startTestApp(env: Record<string, string> = {}, opts: TestAppOptions = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  opts: TestAppOptions = {},
+): Promise<TestApp> {
   const pg = opts.databaseUrl ? null : await freshPostgresDatabase();
   const ownDir = opts.dataDir === undefined;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'gw-test-'));
   const template = process.env.GW_TEST_PGLITE_TEMPLATE;
-  if (ownDir && !pg && !opts.databaseUrl && template) cpSync(template, join(dataDir, 'pglite'), { recursive: true });
+  if (ownDir && !pg && !opts.databaseUrl && template)
+    cpSync(template, join(dataDir, 'pglite'), { recursive: true });
   const dbUrl = opts.databaseUrl ?? pg?.url;
   const { config } = loadConfig({
     DATA_DIR: dataDir,
@@ -109,8 +118,14 @@ export async function startTestApp(env: Record<string, string> = {}, opts: TestA
     dataDir,
     http: () => request(server),
     async newWorkspace(name = `ws-${ulid()}`) {
-      const { workspace, key } = await handle.app.get(WorkspacesService).createKeyForWorkspaceName(name);
-      return { workspaceId: workspace.id, apiKey: key.api_key, auth: { Authorization: `Bearer ${key.api_key}` } };
+      const { workspace, key } = await handle.app
+        .get(WorkspacesService)
+        .createKeyForWorkspaceName(name);
+      return {
+        workspaceId: workspace.id,
+        apiKey: key.api_key,
+        auth: { Authorization: `Bearer ${key.api_key}` },
+      };
     },
     keep() {
       keepData = true;

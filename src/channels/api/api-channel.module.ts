@@ -4,5 +4,9 @@ import { ConversationModule } from '../../conversation/conversation.module';
 import { ChatController } from './chat.controller';
 import { ChatService } from './chat.service';
 
-@Module({ imports: [ChatbotsModule, ConversationModule], controllers: [ChatController], providers: [ChatService] })
+@Module({
+  imports: [ChatbotsModule, ConversationModule],
+  controllers: [ChatController],
+  providers: [ChatService],
+})
 export class ApiChannelModule {}

@@ -36,6 +36,8 @@ export class CreateSessionDto {
   @ApiPropertyOptional({ example: 'sw', description: 'Shown to the flow as variables.locale.' })
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, { message: 'locale must look like "en" or "sw-TZ"' })
+  @Matches(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, {
+    message: 'locale must look like "en" or "sw-TZ"',
+  })
   locale?: string;
 }

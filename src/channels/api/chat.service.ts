@@ -37,7 +37,12 @@ export class ChatService {
     };
   }
 
-  async sendMessage(workspaceId: string, chatbotId: string, sessionId: string, dto: SendMessageDto) {
+  async sendMessage(
+    workspaceId: string,
+    chatbotId: string,
+    sessionId: string,
+    dto: SendMessageDto,
+  ) {
     await this.chatbots.requireOwned(workspaceId, chatbotId);
     const out = await this.turns.message({
       conversationId: sessionId,
@@ -73,6 +78,7 @@ export class ChatService {
 /** A `button_id` makes the message a button press, whatever `message_type` says (seed 003). */
 export function toGenericMessage(dto: SendMessageDto): GenericMessage {
   if (dto.button_id) return { type: 'button', text: dto.message, button_id: dto.button_id };
-  if (dto.message_type === 'button') return { type: 'button', text: dto.message, button_id: dto.message };
+  if (dto.message_type === 'button')
+    return { type: 'button', text: dto.message, button_id: dto.message };
   return { type: 'text', text: dto.message };
 }

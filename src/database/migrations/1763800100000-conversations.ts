@@ -26,7 +26,9 @@ export class Conversations1763800100000 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(`CREATE INDEX conversations_chatbot_idx ON conversations (chatbot_id, id)`);
-    await q.query(`CREATE INDEX conversations_user_idx ON conversations (chatbot_id, channel, user_id, status)`);
+    await q.query(
+      `CREATE INDEX conversations_user_idx ON conversations (chatbot_id, channel, user_id, status)`,
+    );
     await q.query(`
       CREATE TABLE messages (
         id char(26) PRIMARY KEY,

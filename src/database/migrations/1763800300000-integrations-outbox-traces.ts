@@ -38,7 +38,9 @@ export class IntegrationsOutboxTraces1763800300000 implements MigrationInterface
         created_at timestamptz NOT NULL DEFAULT now(),
         done_at timestamptz
       )`);
-    await q.query(`CREATE INDEX outbox_due_idx ON outbox (next_attempt_at) WHERE status = 'pending'`);
+    await q.query(
+      `CREATE INDEX outbox_due_idx ON outbox (next_attempt_at) WHERE status = 'pending'`,
+    );
     await q.query(`
       CREATE TABLE conversation_traces (
         id char(26) PRIMARY KEY,
@@ -47,7 +49,9 @@ export class IntegrationsOutboxTraces1763800300000 implements MigrationInterface
         duration_ms real NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE INDEX conversation_traces_conversation_idx ON conversation_traces (conversation_id, id)`);
+    await q.query(
+      `CREATE INDEX conversation_traces_conversation_idx ON conversation_traces (conversation_id, id)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -9,7 +9,9 @@ import { setVariablesAction } from './set-variables.action';
 
 /** Every action type the engine runs, keyed by `type`. */
 export const ACTION_HANDLERS: ReadonlyMap<string, ActionHandler> = new Map(
-  [apiCallAction, sendMessageAction, setVariablesAction, conditionAction, handoffAction].map((handler) => [handler.type, handler]),
+  [apiCallAction, sendMessageAction, setVariablesAction, conditionAction, handoffAction].map(
+    (handler) => [handler.type, handler],
+  ),
 );
 
 /** Types that are part of the format but not run by this engine: refused explicitly. */
@@ -17,9 +19,18 @@ const RESERVED_TYPES: ReadonlySet<string> = new Set(['LLM_AGENT']);
 
 export function compileAction(action: ActionDefinition): CompiledAction {
   if (RESERVED_TYPES.has(action.type)) {
-    throw new FlowCompileError('unsupported_action', `action type "${action.type}" is not supported`, `${action.path}.type`);
+    throw new FlowCompileError(
+      'unsupported_action',
+      `action type "${action.type}" is not supported`,
+      `${action.path}.type`,
+    );
   }
   const handler = ACTION_HANDLERS.get(action.type);
-  if (!handler) throw new FlowCompileError('unknown_action', `unknown action type "${action.type}"`, `${action.path}.type`);
+  if (!handler)
+    throw new FlowCompileError(
+      'unknown_action',
+      `unknown action type "${action.type}"`,
+      `${action.path}.type`,
+    );
   return handler.compile(action.definition, action.path);
 }

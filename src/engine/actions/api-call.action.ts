@@ -8,13 +8,22 @@ import { parsePath } from '../templates/read-path';
 import { CONTINUE, type ActionHandler, type ActionOutcome } from './action-handler';
 import { applyDirectives } from './api-call/apply-directives';
 import { buildApiMeta, classifyApiResult } from './api-call/classify-api-result';
-import { compileApiRequest, summariseRequest, type RequestSummary } from './api-call/compile-api-request';
+import {
+  compileApiRequest,
+  summariseRequest,
+  type RequestSummary,
+} from './api-call/compile-api-request';
 import { pickApiRoute, type ApiRoutes } from './api-call/pick-api-route';
 
-function target(definition: Record<string, unknown>, key: string, path: string): string | undefined {
+function target(
+  definition: Record<string, unknown>,
+  key: string,
+  path: string,
+): string | undefined {
   const value = definition[key];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || value === '') throw new FlowCompileError('invalid_action', `"${key}" must be a state name`, `${path}.${key}`);
+  if (typeof value !== 'string' || value === '')
+    throw new FlowCompileError('invalid_action', `"${key}" must be a state name`, `${path}.${key}`);
   return value;
 }
 
@@ -29,13 +38,25 @@ export const apiCallAction: ActionHandler = {
   type: 'API_CALL',
   compile(definition, path) {
     const render = compileApiRequest(definition, path);
-    const saveTo = typeof definition.save_to === 'string' && definition.save_to !== '' ? definition.save_to : 'response';
-    if (parsePath(saveTo) === null) throw new FlowCompileError('invalid_action', `"${saveTo}" cannot be written`, `${path}.save_to`);
+    const saveTo =
+      typeof definition.save_to === 'string' && definition.save_to !== ''
+        ? definition.save_to
+        : 'response';
+    if (parsePath(saveTo) === null)
+      throw new FlowCompileError(
+        'invalid_action',
+        `"${saveTo}" cannot be written`,
+        `${path}.save_to`,
+      );
     const status = new Map<string, string>();
     const targets: Array<{ state: string; path: string }> = [];
     if (definition.status_transitions !== undefined && definition.status_transitions !== null) {
       if (!isRecord(definition.status_transitions)) {
-        throw new FlowCompileError('invalid_action', '"status_transitions" must be an object', `${path}.status_transitions`);
+        throw new FlowCompileError(
+          'invalid_action',
+          '"status_transitions" must be an object',
+          `${path}.status_transitions`,
+        );
       }
       for (const key of Object.keys(definition.status_transitions)) {
         const to = target(definition.status_transitions, key, `${path}.status_transitions`);
@@ -77,7 +98,12 @@ interface ApiCallOptions {
   includeRaw: boolean;
 }
 
-async function runApiCall(options: ApiCallOptions, turn: TurnContext, ports: EnginePorts, index: number): Promise<ActionOutcome> {
+async function runApiCall(
+  options: ApiCallOptions,
+  turn: TurnContext,
+  ports: EnginePorts,
+  index: number,
+): Promise<ActionOutcome> {
   const state = turn.state ?? '';
   const rendered = options.render(turn);
   const startedAt = ports.clock.now();
@@ -97,7 +123,15 @@ async function runApiCall(options: ApiCallOptions, turn: TurnContext, ports: Eng
       traceCall(turn, index, rendered.summary, 'exception', result, undefined);
       return CONTINUE;
     }
-    return finish(options, turn, result, 'exception', startedAt.toISOString(), index, rendered.summary);
+    return finish(
+      options,
+      turn,
+      result,
+      'exception',
+      startedAt.toISOString(),
+      index,
+      rendered.summary,
+    );
   }
 
   const request = rendered.request;
@@ -143,7 +177,14 @@ function finish(
   let errorCode: string | undefined = result.error_code;
   if (options.directives && status === 'success' && isRecord(result.body)) {
     const directives = applyDirectives(turn, result.body);
-    turn.record({ type: 'action', state: turn.state ?? '', action: 'API_CALL', index, outcome: 'directives', detail: { applied: directives.applied, dropped: directives.dropped } });
+    turn.record({
+      type: 'action',
+      state: turn.state ?? '',
+      action: 'API_CALL',
+      index,
+      outcome: 'directives',
+      detail: { applied: directives.applied, dropped: directives.dropped },
+    });
     if (directives.nextState !== undefined) {
       if (turn.flow.states.has(directives.nextState)) next = directives.nextState;
       else {
@@ -166,7 +207,10 @@ function traceCall(
   result: ApiCallResult,
   route: string | undefined,
 ): void {
-  const error = status === 'success' ? undefined : (result.error_code ?? result.error ?? `HTTP ${result.status_code}`);
+  const error =
+    status === 'success'
+      ? undefined
+      : (result.error_code ?? result.error ?? `HTTP ${result.status_code}`);
   turn.record({
     type: 'api_call',
     state: turn.state ?? '',

@@ -4,7 +4,8 @@ import { CONTINUE, type ActionHandler, type ActionOutcome } from './action-handl
 
 function optionalTarget(value: unknown, path: string): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || value === '') throw new FlowCompileError('invalid_action', 'a target must be a state name', path);
+  if (typeof value !== 'string' || value === '')
+    throw new FlowCompileError('invalid_action', 'a target must be a state name', path);
   return value;
 }
 
@@ -31,7 +32,13 @@ export const conditionAction: ActionHandler = {
       run(turn, _ports, index): ActionOutcome {
         const result = test(turn.variables);
         const to = result ? then : otherwise;
-        turn.record({ type: 'action', state: turn.state ?? '', action: 'CONDITION', index, outcome: result ? 'then' : 'else' });
+        turn.record({
+          type: 'action',
+          state: turn.state ?? '',
+          action: 'CONDITION',
+          index,
+          outcome: result ? 'then' : 'else',
+        });
         return to === undefined ? CONTINUE : { kind: 'route', to };
       },
     };

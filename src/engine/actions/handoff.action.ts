@@ -13,7 +13,14 @@ export const handoffAction: ActionHandler = {
       targets: [],
       run(turn, _ports, index) {
         turn.status = 'handoff';
-        turn.record({ type: 'action', state: turn.state ?? '', action: 'HANDOFF', index, outcome: 'handoff', ...(reason ? { detail: { reason } } : {}) });
+        turn.record({
+          type: 'action',
+          state: turn.state ?? '',
+          action: 'HANDOFF',
+          index,
+          outcome: 'handoff',
+          ...(reason ? { detail: { reason } } : {}),
+        });
         turn.record({ type: 'handoff', state: turn.state ?? '' });
         return { kind: 'halt' };
       },

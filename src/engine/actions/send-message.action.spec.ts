@@ -9,7 +9,15 @@ describe('sendMessageAction', () => {
           message: 'first',
           actions: [
             { type: 'SET_VARIABLES', set: { total: 1500 } },
-            { type: 'SEND_MESSAGE', message: ['Total {{number total locale="en"}}', { type: 'image', media_url: 'https://cdn/{{total}}.png' }, 'Pay?'], buttons: [{ id: 'pay', title: 'Pay {{total}}' }] },
+            {
+              type: 'SEND_MESSAGE',
+              message: [
+                'Total {{number total locale="en"}}',
+                { type: 'image', media_url: 'https://cdn/{{total}}.png' },
+                'Pay?',
+              ],
+              buttons: [{ id: 'pay', title: 'Pay {{total}}' }],
+            },
           ],
         },
       },

@@ -6,13 +6,22 @@ import { CONTINUE, type ActionHandler } from './action-handler';
 export const sendMessageAction: ActionHandler = {
   type: 'SEND_MESSAGE',
   compile(definition, path) {
-    const messages = compileMessages(normaliseMessages(definition.message, definition.buttons, definition.list, path), `${path}.message`);
+    const messages = compileMessages(
+      normaliseMessages(definition.message, definition.buttons, definition.list, path),
+      `${path}.message`,
+    );
     return {
       type: 'SEND_MESSAGE',
       targets: [],
       run(turn, _ports, index) {
         turn.sendRendered(messages);
-        turn.record({ type: 'action', state: turn.state ?? '', action: 'SEND_MESSAGE', index, outcome: 'sent' });
+        turn.record({
+          type: 'action',
+          state: turn.state ?? '',
+          action: 'SEND_MESSAGE',
+          index,
+          outcome: 'sent',
+        });
         return CONTINUE;
       },
     };

@@ -13,10 +13,20 @@ export const setVariablesAction: ActionHandler = {
   type: 'SET_VARIABLES',
   compile(definition, path) {
     const set = definition.set ?? definition.variables;
-    if (!isRecord(set)) throw new FlowCompileError('invalid_action', 'SET_VARIABLES needs a "set" object', `${path}.set`);
+    if (!isRecord(set))
+      throw new FlowCompileError(
+        'invalid_action',
+        'SET_VARIABLES needs a "set" object',
+        `${path}.set`,
+      );
     const entries = Object.entries(set).map(([key, value]) => {
       const target = key.startsWith('variables.') ? key.slice('variables.'.length) : key;
-      if (parsePath(target) === null) throw new FlowCompileError('invalid_action', `"${key}" cannot be written`, `${path}.set.${key}`);
+      if (parsePath(target) === null)
+        throw new FlowCompileError(
+          'invalid_action',
+          `"${key}" cannot be written`,
+          `${path}.set.${key}`,
+        );
       return { target, render: compileValue(value, 'value', `${path}.set.${key}`) };
     });
     return {

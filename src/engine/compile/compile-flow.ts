@@ -20,21 +20,28 @@ export function compileFlow(definition: unknown): CompiledFlow {
   for (const state of normalised.states.values()) states.set(state.name, compileState(state));
 
   const checkTarget = (name: string, path: string): void => {
-    if (!states.has(name)) throw new FlowCompileError('unknown_state', `"${name}" is not a state`, path);
+    if (!states.has(name))
+      throw new FlowCompileError('unknown_state', `"${name}" is not a state`, path);
   };
   const globalRules = normalised.globalTransitions.map(compileRule).filter((rule) => !rule.always);
   for (const rule of globalRules) checkTarget(rule.to, rule.path);
   for (const [name, state] of states) {
     const source = normalised.states.get(name) as NormalisedState;
     for (const rule of [...state.replyRules, ...state.alwaysRules]) checkTarget(rule.to, rule.path);
-    for (const action of state.actions) for (const t of action.targets) checkTarget(t.state, t.path);
-    if (state.input?.onMaxRetries !== undefined) checkTarget(state.input.onMaxRetries, `${source.path}.input.on_max_retries`);
+    for (const action of state.actions)
+      for (const t of action.targets) checkTarget(t.state, t.path);
+    if (state.input?.onMaxRetries !== undefined)
+      checkTarget(state.input.onMaxRetries, `${source.path}.input.on_max_retries`);
   }
 
   return Object.freeze({
     start: normalised.start,
     settings: Object.freeze({ ...normalised.settings }),
-    fallbackMessage: compileTemplate(normalised.settings.fallback_message, 'text', 'settings.fallback_message'),
+    fallbackMessage: compileTemplate(
+      normalised.settings.fallback_message,
+      'text',
+      'settings.fallback_message',
+    ),
     initialVariables: structuredClone(normalised.variables),
     globalRules,
     states,

@@ -3,7 +3,17 @@ import { collectChoices, compileMessages } from './compile-messages';
 
 describe('compileMessages', () => {
   it('should render every string field but type', () => {
-    const [render] = compileMessages([{ type: 'list', text: 'Hi {{name}}', button_text: 'View', sections: [{ title: 'S', rows: [{ id: 'r{{n}}', title: 'Row {{n}}' }] }] }], 'm');
+    const [render] = compileMessages(
+      [
+        {
+          type: 'list',
+          text: 'Hi {{name}}',
+          button_text: 'View',
+          sections: [{ title: 'S', rows: [{ id: 'r{{n}}', title: 'Row {{n}}' }] }],
+        },
+      ],
+      'm',
+    );
     expect(render(simpleScope({ name: 'Zoë', n: 1 }))).toEqual({
       type: 'list',
       text: 'Hi Zoë',
@@ -18,7 +28,11 @@ describe('collectChoices', () => {
     const choices = collectChoices(
       [
         { type: 'buttons', text: 'x', buttons: [{ id: 'a', title: 'Alpha' }] },
-        { type: 'list', text: 'y', sections: [{ rows: [{ id: 'r', title: 'Row' }, { title: 'Only title' }] }] },
+        {
+          type: 'list',
+          text: 'y',
+          sections: [{ rows: [{ id: 'r', title: 'Row' }, { title: 'Only title' }] }],
+        },
       ],
       'm',
     );

@@ -4,7 +4,10 @@ import { compileTemplate } from '../templates/compile-template';
 import type { CompiledChoice } from './compiled-flow';
 
 /** Compiles normalised messages: every string field (but `type`) is a text template. */
-export function compileMessages(messages: readonly MessageDefinition[], path: string): ValueRenderer[] {
+export function compileMessages(
+  messages: readonly MessageDefinition[],
+  path: string,
+): ValueRenderer[] {
   return messages.map((message, i) => {
     const { type, ...fields } = message;
     const renderFields = compileValue(fields, 'text', `${path}[${i}]`);
@@ -12,10 +15,14 @@ export function compileMessages(messages: readonly MessageDefinition[], path: st
   });
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** The buttons and list rows of the messages, for `choice` input and title matching. */
-export function collectChoices(messages: readonly MessageDefinition[], path: string): CompiledChoice[] {
+export function collectChoices(
+  messages: readonly MessageDefinition[],
+  path: string,
+): CompiledChoice[] {
   const choices: CompiledChoice[] = [];
   const add = (option: unknown, at: string): void => {
     if (!isRecord(option)) return;
@@ -29,7 +36,8 @@ export function collectChoices(messages: readonly MessageDefinition[], path: str
   };
   messages.forEach((message, i) => {
     const at = `${path}[${i}]`;
-    if (Array.isArray(message.buttons)) message.buttons.forEach((b, j) => add(b, `${at}.buttons[${j}]`));
+    if (Array.isArray(message.buttons))
+      message.buttons.forEach((b, j) => add(b, `${at}.buttons[${j}]`));
     if (Array.isArray(message.sections)) {
       message.sections.forEach((section, j) => {
         if (isRecord(section) && Array.isArray(section.rows)) {

@@ -10,16 +10,25 @@ export function compileRule(rule: TransitionRule): CompiledRule {
   const compiled: CompiledRule = {
     to: rule.to,
     always: rule.always,
-    isDefault: rule.button === undefined && rule.keywords === undefined && rule.regex === undefined && rule.when === undefined,
+    isDefault:
+      rule.button === undefined &&
+      rule.keywords === undefined &&
+      rule.regex === undefined &&
+      rule.when === undefined,
     path: rule.path,
   };
-  if (rule.button !== undefined) compiled.button = { id: rule.button, normalisedId: normaliseReply(rule.button) };
+  if (rule.button !== undefined)
+    compiled.button = { id: rule.button, normalisedId: normaliseReply(rule.button) };
   if (rule.keywords !== undefined) compiled.keywords = new Set(rule.keywords.map(normaliseReply));
   if (rule.regex !== undefined) {
     try {
       compiled.regex = new RegExp(rule.regex);
     } catch (error) {
-      throw new FlowCompileError('invalid_regex', `invalid regex: ${(error as Error).message}`, `${base}.regex`);
+      throw new FlowCompileError(
+        'invalid_regex',
+        `invalid regex: ${(error as Error).message}`,
+        `${base}.regex`,
+      );
     }
   }
   if (rule.when !== undefined) compiled.when = compileCondition(rule.when, `${base}.when`);

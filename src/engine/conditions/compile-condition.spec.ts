@@ -39,9 +39,33 @@ describe('compileCondition', () => {
     [{ var: 'tags', op: 'empty', value: false }, true],
     [{ var: 'order.status', op: 'in', value: ['paid', 'shipped'] }, true],
     [{ var: 'order.status', op: 'in', value: ['paid'] }, false],
-    [{ all: [{ var: 'age', op: 'gt', value: 18 }, { var: 'tags', op: 'contains', value: 'vip' }] }, true],
-    [{ all: [{ var: 'age', op: 'gt', value: 18 }, { var: 'tags', op: 'contains', value: 'x' }] }, false],
-    [{ any: [{ var: 'age', op: 'gt', value: 100 }, { var: 'tags', op: 'contains', value: 'vip' }] }, true],
+    [
+      {
+        all: [
+          { var: 'age', op: 'gt', value: 18 },
+          { var: 'tags', op: 'contains', value: 'vip' },
+        ],
+      },
+      true,
+    ],
+    [
+      {
+        all: [
+          { var: 'age', op: 'gt', value: 18 },
+          { var: 'tags', op: 'contains', value: 'x' },
+        ],
+      },
+      false,
+    ],
+    [
+      {
+        any: [
+          { var: 'age', op: 'gt', value: 100 },
+          { var: 'tags', op: 'contains', value: 'vip' },
+        ],
+      },
+      true,
+    ],
     [{ not: { var: 'order.status', op: 'eq', value: 'shipped' } }, false],
   ])('should evaluate %j as %s', (condition, expected) => {
     expect(compileCondition(condition, 'when')(vars)).toBe(expected);
@@ -56,7 +80,9 @@ describe('compileCondition', () => {
     [{ var: 'constructor', op: 'exists' }, 'invalid_condition'],
     [{ var: 'order.__proto__', op: 'exists' }, 'invalid_condition'],
   ])('should refuse %j', (condition, code) => {
-    expect(() => compileCondition(condition, 'states.s.transitions[0].when')).toThrow(FlowCompileError);
+    expect(() => compileCondition(condition, 'states.s.transitions[0].when')).toThrow(
+      FlowCompileError,
+    );
     try {
       compileCondition(condition, 'p');
     } catch (error) {

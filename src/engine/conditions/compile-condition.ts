@@ -5,7 +5,8 @@ import { CONDITION_OPERATORS, type ConditionFn, type ConditionOperator } from '.
 
 const OPERATORS: ReadonlySet<string> = new Set(CONDITION_OPERATORS);
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Missing, null, '', [] and {} are empty. */
 function isEmptyValue(v: unknown): boolean {
@@ -22,13 +23,17 @@ function isEmptyValue(v: unknown): boolean {
  * for lists and key presence for objects; `exists`/`empty` accept `"value": false` to negate.
  */
 export function compileCondition(condition: unknown, path: string): ConditionFn {
-  if (!isObject(condition)) throw new FlowCompileError('invalid_condition', 'a condition must be an object', path);
+  if (!isObject(condition))
+    throw new FlowCompileError('invalid_condition', 'a condition must be an object', path);
   if ('all' in condition || 'any' in condition) {
     const key = 'all' in condition ? 'all' : 'any';
     const list = condition[key];
-    if (!Array.isArray(list)) throw new FlowCompileError('invalid_condition', `"${key}" must be a list`, path);
+    if (!Array.isArray(list))
+      throw new FlowCompileError('invalid_condition', `"${key}" must be a list`, path);
     const parts = list.map((c, i) => compileCondition(c, `${path}.${key}[${i}]`));
-    return key === 'all' ? (vars) => parts.every((p) => p(vars)) : (vars) => parts.some((p) => p(vars));
+    return key === 'all'
+      ? (vars) => parts.every((p) => p(vars))
+      : (vars) => parts.some((p) => p(vars));
   }
   if ('not' in condition) {
     const inner = compileCondition(condition.not, `${path}.not`);
@@ -40,20 +45,39 @@ export function compileCondition(condition: unknown, path: string): ConditionFn 
 function compileComparison(condition: Record<string, unknown>, path: string): ConditionFn {
   const varPath = condition.var;
   if (typeof varPath !== 'string' || varPath.trim() === '') {
-    throw new FlowCompileError('invalid_condition', 'a condition needs "var" (or all/any/not)', path);
+    throw new FlowCompileError(
+      'invalid_condition',
+      'a condition needs "var" (or all/any/not)',
+      path,
+    );
   }
   const op = condition.op ?? 'eq';
   if (typeof op !== 'string' || !OPERATORS.has(op)) {
-    throw new FlowCompileError('invalid_condition', `unknown operator ${JSON.stringify(op)}`, `${path}.op`);
+    throw new FlowCompileError(
+      'invalid_condition',
+      `unknown operator ${JSON.stringify(op)}`,
+      `${path}.op`,
+    );
   }
   const trimmed = varPath.trim();
-  const segments = parsePath(trimmed.startsWith('variables.') ? trimmed.slice('variables.'.length) : trimmed);
-  if (segments === null) throw new FlowCompileError('invalid_condition', `"${varPath}" is not a readable path`, `${path}.var`);
+  const segments = parsePath(
+    trimmed.startsWith('variables.') ? trimmed.slice('variables.'.length) : trimmed,
+  );
+  if (segments === null)
+    throw new FlowCompileError(
+      'invalid_condition',
+      `"${varPath}" is not a readable path`,
+      `${path}.var`,
+    );
   const test = compileOperator(op as ConditionOperator, condition.value, `${path}.value`);
   return (vars) => test(readSegments(vars, segments));
 }
 
-function compileOperator(op: ConditionOperator, expected: unknown, path: string): (actual: unknown) => boolean {
+function compileOperator(
+  op: ConditionOperator,
+  expected: unknown,
+  path: string,
+): (actual: unknown) => boolean {
   switch (op) {
     case 'eq':
       return (actual) => looseEquals(actual, expected);
@@ -69,23 +93,34 @@ function compileOperator(op: ConditionOperator, expected: unknown, path: string)
       return (actual) => (compareValues(actual, expected) ?? Number.NaN) <= 0;
     case 'contains':
       return (actual) => {
-        if (typeof actual === 'string') return expected !== undefined && expected !== null && actual.includes(toText(expected));
+        if (typeof actual === 'string')
+          return expected !== undefined && expected !== null && actual.includes(toText(expected));
         if (Array.isArray(actual)) return actual.some((item) => looseEquals(item, expected));
-        if (isObject(actual) && typeof expected === 'string') return Object.prototype.hasOwnProperty.call(actual, expected);
+        if (isObject(actual) && typeof expected === 'string')
+          return Object.prototype.hasOwnProperty.call(actual, expected);
         return false;
       };
     case 'starts_with':
       return (actual) =>
-        (typeof actual === 'string' || typeof actual === 'number') && expected !== undefined && expected !== null && String(actual).startsWith(toText(expected));
+        (typeof actual === 'string' || typeof actual === 'number') &&
+        expected !== undefined &&
+        expected !== null &&
+        String(actual).startsWith(toText(expected));
     case 'matches': {
-      if (typeof expected !== 'string') throw new FlowCompileError('invalid_regex', '"matches" needs a regex string', path);
+      if (typeof expected !== 'string')
+        throw new FlowCompileError('invalid_regex', '"matches" needs a regex string', path);
       let regex: RegExp;
       try {
         regex = new RegExp(expected);
       } catch (error) {
-        throw new FlowCompileError('invalid_regex', `invalid regex: ${(error as Error).message}`, path);
+        throw new FlowCompileError(
+          'invalid_regex',
+          `invalid regex: ${(error as Error).message}`,
+          path,
+        );
       }
-      return (actual) => (typeof actual === 'string' || typeof actual === 'number') && regex.test(String(actual));
+      return (actual) =>
+        (typeof actual === 'string' || typeof actual === 'number') && regex.test(String(actual));
     }
     case 'exists': {
       const wanted = expected !== false;

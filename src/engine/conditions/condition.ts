@@ -23,7 +23,8 @@ export interface Comparison {
   value?: unknown;
 }
 
-export type Condition = Comparison | { all: Condition[] } | { any: Condition[] } | { not: Condition };
+export type Condition =
+  Comparison | { all: Condition[] } | { any: Condition[] } | { not: Condition };
 
 /** A compiled condition: evaluated against the session variables. */
 export type ConditionFn = (variables: Record<string, unknown>) => boolean;

@@ -10,11 +10,19 @@ export function compileInput(input: InputDefinition): CompiledInput {
     try {
       pattern = new RegExp(input.pattern);
     } catch (error) {
-      throw new FlowCompileError('invalid_regex', `invalid pattern: ${(error as Error).message}`, `${input.path}.pattern`);
+      throw new FlowCompileError(
+        'invalid_regex',
+        `invalid pattern: ${(error as Error).message}`,
+        `${input.path}.pattern`,
+      );
     }
   }
   if (input.save_to !== undefined && parsePath(input.save_to) === null) {
-    throw new FlowCompileError('invalid_input', `"${input.save_to}" cannot be written`, `${input.path}.save_to`);
+    throw new FlowCompileError(
+      'invalid_input',
+      `"${input.save_to}" cannot be written`,
+      `${input.path}.save_to`,
+    );
   }
   return {
     type: input.type,
@@ -24,7 +32,10 @@ export function compileInput(input: InputDefinition): CompiledInput {
     maxLength: input.max_length,
     min: input.min,
     max: input.max,
-    errorMessage: input.error_message === undefined ? undefined : compileTemplate(input.error_message, 'text', `${input.path}.error_message`),
+    errorMessage:
+      input.error_message === undefined
+        ? undefined
+        : compileTemplate(input.error_message, 'text', `${input.path}.error_message`),
     maxRetries: input.max_retries,
     onMaxRetries: input.on_max_retries,
     defaultCountry: input.default_country,

@@ -18,7 +18,16 @@ describe('parseDate', () => {
     expect(parseDate(input)).toBe(expected);
   });
 
-  it.each(['31/02/2026', '29/02/2027', '2026-13-01', '00/01/2026', 'tomorrow', '22 Foo 2026', '22/11', ''])('should refuse %s', (input) => {
+  it.each([
+    '31/02/2026',
+    '29/02/2027',
+    '2026-13-01',
+    '00/01/2026',
+    'tomorrow',
+    '22 Foo 2026',
+    '22/11',
+    '',
+  ])('should refuse %s', (input) => {
     expect(parseDate(input)).toBeUndefined();
   });
 });

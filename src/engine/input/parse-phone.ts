@@ -7,7 +7,10 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
 export function parsePhone(text: string, defaultCountry?: string): string | undefined {
   const country = defaultCountry ? (defaultCountry.toUpperCase() as CountryCode) : undefined;
   try {
-    const phone = parsePhoneNumberFromString(text.trim(), country ? { defaultCountry: country } : undefined);
+    const phone = parsePhoneNumberFromString(
+      text.trim(),
+      country ? { defaultCountry: country } : undefined,
+    );
     return phone?.isValid() ? phone.number : undefined;
   } catch {
     return undefined;

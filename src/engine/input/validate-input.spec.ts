@@ -3,7 +3,11 @@ import type { CompiledInput, ChoiceOption } from './compiled-input';
 import { validateInput } from './validate-input';
 
 const t = (text: string): GenericMessage => ({ type: 'text', text });
-const image: GenericMessage = { type: 'image', media_url: 'https://cdn.example/p.jpg', media_caption: 'receipt' };
+const image: GenericMessage = {
+  type: 'image',
+  media_url: 'https://cdn.example/p.jpg',
+  media_caption: 'receipt',
+};
 const location: GenericMessage = { type: 'location', latitude: -6.8, longitude: 39.28 };
 const choices: ChoiceOption[] = [
   { id: 'small', title: 'Small cup' },
@@ -33,10 +37,13 @@ describe('validateInput', () => {
     [{ type: 'any' }, t('anything'), 'anything'],
     [{ type: 'any' }, image, image],
     [{ type: 'any' }, location, location],
-  ] as Array<[Partial<CompiledInput> & Record<string, unknown>, GenericMessage, unknown]>)('should accept %j with %j', (spec, message, value) => {
-    const input = { ...spec, minLength: spec.min_length as number | undefined };
-    expect(check(input, message)).toEqual({ ok: true, value });
-  });
+  ] as Array<[Partial<CompiledInput> & Record<string, unknown>, GenericMessage, unknown]>)(
+    'should accept %j with %j',
+    (spec, message, value) => {
+      const input = { ...spec, minLength: spec.min_length as number | undefined };
+      expect(check(input, message)).toEqual({ ok: true, value });
+    },
+  );
 
   it.each([
     [{ type: 'text' }, t('   '), 'empty'],
@@ -57,9 +64,12 @@ describe('validateInput', () => {
     [{ type: 'choice' }, t('medium'), 'choice'],
     [{ type: 'choice' }, location, 'not_text'],
     [{ type: 'any', pattern: /^x/ }, t('abc'), 'pattern'],
-  ] as Array<[Partial<CompiledInput>, GenericMessage, string]>)('should refuse %j with %j as %s', (spec, message, reason) => {
-    expect(check(spec, message)).toEqual({ ok: false, reason });
-  });
+  ] as Array<[Partial<CompiledInput>, GenericMessage, string]>)(
+    'should refuse %j with %j as %s',
+    (spec, message, reason) => {
+      expect(check(spec, message)).toEqual({ ok: false, reason });
+    },
+  );
 
   it('should return a copy of the inbound message for any', () => {
     const outcome = check({ type: 'any' }, image);

@@ -51,7 +51,11 @@ export function replyText(message: GenericMessage): string | undefined {
  * option's id, or — for `any` — the text, or the whole inbound message for media/location.
  * `min`/`max` bound numbers, and (as ISO text) dates and times.
  */
-export function validateInput(input: CompiledInput, message: GenericMessage, choices: readonly ChoiceOption[]): InputOutcome {
+export function validateInput(
+  input: CompiledInput,
+  message: GenericMessage,
+  choices: readonly ChoiceOption[],
+): InputOutcome {
   const raw = replyText(message);
   if (input.type === 'any') {
     if (raw === undefined) return { ok: true, value: { ...message } };
@@ -70,7 +74,8 @@ export function validateInput(input: CompiledInput, message: GenericMessage, cho
     case 'integer': {
       const n = parseNumber(text);
       if (n === undefined) return { ok: false, reason: 'not_number' };
-      if (input.type === 'integer' && !Number.isInteger(n)) return { ok: false, reason: 'not_integer' };
+      if (input.type === 'integer' && !Number.isInteger(n))
+        return { ok: false, reason: 'not_integer' };
       return checkBounds(input, n, Number(input.min), Number(input.max));
     }
     case 'email':
@@ -81,11 +86,15 @@ export function validateInput(input: CompiledInput, message: GenericMessage, cho
     }
     case 'date': {
       const date = parseDate(text);
-      return date === undefined ? { ok: false, reason: 'date' } : checkBounds(input, date, input.min, input.max);
+      return date === undefined
+        ? { ok: false, reason: 'date' }
+        : checkBounds(input, date, input.min, input.max);
     }
     case 'time': {
       const time = parseTime(text);
-      return time === undefined ? { ok: false, reason: 'time' } : checkBounds(input, time, input.min, input.max);
+      return time === undefined
+        ? { ok: false, reason: 'time' }
+        : checkBounds(input, time, input.min, input.max);
     }
   }
 }
@@ -94,26 +103,51 @@ function checkText(input: CompiledInput, text: string): InputOutcome | undefined
   if (input.pattern && !input.pattern.test(text)) return { ok: false, reason: 'pattern' };
   if (input.minLength !== undefined || input.maxLength !== undefined) {
     const length = [...text].length;
-    if (input.minLength !== undefined && length < input.minLength) return { ok: false, reason: 'min_length' };
-    if (input.maxLength !== undefined && length > input.maxLength) return { ok: false, reason: 'max_length' };
+    if (input.minLength !== undefined && length < input.minLength)
+      return { ok: false, reason: 'min_length' };
+    if (input.maxLength !== undefined && length > input.maxLength)
+      return { ok: false, reason: 'max_length' };
   }
   return undefined;
 }
 
-function checkBounds<T extends number | string>(input: CompiledInput, value: T, min: unknown, max: unknown): InputOutcome {
-  if (input.min !== undefined && typeof min === typeof value && !Number.isNaN(min) && value < (min as T)) return { ok: false, reason: 'min' };
-  if (input.max !== undefined && typeof max === typeof value && !Number.isNaN(max) && value > (max as T)) return { ok: false, reason: 'max' };
+function checkBounds<T extends number | string>(
+  input: CompiledInput,
+  value: T,
+  min: unknown,
+  max: unknown,
+): InputOutcome {
+  if (
+    input.min !== undefined &&
+    typeof min === typeof value &&
+    !Number.isNaN(min) &&
+    value < (min as T)
+  )
+    return { ok: false, reason: 'min' };
+  if (
+    input.max !== undefined &&
+    typeof max === typeof value &&
+    !Number.isNaN(max) &&
+    value > (max as T)
+  )
+    return { ok: false, reason: 'max' };
   return { ok: true, value };
 }
 
-function matchChoice(message: GenericMessage, text: string, choices: readonly ChoiceOption[]): InputOutcome {
+function matchChoice(
+  message: GenericMessage,
+  text: string,
+  choices: readonly ChoiceOption[],
+): InputOutcome {
   if (message.type === 'button') {
     const pressed = choices.find((c) => c.id === message.button_id);
     if (pressed) return { ok: true, value: pressed.id };
   }
   const typed = normaliseReply(text);
   if (typed !== '') {
-    const found = choices.find((c) => normaliseReply(c.id) === typed || normaliseReply(c.title) === typed);
+    const found = choices.find(
+      (c) => normaliseReply(c.id) === typed || normaliseReply(c.title) === typed,
+    );
     if (found) return { ok: true, value: found.id };
   }
   return { ok: false, reason: 'choice' };

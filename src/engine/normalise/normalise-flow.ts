@@ -3,7 +3,13 @@ import { isRecord } from './is-record';
 import { normaliseInput } from './normalise-input';
 import { normaliseMessages } from './normalise-messages';
 import { normaliseTransitions } from './normalise-transitions';
-import { DEFAULT_SETTINGS, type ActionDefinition, type FlowSettings, type NormalisedFlow, type NormalisedState } from './normalised-flow';
+import {
+  DEFAULT_SETTINGS,
+  type ActionDefinition,
+  type FlowSettings,
+  type NormalisedFlow,
+  type NormalisedState,
+} from './normalised-flow';
 import { resolveStart } from './resolve-start';
 
 interface RawState {
@@ -19,7 +25,8 @@ interface RawState {
  * definition that cannot be read at all; target names are checked by `compileFlow`.
  */
 export function normaliseFlow(definition: unknown): NormalisedFlow {
-  if (!isRecord(definition)) throw new FlowCompileError('invalid_definition', 'a flow must be a JSON object');
+  if (!isRecord(definition))
+    throw new FlowCompileError('invalid_definition', 'a flow must be a JSON object');
   const rawStates = readStates(definition.states);
   const states = new Map<string, NormalisedState>();
   for (const raw of rawStates) states.set(raw.name, normaliseState(raw));
@@ -28,7 +35,8 @@ export function normaliseFlow(definition: unknown): NormalisedFlow {
     rawStates.map((s) => ({ name: s.name, initial: s.body.initial === true })),
   );
   const variables = definition.variables ?? {};
-  if (!isRecord(variables)) throw new FlowCompileError('invalid_definition', '"variables" must be an object', 'variables');
+  if (!isRecord(variables))
+    throw new FlowCompileError('invalid_definition', '"variables" must be an object', 'variables');
   return {
     start,
     settings: normaliseSettings(definition.settings),
@@ -44,16 +52,28 @@ function readStates(raw: unknown): RawState[] {
     const seen = new Set<string>();
     raw.forEach((body, i) => {
       const path = `states[${i}]`;
-      if (!isRecord(body)) throw new FlowCompileError('invalid_definition', 'a state must be an object', path);
-      if (typeof body.name !== 'string' || body.name === '') throw new FlowCompileError('invalid_definition', 'a state in a list needs "name"', `${path}.name`);
-      if (seen.has(body.name)) throw new FlowCompileError('invalid_definition', `duplicate state name "${body.name}"`, `${path}.name`);
+      if (!isRecord(body))
+        throw new FlowCompileError('invalid_definition', 'a state must be an object', path);
+      if (typeof body.name !== 'string' || body.name === '')
+        throw new FlowCompileError(
+          'invalid_definition',
+          'a state in a list needs "name"',
+          `${path}.name`,
+        );
+      if (seen.has(body.name))
+        throw new FlowCompileError(
+          'invalid_definition',
+          `duplicate state name "${body.name}"`,
+          `${path}.name`,
+        );
       seen.add(body.name);
       out.push({ name: body.name, path, body });
     });
   } else if (isRecord(raw)) {
     for (const [name, body] of Object.entries(raw)) {
       const path = `states.${name}`;
-      if (!isRecord(body)) throw new FlowCompileError('invalid_definition', 'a state must be an object', path);
+      if (!isRecord(body))
+        throw new FlowCompileError('invalid_definition', 'a state must be an object', path);
       out.push({ name, path, body });
     }
   } else {
@@ -81,7 +101,11 @@ function normaliseActions(raw: unknown, path: string): ActionDefinition[] {
   return list.map((action, i) => {
     const actionPath = Array.isArray(raw) ? `${path}[${i}]` : path;
     if (!isRecord(action) || typeof action.type !== 'string') {
-      throw new FlowCompileError('invalid_action', 'an action must be an object with "type"', actionPath);
+      throw new FlowCompileError(
+        'invalid_action',
+        'an action must be an object with "type"',
+        actionPath,
+      );
     }
     return { type: action.type, definition: action, path: actionPath };
   });
@@ -90,7 +114,8 @@ function normaliseActions(raw: unknown, path: string): ActionDefinition[] {
 function normaliseSettings(raw: unknown): FlowSettings {
   const settings: FlowSettings = { ...DEFAULT_SETTINGS };
   if (raw === undefined || raw === null) return settings;
-  if (!isRecord(raw)) throw new FlowCompileError('invalid_definition', '"settings" must be an object', 'settings');
+  if (!isRecord(raw))
+    throw new FlowCompileError('invalid_definition', '"settings" must be an object', 'settings');
   if (typeof raw.fallback_message === 'string') settings.fallback_message = raw.fallback_message;
   const num = (key: keyof FlowSettings): number | undefined => {
     const value = raw[key];

@@ -4,10 +4,29 @@ import { normaliseInput } from './normalise-input';
 describe('normaliseInput', () => {
   it('should keep every option', () => {
     const input = normaliseInput(
-      { save_to: 'phone', type: 'phone', default_country: 'TZ', error_message: 'Bad', max_retries: 2, on_max_retries: 'help', min_length: 1, max_length: 20 },
+      {
+        save_to: 'phone',
+        type: 'phone',
+        default_country: 'TZ',
+        error_message: 'Bad',
+        max_retries: 2,
+        on_max_retries: 'help',
+        min_length: 1,
+        max_length: 20,
+      },
       'p',
     );
-    expect(input).toMatchObject({ type: 'phone', save_to: 'phone', default_country: 'TZ', error_message: 'Bad', max_retries: 2, on_max_retries: 'help', min_length: 1, max_length: 20, path: 'p' });
+    expect(input).toMatchObject({
+      type: 'phone',
+      save_to: 'phone',
+      default_country: 'TZ',
+      error_message: 'Bad',
+      max_retries: 2,
+      on_max_retries: 'help',
+      min_length: 1,
+      max_length: 20,
+      path: 'p',
+    });
   });
 
   it('should accept ISO bounds for dates', () => {
@@ -18,7 +37,10 @@ describe('normaliseInput', () => {
     expect(normaliseInput(undefined, 'p')).toBeUndefined();
   });
 
-  it.each([[{ type: 'color' }], [{ max_retries: '3' }], [{ min: {} }], ['text']])('should refuse %j', (raw) => {
-    expect(() => normaliseInput(raw, 'p')).toThrow(FlowCompileError);
-  });
+  it.each([[{ type: 'color' }], [{ max_retries: '3' }], [{ min: {} }], ['text']])(
+    'should refuse %j',
+    (raw) => {
+      expect(() => normaliseInput(raw, 'p')).toThrow(FlowCompileError);
+    },
+  );
 });

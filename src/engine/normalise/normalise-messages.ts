@@ -12,10 +12,19 @@ import type { MessageDefinition } from './normalised-flow';
  * text message to attach to become a message of their own with empty text; `buttons` and
  * `list` together are refused (one message cannot be both).
  */
-export function normaliseMessages(message: unknown, buttons: unknown, list: unknown, path: string): MessageDefinition[] {
+export function normaliseMessages(
+  message: unknown,
+  buttons: unknown,
+  list: unknown,
+  path: string,
+): MessageDefinition[] {
   const messages = toMessageList(message, `${path}.message`);
   if (buttons !== undefined && buttons !== null && list !== undefined && list !== null) {
-    throw new FlowCompileError('invalid_message', '"buttons" and "list" cannot both be attached to one message', path);
+    throw new FlowCompileError(
+      'invalid_message',
+      '"buttons" and "list" cannot both be attached to one message',
+      path,
+    );
   }
   if (buttons !== undefined && buttons !== null) {
     const normalised = normaliseButtons(buttons, `${path}.buttons`);
@@ -47,16 +56,22 @@ function toMessage(item: unknown, path: string): MessageDefinition {
   if (isRecord(item)) {
     if (typeof item.type === 'string') {
       const copy: MessageDefinition = { ...item, type: item.type };
-      if (item.type === 'buttons' && item.buttons !== undefined) copy.buttons = normaliseButtons(item.buttons, `${path}.buttons`);
+      if (item.type === 'buttons' && item.buttons !== undefined)
+        copy.buttons = normaliseButtons(item.buttons, `${path}.buttons`);
       return copy;
     }
     if (typeof item.text === 'string') return { ...item, type: 'text' };
   }
-  throw new FlowCompileError('invalid_message', 'a message must be a string or a message object with "type"', path);
+  throw new FlowCompileError(
+    'invalid_message',
+    'a message must be a string or a message object with "type"',
+    path,
+  );
 }
 
 function normaliseButtons(buttons: unknown, path: string): Array<{ id: string; title: string }> {
-  if (!Array.isArray(buttons)) throw new FlowCompileError('invalid_message', '"buttons" must be a list', path);
+  if (!Array.isArray(buttons))
+    throw new FlowCompileError('invalid_message', '"buttons" must be a list', path);
   return buttons.map((button, i) => {
     if (typeof button === 'string') return { id: button, title: button };
     if (isRecord(button) && (typeof button.id === 'string' || typeof button.title === 'string')) {
@@ -64,11 +79,18 @@ function normaliseButtons(buttons: unknown, path: string): Array<{ id: string; t
       const id = typeof button.id === 'string' ? button.id : title;
       return { id, title };
     }
-    throw new FlowCompileError('invalid_message', 'a button needs "id" and "title"', `${path}[${i}]`);
+    throw new FlowCompileError(
+      'invalid_message',
+      'a button needs "id" and "title"',
+      `${path}[${i}]`,
+    );
   });
 }
 
-function attachToLastText(messages: MessageDefinition[], build: (text: string) => MessageDefinition): void {
+function attachToLastText(
+  messages: MessageDefinition[],
+  build: (text: string) => MessageDefinition,
+): void {
   for (let i = messages.length - 1; i >= 0; i--) {
     const candidate = messages[i];
     if (candidate.type === 'text') {

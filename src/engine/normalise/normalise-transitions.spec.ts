@@ -3,7 +3,10 @@ import { normaliseTransitions } from './normalise-transitions';
 
 describe('normaliseTransitions', () => {
   it('should turn the map form into button rules with default last', () => {
-    const rules = normaliseTransitions({ default: 'fallback', faq: 'faq_menu', support: 'talk', always: 'next' }, 'states.a.transitions');
+    const rules = normaliseTransitions(
+      { default: 'fallback', faq: 'faq_menu', support: 'talk', always: 'next' },
+      'states.a.transitions',
+    );
     expect(rules).toEqual([
       { to: 'faq_menu', button: 'faq', always: false, path: 'states.a.transitions.faq' },
       { to: 'talk', button: 'support', always: false, path: 'states.a.transitions.support' },
@@ -26,7 +29,15 @@ describe('normaliseTransitions', () => {
       ],
       't',
     );
-    expect(rules.map((r) => r.to)).toEqual(['faq_menu', 'hours', 'one', 'fetch', 'shipped', 'auto', 'fallback']);
+    expect(rules.map((r) => r.to)).toEqual([
+      'faq_menu',
+      'hours',
+      'one',
+      'fetch',
+      'shipped',
+      'auto',
+      'fallback',
+    ]);
     expect(rules[1].keywords).toEqual(['hours', 'saa']);
     expect(rules[2].keywords).toEqual(['single']);
     expect(rules[5]).toEqual({ to: 'auto', always: true, when, path: 't[5].to' });
@@ -37,7 +48,13 @@ describe('normaliseTransitions', () => {
     expect(normaliseTransitions(undefined, 't')).toEqual([]);
   });
 
-  it.each([['next'], [[{ button: 'x' }]], [{ faq: 3 }], [[{ to: 'a', keywords: [1] }]], [[{ to: 'a', regex: 5 }]]])('should refuse %j', (raw) => {
+  it.each([
+    ['next'],
+    [[{ button: 'x' }]],
+    [{ faq: 3 }],
+    [[{ to: 'a', keywords: [1] }]],
+    [[{ to: 'a', regex: 5 }]],
+  ])('should refuse %j', (raw) => {
     expect(() => normaliseTransitions(raw, 't')).toThrow(FlowCompileError);
   });
 });

@@ -43,7 +43,17 @@ export interface TransitionRule {
   path: string;
 }
 
-export const INPUT_TYPES = ['text', 'number', 'integer', 'email', 'phone', 'date', 'time', 'choice', 'any'] as const;
+export const INPUT_TYPES = [
+  'text',
+  'number',
+  'integer',
+  'email',
+  'phone',
+  'date',
+  'time',
+  'choice',
+  'any',
+] as const;
 export type InputType = (typeof INPUT_TYPES)[number];
 
 export interface InputDefinition {

@@ -1,7 +1,8 @@
 import { FlowCompileError } from '../flow-compile-error';
 import { resolveStart } from './resolve-start';
 
-const states = (...list: Array<[string, boolean?]>) => list.map(([name, initial]) => ({ name, initial: initial === true }));
+const states = (...list: Array<[string, boolean?]>) =>
+  list.map(([name, initial]) => ({ name, initial: initial === true }));
 
 describe('resolveStart', () => {
   it('should use the explicit start', () => {

@@ -12,7 +12,12 @@ const isPromise = <T>(value: T | Promise<T>): value is Promise<T> => value insta
  * found no route, or stop and wait for the user. More than `max_auto_steps` states in one turn
  * stops the turn with the fallback message (loop guard).
  */
-export async function enterStates(turn: TurnContext, target: string, reason: TransitionReason, ports: EnginePorts): Promise<void> {
+export async function enterStates(
+  turn: TurnContext,
+  target: string,
+  reason: TransitionReason,
+  ports: EnginePorts,
+): Promise<void> {
   const limit = turn.flow.settings.max_auto_steps;
   let next: string | undefined = target;
   let why: TransitionReason = reason;
@@ -45,7 +50,11 @@ export async function enterStates(turn: TurnContext, target: string, reason: Tra
 
 type StateStep = { kind: 'stop' } | { kind: 'move'; to: string; reason: TransitionReason };
 
-async function runState(turn: TurnContext, state: CompiledState, ports: EnginePorts): Promise<StateStep> {
+async function runState(
+  turn: TurnContext,
+  state: CompiledState,
+  ports: EnginePorts,
+): Promise<StateStep> {
   turn.sendRendered(state.messages);
   let followDefault = false;
   for (let i = 0; i < state.actions.length; i++) {
@@ -69,8 +78,10 @@ async function runState(turn: TurnContext, state: CompiledState, ports: EnginePo
     return { kind: 'stop' };
   }
   for (const rule of state.alwaysRules) {
-    if (rule.when === undefined || rule.when(turn.variables)) return { kind: 'move', to: rule.to, reason: 'always' };
+    if (rule.when === undefined || rule.when(turn.variables))
+      return { kind: 'move', to: rule.to, reason: 'always' };
   }
-  if (followDefault && state.defaultTarget !== undefined) return { kind: 'move', to: state.defaultTarget, reason: 'api_default' };
+  if (followDefault && state.defaultTarget !== undefined)
+    return { kind: 'move', to: state.defaultTarget, reason: 'api_default' };
   return { kind: 'stop' };
 }

@@ -14,7 +14,11 @@ import type { EnginePorts } from './turn-types';
  * validation gets `error_message`; one that matches nothing gets the fallback message; both
  * count toward `max_retries`, after which the session goes to `on_max_retries`.
  */
-export async function handleReply(turn: TurnContext, message: GenericMessage, ports: EnginePorts): Promise<void> {
+export async function handleReply(
+  turn: TurnContext,
+  message: GenericMessage,
+  ports: EnginePorts,
+): Promise<void> {
   const state = turn.currentState();
   if (state === undefined) {
     // The session's state is not in this flow (should not happen: sessions pin a version).
@@ -25,7 +29,10 @@ export async function handleReply(turn: TurnContext, message: GenericMessage, po
   const reply = prepareReply(message);
   let rendered: ChoiceOption[] | undefined;
   const choices = (): ChoiceOption[] =>
-    (rendered ??= state.choices.map((c) => ({ id: c.id.render(turn.scope), title: c.title.render(turn.scope) })));
+    (rendered ??= state.choices.map((c) => ({
+      id: c.id.render(turn.scope),
+      title: c.title.render(turn.scope),
+    })));
 
   const global = firstMatch(turn.flow.globalRules, reply, turn, choices);
   if (global) {
@@ -34,10 +41,20 @@ export async function handleReply(turn: TurnContext, message: GenericMessage, po
   }
 
   if (state.input) {
-    const outcome = validateInput(state.input, message, state.input.type === 'choice' ? choices() : []);
+    const outcome = validateInput(
+      state.input,
+      message,
+      state.input.type === 'choice' ? choices() : [],
+    );
     if (!outcome.ok) {
       turn.retries++;
-      turn.record({ type: 'input_invalid', state: state.name, input_type: state.input.type, reason: outcome.reason, retries: turn.retries });
+      turn.record({
+        type: 'input_invalid',
+        state: state.name,
+        input_type: state.input.type,
+        reason: outcome.reason,
+        retries: turn.retries,
+      });
       if (await giveUpIfExhausted(turn, state, ports)) return;
       if (state.input.errorMessage) turn.sendText(state.input.errorMessage);
       else turn.send({ type: 'text', text: DEFAULT_INPUT_ERRORS[state.input.type] });
@@ -78,7 +95,11 @@ function firstMatch(
  * After `max_retries` failed replies: go to `on_max_retries` when the state has one; otherwise
  * send the fallback message, start counting again and keep waiting.
  */
-async function giveUpIfExhausted(turn: TurnContext, state: CompiledState, ports: EnginePorts): Promise<boolean> {
+async function giveUpIfExhausted(
+  turn: TurnContext,
+  state: CompiledState,
+  ports: EnginePorts,
+): Promise<boolean> {
   const max = state.input?.maxRetries ?? turn.flow.settings.max_input_retries;
   if (turn.retries < max) return false;
   const target = state.input?.onMaxRetries;

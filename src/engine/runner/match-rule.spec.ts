@@ -3,7 +3,8 @@ import type { GenericMessage } from '../generic-message';
 import type { TransitionRule } from '../normalise/normalised-flow';
 import { matchRule, prepareReply } from './match-rule';
 
-const rule = (fields: Partial<TransitionRule>) => compileRule({ to: 'x', always: false, path: 'p.to', ...fields });
+const rule = (fields: Partial<TransitionRule>) =>
+  compileRule({ to: 'x', always: false, path: 'p.to', ...fields });
 const t = (text: string): GenericMessage => ({ type: 'text', text });
 const choices = () => [{ id: 'support', title: 'Talk to support' }];
 
@@ -18,9 +19,14 @@ describe('matchRule', () => {
     [{ when: { var: 'tier', op: 'eq', value: 'gold' } }, t('anything'), 'when'],
     [{ keywords: ['go'], when: { var: 'tier', op: 'eq', value: 'gold' } }, t('go'), 'keyword'],
     [{}, t(''), 'default'],
-  ] as Array<[Partial<TransitionRule>, GenericMessage, string]>)('should match %j with %j by %s', (fields, message, reason) => {
-    expect(matchRule(rule(fields), prepareReply(message), { tier: 'gold' }, choices)).toBe(reason);
-  });
+  ] as Array<[Partial<TransitionRule>, GenericMessage, string]>)(
+    'should match %j with %j by %s',
+    (fields, message, reason) => {
+      expect(matchRule(rule(fields), prepareReply(message), { tier: 'gold' }, choices)).toBe(
+        reason,
+      );
+    },
+  );
 
   it.each([
     [{ button: 'support' }, { type: 'button', text: 'FAQ', button_id: 'faq' }],
@@ -30,13 +36,23 @@ describe('matchRule', () => {
     [{ when: { var: 'tier', op: 'eq', value: 'silver' } }, t('x')],
     [{ keywords: ['go'], when: { var: 'tier', op: 'eq', value: 'silver' } }, t('go')],
     [{ keywords: ['photo'] }, { type: 'image', media_url: 'u' }],
-  ] as Array<[Partial<TransitionRule>, GenericMessage]>)('should not match %j with %j', (fields, message) => {
-    expect(matchRule(rule(fields), prepareReply(message), { tier: 'gold' }, choices)).toBeUndefined();
-  });
+  ] as Array<[Partial<TransitionRule>, GenericMessage]>)(
+    'should not match %j with %j',
+    (fields, message) => {
+      expect(
+        matchRule(rule(fields), prepareReply(message), { tier: 'gold' }, choices),
+      ).toBeUndefined();
+    },
+  );
 
   it('should only render choices when a typed title has to be compared', () => {
     const lazy = jest.fn(choices);
-    matchRule(rule({ button: 'support' }), prepareReply({ type: 'button', text: 'x', button_id: 'support' }), {}, lazy);
+    matchRule(
+      rule({ button: 'support' }),
+      prepareReply({ type: 'button', text: 'x', button_id: 'support' }),
+      {},
+      lazy,
+    );
     matchRule(rule({ keywords: ['a'] }), prepareReply(t('a')), {}, lazy);
     expect(lazy).not.toHaveBeenCalled();
   });

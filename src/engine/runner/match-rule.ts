@@ -57,9 +57,15 @@ export function matchRule(
   return reason;
 }
 
-function matchesButton(button: NonNullable<CompiledRule['button']>, reply: PreparedReply, choices: () => readonly ChoiceOption[]): boolean {
+function matchesButton(
+  button: NonNullable<CompiledRule['button']>,
+  reply: PreparedReply,
+  choices: () => readonly ChoiceOption[],
+): boolean {
   if (reply.buttonId !== undefined && reply.buttonId === button.id) return true;
   if (reply.normalised === '') return false;
   if (reply.normalised === button.normalisedId) return true;
-  return choices().some((choice) => choice.id === button.id && normaliseReply(choice.title) === reply.normalised);
+  return choices().some(
+    (choice) => choice.id === button.id && normaliseReply(choice.title) === reply.normalised,
+  );
 }

@@ -39,7 +39,10 @@ const cases: Array<{ name: string; flow: Record<string, unknown>; steps: Step[] 
   {
     name: 'should match a pressed button by id',
     flow: menu,
-    steps: [{ says: ['Choose:'] }, { send: press('faq', 'Something else'), says: ['FAQ here'], state: 'faq' }],
+    steps: [
+      { says: ['Choose:'] },
+      { send: press('faq', 'Something else'), says: ['FAQ here'], state: 'faq' },
+    ],
   },
   {
     name: 'should match a typed key ignoring case and surrounding space',
@@ -54,7 +57,10 @@ const cases: Array<{ name: string; flow: Record<string, unknown>; steps: Step[] 
   {
     name: 'should not treat a numeric reply as the first button (a channel concern)',
     flow: menu,
-    steps: [{ says: ['Choose:'] }, { send: '1', says: ["Sorry, I didn't get that."], state: 'menu' }],
+    steps: [
+      { says: ['Choose:'] },
+      { send: '1', says: ["Sorry, I didn't get that."], state: 'menu' },
+    ],
   },
   {
     name: 'should match list rows by title',
@@ -63,7 +69,10 @@ const cases: Array<{ name: string; flow: Record<string, unknown>; steps: Step[] 
       states: {
         topics: {
           message: 'Select a topic',
-          list: { button_text: 'View', sections: [{ title: 'General', rows: [{ id: 'hours', title: 'Business hours' }] }] },
+          list: {
+            button_text: 'View',
+            sections: [{ title: 'General', rows: [{ id: 'hours', title: 'Business hours' }] }],
+          },
           transitions: { hours: 'hours' },
         },
         hours: { message: '8 to 5' },
@@ -106,7 +115,11 @@ const cases: Array<{ name: string; flow: Record<string, unknown>; steps: Step[] 
       start: 'menu',
       settings: { fallback_message: 'Pardon, {{contact_name}}?', max_input_retries: 2 },
       states: {
-        menu: { message: 'Yes or no?', input: { on_max_retries: 'human' }, transitions: { yes: 'yes', no: 'no' } },
+        menu: {
+          message: 'Yes or no?',
+          input: { on_max_retries: 'human' },
+          transitions: { yes: 'yes', no: 'no' },
+        },
         yes: { message: 'Yes' },
         no: { message: 'No' },
         human: { message: 'Let me get a human' },
@@ -120,8 +133,16 @@ const cases: Array<{ name: string; flow: Record<string, unknown>; steps: Step[] 
   },
   {
     name: 'should keep sending the fallback when retries run out without on_max_retries',
-    flow: { start: 'menu', settings: { max_input_retries: 1 }, states: { menu: { message: 'Pick', transitions: { a: 'menu' } } } },
-    steps: [{ says: ['Pick'] }, { send: 'x', says: ["Sorry, I didn't get that."], state: 'menu' }, { send: 'y', says: ["Sorry, I didn't get that."] }],
+    flow: {
+      start: 'menu',
+      settings: { max_input_retries: 1 },
+      states: { menu: { message: 'Pick', transitions: { a: 'menu' } } },
+    },
+    steps: [
+      { says: ['Pick'] },
+      { send: 'x', says: ["Sorry, I didn't get that."], state: 'menu' },
+      { send: 'y', says: ["Sorry, I didn't get that."] },
+    ],
   },
   {
     name: 'should validate input, send error_message and save the typed value before transitions',
@@ -130,8 +151,17 @@ const cases: Array<{ name: string; flow: Record<string, unknown>; steps: Step[] 
       states: {
         ask_age: {
           message: 'Your age?',
-          input: { save_to: 'age', type: 'integer', min: 1, error_message: 'A whole number, {{default contact_name "friend"}}.', max_retries: 3 },
-          transitions: [{ when: { var: 'age', op: 'gte', value: 18 }, to: 'adult' }, { to: 'minor' }],
+          input: {
+            save_to: 'age',
+            type: 'integer',
+            min: 1,
+            error_message: 'A whole number, {{default contact_name "friend"}}.',
+            max_retries: 3,
+          },
+          transitions: [
+            { when: { var: 'age', op: 'gte', value: 18 }, to: 'adult' },
+            { to: 'minor' },
+          ],
         },
         adult: { message: 'Adult ({{age}})' },
         minor: { message: 'Minor' },
@@ -139,7 +169,12 @@ const cases: Array<{ name: string; flow: Record<string, unknown>; steps: Step[] 
     },
     steps: [
       { says: ['Your age?'] },
-      { send: 'old', says: ['A whole number, friend.'], state: 'ask_age', vars: { last_input: 'old' } },
+      {
+        send: 'old',
+        says: ['A whole number, friend.'],
+        state: 'ask_age',
+        vars: { last_input: 'old' },
+      },
       { send: '0', says: ['A whole number, friend.'] },
       { send: '42', says: ['Adult (42)'], state: 'adult', vars: { age: 42, last_input: '42' } },
     ],
@@ -149,12 +184,20 @@ const cases: Array<{ name: string; flow: Record<string, unknown>; steps: Step[] 
     flow: {
       start: 'ask',
       states: {
-        ask: { message: 'Email?', input: { type: 'email', save_to: 'email', max_retries: 2, on_max_retries: 'help' }, transitions: { default: 'thanks' } },
+        ask: {
+          message: 'Email?',
+          input: { type: 'email', save_to: 'email', max_retries: 2, on_max_retries: 'help' },
+          transitions: { default: 'thanks' },
+        },
         help: { message: 'Let us talk' },
         thanks: { message: 'Thanks' },
       },
     },
-    steps: [{ says: ['Email?'] }, { send: 'nope', says: ['Please reply with a valid email address.'] }, { send: 'still nope', says: ['Let us talk'], state: 'help' }],
+    steps: [
+      { says: ['Email?'] },
+      { send: 'nope', says: ['Please reply with a valid email address.'] },
+      { send: 'still nope', says: ['Let us talk'], state: 'help' },
+    ],
   },
   {
     name: 'should check global transitions first, even while collecting input',
@@ -162,11 +205,18 @@ const cases: Array<{ name: string; flow: Record<string, unknown>; steps: Step[] 
       start: 'ask',
       global_transitions: [{ keywords: ['menu', 'restart'], to: 'menu' }],
       states: {
-        ask: { message: 'Name?', input: { save_to: 'name', min_length: 5 }, transitions: { default: 'ask' } },
+        ask: {
+          message: 'Name?',
+          input: { save_to: 'name', min_length: 5 },
+          transitions: { default: 'ask' },
+        },
         menu: { message: 'Main menu' },
       },
     },
-    steps: [{ says: ['Name?'] }, { send: 'MENU', says: ['Main menu'], state: 'menu', vars: { name: undefined } }],
+    steps: [
+      { says: ['Name?'] },
+      { send: 'MENU', says: ['Main menu'], state: 'menu', vars: { name: undefined } },
+    ],
   },
   {
     name: 'should move on at once with always, and honour always with when',
@@ -174,7 +224,13 @@ const cases: Array<{ name: string; flow: Record<string, unknown>; steps: Step[] 
       start: 'a',
       variables: { vip: true },
       states: {
-        a: { message: 'A', transitions: [{ always: true, when: { var: 'vip', op: 'eq', value: false }, to: 'c' }, { always: true, to: 'b' }] },
+        a: {
+          message: 'A',
+          transitions: [
+            { always: true, when: { var: 'vip', op: 'eq', value: false }, to: 'c' },
+            { always: true, to: 'b' },
+          ],
+        },
         b: { message: 'B {{upper channel}}', transitions: { always: 'c' } },
         c: { message: 'C' },
       },
@@ -187,14 +243,24 @@ const cases: Array<{ name: string; flow: Record<string, unknown>; steps: Step[] 
       start: 'hello',
       variables: { n: 0 },
       states: {
-        hello: { message: 'Hello', actions: [{ type: 'SET_VARIABLES', set: { n: 1 } }], transitions: { default: 'bye' } },
+        hello: {
+          message: 'Hello',
+          actions: [{ type: 'SET_VARIABLES', set: { n: 1 } }],
+          transitions: { default: 'bye' },
+        },
         bye: { message: 'Bye', end: true, transitions: { always: 'hello' } },
       },
     },
     steps: [
       { says: ['Hello'], vars: { n: 1 } },
       { send: 'x', says: ['Bye'], status: 'closed', state: 'bye' },
-      { send: 'again', says: ['Hello'], status: 'active', state: 'hello', vars: { last_input: 'again' } },
+      {
+        send: 'again',
+        says: ['Hello'],
+        status: 'active',
+        state: 'hello',
+        vars: { last_input: 'again' },
+      },
     ],
   },
   {
@@ -202,7 +268,10 @@ const cases: Array<{ name: string; flow: Record<string, unknown>; steps: Step[] 
     flow: {
       start: 'ping',
       settings: { max_auto_steps: 4, fallback_message: 'Loop!' },
-      states: { ping: { message: 'ping', transitions: { always: 'pong' } }, pong: { message: 'pong', transitions: { always: 'ping' } } },
+      states: {
+        ping: { message: 'ping', transitions: { always: 'pong' } },
+        pong: { message: 'pong', transitions: { always: 'ping' } },
+      },
     },
     steps: [{ says: ['ping', 'pong', 'ping', 'pong', 'Loop!'], state: 'pong', status: 'active' }],
   },
@@ -216,7 +285,12 @@ const cases: Array<{ name: string; flow: Record<string, unknown>; steps: Step[] 
           message: 'Checking…',
           actions: [
             { type: 'SEND_MESSAGE', message: 'first' },
-            { type: 'CONDITION', if: { var: 'paid', op: 'eq', value: true }, then: 'paid', else: 'unpaid' },
+            {
+              type: 'CONDITION',
+              if: { var: 'paid', op: 'eq', value: true },
+              then: 'paid',
+              else: 'unpaid',
+            },
             { type: 'SEND_MESSAGE', message: 'never' },
           ],
           transitions: { always: 'unpaid' },
@@ -234,18 +308,44 @@ const cases: Array<{ name: string; flow: Record<string, unknown>; steps: Step[] 
       variables: { order: { total: 1500, items: [{ sku: 'A' }] } },
       states: {
         s: {
-          actions: [{ type: 'SET_VARIABLES', set: { total: '{{variables.order.total}}', first: '{{order.items[0]}}', label: 'Total: {{total}}', 'order.paid': true } }],
+          actions: [
+            {
+              type: 'SET_VARIABLES',
+              set: {
+                total: '{{variables.order.total}}',
+                first: '{{order.items[0]}}',
+                label: 'Total: {{total}}',
+                'order.paid': true,
+              },
+            },
+          ],
           message: 'x',
         },
       },
     },
-    steps: [{ says: ['x'], vars: { total: 1500, first: { sku: 'A' }, label: 'Total: 1500', order: { total: 1500, items: [{ sku: 'A' }], paid: true } } }],
+    steps: [
+      {
+        says: ['x'],
+        vars: {
+          total: 1500,
+          first: { sku: 'A' },
+          label: 'Total: 1500',
+          order: { total: 1500, items: [{ sku: 'A' }], paid: true },
+        },
+      },
+    ],
   },
   {
     name: 'should hand off, then stay silent while a human has the conversation',
     flow: {
       start: 'help',
-      states: { help: { message: 'Connecting you to an agent', actions: [{ type: 'HANDOFF' }, { type: 'SEND_MESSAGE', message: 'not sent' }], transitions: { always: 'help' } } },
+      states: {
+        help: {
+          message: 'Connecting you to an agent',
+          actions: [{ type: 'HANDOFF' }, { type: 'SEND_MESSAGE', message: 'not sent' }],
+          transitions: { always: 'help' },
+        },
+      },
     },
     steps: [
       { says: ['Connecting you to an agent'], status: 'handoff', state: 'help' },
@@ -254,7 +354,15 @@ const cases: Array<{ name: string; flow: Record<string, unknown>; steps: Step[] 
   },
   {
     name: 'should render the built-in variables',
-    flow: { start: 's', states: { s: { message: '{{user_id}}|{{channel}}|{{chatbot_id}}|{{session_id}}|{{contact_name}}|{{locale}}' } } },
+    flow: {
+      start: 's',
+      states: {
+        s: {
+          message:
+            '{{user_id}}|{{channel}}|{{chatbot_id}}|{{session_id}}|{{contact_name}}|{{locale}}',
+        },
+      },
+    },
     steps: [{ says: ['255700000001|api|bot_1|sess_1||'] }],
   },
   {
@@ -269,21 +377,36 @@ describe('runTurn', () => {
     it('should follow the conversation', async () => {
       const conversation = new Conversation(flow);
       for (const step of steps) {
-        const result = step.send === undefined ? await conversation.start() : await conversation.send(step.send);
+        const result =
+          step.send === undefined ? await conversation.start() : await conversation.send(step.send);
         expect(texts(result)).toEqual(step.says);
         if (step.state !== undefined) expect(result.session.state).toBe(step.state);
         if (step.status !== undefined) expect(result.session.status).toBe(step.status);
-        for (const [name, value] of Object.entries(step.vars ?? {})) expect(result.session.variables[name]).toEqual(value);
+        for (const [name, value] of Object.entries(step.vars ?? {}))
+          expect(result.session.variables[name]).toEqual(value);
       }
     });
   });
 
   it('should start a fresh session when a message arrives with no session', async () => {
-    const flow = compileFlow({ start: 'hello', variables: { currency: 'TZS' }, states: { hello: { message: 'Hi ({{currency}})', transitions: { default: 'hello' } } } });
-    const result = await runTurn(flow, null, { kind: 'message', message: { type: 'text', text: 'hi' }, context: TEST_CONTEXT }, fakePorts());
+    const flow = compileFlow({
+      start: 'hello',
+      variables: { currency: 'TZS' },
+      states: { hello: { message: 'Hi ({{currency}})', transitions: { default: 'hello' } } },
+    });
+    const result = await runTurn(
+      flow,
+      null,
+      { kind: 'message', message: { type: 'text', text: 'hi' }, context: TEST_CONTEXT },
+      fakePorts(),
+    );
     expect(texts(result)).toEqual(['Hi (TZS)']);
     expect(result.session).toMatchObject({ state: 'hello', retries: 0, status: 'active' });
-    expect(result.session.variables).toMatchObject({ currency: 'TZS', last_input: 'hi', user_id: TEST_CONTEXT.user_id });
+    expect(result.session.variables).toMatchObject({
+      currency: 'TZS',
+      last_input: 'hi',
+      user_id: TEST_CONTEXT.user_id,
+    });
     expect(result.trace[0]).toEqual({ type: 'session_started', start: 'hello' });
   });
 
@@ -291,24 +414,49 @@ describe('runTurn', () => {
     const flow = compileFlow({
       start: 'a',
       variables: { cart: { items: [] } },
-      states: { a: { message: 'a', input: { save_to: 'cart.note' }, actions: [{ type: 'SET_VARIABLES', set: { 'cart.count': 1 } }], transitions: { default: 'a' } } },
+      states: {
+        a: {
+          message: 'a',
+          input: { save_to: 'cart.note' },
+          actions: [{ type: 'SET_VARIABLES', set: { 'cart.count': 1 } }],
+          transitions: { default: 'a' },
+        },
+      },
     });
     const first = await runTurn(flow, null, { kind: 'start', context: TEST_CONTEXT }, fakePorts());
     const before = structuredClone(first.session);
-    const second = await runTurn(flow, first.session, { kind: 'message', message: { type: 'text', text: 'gift' }, context: TEST_CONTEXT }, fakePorts());
+    const second = await runTurn(
+      flow,
+      first.session,
+      { kind: 'message', message: { type: 'text', text: 'gift' }, context: TEST_CONTEXT },
+      fakePorts(),
+    );
     expect(first.session).toEqual(before);
     expect(second.session.variables.cart).toEqual({ items: [], count: 1, note: 'gift' });
     expect(flow.initialVariables).toEqual({ cart: { items: [] } });
   });
 
   it('should report template errors in the trace', async () => {
-    const conversation = new Conversation({ start: 's', states: { s: { message: 'A{{#each}}x{{/each}}' } } });
+    const conversation = new Conversation({
+      start: 's',
+      states: { s: { message: 'A{{#each}}x{{/each}}' } },
+    });
     const result = await conversation.start();
-    expect(result.trace).toContainEqual(expect.objectContaining({ type: 'template_error', state: 's', template: 'A{{#each}}x{{/each}}' }));
+    expect(result.trace).toContainEqual(
+      expect.objectContaining({
+        type: 'template_error',
+        state: 's',
+        template: 'A{{#each}}x{{/each}}',
+      }),
+    );
   });
 
   it('should trace the loop guard', async () => {
-    const conversation = new Conversation({ start: 'a', settings: { max_auto_steps: 3 }, states: { a: { transitions: { always: 'a' } } } });
+    const conversation = new Conversation({
+      start: 'a',
+      settings: { max_auto_steps: 3 },
+      states: { a: { transitions: { always: 'a' } } },
+    });
     const result = await conversation.start();
     expect(result.trace).toContainEqual({ type: 'loop_guard', state: 'a', limit: 3 });
     expect(result.trace.filter((e) => e.type === 'state_entered')).toHaveLength(3);
@@ -317,21 +465,48 @@ describe('runTurn', () => {
   it('should trace transitions with their reason and invalid input', async () => {
     const conversation = new Conversation({
       start: 'ask',
-      states: { ask: { input: { type: 'number', save_to: 'n' }, transitions: [{ when: { var: 'n', op: 'gt', value: 5 }, to: 'big' }] }, big: {} },
+      states: {
+        ask: {
+          input: { type: 'number', save_to: 'n' },
+          transitions: [{ when: { var: 'n', op: 'gt', value: 5 }, to: 'big' }],
+        },
+        big: {},
+      },
     });
     await conversation.start();
     const invalid = await conversation.send('many');
-    expect(invalid.trace).toContainEqual({ type: 'input_invalid', state: 'ask', input_type: 'number', reason: 'not_number', retries: 1 });
+    expect(invalid.trace).toContainEqual({
+      type: 'input_invalid',
+      state: 'ask',
+      input_type: 'number',
+      reason: 'not_number',
+      retries: 1,
+    });
     expect(invalid.session.retries).toBe(1);
     const valid = await conversation.send('9');
-    expect(valid.trace).toContainEqual({ type: 'transition', from: 'ask', to: 'big', reason: 'when' });
+    expect(valid.trace).toContainEqual({
+      type: 'transition',
+      from: 'ask',
+      to: 'big',
+      reason: 'when',
+    });
     expect(valid.session.retries).toBe(0);
   });
 
   it('should set last_input for media and save it with an any input', async () => {
-    const conversation = new Conversation({ start: 'photo', states: { photo: { input: { type: 'any', save_to: 'receipt' }, transitions: { default: 'done' } }, done: { message: 'Got it: {{last_input}}' } } });
+    const conversation = new Conversation({
+      start: 'photo',
+      states: {
+        photo: { input: { type: 'any', save_to: 'receipt' }, transitions: { default: 'done' } },
+        done: { message: 'Got it: {{last_input}}' },
+      },
+    });
     await conversation.start();
-    const image: GenericMessage = { type: 'image', media_url: 'https://cdn/x.jpg', media_caption: 'receipt #1' };
+    const image: GenericMessage = {
+      type: 'image',
+      media_url: 'https://cdn/x.jpg',
+      media_caption: 'receipt #1',
+    };
     const result = await conversation.send(image);
     expect(texts(result)).toEqual(['Got it: receipt #1']);
     expect(result.session.variables.receipt).toEqual(image);
@@ -347,9 +522,15 @@ describe('runTurn', () => {
   });
 
   it('should report handoff and closed flags', async () => {
-    const handoff = await new Conversation({ start: 'h', states: { h: { actions: [{ type: 'HANDOFF' }] } } }).start();
+    const handoff = await new Conversation({
+      start: 'h',
+      states: { h: { actions: [{ type: 'HANDOFF' }] } },
+    }).start();
     expect(handoff).toMatchObject({ handoff: true, closed: false });
-    const closed = await new Conversation({ start: 'e', states: { e: { message: 'bye', end: true } } }).start();
+    const closed = await new Conversation({
+      start: 'e',
+      states: { e: { message: 'bye', end: true } },
+    }).start();
     expect(closed).toMatchObject({ handoff: false, closed: true });
   });
 });

@@ -16,7 +16,12 @@ import type { EnginePorts, SessionState, TurnInput, TurnResult } from './turn-ty
  * Never mutates `session`; never throws for template errors or failed API calls (they are
  * traced). The built-in variables are refreshed from `input.context` on every turn.
  */
-export async function runTurn(flow: CompiledFlow, session: SessionState | null, input: TurnInput, ports: EnginePorts): Promise<TurnResult> {
+export async function runTurn(
+  flow: CompiledFlow,
+  session: SessionState | null,
+  input: TurnInput,
+  ports: EnginePorts,
+): Promise<TurnResult> {
   if (session !== null && session.status === 'handoff' && input.kind === 'message') {
     return {
       messages: [],
@@ -30,8 +35,22 @@ export async function runTurn(flow: CompiledFlow, session: SessionState | null, 
 
   const fresh = session === null || input.kind === 'start' || session.status === 'closed';
   const turn = fresh
-    ? new TurnContext(flow, input.context, structuredClone(flow.initialVariables), null, 0, 'active')
-    : new TurnContext(flow, input.context, { ...session.variables }, session.state, session.retries, session.status);
+    ? new TurnContext(
+        flow,
+        input.context,
+        structuredClone(flow.initialVariables),
+        null,
+        0,
+        'active',
+      )
+    : new TurnContext(
+        flow,
+        input.context,
+        { ...session.variables },
+        session.state,
+        session.retries,
+        session.status,
+      );
 
   setBuiltIns(turn, input);
   if (fresh) {
@@ -43,7 +62,12 @@ export async function runTurn(flow: CompiledFlow, session: SessionState | null, 
 
   return {
     messages: turn.messages,
-    session: { state: turn.state, variables: turn.variables, retries: turn.retries, status: turn.status },
+    session: {
+      state: turn.state,
+      variables: turn.variables,
+      retries: turn.retries,
+      status: turn.status,
+    },
     trace: turn.trace,
     deferredCalls: turn.deferredCalls,
     handoff: turn.status === 'handoff',

@@ -21,7 +21,14 @@ export type TraceEvent =
   | { type: 'session_started'; start: string }
   | { type: 'state_entered'; state: string }
   | { type: 'message_sent'; state: string | null; message_type: string }
-  | { type: 'action'; state: string; action: string; index: number; outcome: string; detail?: Record<string, unknown> }
+  | {
+      type: 'action';
+      state: string;
+      action: string;
+      index: number;
+      outcome: string;
+      detail?: Record<string, unknown>;
+    }
   | {
       type: 'api_call';
       state: string;
@@ -45,7 +52,11 @@ export type TraceEvent =
   | { type: 'transition'; from: string | null; to: string; reason: TransitionReason; rule?: string }
   | { type: 'template_error'; state: string | null; template: string; error: string }
   | { type: 'loop_guard'; state: string | null; limit: number }
-  | { type: 'fallback'; state: string | null; reason: 'no_match' | 'max_retries' | 'loop_guard' | 'unknown_state' }
+  | {
+      type: 'fallback';
+      state: string | null;
+      reason: 'no_match' | 'max_retries' | 'loop_guard' | 'unknown_state';
+    }
   | { type: 'handoff'; state: string }
   | { type: 'closed'; state: string }
   | { type: 'ignored'; reason: 'handoff' };

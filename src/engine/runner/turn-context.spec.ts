@@ -17,7 +17,9 @@ describe('TurnContext', () => {
 
   it('should merge variables without prototype keys', () => {
     const turn = new TurnContext(flow, TEST_CONTEXT, {}, 's', 0, 'active');
-    turn.mergeVariables(JSON.parse('{"x": 1, "__proto__": {"polluted": true}}') as Record<string, unknown>);
+    turn.mergeVariables(
+      JSON.parse('{"x": 1, "__proto__": {"polluted": true}}') as Record<string, unknown>,
+    );
     expect(turn.variables).toEqual({ x: 1 });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });

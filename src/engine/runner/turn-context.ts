@@ -41,7 +41,10 @@ export class TurnContext {
           this.record({
             type: 'template_error',
             state: this.state,
-            template: source.length > MAX_TEMPLATE_IN_TRACE ? `${source.slice(0, MAX_TEMPLATE_IN_TRACE)}…` : source,
+            template:
+              source.length > MAX_TEMPLATE_IN_TRACE
+                ? `${source.slice(0, MAX_TEMPLATE_IN_TRACE)}…`
+                : source,
             error: error instanceof Error ? error.message : String(error),
           }),
       };

@@ -5,7 +5,12 @@ import { simpleScope } from './render-scope';
 const variables = {
   contact_name: 'Zoë',
   city: 'Dar es Salaam',
-  profile: { orders: [{ id: 'ORD-1', total: 1234.5 }, { id: 'ORD-2', total: 10 }] },
+  profile: {
+    orders: [
+      { id: 'ORD-1', total: 1234.5 },
+      { id: 'ORD-2', total: 10 },
+    ],
+  },
   count: 3,
   countText: '3',
   empty: '',
@@ -17,7 +22,11 @@ const variables = {
   locale: 'de-DE',
 };
 
-function render(source: string, vars: Record<string, unknown> = variables, errors: string[] = []): string {
+function render(
+  source: string,
+  vars: Record<string, unknown> = variables,
+  errors: string[] = [],
+): string {
   return compileTemplate(source).render(simpleScope(vars, errors));
 }
 
@@ -36,23 +45,29 @@ describe('compileTemplate', () => {
       expect(render(source)).toBe(expected);
     });
 
-    it.each(['{{missing}}', '{{variables.missing.deep}}', '{{profile.orders[9].id}}', '{{nothing}}'])(
-      'should render the missing path %s as an empty string',
-      (source) => {
-        expect(render(`[${source}]`)).toBe('[]');
-      },
-    );
+    it.each([
+      '{{missing}}',
+      '{{variables.missing.deep}}',
+      '{{profile.orders[9].id}}',
+      '{{nothing}}',
+    ])('should render the missing path %s as an empty string', (source) => {
+      expect(render(`[${source}]`)).toBe('[]');
+    });
 
     it('should not HTML-escape', () => {
       expect(render('{{v}}', { v: `<b>"Tom & Jerry's"</b>` })).toBe(`<b>"Tom & Jerry's"</b>`);
     });
 
-    it.each(['{{constructor}}', '{{__proto__}}', '{{order.constructor.name}}', '{{lookup order "constructor"}}', '{{order.__proto__}}', '{{list.constructor.prototype}}'])(
-      'should never resolve the prototype key in %s',
-      (source) => {
-        expect(render(`[${source}]`)).toBe('[]');
-      },
-    );
+    it.each([
+      '{{constructor}}',
+      '{{__proto__}}',
+      '{{order.constructor.name}}',
+      '{{lookup order "constructor"}}',
+      '{{order.__proto__}}',
+      '{{list.constructor.prototype}}',
+    ])('should never resolve the prototype key in %s', (source) => {
+      expect(render(`[${source}]`)).toBe('[]');
+    });
 
     it('should not expose inherited properties', () => {
       const inherited = Object.create({ secret: 'x' }) as Record<string, unknown>;
@@ -104,7 +119,9 @@ describe('compileTemplate', () => {
     });
 
     it('should reject unknown helpers when compiling', () => {
-      expect(() => compileTemplate('{{shout name}}', 'text', 'states.a.message')).toThrow(FlowCompileError);
+      expect(() => compileTemplate('{{shout name}}', 'text', 'states.a.message')).toThrow(
+        FlowCompileError,
+      );
     });
 
     it('should reject syntax errors with the path', () => {
@@ -165,7 +182,8 @@ describe('compileTemplate', () => {
 
 describe('compileTemplate fast path', () => {
   // A trailing comment forces the Handlebars path; both must agree.
-  const viaHandlebars = (source: string, mode: 'text' | 'url' = 'text') => compileTemplate(`${source}{{! force Handlebars }}`, mode);
+  const viaHandlebars = (source: string, mode: 'text' | 'url' = 'text') =>
+    compileTemplate(`${source}{{! force Handlebars }}`, mode);
   const scope = simpleScope({
     name: 'Zoë',
     n: 0,
@@ -190,7 +208,12 @@ describe('compileTemplate fast path', () => {
     expect(compileTemplate(source).render(scope)).toBe(viaHandlebars(source).render(scope));
   });
 
-  it.each(['/x/{{nested.deep[0].x}}', '/{{name}}/{{n}}/{{missing}}'])('should encode %s exactly like Handlebars in url mode', (source) => {
-    expect(compileTemplate(source, 'url').render(scope)).toBe(viaHandlebars(source, 'url').render(scope));
-  });
+  it.each(['/x/{{nested.deep[0].x}}', '/{{name}}/{{n}}/{{missing}}'])(
+    'should encode %s exactly like Handlebars in url mode',
+    (source) => {
+      expect(compileTemplate(source, 'url').render(scope)).toBe(
+        viaHandlebars(source, 'url').render(scope),
+      );
+    },
+  );
 });

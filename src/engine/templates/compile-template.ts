@@ -34,11 +34,17 @@ function singlePathSegments(source: string): readonly string[] | null {
   if (!match) return null;
   const path = match[1];
   const head = path.split(/[.[]/, 1)[0];
-  if (head === 'this' || head === 'else' || Object.prototype.hasOwnProperty.call(TEMPLATE_HELPERS, head)) return null;
+  if (
+    head === 'this' ||
+    head === 'else' ||
+    Object.prototype.hasOwnProperty.call(TEMPLATE_HELPERS, head)
+  )
+    return null;
   return parsePath(path);
 }
 
-const SIMPLE_MUSTACHE = /\{\{(\{?)\s*([A-Za-z_$][\w$-]*(?:\.[\w$-]+|\[\d+\]|\.\[[^\]{}]+\])*)\s*(\}?)\}\}/g;
+const SIMPLE_MUSTACHE =
+  /\{\{(\{?)\s*([A-Za-z_$][\w$-]*(?:\.[\w$-]+|\[\d+\]|\.\[[^\]{}]+\])*)\s*(\}?)\}\}/g;
 
 /**
  * Fast path for the most common templates: text with only plain `{{path}}` outputs (no
@@ -47,7 +53,10 @@ const SIMPLE_MUSTACHE = /\{\{(\{?)\s*([A-Za-z_$][\w$-]*(?:\.[\w$-]+|\[\d+\]|\.\[
  * (as Handlebars does), encodeURIComponent of the text form in url mode. Returns undefined
  * when the template needs Handlebars.
  */
-function compileSimple(source: string, mode: TemplateMode): ((scope: RenderScope) => string) | undefined {
+function compileSimple(
+  source: string,
+  mode: TemplateMode,
+): ((scope: RenderScope) => string) | undefined {
   if (source.includes('\\')) return undefined; // `\{{` escapes are Handlebars' business
   const literals: string[] = [];
   const paths: Array<readonly string[]> = [];
@@ -55,7 +64,12 @@ function compileSimple(source: string, mode: TemplateMode): ((scope: RenderScope
   for (const match of source.matchAll(SIMPLE_MUSTACHE)) {
     if (match[1] !== match[3]) return undefined; // unbalanced triple-stash
     const head = match[2].split(/[.[]/, 1)[0];
-    if (head === 'this' || head === 'else' || Object.prototype.hasOwnProperty.call(TEMPLATE_HELPERS, head)) return undefined;
+    if (
+      head === 'this' ||
+      head === 'else' ||
+      Object.prototype.hasOwnProperty.call(TEMPLATE_HELPERS, head)
+    )
+      return undefined;
     const segments = parsePath(match[2]);
     if (segments === null) return undefined;
     literals.push(source.slice(last, match.index));
@@ -63,7 +77,12 @@ function compileSimple(source: string, mode: TemplateMode): ((scope: RenderScope
     last = match.index + match[0].length;
   }
   const tail = source.slice(last);
-  if (paths.length === 0 || literals.some((l) => l.includes('{{') || l.includes('}}')) || tail.includes('{{') || tail.includes('}}')) {
+  if (
+    paths.length === 0 ||
+    literals.some((l) => l.includes('{{') || l.includes('}}')) ||
+    tail.includes('{{') ||
+    tail.includes('}}')
+  ) {
     return undefined;
   }
   const show =
@@ -95,7 +114,12 @@ export function compileTemplate(source: string, mode: TemplateMode = 'text', pat
   const simple = compileSimple(source, mode);
   if (simple !== undefined) {
     const segments = mode === 'text' ? singlePathSegments(source) : null;
-    return { source, isStatic: false, render: simple, value: segments === null ? simple : typedValue(segments) };
+    return {
+      source,
+      isStatic: false,
+      render: simple,
+      value: segments === null ? simple : typedValue(segments),
+    };
   }
   let delegate: HandlebarsTemplateDelegate;
   try {
@@ -105,7 +129,11 @@ export function compileTemplate(source: string, mode: TemplateMode = 'text', pat
     templateEnv.precompile(ast, COMPILE_OPTIONS);
     delegate = templateEnv.compile(ast, COMPILE_OPTIONS);
   } catch (error) {
-    throw new FlowCompileError('invalid_template', `template does not compile: ${(error as Error).message}`, path);
+    throw new FlowCompileError(
+      'invalid_template',
+      `template does not compile: ${(error as Error).message}`,
+      path,
+    );
   }
   try {
     delegate({}, RUNTIME_OPTIONS); // warm the lazy compilation; run-time errors do not matter here
@@ -121,7 +149,12 @@ export function compileTemplate(source: string, mode: TemplateMode = 'text', pat
     }
   };
   const segments = mode === 'text' ? singlePathSegments(source) : null;
-  return { source, isStatic: false, render, value: segments === null ? render : typedValue(segments) };
+  return {
+    source,
+    isStatic: false,
+    render,
+    value: segments === null ? render : typedValue(segments),
+  };
 }
 
 /** The value at a single path, keeping its JSON type; missing → '' (null stays null). */

@@ -5,8 +5,26 @@ describe('compileValue', () => {
   const scope = simpleScope({ total: 12.5, name: 'Asha', tags: ['x'], id: 'a/b' });
 
   it('should keep JSON types of single-expression values in value mode', () => {
-    const render = compileValue({ total: '{{total}}', label: 'Total {{total}}', tags: '{{tags}}', n: 3, ok: true, nested: [{ who: '{{name}}' }] }, 'value', 'body');
-    expect(render(scope)).toEqual({ total: 12.5, label: 'Total 12.5', tags: ['x'], n: 3, ok: true, nested: [{ who: 'Asha' }] });
+    const render = compileValue(
+      {
+        total: '{{total}}',
+        label: 'Total {{total}}',
+        tags: '{{tags}}',
+        n: 3,
+        ok: true,
+        nested: [{ who: '{{name}}' }],
+      },
+      'value',
+      'body',
+    );
+    expect(render(scope)).toEqual({
+      total: 12.5,
+      label: 'Total 12.5',
+      tags: ['x'],
+      n: 3,
+      ok: true,
+      nested: [{ who: 'Asha' }],
+    });
   });
 
   it('should render text in text mode', () => {

@@ -12,7 +12,11 @@ export type ValueRenderer = (scope: RenderScope) => unknown;
  * Objects and arrays are rebuilt on every render, so nothing compiled is ever shared with a
  * session. Prototype keys are dropped.
  */
-export function compileValue(value: unknown, mode: 'text' | 'value' | 'url', path: string): ValueRenderer {
+export function compileValue(
+  value: unknown,
+  mode: 'text' | 'value' | 'url',
+  path: string,
+): ValueRenderer {
   if (typeof value === 'string') {
     const templateMode: TemplateMode = mode === 'url' ? 'url' : 'text';
     const template = compileTemplate(value, templateMode, path);
@@ -26,7 +30,9 @@ export function compileValue(value: unknown, mode: 'text' | 'value' | 'url', pat
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([key]) => !isForbiddenKey(key))
-      .map(([key, item]) => [key, compileValue(item, mode, path ? `${path}.${key}` : key)] as const);
+      .map(
+        ([key, item]) => [key, compileValue(item, mode, path ? `${path}.${key}` : key)] as const,
+      );
     return (scope) => {
       const out: Record<string, unknown> = {};
       for (const [key, item] of entries) out[key] = item(scope);

@@ -19,7 +19,9 @@ export const COMPILE_OPTIONS: CompileOptions = {
   noEscape: true,
   strict: false,
   knownHelpersOnly: true,
-  knownHelpers: Object.fromEntries([...BUILT_IN_HELPERS, ...Object.keys(TEMPLATE_HELPERS)].map((name) => [name, true])),
+  knownHelpers: Object.fromEntries(
+    [...BUILT_IN_HELPERS, ...Object.keys(TEMPLATE_HELPERS)].map((name) => [name, true]),
+  ),
 };
 
 /**

@@ -45,7 +45,11 @@ function splitPath(path: string): readonly string[] | null {
       const close = path.indexOf(']', i);
       if (close < 0) return null;
       let inner = path.slice(i + 1, close).trim();
-      if (inner.length >= 2 && (inner[0] === '"' || inner[0] === "'") && inner[inner.length - 1] === inner[0]) {
+      if (
+        inner.length >= 2 &&
+        (inner[0] === '"' || inner[0] === "'") &&
+        inner[inner.length - 1] === inner[0]
+      ) {
         inner = inner.slice(1, -1);
       }
       if (inner === '') return null;
@@ -68,7 +72,9 @@ export function readOwn(value: unknown, key: string): unknown {
   if (typeof value === 'string') return key === 'length' ? value.length : undefined;
   if (typeof value !== 'object') return undefined;
   if (FORBIDDEN_KEYS.has(key)) return undefined;
-  return Object.prototype.hasOwnProperty.call(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+  return Object.prototype.hasOwnProperty.call(value, key)
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
 }
 
 /** Reads `path` from `root`; `undefined` when any step is missing or forbidden. */

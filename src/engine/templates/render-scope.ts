@@ -14,9 +14,13 @@ export function buildTemplateContext(variables: Record<string, unknown>): Record
 }
 
 /** A scope that swallows errors; for tests and one-off renders. */
-export function simpleScope(variables: Record<string, unknown>, errors: string[] = []): RenderScope {
+export function simpleScope(
+  variables: Record<string, unknown>,
+  errors: string[] = [],
+): RenderScope {
   return {
     context: buildTemplateContext(variables),
-    onError: (_source, error) => errors.push(error instanceof Error ? error.message : String(error)),
+    onError: (_source, error) =>
+      errors.push(error instanceof Error ? error.message : String(error)),
   };
 }

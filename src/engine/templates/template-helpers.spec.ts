@@ -35,6 +35,11 @@ describe('template helper primitives', () => {
   });
 
   it('should turn values into text', () => {
-    expect([toText(undefined), toText(null), toText(5), toText({ a: 1 })]).toEqual(['', '', '5', '{"a":1}']);
+    expect([toText(undefined), toText(null), toText(5), toText({ a: 1 })]).toEqual([
+      '',
+      '',
+      '5',
+      '{"a":1}',
+    ]);
   });
 });

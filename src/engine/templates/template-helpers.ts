@@ -18,7 +18,12 @@ function split(args: Args): { params: Args; options: HelperOptions } {
 }
 
 export function isBlank(value: unknown): boolean {
-  return value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
+  return (
+    value === undefined ||
+    value === null ||
+    value === '' ||
+    (Array.isArray(value) && value.length === 0)
+  );
 }
 
 function asNumber(value: unknown): number | undefined {
@@ -34,7 +39,10 @@ function asNumber(value: unknown): number | undefined {
 export function looseEquals(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === null || a === undefined || b === null || b === undefined) return false;
-  if ((typeof a === 'number' || typeof a === 'string') && (typeof b === 'number' || typeof b === 'string')) {
+  if (
+    (typeof a === 'number' || typeof a === 'string') &&
+    (typeof b === 'number' || typeof b === 'string')
+  ) {
     const na = asNumber(a);
     const nb = asNumber(b);
     if (na !== undefined && nb !== undefined) return na === nb;
@@ -57,7 +65,8 @@ export function compareValues(a: unknown, b: unknown): number | undefined {
 export function toText(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
   return JSON.stringify(value) ?? '';
 }
 
@@ -98,7 +107,12 @@ function numberFormat(locale: string, hash: Record<string, unknown>): Intl.Numbe
     try {
       format = new Intl.NumberFormat(locale, opts);
     } catch {
-      format = new Intl.NumberFormat('en', decimals !== undefined ? { minimumFractionDigits: decimals, maximumFractionDigits: decimals } : {});
+      format = new Intl.NumberFormat(
+        'en',
+        decimals !== undefined
+          ? { minimumFractionDigits: decimals, maximumFractionDigits: decimals }
+          : {},
+      );
     }
     if (numberFormats.size > 500) numberFormats.clear();
     numberFormats.set(key, format);
@@ -112,11 +126,26 @@ function formatNumber(...args: Args): string {
   const n = asNumber(params[0]);
   if (n === undefined) return toText(params[0]);
   const hash = options.hash as Record<string, unknown>;
-  const locale = canonicalLocale(typeof hash.locale === 'string' ? hash.locale : rootLocale(options));
+  const locale = canonicalLocale(
+    typeof hash.locale === 'string' ? hash.locale : rootLocale(options),
+  );
   return numberFormat(locale, hash).format(n);
 }
 
-const MONTHS_SHORT = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const MONTHS_SHORT = [
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+];
 
 function toDate(value: unknown): Date | undefined {
   let date: Date | undefined;
@@ -140,7 +169,9 @@ function formatDate(...args: Args): string {
   const format = typeof params[1] === 'string' ? params[1] : 'YYYY-MM-DD';
   const hash = options.hash as Record<string, unknown>;
   if (format === 'short' || format === 'medium' || format === 'long' || format === 'full') {
-    const locale = canonicalLocale(typeof hash.locale === 'string' ? hash.locale : rootLocale(options));
+    const locale = canonicalLocale(
+      typeof hash.locale === 'string' ? hash.locale : rootLocale(options),
+    );
     const timeZone = typeof hash.timeZone === 'string' ? hash.timeZone : 'UTC';
     try {
       return new Intl.DateTimeFormat(locale, { dateStyle: format, timeZone }).format(date);
@@ -196,7 +227,8 @@ export const TEMPLATE_HELPERS: Readonly<Record<string, HelperDelegate>> = {
   /** True when every argument is truthy (an empty list counts as false, as in `#if`). */
   and: (...args: Args) => split(args).params.every((v) => !isBlank(v) && v !== false && v !== 0),
   /** The first truthy argument, else false: `{{or nickname contact_name}}` works as a fallback. */
-  or: (...args: Args) => split(args).params.find((v) => !isBlank(v) && v !== false && v !== 0) ?? false,
+  or: (...args: Args) =>
+    split(args).params.find((v) => !isBlank(v) && v !== false && v !== 0) ?? false,
   not: (...args: Args) => {
     const v = split(args).params[0];
     return isBlank(v) || v === false || v === 0;

@@ -14,7 +14,10 @@ export function encodeMustacheOutputs(program: hbs.AST.Program): hbs.AST.Program
 function encodeStatement(statement: hbs.AST.Statement): hbs.AST.Statement {
   if (statement.type === 'MustacheStatement') {
     const mustache = statement as hbs.AST.MustacheStatement;
-    if (mustache.path.type === 'PathExpression' && (mustache.path as hbs.AST.PathExpression).original === URL_SEGMENT_HELPER) {
+    if (
+      mustache.path.type === 'PathExpression' &&
+      (mustache.path as hbs.AST.PathExpression).original === URL_SEGMENT_HELPER
+    ) {
       return mustache;
     }
     const param: hbs.AST.Expression =

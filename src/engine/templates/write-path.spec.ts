@@ -23,10 +23,13 @@ describe('writePath', () => {
     expect(root).toEqual({ a: { list: [undefined, { x: 1 }] } });
   });
 
-  it.each(['__proto__.polluted', 'constructor.prototype.polluted', 'a.__proto__'])('should refuse %s', (path) => {
-    const root: Record<string, unknown> = {};
-    expect(writePath(root, path, true)).toBe(false);
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(Object.keys(root)).toEqual([]);
-  });
+  it.each(['__proto__.polluted', 'constructor.prototype.polluted', 'a.__proto__'])(
+    'should refuse %s',
+    (path) => {
+      const root: Record<string, unknown> = {};
+      expect(writePath(root, path, true)).toBe(false);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      expect(Object.keys(root)).toEqual([]);
+    },
+  );
 });

@@ -23,12 +23,24 @@ export const FIXED_NOW = new Date('2026-04-02T12:00:00.000Z');
 export class FakeHttp implements HttpCallerPort {
   readonly requests: Array<{ request: ApiCallRequest; options: CallOptions }> = [];
 
-  constructor(private readonly answer: (request: ApiCallRequest) => Partial<ApiCallResult> = () => ({ status_code: 200, body: {} })) {}
+  constructor(
+    private readonly answer: (request: ApiCallRequest) => Partial<ApiCallResult> = () => ({
+      status_code: 200,
+      body: {},
+    }),
+  ) {}
 
   call(request: ApiCallRequest, options: CallOptions): Promise<ApiCallResult> {
     this.requests.push({ request, options });
     const partial = this.answer(request);
-    return Promise.resolve({ status_code: 200, body: undefined, headers: {}, duration_ms: 5, attempts: 1, ...partial });
+    return Promise.resolve({
+      status_code: 200,
+      body: undefined,
+      headers: {},
+      duration_ms: 5,
+      attempts: 1,
+      ...partial,
+    });
   }
 }
 
@@ -37,7 +49,11 @@ export function fakePorts(http: HttpCallerPort = new FakeHttp(), deadline?: numb
 }
 
 export const text = (value: string): GenericMessage => ({ type: 'text', text: value });
-export const press = (buttonId: string, title = buttonId): GenericMessage => ({ type: 'button', text: title, button_id: buttonId });
+export const press = (buttonId: string, title = buttonId): GenericMessage => ({
+  type: 'button',
+  text: title,
+  button_id: buttonId,
+});
 
 /** The texts of a turn's messages (text, buttons and list messages), for compact assertions. */
 export function texts(result: TurnResult): string[] {
@@ -58,14 +74,24 @@ export class Conversation {
   }
 
   async start(): Promise<TurnResult> {
-    const result = await runTurn(this.flow, this.session, { kind: 'start', context: this.context }, this.ports);
+    const result = await runTurn(
+      this.flow,
+      this.session,
+      { kind: 'start', context: this.context },
+      this.ports,
+    );
     this.session = result.session;
     return result;
   }
 
   async send(message: GenericMessage | string): Promise<TurnResult> {
     const msg = typeof message === 'string' ? text(message) : message;
-    const result = await runTurn(this.flow, this.session, { kind: 'message', message: msg, context: this.context }, this.ports);
+    const result = await runTurn(
+      this.flow,
+      this.session,
+      { kind: 'message', message: msg, context: this.context },
+      this.ports,
+    );
     this.session = result.session;
     return result;
   }

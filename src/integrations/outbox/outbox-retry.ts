@@ -2,7 +2,13 @@ import type { ApiCallResult } from '../../engine';
 
 /** Worth another try later: no answer, throttled, or a server error. Client errors are final. */
 export function isRetryableOutcome(r: ApiCallResult): boolean {
-  if (r.status_code === 0) return r.error_code !== 'blocked_address' && r.error_code !== 'invalid_header' && r.error_code !== 'unknown_integration' && r.error_code !== 'invalid_request';
+  if (r.status_code === 0)
+    return (
+      r.error_code !== 'blocked_address' &&
+      r.error_code !== 'invalid_header' &&
+      r.error_code !== 'unknown_integration' &&
+      r.error_code !== 'invalid_request'
+    );
   return r.status_code === 429 || r.status_code >= 500;
 }
 

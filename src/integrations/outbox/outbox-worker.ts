@@ -89,7 +89,8 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private async claim(): Promise<ClaimedRow[]> {
-    return sqlRows<ClaimedRow>(this.db, 
+    return sqlRows<ClaimedRow>(
+      this.db,
       `UPDATE outbox SET locked_by = $1, locked_until = now() + make_interval(secs => $2::float8 / 1000),
                          attempts = attempts + 1
         WHERE id IN (SELECT id FROM outbox
@@ -110,22 +111,46 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
       // and Idempotency-Key.
       result = await this.http.call({ ...row.payload.request, request_id: row.id }, {});
     } catch (err) {
-      result = { status_code: 0, body: undefined, headers: {}, duration_ms: 0, attempts: 1, error: String(err), error_code: 'network_error' };
+      result = {
+        status_code: 0,
+        body: undefined,
+        headers: {},
+        duration_ms: 0,
+        attempts: 1,
+        error: String(err),
+        error_code: 'network_error',
+      };
     }
     const ok = result.status_code >= 200 && result.status_code < 300;
-    const log = { outbox_id: row.id, attempt: row.attempts, status_code: result.status_code, error: result.error };
+    const log = {
+      outbox_id: row.id,
+      attempt: row.attempts,
+      status_code: result.status_code,
+      error: result.error,
+    };
     if (ok) {
       await this.finish(row.id, 'done', null, null);
       this.logger.info(log, 'Fire-and-forget call delivered');
       return;
     }
     const retry = isRetryableOutcome(result) && row.attempts < this.config.outboxMaxAttempts;
-    await this.finish(row.id, retry ? 'pending' : 'failed', result.error ?? `HTTP ${result.status_code}`, retry ? outboxBackoffMs(row.attempts) : null);
+    await this.finish(
+      row.id,
+      retry ? 'pending' : 'failed',
+      result.error ?? `HTTP ${result.status_code}`,
+      retry ? outboxBackoffMs(row.attempts) : null,
+    );
     this.logger.warn({ ...log, will_retry: retry }, 'Fire-and-forget call failed');
   }
 
-  private async finish(id: string, status: 'done' | 'pending' | 'failed', error: string | null, retryInMs: number | null) {
-    await sqlRows(this.db, 
+  private async finish(
+    id: string,
+    status: 'done' | 'pending' | 'failed',
+    error: string | null,
+    retryInMs: number | null,
+  ) {
+    await sqlRows(
+      this.db,
       `UPDATE outbox SET status = $3, last_error = $4, locked_by = NULL, locked_until = NULL,
               done_at = CASE WHEN $3 = 'pending' THEN NULL ELSE now() END,
               next_attempt_at = CASE WHEN $5::float8 IS NULL THEN next_attempt_at

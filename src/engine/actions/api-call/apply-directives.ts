@@ -16,7 +16,10 @@ export interface DirectivesApplied {
  * then `messages` sent, then `next_state` (also `action.nextDialogstate` or `nextDialogstate`)
  * returned for the caller to route to.
  */
-export function applyDirectives(turn: TurnContext, body: Record<string, unknown>): DirectivesApplied {
+export function applyDirectives(
+  turn: TurnContext,
+  body: Record<string, unknown>,
+): DirectivesApplied {
   const result: DirectivesApplied = { applied: [], dropped: 0 };
   if (isRecord(body.variables)) {
     turn.mergeVariables(body.variables);
@@ -28,7 +31,8 @@ export function applyDirectives(turn: TurnContext, body: Record<string, unknown>
   }
   if (Array.isArray(body.messages)) {
     for (const message of body.messages) {
-      if (isRecord(message) && typeof message.type === 'string') turn.send({ ...message } as GenericMessage);
+      if (isRecord(message) && typeof message.type === 'string')
+        turn.send({ ...message } as GenericMessage);
       else result.dropped++;
     }
     result.applied.push('messages');

@@ -19,11 +19,33 @@ describe('classifyApiResult', () => {
 });
 
 describe('buildApiMeta', () => {
-  const base = { status_code: 404, body: null, headers: { 'x-a': '1' }, duration_ms: 3, attempts: 1, error: 'HTTP 404' };
+  const base = {
+    status_code: 404,
+    body: null,
+    headers: { 'x-a': '1' },
+    duration_ms: 3,
+    attempts: 1,
+    error: 'HTTP 404',
+  };
 
   it('should carry the error code over the error text', () => {
-    expect(buildApiMeta({ ...base, error_code: 'blocked_address', status_code: 0 }, 'exception', 't', false).error).toBe('blocked_address');
-    expect(buildApiMeta(base, 'error', 't', false)).toEqual({ status: 'error', status_code: 404, headers: { 'x-a': '1' }, timestamp: 't', duration_ms: 3, attempts: 1, error: 'HTTP 404' });
+    expect(
+      buildApiMeta(
+        { ...base, error_code: 'blocked_address', status_code: 0 },
+        'exception',
+        't',
+        false,
+      ).error,
+    ).toBe('blocked_address');
+    expect(buildApiMeta(base, 'error', 't', false)).toEqual({
+      status: 'error',
+      status_code: 404,
+      headers: { 'x-a': '1' },
+      timestamp: 't',
+      duration_ms: 3,
+      attempts: 1,
+      error: 'HTTP 404',
+    });
   });
 
   it('should leave error out on success and add raw only when asked', () => {

@@ -7,7 +7,15 @@ import { compileTemplate, type Template } from '../../templates/compile-template
 import { compileValue, type ValueRenderer } from '../../templates/compile-value';
 import { isForbiddenKey } from '../../templates/read-path';
 
-const METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+const METHODS: ReadonlySet<string> = new Set([
+  'GET',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'HEAD',
+  'OPTIONS',
+]);
 const BODY_TYPES: ReadonlySet<string> = new Set(['json', 'form', 'multipart', 'text', 'none']);
 const CR_OR_LF = /[\r\n]/;
 
@@ -33,19 +41,36 @@ export function summariseRequest(request: ApiCallRequest): RequestSummary {
   return summary;
 }
 
-function stringField(definition: Record<string, unknown>, key: string, path: string): string | undefined {
+function stringField(
+  definition: Record<string, unknown>,
+  key: string,
+  path: string,
+): string | undefined {
   const value = definition[key];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new FlowCompileError('invalid_action', `"${key}" must be a string`, `${path}.${key}`);
+  if (typeof value !== 'string')
+    throw new FlowCompileError('invalid_action', `"${key}" must be a string`, `${path}.${key}`);
   return value;
 }
 
-function compileStringMap(raw: unknown, mode: 'text' | 'url', path: string): Array<[string, Template]> {
+function compileStringMap(
+  raw: unknown,
+  mode: 'text' | 'url',
+  path: string,
+): Array<[string, Template]> {
   if (raw === undefined || raw === null) return [];
-  if (!isRecord(raw)) throw new FlowCompileError('invalid_action', 'must be an object of strings', path);
+  if (!isRecord(raw))
+    throw new FlowCompileError('invalid_action', 'must be an object of strings', path);
   return Object.entries(raw)
     .filter(([key]) => !isForbiddenKey(key))
-    .map(([key, value]) => [key, compileTemplate(typeof value === 'string' ? value : String(value as string | number | boolean), mode, `${path}.${key}`)]);
+    .map(([key, value]) => [
+      key,
+      compileTemplate(
+        typeof value === 'string' ? value : String(value as string | number | boolean),
+        mode,
+        `${path}.${key}`,
+      ),
+    ]);
 }
 
 /**
@@ -55,19 +80,33 @@ function compileStringMap(raw: unknown, mode: 'text' | 'url', path: string): Arr
  * as text (a CR or LF refuses the call), `body` with single-expression values keeping their
  * JSON type (a string body renders as text).
  */
-export function compileApiRequest(definition: Record<string, unknown>, path: string): ApiRequestRenderer {
+export function compileApiRequest(
+  definition: Record<string, unknown>,
+  path: string,
+): ApiRequestRenderer {
   const integration = stringField(definition, 'integration', path);
   const url = stringField(definition, 'url', path);
   if ((integration === undefined) === (url === undefined)) {
-    throw new FlowCompileError('invalid_action', 'API_CALL needs exactly one of "integration" and "url"', path);
+    throw new FlowCompileError(
+      'invalid_action',
+      'API_CALL needs exactly one of "integration" and "url"',
+      path,
+    );
   }
   const method = (stringField(definition, 'method', path) ?? 'GET').toUpperCase();
-  if (!METHODS.has(method)) throw new FlowCompileError('invalid_action', `unknown method "${method}"`, `${path}.method`);
+  if (!METHODS.has(method))
+    throw new FlowCompileError('invalid_action', `unknown method "${method}"`, `${path}.method`);
   const bodyType = stringField(definition, 'body_type', path) ?? 'json';
-  if (!BODY_TYPES.has(bodyType)) throw new FlowCompileError('invalid_action', `unknown body_type "${bodyType}"`, `${path}.body_type`);
+  if (!BODY_TYPES.has(bodyType))
+    throw new FlowCompileError(
+      'invalid_action',
+      `unknown body_type "${bodyType}"`,
+      `${path}.body_type`,
+    );
 
   const rawPath = stringField(definition, 'path', path);
-  const pathTemplate = rawPath === undefined ? undefined : compileTemplate(rawPath, 'url', `${path}.path`);
+  const pathTemplate =
+    rawPath === undefined ? undefined : compileTemplate(rawPath, 'url', `${path}.path`);
   let urlTemplate: Template | undefined;
   if (url !== undefined) {
     const whole = /^\s*\{\{[^{}]*\}\}\s*$/.test(url);
@@ -77,11 +116,17 @@ export function compileApiRequest(definition: Record<string, unknown>, path: str
   const headers = compileStringMap(definition.headers, 'text', `${path}.headers`);
   let body: ValueRenderer | undefined;
   if (definition.body !== undefined && definition.body !== null) {
-    body = typeof definition.body === 'string' ? compileValue(definition.body, 'text', `${path}.body`) : compileValue(definition.body, 'value', `${path}.body`);
+    body =
+      typeof definition.body === 'string'
+        ? compileValue(definition.body, 'text', `${path}.body`)
+        : compileValue(definition.body, 'value', `${path}.body`);
   }
   const autoBody = definition.auto_body !== false;
   const includeRaw = definition.include_raw === true;
-  const timeout = typeof definition.timeout_ms === 'number' && definition.timeout_ms > 0 ? definition.timeout_ms : undefined;
+  const timeout =
+    typeof definition.timeout_ms === 'number' && definition.timeout_ms > 0
+      ? definition.timeout_ms
+      : undefined;
   const retry = isRecord(definition.retry) ? (definition.retry as RetryPolicy) : undefined;
 
   return (turn) => {
@@ -114,7 +159,9 @@ export function compileApiRequest(definition: Record<string, unknown>, path: str
           ? { user_name: turn.variables.contact_name }
           : {}),
       },
-      message: inbound ? { type: inbound.type, text: replyText(inbound) ?? '' } : { type: 'text', text: '' },
+      message: inbound
+        ? { type: inbound.type, text: replyText(inbound) ?? '' }
+        : { type: 'text', text: '' },
       variables: { ...turn.variables },
     };
     if (integration !== undefined) request.integration = integration;
@@ -123,7 +170,13 @@ export function compileApiRequest(definition: Record<string, unknown>, path: str
     if (body !== undefined) request.body = body(scope);
     if (timeout !== undefined) request.timeout_ms = timeout;
     if (retry !== undefined) request.retry = retry;
-    if (badHeader !== undefined) return { ok: false, error: 'invalid_header', header: badHeader, summary: summariseRequest(request) };
+    if (badHeader !== undefined)
+      return {
+        ok: false,
+        error: 'invalid_header',
+        header: badHeader,
+        summary: summariseRequest(request),
+      };
     return { ok: true, request };
   };
 }

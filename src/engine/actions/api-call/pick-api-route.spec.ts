@@ -27,7 +27,9 @@ describe('pickApiRoute', () => {
 
   it('should return undefined without a matching route', () => {
     expect(pickApiRoute({ status: new Map() }, { status_code: 500 }, 'failure')).toBeUndefined();
-    expect(pickApiRoute({ status: new Map(), failure: 'f' }, { status_code: 200 }, 'success')).toBeUndefined();
+    expect(
+      pickApiRoute({ status: new Map(), failure: 'f' }, { status_code: 200 }, 'success'),
+    ).toBeUndefined();
   });
 
   it('should send a 2xx with an error code (e.g. unknown_state) to failure', () => {
@@ -35,9 +37,32 @@ describe('pickApiRoute', () => {
   });
 
   it('should never send a refused 2xx (response_too_large) to a "200" or "2xx" route', () => {
-    const withSuccessRoutes: ApiRoutes = { status: new Map([['200', 'fine'], ['2xx', 'fine']]), failure: 'bad' };
-    expect(pickApiRoute(withSuccessRoutes, { status_code: 200, error_code: 'response_too_large' }, 'exception')).toBe('bad');
-    const withCodeRoute: ApiRoutes = { status: new Map([['200', 'fine'], ['response_too_large', 'big']]) };
-    expect(pickApiRoute(withCodeRoute, { status_code: 200, error_code: 'response_too_large' }, 'exception')).toBe('big');
+    const withSuccessRoutes: ApiRoutes = {
+      status: new Map([
+        ['200', 'fine'],
+        ['2xx', 'fine'],
+      ]),
+      failure: 'bad',
+    };
+    expect(
+      pickApiRoute(
+        withSuccessRoutes,
+        { status_code: 200, error_code: 'response_too_large' },
+        'exception',
+      ),
+    ).toBe('bad');
+    const withCodeRoute: ApiRoutes = {
+      status: new Map([
+        ['200', 'fine'],
+        ['response_too_large', 'big'],
+      ]),
+    };
+    expect(
+      pickApiRoute(
+        withCodeRoute,
+        { status_code: 200, error_code: 'response_too_large' },
+        'exception',
+      ),
+    ).toBe('big');
   });
 });
