@@ -31,6 +31,7 @@ import {
   findDatabaseUrl,
   machineLines,
   ms,
+  pgAnswers,
   processCpuMs,
   sleep,
   startChild,
@@ -168,6 +169,10 @@ async function main(): Promise<number> {
       'npm run bench needs PostgreSQL: set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres); ' +
         'nothing answers at the default postgres://postgres@127.0.0.1:5432/postgres.',
     );
+    return 1;
+  }
+  if (!(await pgAnswers(baseUrl))) {
+    console.error('npm run bench: the PostgreSQL server named by DATABASE_URL does not answer.');
     return 1;
   }
   const sessions = envInt('BENCH_SESSIONS', 200);

@@ -293,6 +293,10 @@ describe('API_CALL from a flow', () => {
     const dump = JSON.stringify(trace.body);
     expect(dump).not.toContain('hunter2secret');
     expect(dump).not.toContain('k-very-secret');
+    const metrics = await t.http().get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/api_call_total\{integration="url",status="success"\} \d+/);
+    expect(metrics.text).toMatch(/api_call_duration_seconds_count\{integration="url"\} \d+/);
+    expect(metrics.text).not.toContain('k-very-secret');
   });
 
   it('should answer at once for fire_and_forget and deliver in the background', async () => {

@@ -58,3 +58,4 @@ export type {
   TurnResult,
 } from './runner/turn-types';
 export type { TraceEvent, TransitionReason, ApiCallStatus } from './runner/trace-event';
+export { buildApiMeta, classifyApiResult, type ApiOutcomeStatus } from './actions/api-call/classify-api-result';

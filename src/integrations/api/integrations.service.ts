@@ -7,7 +7,7 @@ import { DomainError, ErrorCode, notFound } from '../../common/domain-error';
 import type { Page, PageRequest } from '../../common/paging';
 import { toPage } from '../../common/paging';
 import { sqlRows } from '../../database/sql';
-import { buildApiMeta, classifyApiResult } from '../../engine/actions/api-call/classify-api-result';
+import { buildApiMeta, classifyApiResult } from '../../engine';
 import type { ApiCallRequest, HttpCallerPort } from '../../engine/ports';
 import { SecretBox } from '../crypto/secret-box';
 import { envelopeKeyId } from '../envelope-key-id';
