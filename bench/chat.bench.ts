@@ -15,7 +15,7 @@
  * Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres if it
  * answers), BENCH_SESSIONS (200), BENCH_CONCURRENCY (= sessions), BENCH_WARMUP_SECONDS (3),
  * BENCH_SECONDS (15), BENCH_RATE (500), BENCH_RATE_SECONDS (10), DATABASE_POOL_SIZE (10),
- * BENCH_LOG_LEVEL (warn), BENCH_CPU_PROF=<dir> (profile our server with --cpu-prof).
+ * BENCH_LOG_LEVEL (warn), BENCH_CPU_PROF=<dir> (profile both servers with --cpu-prof).
  */
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -215,6 +215,7 @@ async function main(): Promise<number> {
       BASELINE_JS,
       { DATABASE_URL: db.url, DATABASE_POOL_SIZE: poolSize, BOOTSTRAP_API_KEY: BENCH_API_KEY },
       '/health/live',
+      profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, 'baseline')}`] : [],
     );
     children.push(baseline);
     const baseClient = new LoopbackClient(baseline.baseUrl, auth, concurrency + 8);
@@ -288,7 +289,10 @@ async function main(): Promise<number> {
       `target p99 < 25 ms at ${rate} turns/s: ${verdict(oursRateP99 < 25 && open[0].errors === 0)} (${ms(oursRateP99)})`,
     );
     for (const line of machineLines()) console.log(line);
-    if (profileDir) console.log(`CPU profile of our server: ${profileDir}`);
+    if (profileDir)
+      console.log(
+        `CPU profiles: ours in ${profileDir}, the baseline's in ${join(profileDir, 'baseline')}`,
+      );
     return 0;
   } finally {
     for (const c of clients) c.close();
