@@ -38,6 +38,7 @@ import {
   stats,
   table,
   verdict,
+  SERVER_NODE_FLAGS,
 } from './support/bench-kit';
 import {
   ChatTarget,
@@ -203,7 +204,7 @@ async function main(): Promise<number> {
         LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
       },
       '/health/live',
-      profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+      [...SERVER_NODE_FLAGS, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
     );
     children.push(ours);
     const oursClient = new LoopbackClient(ours.baseUrl, auth, concurrency + 8);
@@ -215,7 +216,10 @@ async function main(): Promise<number> {
       BASELINE_JS,
       { DATABASE_URL: db.url, DATABASE_POOL_SIZE: poolSize, BOOTSTRAP_API_KEY: BENCH_API_KEY },
       '/health/live',
-      profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, 'baseline')}`] : [],
+      [
+        ...SERVER_NODE_FLAGS,
+        ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, 'baseline')}`] : []),
+      ],
     );
     children.push(baseline);
     const baseClient = new LoopbackClient(baseline.baseUrl, auth, concurrency + 8);

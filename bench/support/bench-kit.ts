@@ -14,6 +14,14 @@ import { Client } from 'pg';
 export const ROOT = join(__dirname, '..', '..', '..');
 export const MAIN_JS = join(ROOT, 'dist', 'src', 'main.js');
 
+/**
+ * Node flags for every server the benchmarks start (ours and the baseline alike), the same
+ * as `npm start` uses; override with BENCH_NODE_FLAGS (space-separated, "" for none).
+ */
+export const SERVER_NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=32')
+  .split(' ')
+  .filter(Boolean);
+
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, MoreThan, QueryFailedError } from 'typeorm';
-import { ulid } from 'ulid';
+import { newId } from '../common/new-id';
 import { DomainError, ErrorCode, notFound } from '../common/domain-error';
 import { Page, PageRequest, toPage } from '../common/paging';
 import { Chatbot } from './chatbot.entity';
@@ -78,7 +78,7 @@ export class ChatbotsService {
     try {
       const bot = await this.db
         .getRepository(Chatbot)
-        .save({ id: ulid(), workspaceId, name, description });
+        .save({ id: newId(), workspaceId, name, description });
       return view(bot);
     } catch (err) {
       if (isUniqueViolation(err)) throw this.duplicate(name);

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { ulid } from 'ulid';
+import { newId } from './new-id';
 import { DomainError, ErrorCode } from './domain-error';
 import { LOGGER } from './logger';
 
@@ -61,7 +61,7 @@ export class ErrorFilter implements ExceptionFilter {
   }
 
   private internal(detail: string, cause: unknown, req: Request) {
-    const errorId = ulid();
+    const errorId = newId();
     this.logger.error(
       { error_id: errorId, err: cause, method: req.method, path: req.path },
       detail,

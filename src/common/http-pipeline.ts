@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import express from 'express';
-import { ulid } from 'ulid';
+import { newId } from './new-id';
 import { DomainError, ErrorCode } from './domain-error';
 import { requestContext } from './request-context';
 
@@ -10,7 +10,7 @@ const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Echoes a sane incoming X-Request-Id or makes one; every response carries it. */
 export function requestIdMiddleware(req: Request, res: Response, next: NextFunction): void {
   const incoming = req.header('x-request-id');
-  const requestId = incoming && VALID_REQUEST_ID.test(incoming) ? incoming : ulid();
+  const requestId = incoming && VALID_REQUEST_ID.test(incoming) ? incoming : newId();
   res.setHeader('X-Request-Id', requestId);
   (req as Request & { requestId: string }).requestId = requestId;
   requestContext.run({ requestId }, next);

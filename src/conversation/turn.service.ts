@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { monotonicFactory } from 'ulid';
+import { newId } from '../common/new-id';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { LOGGER } from '../common/logger';
 import type { AppConfig } from '../config/app-config';
@@ -72,7 +72,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 @Injectable()
 export class TurnService {
   private readonly queue = new SessionQueue();
-  private readonly nextId = monotonicFactory();
+  private readonly nextId = newId;
   private readonly instance = this.nextId();
 
   constructor(

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, MoreThan } from 'typeorm';
-import { ulid } from 'ulid';
+import { newId } from '../common/new-id';
 import { ChatbotsService } from '../chatbots/chatbots.service';
 import { DomainError, ErrorCode, notFound } from '../common/domain-error';
 import { Page, PageRequest, toPage } from '../common/paging';
@@ -84,7 +84,7 @@ export class FlowsService {
     const def = definition ?? {};
     checkSize(def);
     const flow = await this.db.getRepository(Flow).save({
-      id: ulid(),
+      id: newId(),
       chatbotId,
       name,
       type,
@@ -157,7 +157,7 @@ export class FlowsService {
       );
       const now = new Date();
       const version = await tx.getRepository(FlowVersion).save({
-        id: ulid(),
+        id: newId(),
         flowId,
         chatbotId,
         version: Number(next),

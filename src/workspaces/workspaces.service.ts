@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { ulid } from 'ulid';
+import { newId } from '../common/new-id';
 import { DomainError, ErrorCode, notFound } from '../common/domain-error';
 import { ApiKeyCache } from './api-key-cache';
 import { API_KEY_SHAPE, generateApiKey, hashApiKey } from './api-key-hash';
@@ -28,7 +28,7 @@ export class WorkspacesService {
     const existing = await this.db.getRepository(Workspace).findOneBy({ name });
     if (existing)
       throw new DomainError(ErrorCode.Conflict, `A workspace named "${name}" already exists.`);
-    return this.db.getRepository(Workspace).save({ id: ulid(), name });
+    return this.db.getRepository(Workspace).save({ id: newId(), name });
   }
 
   /** Creates the workspace if new, then a key in it (used by the CLI). */
@@ -37,7 +37,7 @@ export class WorkspacesService {
   ): Promise<{ workspace: Workspace; key: CreatedKey }> {
     return this.db.transaction(async (tx) => {
       let workspace = await tx.getRepository(Workspace).findOneBy({ name });
-      workspace ??= await tx.getRepository(Workspace).save({ id: ulid(), name });
+      workspace ??= await tx.getRepository(Workspace).save({ id: newId(), name });
       const key = await this.insertKey(tx, workspace.id, generateApiKey());
       return { workspace, key };
     });
@@ -66,7 +66,7 @@ export class WorkspacesService {
     return this.db.transaction(async (tx) => {
       if (await tx.getRepository(ApiKey).existsBy({ keyHash: hash })) return false;
       let workspace = await tx.getRepository(Workspace).findOneBy({ name: 'default' });
-      workspace ??= await tx.getRepository(Workspace).save({ id: ulid(), name: 'default' });
+      workspace ??= await tx.getRepository(Workspace).save({ id: newId(), name: 'default' });
       await this.insertKey(tx, workspace.id, key);
       return true;
     });
@@ -79,7 +79,7 @@ export class WorkspacesService {
   ): Promise<CreatedKey> {
     if (!API_KEY_SHAPE.test(key)) throw new DomainError(ErrorCode.BadRequest, 'Malformed API key.');
     const row = await tx.getRepository(ApiKey).save({
-      id: ulid(),
+      id: newId(),
       workspaceId,
       name: null,
       prefix: key.slice(0, 10),

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { ulid } from 'ulid';
+import { newId } from '../../common/new-id';
 import { ChatbotsService } from '../../chatbots/chatbots.service';
 import { DomainError, ErrorCode, notFound } from '../../common/domain-error';
 import type { Page, PageRequest } from '../../common/paging';
@@ -113,7 +113,7 @@ export class IntegrationsService {
         `INSERT INTO integrations (id, chatbot_id, type, name, config, secrets, key_id)
          VALUES ($1, $2, 'http', $3, $4::jsonb, $5, $6) RETURNING *`,
         [
-          ulid(),
+          newId(),
           chatbotId,
           fields.name,
           JSON.stringify(sealed.config),

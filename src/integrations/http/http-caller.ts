@@ -1,4 +1,4 @@
-import { ulid } from 'ulid';
+import { newId } from '../../common/new-id';
 import type {
   ApiCallErrorCode,
   ApiCallRequest,
@@ -142,7 +142,7 @@ export class HttpCaller implements HttpCallerPort {
     const requestId =
       typeof request.request_id === 'string' && /^[\x21-\x7e]{1,128}$/.test(request.request_id)
         ? request.request_id
-        : ulid();
+        : newId();
     const deadline = typeof options?.deadline === 'number' ? options.deadline : undefined;
     const attempts: AttemptTrace[] = [];
     let secrets: RequestSecrets = emptySecrets();
