@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, MoreThan, QueryFailedError } from 'typeorm';
+import { DataSource, MoreThan } from 'typeorm';
+import { sqlState } from '../database/sql';
 import { newId } from '../common/new-id';
 import { DomainError, ErrorCode, notFound } from '../common/domain-error';
 import { Page, PageRequest, toPage } from '../common/paging';
@@ -29,7 +30,7 @@ const view = (c: Chatbot): ChatbotView => ({
 });
 
 function isUniqueViolation(err: unknown): boolean {
-  return err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23505';
+  return sqlState(err) === '23505';
 }
 
 @Injectable()

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { newId } from '../../common/new-id';
 import { ChatbotsService } from '../../chatbots/chatbots.service';
 import { DomainError, ErrorCode, notFound } from '../../common/domain-error';
 import type { Page, PageRequest } from '../../common/paging';
 import { toPage } from '../../common/paging';
-import { sqlRows } from '../../database/sql';
+import { sqlRows, sqlState } from '../../database/sql';
 import { buildApiMeta, classifyApiResult } from '../../engine';
 import type { ApiCallRequest, HttpCallerPort } from '../../engine/ports';
 import { SecretBox } from '../crypto/secret-box';
@@ -45,10 +45,6 @@ export interface TestCallResult {
 
 /** Who the test endpoint's calls claim to be (X-Sarufi-* headers). */
 const TEST_CONTEXT = { user_id: 'test-user', session_id: 'test', channel: 'api' };
-
-function pgCode(err: unknown): string | undefined {
-  return err instanceof QueryFailedError ? (err.driverError as { code?: string }).code : undefined;
-}
 
 /** Rows of any statement run inside a transaction (UPDATE … RETURNING included). */
 async function txRows<T>(tx: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
@@ -327,7 +323,7 @@ export class IntegrationsService {
   }
 
   private translate(err: unknown, name: string): unknown {
-    const code = pgCode(err);
+    const code = sqlState(err);
     if (code === '23505') {
       return new DomainError(
         ErrorCode.Conflict,
