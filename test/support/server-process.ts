@@ -4,6 +4,7 @@ import { join } from 'node:path';
 const ROOT = join(__dirname, '..', '..');
 export const MAIN = join(ROOT, 'dist', 'src', 'main.js');
 export const APIKEY_CLI = join(ROOT, 'dist', 'src', 'cli', 'apikey-create.js');
+export const MIGRATE_CLI = join(ROOT, 'dist', 'src', 'cli', 'migrate.js');
 
 /** The environment a child process gets: ours minus DATABASE_URL, plus `env`. */
 export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
