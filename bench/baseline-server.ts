@@ -11,6 +11,7 @@
 import http from 'node:http';
 import { Pool } from 'pg';
 import { monotonicFactory } from 'ulid';
+import { COMMIT_TURN_SQL, CREATE_CONVERSATION_SQL, LEASE_SQL } from '../src/conversation/turn-sql';
 
 const nextId = monotonicFactory();
 const instance = nextId();
@@ -18,46 +19,7 @@ const LEASE_MS = 30_000;
 const TIMEOUT_MS = 30 * 60_000;
 const CHANNEL = 'api';
 
-// The SQL below is copied verbatim from src/conversation/conversation-store.ts.
-const CREATE_SQL = `INSERT INTO conversations (id, chatbot_id, channel, user_id, contact_name, status, flow_version_id,
-                                  session, lease_owner, lease_until, created_at, updated_at)
-       SELECT $1, f.chatbot_id, $3, $4, $5, 'ACTIVE', f.published_version_id, '{}'::jsonb,
-              $6, now() + make_interval(secs => $7::float8 / 1000), $8, $8
-         FROM flows f
-        WHERE f.chatbot_id = $2 AND f.type = 'conversation' AND f.status = 'published'
-          AND f.published_version_id IS NOT NULL
-       RETURNING flow_version_id`;
-
-const LEASE_SQL = `UPDATE conversations
-          SET lease_owner = $4, lease_until = now() + make_interval(secs => $5::float8 / 1000)
-        WHERE id = $1 AND chatbot_id = $2 AND channel = $3
-          AND (lease_owner IS NULL OR lease_until < now())
-       RETURNING id, chatbot_id, channel, user_id, contact_name, status, flow_version_id, session,
-                 message_count, (expires_at IS NOT NULL AND expires_at < now()) AS expired, created_at`;
-
-const COMMIT_SQL = `WITH conv AS (
-         UPDATE conversations
-            SET session = $3::jsonb, current_state = $4, status = $5,
-                message_count = message_count + $6, last_message_at = CASE WHEN $6 > 0 THEN $7 ELSE last_message_at END,
-                last_message_preview = coalesce($8, last_message_preview), expires_at = $9,
-                contact_name = coalesce($10, contact_name), lease_owner = NULL, lease_until = NULL, updated_at = $7
-          WHERE id = $1 AND lease_owner = $2
-         RETURNING id
-       ), msgs AS (
-         INSERT INTO messages (id, conversation_id, seq, direction, message, state, created_at)
-         SELECT m.id, conv.id, m.seq, m.direction, m.message, m.state, m.created_at
-           FROM conv, jsonb_to_recordset($11::jsonb)
-                AS m(id text, seq int, direction text, message jsonb, state text, created_at timestamptz)
-       ), tr AS (
-         INSERT INTO conversation_traces (id, conversation_id, events, duration_ms, created_at)
-         SELECT $12, conv.id, $13::jsonb, $14, $7 FROM conv
-       ), ob AS (
-         INSERT INTO outbox (id, kind, chatbot_id, conversation_id, payload, created_at, next_attempt_at)
-         SELECT o.id, o.kind, c.chatbot_id, conv.id, o.payload, $7, $7
-           FROM conv JOIN conversations c ON c.id = conv.id, jsonb_to_recordset($15::jsonb)
-                AS o(id text, kind text, payload jsonb)
-       )
-       SELECT count(*) AS ok FROM conv`;
+// The same statements as the gateway's turn pipeline.
 
 interface Session {
   state: string | null;
@@ -203,7 +165,7 @@ async function commit(
     },
     ...out.trace,
   ];
-  const result = await pool.query<{ ok: string }>(COMMIT_SQL, [
+  const result = await pool.query<{ ok: string }>(COMMIT_TURN_SQL, [
     row.id,
     owner,
     JSON.stringify(out.session),
@@ -229,7 +191,7 @@ async function createSession(chatbotId: string): Promise<object> {
   const id = nextId();
   const owner = `${instance}:${id}`;
   const now = new Date();
-  const created = await pool.query<{ flow_version_id: string }>(CREATE_SQL, [
+  const created = await pool.query<{ flow_version_id: string }>(CREATE_CONVERSATION_SQL, [
     id,
     chatbotId,
     CHANNEL,

@@ -1,11 +1,7 @@
-import 'reflect-metadata';
-import { DataSource } from 'typeorm';
-import { loadConfig } from '../config/load-config';
-import { dataSourceOptions } from '../database/data-source-options';
-import { openDatabase } from '../database/open-database';
 import { runMigrations } from '../database/run-migrations';
 import { SecretBox } from '../integrations/crypto/secret-box';
 import { rotateSecrets } from '../integrations/rotate-secrets';
+import { runCli } from './run-cli';
 
 /**
  * `npm run keys:rotate`: re-encrypts every integration secret under ENCRYPTION_KEY, reading
@@ -13,39 +9,25 @@ import { rotateSecrets } from '../integrations/rotate-secrets';
  * server runs on PostgreSQL (each row is a guarded single-row update); on the embedded
  * database, stop the server first. Exits 1 when some secret could not be decrypted.
  */
-async function main(): Promise<void> {
-  const { config } = loadConfig();
+runCli('keys:rotate', async (ds, config) => {
+  await runMigrations(ds);
   const box = new SecretBox({
     current: config.encryptionKey,
     previous: config.previousEncryptionKeys,
   });
-  const db = await openDatabase(config);
-  const ds = new DataSource(dataSourceOptions(db.url, db.poolSize));
-  try {
-    await ds.initialize();
-    await runMigrations(ds);
-    const report = await rotateSecrets(ds, box);
-    const failed = report.failed.length;
-    process.stdout.write(
-      `Integrations scanned: ${report.scanned}\n` +
-        `Re-encrypted under the current key: ${report.rotated}\n` +
-        `Already under the current key: ${report.current}\n` +
-        `Changed meanwhile (left alone): ${report.skipped}\n` +
-        `Could not be decrypted: ${failed}\n`,
+  const report = await rotateSecrets(ds, box);
+  const failed = report.failed.length;
+  process.stdout.write(
+    `Integrations scanned: ${report.scanned}\n` +
+      `Re-encrypted under the current key: ${report.rotated}\n` +
+      `Already under the current key: ${report.current}\n` +
+      `Changed meanwhile (left alone): ${report.skipped}\n` +
+      `Could not be decrypted: ${failed}\n`,
+  );
+  if (failed > 0) {
+    process.stderr.write(
+      `These integrations could not be decrypted with ENCRYPTION_KEY or ENCRYPTION_KEY_PREVIOUS: ${report.failed.join(', ')}\n`,
     );
-    if (failed > 0) {
-      process.stderr.write(
-        `These integrations could not be decrypted with ENCRYPTION_KEY or ENCRYPTION_KEY_PREVIOUS: ${report.failed.join(', ')}\n`,
-      );
-      process.exitCode = 1;
-    }
-  } finally {
-    await ds.destroy().catch(() => undefined);
-    await db.stop();
+    process.exitCode = 1;
   }
-}
-
-main().catch((err: unknown) => {
-  process.stderr.write(`keys:rotate failed: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
 });

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { GenericMessage, SessionState } from '../engine';
 import type { ConversationStatus } from './conversation-status';
 import { sqlRows } from '../database/sql';
+import { COMMIT_TURN_SQL, CREATE_CONVERSATION_SQL, LEASE_SQL } from './turn-sql';
 
 /** The conversation row as a turn needs it, read while taking the lease. */
 export interface LeasedConversation {
@@ -74,18 +75,16 @@ export class ConversationStore {
    * leased to `owner`. Null when the chatbot has no published conversation flow.
    */
   async create(c: NewConversation): Promise<{ flow_version_id: string } | null> {
-    const rows = await sqlRows<{ flow_version_id: string }>(
-      this.db,
-      `INSERT INTO conversations (id, chatbot_id, channel, user_id, contact_name, status, flow_version_id,
-                                  session, lease_owner, lease_until, created_at, updated_at)
-       SELECT $1, f.chatbot_id, $3, $4, $5, 'ACTIVE', f.published_version_id, '{}'::jsonb,
-              $6, now() + make_interval(secs => $7::float8 / 1000), $8, $8
-         FROM flows f
-        WHERE f.chatbot_id = $2 AND f.type = 'conversation' AND f.status = 'published'
-          AND f.published_version_id IS NOT NULL
-       RETURNING flow_version_id`,
-      [c.id, c.chatbotId, c.channel, c.userId, c.contactName, c.owner, c.leaseMs, c.now],
-    );
+    const rows = await sqlRows<{ flow_version_id: string }>(this.db, CREATE_CONVERSATION_SQL, [
+      c.id,
+      c.chatbotId,
+      c.channel,
+      c.userId,
+      c.contactName,
+      c.owner,
+      c.leaseMs,
+      c.now,
+    ]);
     return rows[0] ?? null;
   }
 
@@ -97,16 +96,13 @@ export class ConversationStore {
     owner: string,
     leaseMs: number,
   ): Promise<LeasedConversation | null> {
-    const rows = await sqlRows<LeasedConversation>(
-      this.db,
-      `UPDATE conversations
-          SET lease_owner = $4, lease_until = now() + make_interval(secs => $5::float8 / 1000)
-        WHERE id = $1 AND chatbot_id = $2 AND channel = $3
-          AND (lease_owner IS NULL OR lease_until < now())
-       RETURNING id, chatbot_id, channel, user_id, contact_name, status, flow_version_id, session,
-                 message_count, (expires_at IS NOT NULL AND expires_at < now()) AS expired, created_at`,
-      [id, chatbotId, channel, owner, leaseMs],
-    );
+    const rows = await sqlRows<LeasedConversation>(this.db, LEASE_SQL, [
+      id,
+      chatbotId,
+      channel,
+      owner,
+      leaseMs,
+    ]);
     return rows[0] ?? null;
   }
 
@@ -145,49 +141,23 @@ export class ConversationStore {
    * statement. False when the lease was lost meanwhile: then nothing was written.
    */
   async commitTurn(w: TurnWrite): Promise<boolean> {
-    const rows = await sqlRows<{ ok: string }>(
-      this.db,
-      `WITH conv AS (
-         UPDATE conversations
-            SET session = $3::jsonb, current_state = $4, status = $5,
-                message_count = message_count + $6, last_message_at = CASE WHEN $6 > 0 THEN $7 ELSE last_message_at END,
-                last_message_preview = coalesce($8, last_message_preview), expires_at = $9,
-                contact_name = coalesce($10, contact_name), lease_owner = NULL, lease_until = NULL, updated_at = $7
-          WHERE id = $1 AND lease_owner = $2
-         RETURNING id
-       ), msgs AS (
-         INSERT INTO messages (id, conversation_id, seq, direction, message, state, created_at)
-         SELECT m.id, conv.id, m.seq, m.direction, m.message, m.state, m.created_at
-           FROM conv, jsonb_to_recordset($11::jsonb)
-                AS m(id text, seq int, direction text, message jsonb, state text, created_at timestamptz)
-       ), tr AS (
-         INSERT INTO conversation_traces (id, conversation_id, events, duration_ms, created_at)
-         SELECT $12, conv.id, $13::jsonb, $14, $7 FROM conv
-       ), ob AS (
-         INSERT INTO outbox (id, kind, chatbot_id, conversation_id, payload, created_at, next_attempt_at)
-         SELECT o.id, o.kind, c.chatbot_id, conv.id, o.payload, $7, $7
-           FROM conv JOIN conversations c ON c.id = conv.id, jsonb_to_recordset($15::jsonb)
-                AS o(id text, kind text, payload jsonb)
-       )
-       SELECT count(*) AS ok FROM conv`,
-      [
-        w.conversationId,
-        w.owner,
-        JSON.stringify(w.session),
-        w.session.state,
-        w.status,
-        w.messages.length,
-        w.now,
-        w.lastPreview,
-        w.expiresAt,
-        w.contactName,
-        JSON.stringify(w.messages),
-        w.trace.id,
-        JSON.stringify(w.trace.events),
-        w.trace.durationMs,
-        JSON.stringify(w.outbox),
-      ],
-    );
+    const rows = await sqlRows<{ ok: string }>(this.db, COMMIT_TURN_SQL, [
+      w.conversationId,
+      w.owner,
+      JSON.stringify(w.session),
+      w.session.state,
+      w.status,
+      w.messages.length,
+      w.now,
+      w.lastPreview,
+      w.expiresAt,
+      w.contactName,
+      JSON.stringify(w.messages),
+      w.trace.id,
+      JSON.stringify(w.trace.events),
+      w.trace.durationMs,
+      JSON.stringify(w.outbox),
+    ]);
     return Number(rows[0]?.ok ?? 0) > 0;
   }
 }
