@@ -55,3 +55,21 @@ describe('API key authentication', () => {
     expect(dump).not.toContain(ws.apiKey);
   });
 });
+
+describe('Rate limits per API key', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '3' });
+  });
+  afterAll(() => t.close());
+
+  it('should answer 429 with Retry-After over the limit, per key', async () => {
+    const a = await t.newWorkspace();
+    const b = await t.newWorkspace();
+    for (let i = 0; i < 3; i++) await t.http().get('/api/dev/v1/me').set(a.auth).expect(200);
+    const limited = await t.http().get('/api/dev/v1/me').set(a.auth).expect(429);
+    expect(limited.body.detail).toMatch(/Rate limit/);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    await t.http().get('/api/dev/v1/me').set(b.auth).expect(200);
+  });
+});
