@@ -7,6 +7,7 @@ export type {
   ListSection,
 } from './generic-message';
 export type * from './ports';
+export { HTTP_METHODS, BODY_TYPES, BODY_METHODS } from './ports';
 
 export { FlowCompileError, type FlowCompileErrorCode } from './flow-compile-error';
 
@@ -58,4 +59,8 @@ export type {
   TurnResult,
 } from './runner/turn-types';
 export type { TraceEvent, TransitionReason, ApiCallStatus } from './runner/trace-event';
-export { buildApiMeta, classifyApiResult, type ApiOutcomeStatus } from './actions/api-call/classify-api-result';
+export {
+  buildApiMeta,
+  classifyApiResult,
+  type ApiOutcomeStatus,
+} from './actions/api-call/classify-api-result';

@@ -17,8 +17,14 @@ export type ApiCallErrorCode =
   | 'not_configured'
   | 'deadline_exceeded';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
-export type BodyType = 'json' | 'form' | 'multipart' | 'text' | 'none';
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+export const BODY_TYPES = ['json', 'form', 'multipart', 'text', 'none'] as const;
+export type BodyType = (typeof BODY_TYPES)[number];
+
+/** Methods that carry a body (the declared one, or the auto-injected message + variables). */
+export const BODY_METHODS: ReadonlySet<string> = new Set<HttpMethod>(['POST', 'PUT', 'PATCH']);
 
 export interface RetryPolicy {
   max_attempts?: number;

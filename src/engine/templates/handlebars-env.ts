@@ -9,7 +9,14 @@ export const templateEnv: typeof Handlebars = Handlebars.create();
 templateEnv.registerHelper(TEMPLATE_HELPERS);
 
 /** Built-in helpers of Handlebars that templates may use besides ours. */
-const BUILT_IN_HELPERS = ['if', 'unless', 'each', 'with', 'lookup', 'log'];
+export const HANDLEBARS_BUILT_IN_HELPERS: readonly string[] = [
+  'if',
+  'unless',
+  'each',
+  'with',
+  'lookup',
+  'log',
+];
 
 /**
  * Compile options: no HTML escaping (messages are not HTML), and only known helpers, so a
@@ -20,7 +27,7 @@ export const COMPILE_OPTIONS: CompileOptions = {
   strict: false,
   knownHelpersOnly: true,
   knownHelpers: Object.fromEntries(
-    [...BUILT_IN_HELPERS, ...Object.keys(TEMPLATE_HELPERS)].map((name) => [name, true]),
+    [...HANDLEBARS_BUILT_IN_HELPERS, ...Object.keys(TEMPLATE_HELPERS)].map((name) => [name, true]),
   ),
 };
 

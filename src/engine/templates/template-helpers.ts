@@ -205,7 +205,8 @@ function lengthOf(value: unknown): number {
   return 0;
 }
 
-export const TEMPLATE_HELPERS: Readonly<Record<string, HelperDelegate>> = {
+/** Helpers that only test their arguments (true/false): as blocks they keep the surrounding context. */
+const PREDICATE_HELPERS: Readonly<Record<string, HelperDelegate>> = {
   eq: (...args: Args) => {
     const [a, b] = split(args).params;
     return looseEquals(a, b);
@@ -233,6 +234,10 @@ export const TEMPLATE_HELPERS: Readonly<Record<string, HelperDelegate>> = {
     const v = split(args).params[0];
     return isBlank(v) || v === false || v === 0;
   },
+};
+
+export const TEMPLATE_HELPERS: Readonly<Record<string, HelperDelegate>> = {
+  ...PREDICATE_HELPERS,
   /** The first argument that is not missing or empty: `{{default name "friend"}}`. */
   default: (...args: Args) => {
     const { params } = split(args);
@@ -251,3 +256,11 @@ export const TEMPLATE_HELPERS: Readonly<Record<string, HelperDelegate>> = {
   length: (...args: Args) => lengthOf(split(args).params[0]),
   [URL_SEGMENT_HELPER]: (...args: Args) => encodeURIComponent(toText(split(args).params[0])),
 };
+
+/** The helpers a flow template may call by name (the private URL-segment helper excluded). */
+export const ENGINE_HELPER_NAMES: readonly string[] = Object.keys(TEMPLATE_HELPERS).filter(
+  (name) => name !== URL_SEGMENT_HELPER,
+);
+
+/** The engine's helpers that only test their arguments (`eq`, `and`, `not`…). */
+export const PREDICATE_HELPER_NAMES: readonly string[] = Object.keys(PREDICATE_HELPERS);

@@ -1,7 +1,3 @@
-export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
-export const BODY_TYPES = ['json', 'form', 'multipart', 'text', 'none'] as const;
-/** Methods that carry the auto-injected body (message + every variable). */
-export const BODY_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH']);
 /** Named outcomes accepted as `status_transitions` keys besides statuses and classes. */
 export const OUTCOME_KEYS = [
   'timeout',

@@ -1,12 +1,5 @@
-import {
-  API_CALL_FIELDS,
-  BODY_METHODS,
-  BODY_TYPES,
-  FAILURE_OUTCOMES,
-  HTTP_METHODS,
-  OUTCOME_KEYS,
-  isOutcomeKey,
-} from './api-call-rules';
+import { BODY_METHODS, BODY_TYPES, HTTP_METHODS } from '../ports';
+import { API_CALL_FIELDS, FAILURE_OUTCOMES, OUTCOME_KEYS, isOutcomeKey } from './api-call-rules';
 import { checkHttpRetry } from './check-http-retry';
 import { checkHttpParts } from './check-http-parts';
 import { checkTarget } from './check-target';

@@ -1,23 +1,9 @@
+import { CONDITION_OPERATORS } from '../conditions/condition';
 import { checkRegex } from './check-regex';
 import { checkVariablePath } from './check-variable-path';
 import { childPath, show } from './json-path';
 import { isRecord, type JsonObject } from './json-guards';
 import type { ScanContext } from './scan-context';
-
-export const CONDITION_OPS = [
-  'eq',
-  'ne',
-  'gt',
-  'gte',
-  'lt',
-  'lte',
-  'contains',
-  'starts_with',
-  'matches',
-  'exists',
-  'empty',
-  'in',
-] as const;
 
 const NO_VALUE_OPS = new Set<string>(['exists', 'empty']);
 const LEAF_FIELDS = ['var', 'op', 'value'];
@@ -87,10 +73,10 @@ function checkLeaf(value: JsonObject, path: string, ctx: ScanContext): void {
     ctx.facts.reads.push({ root, path: varPath, fromTemplate: false, bucket: ctx.issues.bucket });
   const op = value.op ?? 'eq';
   const opPath = childPath(path, 'op');
-  if (typeof op !== 'string' || !(CONDITION_OPS as readonly string[]).includes(op)) {
+  if (typeof op !== 'string' || !(CONDITION_OPERATORS as readonly string[]).includes(op)) {
     ctx.issues.error(
       opPath,
-      `Unknown condition op ${show(op)}; use one of ${CONDITION_OPS.join(' ')}.`,
+      `Unknown condition op ${show(op)}; use one of ${CONDITION_OPERATORS.join(' ')}.`,
     );
     return;
   }

@@ -1,4 +1,4 @@
-import { BODY_METHODS } from './api-call-rules';
+import { BODY_METHODS } from '../ports';
 import { checkTemplate } from './check-template';
 import { checkTemplatesDeep } from './check-templates-deep';
 import { childPath, show } from './json-path';

@@ -1,3 +1,4 @@
+import { INPUT_TYPES } from '../normalise/normalised-flow';
 import { checkRegex } from './check-regex';
 import { checkTarget } from './check-target';
 import { checkTemplate } from './check-template';
@@ -7,18 +8,6 @@ import { isFiniteNumber, isNonNegativeInteger, isRecord, type JsonObject } from 
 import type { MessageSummary } from './message-summary';
 import type { ScanContext } from './scan-context';
 import { warnUnknownFields } from './warn-unknown-fields';
-
-export const INPUT_TYPES = [
-  'text',
-  'number',
-  'integer',
-  'email',
-  'phone',
-  'date',
-  'time',
-  'choice',
-  'any',
-] as const;
 
 const INPUT_FIELDS = [
   'save_to',

@@ -1,38 +1,20 @@
+import { HANDLEBARS_BUILT_IN_HELPERS } from '../templates/handlebars-env';
+import { ENGINE_HELPER_NAMES, PREDICATE_HELPER_NAMES } from '../templates/template-helpers';
+
 /** Helpers a flow template may call: the engine's own and Handlebars' built-ins. */
 export const KNOWN_HELPERS: ReadonlySet<string> = new Set([
-  'eq',
-  'ne',
-  'gt',
-  'lt',
-  'and',
-  'or',
-  'not',
-  'default',
-  'json',
-  'upper',
-  'lower',
-  'number',
-  'date',
-  'length',
-  'if',
-  'unless',
-  'each',
-  'with',
-  'lookup',
-  'log',
+  ...ENGINE_HELPER_NAMES,
+  ...HANDLEBARS_BUILT_IN_HELPERS,
 ]);
 
-/** Built-in helpers whose block body keeps the surrounding context. */
+/**
+ * Block helpers whose body keeps the surrounding context: the conditional built-ins and the
+ * engine's predicates (`each`/`with` step into their argument instead).
+ */
 export const CONTEXT_KEEPING_BLOCKS: ReadonlySet<string> = new Set([
   'if',
   'unless',
-  'eq',
-  'ne',
-  'gt',
-  'lt',
-  'and',
-  'or',
-  'not',
+  ...PREDICATE_HELPER_NAMES,
 ]);
 
 /** Variables the engine sets itself. */

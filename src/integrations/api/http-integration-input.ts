@@ -1,6 +1,7 @@
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { DEFAULT_RETRY_POLICY, type EffectiveRetryPolicy } from '../http/retry-policy';
 import type { HttpIntegrationAuth } from '../http/http-integration';
+import { hasControlChars, isGatewayHeader, isHeaderName } from '../http/header-rules';
 import { childPath, FieldIssues, intField, isRecord, rejectUnknown } from './field-issues';
 
 /** What a secret value looks like in responses; sent back in a PATCH it means "keep it". */
@@ -37,23 +38,6 @@ const AUTH_FIELDS: Record<HttpIntegrationAuth['type'], readonly string[]> = {
   basic: ['type', 'username', 'password'],
   headers: ['type', 'headers'],
 };
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// Control characters other than tab (CR/LF above all: header injection).
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
-/** Headers an integration may not set: they change framing/routing or are the gateway's own. */
-const RESERVED_HEADERS: ReadonlySet<string> = new Set([
-  'host',
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'upgrade',
-  'te',
-  'trailer',
-  'expect',
-]);
 const RETRY_ON = /^(network_error|timeout|[1-5]xx|[1-5]\d\d)$/;
 
 /** A fully validated http integration (secret values may still be `***`, see keep-masked-secrets). */
@@ -230,7 +214,7 @@ function parseSecret(
     issues.add(path, `${path} must be a non-empty string.`);
     return undefined;
   }
-  if (value.length > MAX_VALUE_CHARS || CONTROL.test(value)) {
+  if (value.length > MAX_VALUE_CHARS || hasControlChars(value)) {
     issues.add(
       path,
       `${path} must be at most ${MAX_VALUE_CHARS} characters, without line breaks or control characters.`,
@@ -241,12 +225,12 @@ function parseSecret(
 }
 
 function checkHeaderName(name: string, path: string, issues: FieldIssues): boolean {
-  const lower = name.toLowerCase();
-  if (!TOKEN.test(name)) {
+  if (!isHeaderName(name)) {
     issues.add(path, `"${name}" is not a valid HTTP header name.`);
     return false;
   }
-  if (RESERVED_HEADERS.has(lower) || lower.startsWith('x-sarufi-')) {
+  // Headers that change framing/routing or are the gateway's own.
+  if (isGatewayHeader(name)) {
     issues.add(path, `The header "${name}" is set by the gateway and cannot be configured.`);
     return false;
   }

@@ -1,5 +1,6 @@
-import type { BodyType, HttpMethod } from '../../engine/ports';
+import { BODY_TYPES, HTTP_METHODS, type BodyType, type HttpMethod } from '../../engine/ports';
 import { DomainError, ErrorCode } from '../../common/domain-error';
+import { hasControlChars } from '../http/header-rules';
 import { childPath, FieldIssues, isRecord, rejectUnknown } from './field-issues';
 
 /** Body of `POST .../integrations/{id}/test`: a literal request, as a flow's API_CALL would send it. */
@@ -13,11 +14,7 @@ export interface TestCallInput {
   variables: Record<string, unknown>;
 }
 
-const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
-const BODY_TYPES: readonly BodyType[] = ['json', 'form', 'multipart', 'text', 'none'];
 const FIELDS = ['method', 'path', 'query', 'headers', 'body', 'body_type', 'variables'];
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 
 function stringMap(value: unknown, path: string, issues: FieldIssues): Record<string, string> {
   if (value === undefined) return {};
@@ -27,7 +24,7 @@ function stringMap(value: unknown, path: string, issues: FieldIssues): Record<st
   }
   const out: Record<string, string> = {};
   for (const [key, item] of Object.entries(value)) {
-    if (typeof item !== 'string' || item.length > 8192 || CONTROL.test(item)) {
+    if (typeof item !== 'string' || item.length > 8192 || hasControlChars(item)) {
       issues.add(
         childPath(path, key),
         'Must be a string of at most 8192 characters, without line breaks.',
@@ -52,12 +49,12 @@ export function parseTestCall(body: unknown): TestCallInput {
   let method: HttpMethod = 'GET';
   if (input.method !== undefined) {
     const upper = typeof input.method === 'string' ? input.method.toUpperCase() : '';
-    if ((METHODS as readonly string[]).includes(upper)) method = upper as HttpMethod;
-    else issues.add('method', `method must be one of: ${METHODS.join(', ')}.`);
+    if ((HTTP_METHODS as readonly string[]).includes(upper)) method = upper as HttpMethod;
+    else issues.add('method', `method must be one of: ${HTTP_METHODS.join(', ')}.`);
   }
   let path = '';
   if (input.path !== undefined) {
-    if (typeof input.path !== 'string' || input.path.length > 2048 || CONTROL.test(input.path)) {
+    if (typeof input.path !== 'string' || input.path.length > 2048 || hasControlChars(input.path)) {
       issues.add(
         'path',
         'path must be a string of at most 2048 characters, appended to the base URL.',

@@ -1,5 +1,12 @@
-import type { ApiCallErrorCode, ApiCallRequest, HttpMethod } from '../../engine/ports';
+import {
+  BODY_METHODS,
+  HTTP_METHODS,
+  type ApiCallErrorCode,
+  type ApiCallRequest,
+  type HttpMethod,
+} from '../../engine/ports';
 import { flattenFields } from './flatten-fields';
+import { blankControlChars, hasControlChars, isGatewayHeader, isHeaderName } from './header-rules';
 import type { HttpIntegrationConfig } from './http-integration';
 import { decodeQueryKey, encodeQueryComponentPreserving } from './query-encoding';
 import { addSecretValue, emptySecrets, type RequestSecrets } from './request-secrets';
@@ -24,35 +31,7 @@ export interface BuildInput {
   userAgent: string;
 }
 
-const METHODS: ReadonlySet<string> = new Set([
-  'GET',
-  'POST',
-  'PUT',
-  'PATCH',
-  'DELETE',
-  'HEAD',
-  'OPTIONS',
-]);
-const BODY_METHODS: ReadonlySet<HttpMethod> = new Set<HttpMethod>(['POST', 'PUT', 'PATCH']);
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// Control characters other than horizontal tab: CR and LF above all (header injection).
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
-// eslint-disable-next-line no-control-regex
-const CONTROL_ALL = /[\u0000-\u0008\u000a-\u001f\u007f]/g;
-/** Declared headers that would change message framing or routing; never taken from a flow. */
-const FRAMING_HEADERS: ReadonlySet<string> = new Set([
-  'host',
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'upgrade',
-  'te',
-  'trailer',
-  'expect',
-]);
+const METHODS: ReadonlySet<string> = new Set(HTTP_METHODS);
 
 class BuildError extends Error {
   constructor(
@@ -92,8 +71,8 @@ class HeaderSet {
           : value === null || value === undefined
             ? ''
             : JSON.stringify(value);
-    if (!TOKEN.test(name)) throw new BuildError('invalid_header', 'invalid header name');
-    if (CONTROL.test(text))
+    if (!isHeaderName(name)) throw new BuildError('invalid_header', 'invalid header name');
+    if (hasControlChars(text))
       throw new BuildError('invalid_header', `control character in header ${name}`);
     this.set(name, text);
   }
@@ -248,7 +227,7 @@ function fields(value: Record<string, unknown>): Array<[string, string]> {
 }
 
 function autoHeaderValue(value: string): string {
-  return value.replace(CONTROL_ALL, ' ').trim();
+  return blankControlChars(value).trim();
 }
 
 /**
@@ -350,8 +329,7 @@ export function buildHttpRequest(input: BuildInput): BuildResult {
     mergeQuery(url, [integrationQuery, actionQuery, authQuery]);
 
     for (const [name, value] of Object.entries(request.headers ?? {})) {
-      const lower = name.toLowerCase();
-      if (lower.startsWith('x-sarufi-') || FRAMING_HEADERS.has(lower)) continue;
+      if (isGatewayHeader(name)) continue;
       headers.setChecked(name, value);
     }
 

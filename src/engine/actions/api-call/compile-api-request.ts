@@ -1,22 +1,21 @@
 import { FlowCompileError } from '../../flow-compile-error';
 import { replyText } from '../../input/validate-input';
 import { isRecord } from '../../normalise/is-record';
-import type { ApiCallRequest, BodyType, HttpMethod, RetryPolicy } from '../../ports';
+import {
+  BODY_TYPES,
+  HTTP_METHODS,
+  type ApiCallRequest,
+  type BodyType,
+  type HttpMethod,
+  type RetryPolicy,
+} from '../../ports';
 import type { TurnContext } from '../../runner/turn-context';
 import { compileTemplate, type Template } from '../../templates/compile-template';
 import { compileValue, type ValueRenderer } from '../../templates/compile-value';
 import { isForbiddenKey } from '../../templates/read-path';
 
-const METHODS: ReadonlySet<string> = new Set([
-  'GET',
-  'POST',
-  'PUT',
-  'PATCH',
-  'DELETE',
-  'HEAD',
-  'OPTIONS',
-]);
-const BODY_TYPES: ReadonlySet<string> = new Set(['json', 'form', 'multipart', 'text', 'none']);
+const METHODS: ReadonlySet<string> = new Set(HTTP_METHODS);
+const BODY_TYPE_SET: ReadonlySet<string> = new Set(BODY_TYPES);
 const CR_OR_LF = /[\r\n]/;
 
 export type RenderedRequest =
@@ -97,7 +96,7 @@ export function compileApiRequest(
   if (!METHODS.has(method))
     throw new FlowCompileError('invalid_action', `unknown method "${method}"`, `${path}.method`);
   const bodyType = stringField(definition, 'body_type', path) ?? 'json';
-  if (!BODY_TYPES.has(bodyType))
+  if (!BODY_TYPE_SET.has(bodyType))
     throw new FlowCompileError(
       'invalid_action',
       `unknown body_type "${bodyType}"`,
