@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, MoreThan } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { sqlState } from '../database/sql';
 import { newId } from '../common/new-id';
 import { DomainError, ErrorCode, notFound } from '../common/domain-error';
-import { Page, PageRequest, toPage } from '../common/paging';
+import { findPage, Page, PageRequest } from '../common/paging';
 import { Chatbot } from './chatbot.entity';
 
 export interface ChatbotView {
@@ -59,16 +59,7 @@ export class ChatbotsService {
   }
 
   async list(workspaceId: string, page: PageRequest): Promise<Page<ChatbotView>> {
-    const repo = this.db.getRepository(Chatbot);
-    const [rows, total] = await Promise.all([
-      repo.find({
-        where: page.after ? { workspaceId, id: MoreThan(page.after) } : { workspaceId },
-        order: { id: 'ASC' },
-        take: page.limit + 1,
-      }),
-      repo.countBy({ workspaceId }),
-    ]);
-    return toPage(rows, total, page, view);
+    return findPage(this.db.getRepository(Chatbot), { workspaceId }, page, view);
   }
 
   async create(

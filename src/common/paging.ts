@@ -1,3 +1,4 @@
+import { FindOptionsOrder, FindOptionsWhere, MoreThan, Repository } from 'typeorm';
 import { DomainError, ErrorCode } from './domain-error';
 
 export interface Page<T> {
@@ -56,4 +57,22 @@ export function toPage<R extends { id: string }, T>(
       ? Buffer.from(slice[slice.length - 1].id, 'utf8').toString('base64url')
       : null,
   };
+}
+
+/** One page of `repo`'s rows matching `where`, in id order, with the total count. */
+export async function findPage<E extends { id: string }, T>(
+  repo: Repository<E>,
+  where: FindOptionsWhere<E>,
+  page: PageRequest,
+  map: (row: E) => T,
+): Promise<Page<T>> {
+  const [rows, total] = await Promise.all([
+    repo.find({
+      where: page.after ? ({ ...where, id: MoreThan(page.after) }) : where,
+      order: { id: 'ASC' } as FindOptionsOrder<E>,
+      take: page.limit + 1,
+    }),
+    repo.countBy(where),
+  ]);
+  return toPage(rows, total, page, map);
 }

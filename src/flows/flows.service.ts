@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, MoreThan } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { newId } from '../common/new-id';
 import { ChatbotsService } from '../chatbots/chatbots.service';
 import { DomainError, ErrorCode, notFound } from '../common/domain-error';
-import { Page, PageRequest, toPage } from '../common/paging';
+import { findPage, Page, PageRequest } from '../common/paging';
 import {
   FlowIssue,
   MAX_FLOW_BYTES,
@@ -61,16 +61,7 @@ export class FlowsService {
     page: PageRequest,
   ): Promise<Page<ReturnType<typeof summary>>> {
     await this.chatbots.require(workspaceId, chatbotId);
-    const repo = this.db.getRepository(Flow);
-    const [rows, total] = await Promise.all([
-      repo.find({
-        where: page.after ? { chatbotId, id: MoreThan(page.after) } : { chatbotId },
-        order: { id: 'ASC' },
-        take: page.limit + 1,
-      }),
-      repo.countBy({ chatbotId }),
-    ]);
-    return toPage(rows, total, page, summary);
+    return findPage(this.db.getRepository(Flow), { chatbotId }, page, summary);
   }
 
   async create(
@@ -189,16 +180,7 @@ export class FlowsService {
 
   async versions(workspaceId: string, chatbotId: string, flowId: string, page: PageRequest) {
     await this.require(workspaceId, chatbotId, flowId);
-    const repo = this.db.getRepository(FlowVersion);
-    const [rows, total] = await Promise.all([
-      repo.find({
-        where: page.after ? { flowId, id: MoreThan(page.after) } : { flowId },
-        order: { id: 'ASC' },
-        take: page.limit + 1,
-      }),
-      repo.countBy({ flowId }),
-    ]);
-    return toPage(rows, total, page, versionView);
+    return findPage(this.db.getRepository(FlowVersion), { flowId }, page, versionView);
   }
 
   async version(workspaceId: string, chatbotId: string, flowId: string, versionId: string) {
