@@ -72,8 +72,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 @Injectable()
 export class TurnService {
   private readonly queue = new SessionQueue();
-  private readonly nextId = newId;
-  private readonly instance = this.nextId();
+  private readonly instance = newId();
 
   constructor(
     @Inject(ConversationStore) private readonly store: ConversationStore,
@@ -88,7 +87,7 @@ export class TurnService {
   /** Opens a conversation on the chatbot's published flow and runs its first turn. */
   async start(p: StartParams): Promise<TurnOutcome> {
     const started = process.hrtime.bigint();
-    const id = this.nextId();
+    const id = newId();
     const owner = `${this.instance}:${id}`;
     const now = new Date();
     const created = await this.store.create({
@@ -127,7 +126,7 @@ export class TurnService {
       return await this.queue.run(
         p.conversationId,
         async () => {
-          const owner = `${this.instance}:${this.nextId()}`;
+          const owner = `${this.instance}:${newId()}`;
           const row = await this.lease(p, owner, waitUntil);
           return this.execute(row, owner, p.message, p, started);
         },
@@ -254,7 +253,7 @@ export class TurnService {
     );
     const timeoutMs = flow.compiled.settings.session_timeout_minutes * 60_000;
     const outbox: OutboxRow[] = result.deferredCalls.map((request) => ({
-      id: this.nextId(),
+      id: newId(),
       kind: 'api_call',
       payload: { request },
     }));
@@ -269,7 +268,7 @@ export class TurnService {
       lastPreview: messagePreview(messages),
       expiresAt: status === 'CLOSED' ? null : new Date(now.getTime() + timeoutMs),
       now,
-      trace: { id: this.nextId(), events: traceOf(inbound, result.trace), durationMs },
+      trace: { id: newId(), events: traceOf(inbound, result.trace), durationMs },
       outbox,
     });
     if (!committed) throw new Error('The session lease was lost before the turn was saved');
@@ -338,7 +337,7 @@ export class TurnService {
         expiresAt: null,
         now,
         trace: {
-          id: this.nextId(),
+          id: newId(),
           events: [
             ...traceOf(inbound, []),
             { type: 'engine_error', error: err instanceof Error ? err.message : String(err) },
@@ -363,7 +362,7 @@ export class TurnService {
     let seq = count;
     if (inbound)
       rows.push({
-        id: this.nextId(),
+        id: newId(),
         seq: seq++,
         direction: 'inbound',
         message: inbound,
@@ -372,7 +371,7 @@ export class TurnService {
       });
     for (const m of outbound)
       rows.push({
-        id: this.nextId(),
+        id: newId(),
         seq: seq++,
         direction: 'outbound',
         message: m,
