@@ -63,5 +63,3 @@ export class MetricsService {
     return this.registry.metrics();
   }
 }
-
-export { LATENCY_BUCKETS };
