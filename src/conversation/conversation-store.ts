@@ -4,6 +4,8 @@ import { DataSource } from 'typeorm';
 import type { GenericMessage, SessionState } from '../engine';
 import type { ConversationStatus } from './conversation-status';
 import { sqlRows } from '../database/sql';
+import type { OutboxEntry } from '../outbox/outbox-entry';
+import { outboxEntriesJson } from '../outbox/outbox-sql';
 import { COMMIT_TURN_SQL, CREATE_CONVERSATION_SQL, LEASE_SQL } from './turn-sql';
 
 /** The conversation row as a turn needs it, read while taking the lease. */
@@ -30,12 +32,6 @@ export interface StoredMessage {
   created_at: string;
 }
 
-export interface OutboxRow {
-  id: string;
-  kind: string;
-  payload: unknown;
-}
-
 /** Everything one turn writes, applied atomically together with the lease release. */
 export interface TurnWrite {
   conversationId: string;
@@ -48,7 +44,7 @@ export interface TurnWrite {
   expiresAt: Date | null;
   now: Date;
   trace: { id: string; events: unknown; durationMs: number };
-  outbox: OutboxRow[];
+  outbox: OutboxEntry[];
 }
 
 export interface NewConversation {
@@ -156,7 +152,7 @@ export class ConversationStore {
       w.trace.id,
       JSON.stringify(w.trace.events),
       w.trace.durationMs,
-      JSON.stringify(w.outbox),
+      outboxEntriesJson(w.outbox),
     ]);
     return Number(rows[0]?.ok ?? 0) > 0;
   }

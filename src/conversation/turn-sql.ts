@@ -1,3 +1,5 @@
+import { enqueueOutboxSql } from '../outbox/outbox-sql';
+
 /**
  * The statements of a turn (also run by the `npm run bench` baseline, so that both do
  * exactly the same SQL).
@@ -39,9 +41,6 @@ export const COMMIT_TURN_SQL = `WITH conv AS (
          INSERT INTO conversation_traces (id, conversation_id, events, duration_ms, created_at)
          SELECT $12, conv.id, $13::jsonb, $14, $7 FROM conv
        ), ob AS (
-         INSERT INTO outbox (id, kind, chatbot_id, conversation_id, payload, created_at, next_attempt_at)
-         SELECT o.id, o.kind, c.chatbot_id, conv.id, o.payload, $7, $7
-           FROM conv JOIN conversations c ON c.id = conv.id, jsonb_to_recordset($15::jsonb)
-                AS o(id text, kind text, payload jsonb)
+         ${enqueueOutboxSql({ entries: '$15', chatbotId: 'c.chatbot_id', conversationId: 'conv.id', now: '$7', from: 'conv JOIN conversations c ON c.id = conv.id' })}
        )
        SELECT count(*) AS ok FROM conv`;

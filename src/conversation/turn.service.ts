@@ -18,13 +18,9 @@ import type {
 import { HTTP_CALLER } from '../integrations/integrations.tokens';
 import { OutboxWorker } from '../integrations/outbox/outbox-worker';
 import { MetricsService } from '../metrics/metrics.service';
+import type { OutboxEntry } from '../outbox/outbox-entry';
 import type { ConversationStatus } from './conversation-status';
-import {
-  ConversationStore,
-  LeasedConversation,
-  OutboxRow,
-  StoredMessage,
-} from './conversation-store';
+import { ConversationStore, LeasedConversation, StoredMessage } from './conversation-store';
 import { CachedFlow, FlowCache } from './flow-cache';
 import { messagePreview } from './message-preview';
 import { QueueWaitTimeout, SessionQueue } from './session-queue';
@@ -252,11 +248,11 @@ export class TurnService {
       now,
     );
     const timeoutMs = flow.compiled.settings.session_timeout_minutes * 60_000;
-    const outbox: OutboxRow[] = result.deferredCalls.map((request) => ({
-      id: newId(),
-      kind: 'api_call',
-      payload: { request },
-    }));
+    const outbox: OutboxEntry[] = result.deferredCalls.map((request) => {
+      const id = newId();
+      // Fire-and-forget calls are independent of each other: each is its own ordering key.
+      return { id, kind: 'api_call', orderingKey: id, payload: { request } };
+    });
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
     const committed = await this.store.commitTurn({
       conversationId: row.id,

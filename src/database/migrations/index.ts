@@ -2,6 +2,8 @@ import { WorkspacesAndChatbots1763800000000 } from './1763800000000-workspaces-a
 import { Conversations1763800100000 } from './1763800100000-conversations';
 import { Flows1763800200000 } from './1763800200000-flows';
 import { IntegrationsOutboxTraces1763800300000 } from './1763800300000-integrations-outbox-traces';
+import { OutboxOrdering1764000100000 } from './1764000100000-outbox-ordering';
+import { Inbox1764000200000 } from './1764000200000-inbox';
 
 /** Every migration, oldest first. New ones are added here (and committed, reviewed). */
 export const MIGRATIONS = [
@@ -9,4 +11,6 @@ export const MIGRATIONS = [
   Conversations1763800100000,
   Flows1763800200000,
   IntegrationsOutboxTraces1763800300000,
+  OutboxOrdering1764000100000,
+  Inbox1764000200000,
 ];
