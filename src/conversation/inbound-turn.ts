@@ -1,0 +1,31 @@
+import type { GenericMessage } from '../engine';
+
+/**
+ * Which session a turn is for: an existing one by id (the Chat API), or the user's active
+ * session on a channel by key (WhatsApp, SMS, USSD, web), started at the flow's `start` when
+ * there is none or it expired.
+ */
+export type SessionAddress =
+  | { kind: 'id'; conversationId: string }
+  | {
+      kind: 'key';
+      /** The person: E.164 with `+` for phone channels, a business-scoped id otherwise. */
+      userId: string;
+      /** What identifies the session on the channel when it is not the user (a USSD gateway's session id). */
+      sessionKey?: string;
+    };
+
+/** One inbound turn, as every channel describes it to the one turn entry. */
+export interface InboundTurn {
+  chatbotId: string;
+  channel: string;
+  session: SessionAddress;
+  /** Null: open a new session and run its first turn (the Chat API's create). */
+  message: GenericMessage | null;
+  contactName?: string | null;
+  locale?: string;
+  /** Epoch ms by which the turn must answer (the USSD gateway's reply deadline). */
+  deadline?: number;
+  /** The inbox event this turn consumes: marked done in the same statement as the turn. */
+  inboxEventId?: string;
+}
