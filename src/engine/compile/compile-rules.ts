@@ -1,3 +1,4 @@
+import { compileSafeRegex } from '../regex/safe-regex';
 import { compileCondition } from '../conditions/compile-condition';
 import { FlowCompileError } from '../flow-compile-error';
 import { normaliseReply } from '../input/normalise-reply';
@@ -22,7 +23,7 @@ export function compileRule(rule: TransitionRule): CompiledRule {
   if (rule.keywords !== undefined) compiled.keywords = new Set(rule.keywords.map(normaliseReply));
   if (rule.regex !== undefined) {
     try {
-      compiled.regex = new RegExp(rule.regex);
+      compiled.regex = compileSafeRegex(rule.regex);
     } catch (error) {
       throw new FlowCompileError(
         'invalid_regex',

@@ -1,3 +1,4 @@
+import type { SafeRegex } from '../regex/safe-regex';
 import type { CompiledAction } from '../actions/action-handler';
 import type { ConditionFn } from '../conditions/condition';
 import type { CompiledInput } from '../input/compiled-input';
@@ -18,7 +19,7 @@ export interface CompiledRule {
   isDefault: boolean;
   button?: { id: string; normalisedId: string };
   keywords?: ReadonlySet<string>;
-  regex?: RegExp;
+  regex?: SafeRegex;
   when?: ConditionFn;
   path: string;
 }

@@ -1,3 +1,4 @@
+import { compileSafeRegex, type SafeRegex } from '../regex/safe-regex';
 import { FlowCompileError } from '../flow-compile-error';
 import { parsePath, readSegments } from '../templates/read-path';
 import { compareValues, isBlank, looseEquals, toText } from '../templates/template-helpers';
@@ -109,9 +110,9 @@ function compileOperator(
     case 'matches': {
       if (typeof expected !== 'string')
         throw new FlowCompileError('invalid_regex', '"matches" needs a regex string', path);
-      let regex: RegExp;
+      let regex: SafeRegex;
       try {
-        regex = new RegExp(expected);
+        regex = compileSafeRegex(expected);
       } catch (error) {
         throw new FlowCompileError(
           'invalid_regex',

@@ -1,3 +1,4 @@
+import { compileSafeRegex, type SafeRegex } from '../regex/safe-regex';
 import { FlowCompileError } from '../flow-compile-error';
 import type { InputDefinition } from '../normalise/normalised-flow';
 import { compileTemplate } from '../templates/compile-template';
@@ -5,10 +6,10 @@ import { parsePath } from '../templates/read-path';
 import type { CompiledInput } from './compiled-input';
 
 export function compileInput(input: InputDefinition): CompiledInput {
-  let pattern: RegExp | undefined;
+  let pattern: SafeRegex | undefined;
   if (input.pattern !== undefined) {
     try {
-      pattern = new RegExp(input.pattern);
+      pattern = compileSafeRegex(input.pattern);
     } catch (error) {
       throw new FlowCompileError(
         'invalid_regex',

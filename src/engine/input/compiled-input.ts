@@ -1,3 +1,4 @@
+import type { SafeRegex } from '../regex/safe-regex';
 import type { InputType } from '../normalise/normalised-flow';
 import type { Template } from '../templates/compile-template';
 
@@ -5,7 +6,7 @@ import type { Template } from '../templates/compile-template';
 export interface CompiledInput {
   type: InputType;
   saveTo?: string;
-  pattern?: RegExp;
+  pattern?: SafeRegex;
   minLength?: number;
   maxLength?: number;
   min?: number | string;

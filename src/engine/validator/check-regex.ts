@@ -1,14 +1,15 @@
+import { compileSafeRegex } from '../regex/safe-regex';
 import { show } from './json-path';
 import type { IssueCollector } from './issue-collector';
 
-/** Checks that a value is a string that compiles as a JavaScript regular expression. */
+/** Checks that a value is a string that compiles as a linear-time (RE2) regular expression. */
 export function checkRegex(value: unknown, path: string, issues: IssueCollector): boolean {
   if (typeof value !== 'string') {
     issues.error(path, `A regular expression must be a string, not ${show(value)}.`);
     return false;
   }
   try {
-    new RegExp(value);
+    compileSafeRegex(value);
     return true;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
