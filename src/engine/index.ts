@@ -9,6 +9,7 @@ export type {
 export type * from './ports';
 export { HTTP_METHODS, BODY_TYPES, BODY_METHODS } from './ports';
 
+export { FLOW_LIMITS } from './limits/flow-limits';
 export { FlowCompileError, type FlowCompileErrorCode } from './flow-compile-error';
 
 export { normaliseFlow } from './normalise/normalise-flow';

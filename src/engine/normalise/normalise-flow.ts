@@ -1,3 +1,4 @@
+import { FLOW_LIMITS } from '../limits/flow-limits';
 import { FlowCompileError } from '../flow-compile-error';
 import { isRecord } from './is-record';
 import { normaliseInput } from './normalise-input';
@@ -123,10 +124,13 @@ function normaliseSettings(raw: unknown): FlowSettings {
   };
   // Fractional minutes are allowed (short timeouts are handy for tests and USSD-like flows).
   const timeout = num('session_timeout_minutes');
-  if (timeout !== undefined && timeout > 0) settings.session_timeout_minutes = timeout;
+  if (timeout !== undefined && timeout > 0)
+    settings.session_timeout_minutes = Math.min(timeout, FLOW_LIMITS.maxSessionTimeoutMinutes);
   const retries = num('max_input_retries');
-  if (retries !== undefined && retries >= 0) settings.max_input_retries = Math.floor(retries);
+  if (retries !== undefined && retries >= 0)
+    settings.max_input_retries = Math.min(Math.floor(retries), FLOW_LIMITS.maxInputRetries);
   const steps = num('max_auto_steps');
-  if (steps !== undefined && steps >= 1) settings.max_auto_steps = Math.floor(steps);
+  if (steps !== undefined && steps >= 1)
+    settings.max_auto_steps = Math.min(Math.floor(steps), FLOW_LIMITS.maxAutoSteps);
   return settings;
 }

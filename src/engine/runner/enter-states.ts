@@ -1,3 +1,4 @@
+import { FLOW_LIMITS } from '../limits/flow-limits';
 import type { CompiledState } from '../compile/compiled-flow';
 import type { TurnContext } from './turn-context';
 import type { TransitionReason } from './trace-event';
@@ -18,7 +19,7 @@ export async function enterStates(
   reason: TransitionReason,
   ports: EnginePorts,
 ): Promise<void> {
-  const limit = turn.flow.settings.max_auto_steps;
+  const limit = Math.min(turn.flow.settings.max_auto_steps, FLOW_LIMITS.maxAutoSteps);
   let next: string | undefined = target;
   let why: TransitionReason = reason;
   let entered = 0;

@@ -5,6 +5,7 @@ import { isForbiddenKey } from '../templates/read-path';
 import type { ValueRenderer } from '../templates/compile-value';
 import type { Template } from '../templates/compile-template';
 import { buildTemplateContext, type RenderScope } from '../templates/render-scope';
+import { newRenderBudget, type RenderBudget } from '../templates/render-budget';
 import { writePath } from '../templates/write-path';
 import type { TraceEvent } from './trace-event';
 import type { SessionStatus, TurnContextInfo } from './turn-types';
@@ -22,6 +23,8 @@ export class TurnContext {
   /** The user's message of this turn (absent on a start turn). */
   inbound: GenericMessage | undefined;
   private cachedScope: RenderScope | undefined;
+  /** Shared by every render of this turn, across scope rebuilds. */
+  private readonly renderBudget: RenderBudget = newRenderBudget();
 
   constructor(
     readonly flow: CompiledFlow,
@@ -37,6 +40,7 @@ export class TurnContext {
     if (this.cachedScope === undefined) {
       this.cachedScope = {
         context: buildTemplateContext(this.variables),
+        budget: this.renderBudget,
         onError: (source, error) =>
           this.record({
             type: 'template_error',

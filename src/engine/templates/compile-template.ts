@@ -1,8 +1,10 @@
+import { FLOW_LIMITS } from '../limits/flow-limits';
 import { FlowCompileError } from '../flow-compile-error';
 import { COMPILE_OPTIONS, RUNTIME_OPTIONS, templateEnv } from './handlebars-env';
 import { parsePath, readSegments } from './read-path';
 import type { RenderScope } from './render-scope';
 import { rewriteIndexSugar } from './rewrite-index-sugar';
+import { templateShapeProblem } from './template-shape';
 import { TEMPLATE_HELPERS, toText } from './template-helpers';
 import { encodeMustacheOutputs } from './url-segment-transform';
 
@@ -110,6 +112,9 @@ function staticTemplate(source: string): Template {
  * `FlowCompileError` (code `invalid_template`) carrying `path`.
  */
 export function compileTemplate(source: string, mode: TemplateMode = 'text', path = ''): Template {
+  const tooBig = templateShapeProblem(source);
+  if (tooBig !== undefined)
+    throw new FlowCompileError('invalid_template', `template is too big: ${tooBig}`, path);
   if (!source.includes('{{')) return staticTemplate(source);
   const simple = compileSimple(source, mode);
   if (simple !== undefined) {
@@ -141,12 +146,22 @@ export function compileTemplate(source: string, mode: TemplateMode = 'text', pat
     /* ignored */
   }
   const render = (scope: RenderScope): string => {
+    let out: string;
     try {
-      return delegate(scope.context, RUNTIME_OPTIONS);
+      out = delegate(
+        scope.context,
+        scope.budget ? { ...RUNTIME_OPTIONS, data: { budget: scope.budget } } : RUNTIME_OPTIONS,
+      );
     } catch (error) {
       scope.onError(source, error);
       return '';
     }
+    if (out.length <= FLOW_LIMITS.maxRenderedChars) return out;
+    scope.onError(
+      source,
+      new Error(`output of ${out.length} characters cut to ${FLOW_LIMITS.maxRenderedChars}`),
+    );
+    return out.slice(0, FLOW_LIMITS.maxRenderedChars);
   };
   const segments = mode === 'text' ? singlePathSegments(source) : null;
   return {

@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { registerBudgetedBlocks } from './budgeted-blocks';
 import { TEMPLATE_HELPERS } from './template-helpers';
 
 /**
@@ -7,6 +8,7 @@ import { TEMPLATE_HELPERS } from './template-helpers';
  */
 export const templateEnv: typeof Handlebars = Handlebars.create();
 templateEnv.registerHelper(TEMPLATE_HELPERS);
+registerBudgetedBlocks(templateEnv);
 
 /** Built-in helpers of Handlebars that templates may use besides ours. */
 export const HANDLEBARS_BUILT_IN_HELPERS: readonly string[] = [

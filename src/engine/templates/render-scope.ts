@@ -1,9 +1,13 @@
+import type { RenderBudget } from './render-budget';
+
 /**
  * What a template is rendered against: the context object (the session variables, also
  * reachable under `variables`) and a sink for run-time errors, which never escape a render.
  */
 export interface RenderScope {
   readonly context: Record<string, unknown>;
+  /** The turn's rendering budget; absent for one-off renders (validation, tests). */
+  readonly budget?: RenderBudget;
   onError(source: string, error: unknown): void;
 }
 

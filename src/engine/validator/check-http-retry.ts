@@ -1,3 +1,4 @@
+import { FLOW_LIMITS } from '../limits/flow-limits';
 import { isOutcomeKey } from './api-call-rules';
 import { childPath, show } from './json-path';
 import { isNonNegativeInteger, isPositiveInteger, isRecord } from './json-guards';
@@ -13,17 +14,25 @@ export function checkHttpRetry(retry: unknown, path: string, ctx: ScanContext): 
     );
     return;
   }
-  if (retry.max_attempts !== undefined && !isPositiveInteger(retry.max_attempts)) {
+  const { maxRetryAttempts, minRetryDelayMs, maxRetryDelayMs } = FLOW_LIMITS;
+  if (
+    retry.max_attempts !== undefined &&
+    !(isPositiveInteger(retry.max_attempts) && retry.max_attempts <= maxRetryAttempts)
+  ) {
     ctx.issues.error(
       childPath(path, 'max_attempts'),
-      `"max_attempts" must be a whole number 1 or more, not ${show(retry.max_attempts)}.`,
+      `"max_attempts" must be a whole number from 1 to ${maxRetryAttempts}, not ${show(retry.max_attempts)}.`,
     );
   }
   for (const key of ['initial_delay_ms', 'max_delay_ms']) {
-    if (retry[key] !== undefined && !isNonNegativeInteger(retry[key])) {
+    const value = retry[key];
+    if (
+      value !== undefined &&
+      !(isNonNegativeInteger(value) && value >= minRetryDelayMs && value <= maxRetryDelayMs)
+    ) {
       ctx.issues.error(
         childPath(path, key),
-        `"${key}" must be a whole number of milliseconds, not ${show(retry[key])}.`,
+        `"${key}" must be a whole number of milliseconds from ${minRetryDelayMs} to ${maxRetryDelayMs}, not ${show(value)}.`,
       );
     }
   }

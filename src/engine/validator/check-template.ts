@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
 import { rewriteIndexSugar } from '../templates/rewrite-index-sugar';
+import { templateShapeProblem } from '../templates/template-shape';
 import { show } from './json-path';
 import { KNOWN_HELPERS } from './known-helpers';
 import type { ScanContext } from './scan-context';
@@ -17,6 +18,11 @@ const COMPILE_OPTIONS = {
  * reads for the variable-usage analysis.
  */
 export function checkTemplate(template: string, path: string, ctx: ScanContext): void {
+  const tooBig = templateShapeProblem(template);
+  if (tooBig !== undefined) {
+    ctx.issues.error(path, `Template ${show(template)} is too big: ${tooBig}.`);
+    return;
+  }
   if (!template.includes('{{')) return;
   const source = rewriteIndexSugar(template);
   let program: hbs.AST.Program;

@@ -10,12 +10,12 @@ describe('retry-policy', () => {
     it('should layer integration then action over the defaults, field by field', () => {
       const policy = resolveRetryPolicy(
         DEFAULT_RETRY_POLICY,
-        { max_attempts: 5, initial_delay_ms: 50 },
+        { max_attempts: 5, initial_delay_ms: 150 },
         { max_attempts: 2, on: ['TIMEOUT'] },
       );
       expect(policy).toEqual({
         max_attempts: 2,
-        initial_delay_ms: 50,
+        initial_delay_ms: 150,
         max_delay_ms: 5000,
         on: ['timeout'],
       });
@@ -27,7 +27,20 @@ describe('retry-policy', () => {
         initial_delay_ms: -5,
       });
       expect(policy.max_attempts).toBe(3);
-      expect(policy.initial_delay_ms).toBe(0);
+      expect(policy.initial_delay_ms).toBe(100);
+    });
+
+    it('should clamp attempts and delays to the flow limits, whatever was stored', () => {
+      const policy = resolveRetryPolicy(DEFAULT_RETRY_POLICY, {
+        max_attempts: 1_000_000,
+        initial_delay_ms: 0,
+        max_delay_ms: 10_000_000,
+      });
+      expect(policy).toMatchObject({
+        max_attempts: 10,
+        initial_delay_ms: 100,
+        max_delay_ms: 60_000,
+      });
     });
   });
 
@@ -108,11 +121,11 @@ describe('retry-policy', () => {
       max_delay_ms: 1000,
     });
 
-    it('should grow exponentially with full jitter', () => {
-      expect(backoffDelay(1, policy, () => 0.999)).toBe(99);
+    it('should grow exponentially with jitter above the minimum delay', () => {
+      expect(backoffDelay(1, policy, () => 0.999)).toBe(100);
       expect(backoffDelay(2, policy, () => 0.999)).toBe(199);
-      expect(backoffDelay(3, policy, () => 0.5)).toBe(200);
-      expect(backoffDelay(3, policy, () => 0)).toBe(0);
+      expect(backoffDelay(3, policy, () => 0.5)).toBe(250);
+      expect(backoffDelay(3, policy, () => 0)).toBe(100);
     });
 
     it('should cap at max_delay_ms', () => {
@@ -121,6 +134,7 @@ describe('retry-policy', () => {
 
     it('should honour Retry-After up to the cap', () => {
       expect(backoffDelay(1, policy, () => 0, 300)).toBe(300);
+      expect(backoffDelay(1, policy, () => 0, 0)).toBe(100);
       expect(backoffDelay(1, policy, () => 0, 60_000)).toBe(1000);
     });
   });

@@ -1,3 +1,4 @@
+import { FLOW_LIMITS } from '../../engine';
 import type { ApiCallErrorCode, HttpMethod, RetryPolicy } from '../../engine/ports';
 
 export interface EffectiveRetryPolicy {
@@ -33,7 +34,11 @@ function finite(value: number | undefined, fallback: number, min: number): numbe
     : fallback;
 }
 
-/** Layers policies field by field, later ones winning (defaults < integration < action). */
+/**
+ * Layers policies field by field, later ones winning (defaults < integration < action), each
+ * clamped to FLOW_LIMITS: even a stored flow or integration from before the bounds cannot
+ * retry without end or without pause.
+ */
 export function resolveRetryPolicy(
   base: EffectiveRetryPolicy,
   ...layers: Array<RetryPolicy | undefined>
@@ -42,9 +47,18 @@ export function resolveRetryPolicy(
   for (const layer of layers) {
     if (!layer) continue;
     policy = {
-      max_attempts: finite(layer.max_attempts, policy.max_attempts, 1),
-      initial_delay_ms: finite(layer.initial_delay_ms, policy.initial_delay_ms, 0),
-      max_delay_ms: finite(layer.max_delay_ms, policy.max_delay_ms, 0),
+      max_attempts: Math.min(
+        finite(layer.max_attempts, policy.max_attempts, 1),
+        FLOW_LIMITS.maxRetryAttempts,
+      ),
+      initial_delay_ms: Math.min(
+        finite(layer.initial_delay_ms, policy.initial_delay_ms, FLOW_LIMITS.minRetryDelayMs),
+        FLOW_LIMITS.maxRetryDelayMs,
+      ),
+      max_delay_ms: Math.min(
+        finite(layer.max_delay_ms, policy.max_delay_ms, FLOW_LIMITS.minRetryDelayMs),
+        FLOW_LIMITS.maxRetryDelayMs,
+      ),
       on: Array.isArray(layer.on)
         ? layer.on.map((entry) => String(entry).toLowerCase())
         : policy.on,
@@ -79,7 +93,8 @@ export function isRetryable(
 
 /**
  * Delay before the attempt following attempt number `attempt` (1-based): exponential
- * backoff with full jitter, capped at `max_delay_ms`. A server's Retry-After (ms) replaces
+ * backoff with jitter between the minimum delay (FLOW_LIMITS) and the exponential ceiling,
+ * capped at `max_delay_ms`; never zero, so a retry loop cannot hammer a backend. A server's Retry-After (ms) replaces
  * the computed delay, still capped.
  */
 export function backoffDelay(
@@ -88,8 +103,10 @@ export function backoffDelay(
   random: () => number,
   retryAfterMs?: number,
 ): number {
-  if (retryAfterMs !== undefined) return Math.min(Math.max(0, retryAfterMs), policy.max_delay_ms);
+  const floor = Math.min(FLOW_LIMITS.minRetryDelayMs, policy.max_delay_ms);
+  if (retryAfterMs !== undefined)
+    return Math.min(Math.max(floor, retryAfterMs), policy.max_delay_ms);
   const exponential = policy.initial_delay_ms * 2 ** Math.max(0, attempt - 1);
-  const ceiling = Math.min(policy.max_delay_ms, exponential);
-  return Math.floor(random() * ceiling);
+  const ceiling = Math.max(floor, Math.min(policy.max_delay_ms, exponential));
+  return Math.floor(floor + random() * (ceiling - floor));
 }
