@@ -1,9 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { ApiChannelModule } from './channels/api/api-channel.module';
 import { ChatbotsModule } from './chatbots/chatbots.module';
+import { BodylessRouteGuard } from './common/bodyless-route.guard';
 import { ErrorFilter } from './common/error-filter';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -35,7 +36,11 @@ export class AppModule {
         ApiChannelModule,
         HealthModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: ErrorFilter }, DatabaseBootstrap],
+      providers: [
+        { provide: APP_FILTER, useClass: ErrorFilter },
+        { provide: APP_GUARD, useClass: BodylessRouteGuard },
+        DatabaseBootstrap,
+      ],
     };
   }
 }

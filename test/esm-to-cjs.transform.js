@@ -6,7 +6,12 @@ const crypto = require('node:crypto');
 
 module.exports = {
   getCacheKey(source, filename) {
-    return crypto.createHash('sha1').update('esm-to-cjs-v2').update(filename).update(source).digest('hex');
+    return crypto
+      .createHash('sha1')
+      .update('esm-to-cjs-v2')
+      .update(filename)
+      .update(source)
+      .digest('hex');
   },
   process(source, filename) {
     const patched = source
@@ -15,7 +20,13 @@ module.exports = {
       .replace(/\bimport\.meta\.url\b/g, 'require("node:url").pathToFileURL(__filename).href');
     const out = ts.transpileModule(patched, {
       fileName: filename,
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, allowJs: true, esModuleInterop: true, sourceMap: false },
+      compilerOptions: {
+        module: ts.ModuleKind.CommonJS,
+        target: ts.ScriptTarget.ES2022,
+        allowJs: true,
+        esModuleInterop: true,
+        sourceMap: false,
+      },
     });
     return { code: out.outputText };
   },

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { ChatbotScopeGuard } from './chatbot-scope.guard';
 import { ChatbotsController } from './chatbots.controller';
 import { ChatbotsService } from './chatbots.service';
 
 @Module({
   controllers: [ChatbotsController],
-  providers: [ChatbotsService],
-  exports: [ChatbotsService],
+  providers: [ChatbotsService, ChatbotScopeGuard],
+  exports: [ChatbotsService, ChatbotScopeGuard],
 })
 export class ChatbotsModule {}

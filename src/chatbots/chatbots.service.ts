@@ -29,26 +29,34 @@ const view = (c: Chatbot): ChatbotView => ({
   updated_at: c.updatedAt.toISOString(),
 });
 
+/** How long a chatbot's ownership is remembered (see `owners`). */
+const OWNER_TTL_MS = 5_000;
+
 function isUniqueViolation(err: unknown): boolean {
   return sqlState(err) === '23505';
 }
 
 @Injectable()
 export class ChatbotsService {
-  /** chatbot id → workspace id; a chatbot never changes workspace, so this never goes stale. */
-  private readonly owners = new Map<string, string>();
+  /**
+   * chatbot id → workspace id and when it was looked up. A chatbot never changes workspace;
+   * entries live OWNER_TTL_MS so a chatbot deleted through another instance stops passing
+   * here within that time (a delete through this instance evicts at once).
+   */
+  private readonly owners = new Map<string, { workspaceId: string; at: number }>();
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /**
-   * Ownership check for hot paths: answered from memory after the first lookup. A deleted
-   * chatbot may still pass here; its conversations are gone with it, so callers 404 anyway.
-   */
+  /** Ownership check for hot paths (ChatbotScopeGuard): answered from memory for OWNER_TTL_MS. */
   async requireOwned(workspaceId: string, id: string): Promise<void> {
-    const owner = this.owners.get(id) ?? (await this.require(workspaceId, id)).workspaceId;
-    if (owner !== workspaceId) throw notFound('Chatbot');
+    const cached = this.owners.get(id);
+    if (cached && Date.now() - cached.at < OWNER_TTL_MS) {
+      if (cached.workspaceId !== workspaceId) throw notFound('Chatbot');
+      return;
+    }
+    const bot = await this.require(workspaceId, id);
     if (this.owners.size > 100_000) this.owners.clear();
-    this.owners.set(id, owner);
+    this.owners.set(id, { workspaceId: bot.workspaceId, at: Date.now() });
   }
 
   /** The chatbot if it belongs to the workspace; otherwise "not found", exactly like a missing one. */
@@ -100,6 +108,7 @@ export class ChatbotsService {
 
   async remove(workspaceId: string, id: string): Promise<void> {
     const res = await this.db.getRepository(Chatbot).delete({ id, workspaceId });
+    this.owners.delete(id);
     if (!res.affected) throw notFound('Chatbot');
   }
 

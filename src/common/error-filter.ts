@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { newId } from './new-id';
 import { DomainError, ErrorCode } from './domain-error';
 import { LOGGER } from './logger';
+import { sqlState } from '../database/sql';
 
 const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.BadRequest]: 400,
@@ -49,6 +50,13 @@ export class ErrorFilter implements ExceptionFilter {
       if (exception.retryAfter !== undefined) headers['Retry-After'] = String(exception.retryAfter);
       return { status: STATUS[exception.code], body, headers };
     }
+    const fromDatabase = databaseRefusal(exception);
+    if (fromDatabase)
+      return {
+        status: STATUS[fromDatabase.code],
+        body: { detail: fromDatabase.detail },
+        headers: {},
+      };
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       if (status < 500) {
@@ -67,5 +75,23 @@ export class ErrorFilter implements ExceptionFilter {
       detail,
     );
     return { status: 500, body: { detail, error_id: errorId }, headers: {} };
+  }
+}
+
+/**
+ * Database refusals that are the client's doing, wherever they surface: a unique violation
+ * (two clients creating the same name at once) is a 409 on every route; text PostgreSQL
+ * cannot store is a 400 (the edge refuses it first; this is the backstop).
+ */
+function databaseRefusal(exception: unknown): DomainError | undefined {
+  switch (sqlState(exception)) {
+    case '23505':
+      return new DomainError(ErrorCode.Conflict, 'A record with these values already exists.');
+    case '22P05':
+    case '22021':
+      return new DomainError(ErrorCode.BadRequest, 'The request holds text that cannot be stored.');
+    case undefined:
+    default:
+      return undefined;
   }
 }

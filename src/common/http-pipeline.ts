@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import express from 'express';
 import { newId } from './new-id';
 import { DomainError, ErrorCode } from './domain-error';
+import { findBadInput } from './input-scan';
 import { requestContext } from './request-context';
 
 export const BODY_LIMIT = '1mb';
@@ -54,10 +55,27 @@ export function jsonBodyMiddleware(): express.RequestHandler[] {
         next(new DomainError(ErrorCode.BadRequest, 'Request body must be a JSON object.'));
         return;
       }
-      next();
+      next(refuseBadInput(req));
     });
   };
   return [requireJson, parseStrictly];
+}
+
+/**
+ * Refuses, before any route or DTO transformation sees them, request bodies, query strings
+ * and headers holding what cannot be stored or transformed safely (see findBadInput).
+ */
+function refuseBadInput(req: Request): DomainError | undefined {
+  const bad =
+    findBadInput(req.body, '') ??
+    findBadInput(req.query, 'query') ??
+    findBadInput(req.headers, 'headers');
+  if (!bad) return undefined;
+  return new DomainError(
+    ErrorCode.ValidationFailed,
+    `Invalid request: ${bad.path} ${bad.message}.`,
+    [{ path: bad.path, message: bad.message }],
+  );
 }
 
 function bodyParserError(err: unknown): unknown {

@@ -68,7 +68,7 @@ export async function findPage<E extends { id: string }, T>(
 ): Promise<Page<T>> {
   const [rows, total] = await Promise.all([
     repo.find({
-      where: page.after ? ({ ...where, id: MoreThan(page.after) }) : where,
+      where: page.after ? { ...where, id: MoreThan(page.after) } : where,
       order: { id: 'ASC' } as FindOptionsOrder<E>,
       take: page.limit + 1,
     }),

@@ -1,6 +1,6 @@
+import { ChatbotScopeGuard } from '../chatbots/chatbot-scope.guard';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { ChatbotsService } from '../chatbots/chatbots.service';
 import { pageRequest } from '../common/paging';
 import { UlidPipe } from '../common/ulid.pipe';
 import { ApiKeyGuard } from '../workspaces/api-key.guard';
@@ -12,13 +12,10 @@ type ListQuery = ConversationFilters & { limit?: string; cursor?: string };
 
 @ApiTags('conversations')
 @ApiBearerAuth()
-@UseGuards(ApiKeyGuard)
+@UseGuards(ApiKeyGuard, ChatbotScopeGuard)
 @Controller('api/dev/v1/chatbots/:chatbotId/conversations')
 export class ConversationsController {
-  constructor(
-    @Inject(ConversationQueries) private readonly conversations: ConversationQueries,
-    @Inject(ChatbotsService) private readonly chatbots: ChatbotsService,
-  ) {}
+  constructor(@Inject(ConversationQueries) private readonly conversations: ConversationQueries) {}
 
   @Get()
   async list(
@@ -26,7 +23,6 @@ export class ConversationsController {
     @Param('chatbotId', UlidPipe) chatbotId: string,
     @Query() q: ListQuery,
   ) {
-    await this.chatbots.requireOwned(p.workspaceId, chatbotId);
     return this.conversations.list(chatbotId, q, pageRequest(q));
   }
 
@@ -36,7 +32,6 @@ export class ConversationsController {
     @Param('chatbotId', UlidPipe) chatbotId: string,
     @Param('id', UlidPipe) id: string,
   ) {
-    await this.chatbots.requireOwned(p.workspaceId, chatbotId);
     return this.conversations.get(chatbotId, id);
   }
 
@@ -47,7 +42,6 @@ export class ConversationsController {
     @Param('id', UlidPipe) id: string,
     @Query() q: ListQuery,
   ) {
-    await this.chatbots.requireOwned(p.workspaceId, chatbotId);
     return this.conversations.messages(chatbotId, id, pageRequest(q));
   }
 
@@ -58,7 +52,6 @@ export class ConversationsController {
     @Param('id', UlidPipe) id: string,
     @Query() q: ListQuery,
   ) {
-    await this.chatbots.requireOwned(p.workspaceId, chatbotId);
     return this.conversations.trace(chatbotId, id, pageRequest(q));
   }
 
@@ -69,7 +62,6 @@ export class ConversationsController {
     @Param('chatbotId', UlidPipe) chatbotId: string,
     @Param('id', UlidPipe) id: string,
   ) {
-    await this.chatbots.requireOwned(p.workspaceId, chatbotId);
     return this.conversations.release(chatbotId, id);
   }
 }

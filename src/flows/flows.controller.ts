@@ -1,3 +1,4 @@
+import { ChatbotScopeGuard } from '../chatbots/chatbot-scope.guard';
 import {
   Body,
   Controller,
@@ -22,7 +23,7 @@ import { FlowsService } from './flows.service';
 
 @ApiTags('flows')
 @ApiBearerAuth()
-@UseGuards(ApiKeyGuard)
+@UseGuards(ApiKeyGuard, ChatbotScopeGuard)
 @Controller('api/dev/v1/chatbots/:chatbotId/flows')
 export class FlowsController {
   constructor(@Inject(FlowsService) private readonly flows: FlowsService) {}

@@ -1,8 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { newId } from '../common/new-id';
-import { ChatbotsService } from '../chatbots/chatbots.service';
 import { DomainError, ErrorCode, notFound } from '../common/domain-error';
 import { findPage, Page, PageRequest } from '../common/paging';
 import {
@@ -50,17 +49,13 @@ const versionView = (v: FlowVersion) => ({
 
 @Injectable()
 export class FlowsService {
-  constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    @Inject(ChatbotsService) private readonly chatbots: ChatbotsService,
-  ) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async list(
     workspaceId: string,
     chatbotId: string,
     page: PageRequest,
   ): Promise<Page<ReturnType<typeof summary>>> {
-    await this.chatbots.require(workspaceId, chatbotId);
     return findPage(this.db.getRepository(Flow), { chatbotId }, page, summary);
   }
 
@@ -71,7 +66,6 @@ export class FlowsService {
     type: FlowType,
     definition?: object,
   ) {
-    await this.chatbots.require(workspaceId, chatbotId);
     const def = definition ?? {};
     checkSize(def);
     const flow = await this.db.getRepository(Flow).save({
@@ -191,7 +185,6 @@ export class FlowsService {
   }
 
   private async require(workspaceId: string, chatbotId: string, flowId: string): Promise<Flow> {
-    await this.chatbots.require(workspaceId, chatbotId);
     const flow = await this.db.getRepository(Flow).findOneBy({ id: flowId, chatbotId });
     if (!flow) throw notFound('Flow');
     return flow;

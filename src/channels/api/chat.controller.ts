@@ -1,3 +1,4 @@
+import { ChatbotScopeGuard } from '../../chatbots/chatbot-scope.guard';
 import {
   Body,
   Controller,
@@ -19,7 +20,7 @@ import { ChatService } from './chat.service';
 
 @ApiTags('chat')
 @ApiBearerAuth()
-@UseGuards(ApiKeyGuard)
+@UseGuards(ApiKeyGuard, ChatbotScopeGuard)
 @Controller('api/dev/v1/chatbots/:chatbotId/chat/sessions')
 export class ChatController {
   constructor(@Inject(ChatService) private readonly chat: ChatService) {}

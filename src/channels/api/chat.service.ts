@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ChatbotsService } from '../../chatbots/chatbots.service';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import type { GenericMessage } from '../../engine';
 import { ConversationQueries } from '../../conversation/conversation-queries';
@@ -12,13 +11,11 @@ export const API_CHANNEL = 'api';
 @Injectable()
 export class ChatService {
   constructor(
-    @Inject(ChatbotsService) private readonly chatbots: ChatbotsService,
     @Inject(TurnService) private readonly turns: TurnService,
     @Inject(ConversationQueries) private readonly conversations: ConversationQueries,
   ) {}
 
   async createSession(workspaceId: string, chatbotId: string, dto: CreateSessionDto) {
-    await this.chatbots.requireOwned(workspaceId, chatbotId);
     const out = await this.turns.start({
       chatbotId,
       channel: API_CHANNEL,
@@ -43,7 +40,6 @@ export class ChatService {
     sessionId: string,
     dto: SendMessageDto,
   ) {
-    await this.chatbots.requireOwned(workspaceId, chatbotId);
     const out = await this.turns.message({
       conversationId: sessionId,
       chatbotId,
@@ -61,14 +57,12 @@ export class ChatService {
   }
 
   async getSession(workspaceId: string, chatbotId: string, sessionId: string) {
-    await this.chatbots.requireOwned(workspaceId, chatbotId);
     const s = await this.conversations.session(chatbotId, API_CHANNEL, sessionId);
     if (!s) throw new DomainError(ErrorCode.NotFound, 'Chat session not found');
     return s;
   }
 
   async closeSession(workspaceId: string, chatbotId: string, sessionId: string): Promise<void> {
-    await this.chatbots.requireOwned(workspaceId, chatbotId);
     if (!(await this.conversations.close(chatbotId, API_CHANNEL, sessionId))) {
       throw new DomainError(ErrorCode.NotFound, 'Chat session not found');
     }

@@ -1,3 +1,4 @@
+import { ChatbotScopeGuard } from '../../chatbots/chatbot-scope.guard';
 import {
   Body,
   Controller,
@@ -59,7 +60,7 @@ const TEST_SCHEMA = {
 
 @ApiTags('integrations')
 @ApiBearerAuth()
-@UseGuards(ApiKeyGuard)
+@UseGuards(ApiKeyGuard, ChatbotScopeGuard)
 @Controller('api/dev/v1/chatbots/:chatbotId/integrations')
 export class IntegrationsController {
   constructor(@Inject(IntegrationsService) private readonly integrations: IntegrationsService) {}

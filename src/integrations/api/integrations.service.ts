@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { newId } from '../../common/new-id';
-import { ChatbotsService } from '../../chatbots/chatbots.service';
 import { DomainError, ErrorCode, notFound } from '../../common/domain-error';
 import type { Page, PageRequest } from '../../common/paging';
 import { toPage } from '../../common/paging';
@@ -61,7 +60,6 @@ async function txRows<T>(tx: EntityManager, sql: string, params: unknown[]): Pro
 export class IntegrationsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @Inject(ChatbotsService) private readonly chatbots: ChatbotsService,
     @Inject(SecretBox) private readonly box: SecretBox,
     @Inject(HTTP_CALLER) private readonly caller: HttpCallerPort,
   ) {}
@@ -71,7 +69,6 @@ export class IntegrationsService {
     chatbotId: string,
     page: PageRequest,
   ): Promise<Page<IntegrationView>> {
-    await this.chatbots.require(workspaceId, chatbotId);
     const [rows, [{ total }]] = await Promise.all([
       page.after
         ? this.db.query<IntegrationRow[]>(
@@ -91,12 +88,10 @@ export class IntegrationsService {
   }
 
   async get(workspaceId: string, chatbotId: string, id: string): Promise<IntegrationView> {
-    await this.chatbots.require(workspaceId, chatbotId);
     return integrationView(await this.findRow(this.db.manager, chatbotId, id));
   }
 
   async create(workspaceId: string, chatbotId: string, body: unknown): Promise<IntegrationView> {
-    await this.chatbots.require(workspaceId, chatbotId);
     const fields = parseHttpIntegrationCreate(body);
     const issues = new FieldIssues();
     fields.auth = keepMaskedAuth(fields.auth, null, issues);
@@ -133,7 +128,6 @@ export class IntegrationsService {
     id: string,
     body: unknown,
   ): Promise<IntegrationView> {
-    await this.chatbots.require(workspaceId, chatbotId);
     const patch = parseHttpIntegrationPatch(body);
     try {
       return await this.db.transaction(async (tx) => {
@@ -183,7 +177,6 @@ export class IntegrationsService {
 
   /** Refused (409) while the chatbot's published conversation flow names the integration. */
   async remove(workspaceId: string, chatbotId: string, id: string): Promise<void> {
-    await this.chatbots.require(workspaceId, chatbotId);
     await this.db.transaction(async (tx) => {
       await this.lockChatbot(tx, chatbotId);
       const row = await this.findRow(tx, chatbotId, id);
@@ -199,7 +192,6 @@ export class IntegrationsService {
     id: string,
     body: unknown,
   ): Promise<TestCallResult> {
-    await this.chatbots.require(workspaceId, chatbotId);
     const row = await this.findRow(this.db.manager, chatbotId, id);
     const input = parseTestCall(body);
     if (row.type !== 'http') {
