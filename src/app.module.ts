@@ -10,6 +10,8 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseBootstrap } from './database/database-bootstrap';
 import { dataSourceOptions } from './database/data-source-options';
+import { DatabaseReadyModule } from './database/database-ready';
+import { OutboxModule } from './outbox/outbox.module';
 import { FlowsModule } from './flows/flows.module';
 import { HealthModule } from './health/health.module';
 import { IntegrationsModule } from './integrations/integrations.module';
@@ -28,6 +30,8 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config, logger),
         TypeOrmModule.forRoot(dataSourceOptions(db.url, db.poolSize)),
+        DatabaseReadyModule,
+        OutboxModule,
         MetricsModule,
         WorkspacesModule,
         ChatbotsModule,

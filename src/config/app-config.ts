@@ -32,6 +32,11 @@ export interface AppConfig {
   outboxPollMs: number;
   /** Deliveries of one outbox row before it is marked failed. */
   outboxMaxAttempts: number;
+  /** Outbox deliveries in flight on this instance, in all and per chatbot. */
+  outboxConcurrency: number;
+  outboxPerChatbot: number;
+  /** On shutdown: how long in-flight deliveries may finish before their claims are released. */
+  outboxShutdownMs: number;
 }
 
 export class ConfigError extends Error {

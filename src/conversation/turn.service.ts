@@ -16,7 +16,7 @@ import type {
   TurnResult,
 } from '../engine';
 import { HTTP_CALLER } from '../integrations/integrations.tokens';
-import { OutboxWorker } from '../integrations/outbox/outbox-worker';
+import { OutboxDispatcher } from '../outbox/outbox-dispatcher';
 import { MetricsService } from '../metrics/metrics.service';
 import type { OutboxEntry } from '../outbox/outbox-entry';
 import type { ConversationStatus } from './conversation-status';
@@ -74,7 +74,7 @@ export class TurnService {
     @Inject(ConversationStore) private readonly store: ConversationStore,
     @Inject(FlowCache) private readonly flows: FlowCache,
     @Inject(HTTP_CALLER) private readonly http: HttpCallerPort,
-    @Inject(OutboxWorker) private readonly outbox: OutboxWorker,
+    @Inject(OutboxDispatcher) private readonly outbox: OutboxDispatcher,
     @Inject(MetricsService) private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,

@@ -5,7 +5,7 @@ import { IntegrationsService } from './api/integrations.service';
 import { httpCallerProvider } from './http-caller.provider';
 import { IntegrationResolverService } from './integration-resolver.service';
 import { HTTP_CALLER } from './integrations.tokens';
-import { OutboxWorker } from './outbox/outbox-worker';
+import { ApiCallOutboxHandler } from './api-call.outbox-handler';
 import { secretBoxProvider } from './secret-box.provider';
 
 @Module({
@@ -15,9 +15,9 @@ import { secretBoxProvider } from './secret-box.provider';
     secretBoxProvider,
     IntegrationResolverService,
     httpCallerProvider,
-    OutboxWorker,
+    ApiCallOutboxHandler,
     IntegrationsService,
   ],
-  exports: [HTTP_CALLER, secretBoxProvider, OutboxWorker],
+  exports: [HTTP_CALLER, secretBoxProvider],
 })
 export class IntegrationsModule {}

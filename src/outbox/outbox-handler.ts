@@ -1,0 +1,26 @@
+/** One claimed outbox row, as its handler sees it. */
+export interface OutboxDelivery {
+  id: string;
+  kind: string;
+  chatbotId: string;
+  conversationId: string | null;
+  payload: unknown;
+  /** 1 on the first try. */
+  attempt: number;
+}
+
+/** What one delivery attempt came to. */
+export type DeliveryResult =
+  | { ok: true; detail?: string }
+  | { ok: false; retryable: boolean; error: string; retryAfterMs?: number };
+
+/**
+ * Delivers one kind of outbox row (`api_call`, a channel's send…). Stateless: registered
+ * once in the OutboxHandlers registry and called for every row of its kind.
+ */
+export interface OutboxHandler {
+  readonly kind: string;
+  /** Tries before the row is marked failed (the server's OUTBOX_MAX_ATTEMPTS when absent). */
+  readonly maxAttempts?: number;
+  deliver(delivery: OutboxDelivery): Promise<DeliveryResult>;
+}

@@ -1,0 +1,268 @@
+import { rmSync } from 'node:fs';
+import type { Logger } from 'pino';
+import { LOGGER } from '../src/common/logger';
+import { newId } from '../src/common/new-id';
+import { APP_CONFIG } from '../src/config/config.module';
+import { DatabaseReady } from '../src/database/database-ready';
+import { OutboxDispatcher } from '../src/outbox/outbox-dispatcher';
+import type { DeliveryResult, OutboxDelivery, OutboxHandler } from '../src/outbox/outbox-handler';
+import { OutboxHandlers } from '../src/outbox/outbox-handlers';
+import { OutboxRepository } from '../src/outbox/outbox.repository';
+import { Backend, startBackend } from './support/backend';
+import { publishedBot } from './support/flows';
+import { startTestApp, TestApp } from './support/test-app';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(check: () => Promise<boolean> | boolean, what: string, boundMs = 20_000) {
+  const end = Date.now() + boundMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+/**
+ * A handler kind for tests: payload `{key, n, fail?}`. `fail` is how many attempts fail
+ * (retryable, retried after 20 ms); `fail: "forever"` fails for good. Records what it sees.
+ */
+class RecordingHandler implements OutboxHandler {
+  readonly kind = 'test_record';
+  readonly delivered: Array<{ key: string; n: number; id: string }> = [];
+  readonly attempts = new Map<string, number>();
+  private readonly inFlightByKey = new Map<string, number>();
+  maxInFlightPerKey = 0;
+  hold: ((d: OutboxDelivery) => Promise<void>) | undefined;
+
+  async deliver(d: OutboxDelivery): Promise<DeliveryResult> {
+    const p = d.payload as { key: string; n: number; fail?: number | 'forever' };
+    const inFlight = (this.inFlightByKey.get(p.key) ?? 0) + 1;
+    this.inFlightByKey.set(p.key, inFlight);
+    this.maxInFlightPerKey = Math.max(this.maxInFlightPerKey, inFlight);
+    try {
+      await this.hold?.(d);
+      await sleep(Math.random() * 5);
+      const seen = (this.attempts.get(d.id) ?? 0) + 1;
+      this.attempts.set(d.id, seen);
+      if (p.fail === 'forever') return { ok: false, retryable: false, error: 'refused for good' };
+      if (p.fail !== undefined && seen <= p.fail)
+        return { ok: false, retryable: true, error: `try ${seen} failed`, retryAfterMs: 20 };
+      this.delivered.push({ key: p.key, n: p.n, id: d.id });
+      return { ok: true };
+    } finally {
+      this.inFlightByKey.set(p.key, (this.inFlightByKey.get(p.key) ?? 1) - 1);
+    }
+  }
+}
+
+/** A second dispatcher in the same app: another "instance" draining the same table. */
+function secondDispatcher(t: TestApp): OutboxDispatcher {
+  const app = t.handle.app;
+  const d = new OutboxDispatcher(
+    app.get(OutboxRepository),
+    app.get(OutboxHandlers),
+    app.get(DatabaseReady),
+    app.get(APP_CONFIG),
+    app.get<Logger>(LOGGER),
+  );
+  d.onApplicationBootstrap();
+  return d;
+}
+
+const ENV = { OUTBOX_POLL_MS: '50', OUTBOX_SHUTDOWN_MS: '500' };
+
+describe('OutboxDispatcher', () => {
+  let t: TestApp;
+  let handler: RecordingHandler;
+  let repo: OutboxRepository;
+  const chatbotId = newId();
+
+  beforeEach(async () => {
+    t = await startTestApp(ENV);
+    handler = new RecordingHandler();
+    t.handle.app.get(OutboxHandlers).register(handler);
+    repo = t.handle.app.get(OutboxRepository);
+  });
+  afterEach(() => t.close());
+
+  const row = (key: string, n: number, fail?: number | 'forever') => ({
+    id: newId(),
+    kind: 'test_record',
+    orderingKey: key,
+    payload: { key, n, ...(fail !== undefined ? { fail } : {}) },
+  });
+
+  describe('ordering', () => {
+    it('should keep each key in order and deliver nothing twice, with failures and two workers', async () => {
+      const second = secondDispatcher(t);
+      const rows = [];
+      for (let n = 0; n < 10; n++)
+        for (const key of ['k1', 'k2', 'k3', 'k4', 'k5'])
+          rows.push(row(key, n, (n * 7 + key.charCodeAt(1)) % 4 === 0 ? 2 : undefined));
+      // Enqueued one at a time so enqueue order is well defined within each key.
+      for (const r of rows) await repo.enqueue([r], { chatbotId, conversationId: null });
+      t.handle.app.get(OutboxDispatcher).kick();
+      second.kick();
+      await until(() => handler.delivered.length === 50, 'all 50 rows');
+      await second.beforeApplicationShutdown();
+
+      const ids = handler.delivered.map((d) => d.id);
+      expect(new Set(ids).size).toBe(50);
+      for (const key of ['k1', 'k2', 'k3', 'k4', 'k5']) {
+        const order = handler.delivered.filter((d) => d.key === key).map((d) => d.n);
+        expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      }
+      expect(handler.maxInFlightPerKey).toBe(1);
+      expect([...handler.attempts.values()].some((n) => n > 1)).toBe(true);
+      const statuses = await t.db.query(
+        `SELECT status, count(*)::int AS n FROM outbox GROUP BY status`,
+      );
+      expect(statuses).toEqual([{ status: 'done', n: 50 }]);
+    });
+
+    it('should let other keys run while a head waits for its retry, and move on past a final failure', async () => {
+      let heldHeadAttempts = 0;
+      handler.hold = async (d) => {
+        if (
+          (d.payload as { key: string; n: number }).key === 'slow' &&
+          (d.payload as { n: number }).n === 0
+        )
+          heldHeadAttempts++;
+      };
+      await repo.enqueue([row('dead', 0, 'forever')], { chatbotId, conversationId: null });
+      await repo.enqueue([row('dead', 1)], { chatbotId, conversationId: null });
+      await repo.enqueue([{ ...row('slow', 0, 1), payload: { key: 'slow', n: 0, fail: 1 } }], {
+        chatbotId,
+        conversationId: null,
+      });
+      // The slow head's retry is due only later: make it wait 2 s.
+      await t.db.query(
+        `UPDATE outbox SET next_attempt_at = now() + interval '2 seconds' WHERE payload->>'key' = 'slow'`,
+      );
+      await repo.enqueue([row('slow', 1)], { chatbotId, conversationId: null });
+      for (let n = 0; n < 5; n++)
+        await repo.enqueue([row('fast', n)], { chatbotId, conversationId: null });
+      t.handle.app.get(OutboxDispatcher).kick();
+
+      await until(() => handler.delivered.filter((d) => d.key === 'fast').length === 5, 'fast key');
+      // The other keys went on while 'slow' waited, and its second row did not jump the queue.
+      expect(heldHeadAttempts).toBe(0);
+      expect(handler.delivered.some((d) => d.key === 'slow')).toBe(false);
+      await until(
+        () => handler.delivered.some((d) => d.key === 'dead'),
+        'the row after a failed head',
+      );
+      const [dead] = await t.db.query(
+        `SELECT status, last_error FROM outbox WHERE payload->>'key' = 'dead' AND payload->>'n' = '0'`,
+      );
+      expect(dead).toEqual({ status: 'failed', last_error: 'refused for good' });
+      await until(() => handler.delivered.filter((d) => d.key === 'slow').length === 2, 'slow key');
+      expect(handler.delivered.filter((d) => d.key === 'slow').map((d) => d.n)).toEqual([0, 1]);
+    });
+
+    it('should keep one chatbot from taking every delivery slot', async () => {
+      const busy = newId();
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      handler.hold = (d) => (d.chatbotId === busy ? gate : Promise.resolve());
+      for (let n = 0; n < 10; n++)
+        await repo.enqueue([row(`busy-${n}`, n)], { chatbotId: busy, conversationId: null });
+      for (let n = 0; n < 5; n++)
+        await repo.enqueue([row(`other-${n}`, n)], { chatbotId, conversationId: null });
+      t.handle.app.get(OutboxDispatcher).kick();
+      await until(() => handler.delivered.length === 5, "the other chatbot's rows");
+      expect(handler.delivered.every((d) => d.key.startsWith('other-'))).toBe(true);
+      const [claimed] = await t.db.query(
+        `SELECT count(*)::int AS n FROM outbox WHERE chatbot_id = $1 AND locked_by IS NOT NULL`,
+        [busy],
+      );
+      expect(claimed.n).toBe(4); // OUTBOX_PER_CHATBOT
+      release();
+      await until(() => handler.delivered.length === 15, 'all rows');
+    });
+  });
+
+  it('should deliver rows left pending by a stopped instance after a restart', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    handler.hold = () => gate;
+    for (let n = 0; n < 6; n++)
+      await repo.enqueue([row(`r${n % 2}`, n)], { chatbotId, conversationId: null });
+    t.handle.app.get(OutboxDispatcher).kick();
+    await until(async () => {
+      const [c] = await t.db.query(
+        `SELECT count(*)::int AS n FROM outbox WHERE locked_by IS NOT NULL`,
+      );
+      return c.n === 2;
+    }, 'two heads claimed');
+    t.keep();
+    const closing = t.close(); // waits OUTBOX_SHUTDOWN_MS, then releases the two claims
+    await closing;
+    release();
+    expect(handler.delivered).toEqual([]);
+
+    const again = process.env.DATABASE_URL
+      ? await startTestApp(ENV, { databaseUrl: t.databaseUrl, ownsDatabase: true })
+      : await startTestApp(ENV, { dataDir: t.dataDir });
+    const after = new RecordingHandler();
+    again.handle.app.get(OutboxHandlers).register(after);
+    try {
+      again.handle.app.get(OutboxDispatcher).kick();
+      await until(() => after.delivered.length === 6, 'all rows after the restart');
+      expect(after.delivered.filter((d) => d.key === 'r0').map((d) => d.n)).toEqual([0, 2, 4]);
+      expect(after.delivered.filter((d) => d.key === 'r1').map((d) => d.n)).toEqual([1, 3, 5]);
+      const [attempts] = await again.db.query(`SELECT max(attempts)::int AS n FROM outbox`);
+      expect(attempts.n).toBe(1); // released claims did not count as attempts
+    } finally {
+      await again.close();
+      if (!process.env.DATABASE_URL) rmSync(t.dataDir, { recursive: true, force: true });
+      // Reopen something for afterEach to close.
+      t = await startTestApp(ENV);
+    }
+  });
+});
+
+describe('Fire-and-forget deliveries of different chatbots', () => {
+  let t: TestApp;
+  let backend: Backend;
+  beforeAll(async () => {
+    backend = await startBackend();
+    t = await startTestApp({ ...ENV, OUTBOUND_ALLOW_HOSTS: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    await backend.close();
+    await t.close();
+  });
+
+  const fireFlow = (url: string) => ({
+    start: 'go',
+    states: {
+      go: {
+        message: 'Noted',
+        actions: [{ type: 'API_CALL', url, method: 'POST', body: {}, fire_and_forget: true }],
+        end: true,
+      },
+    },
+  });
+
+  it("should not wait on another chatbot's slow backend", async () => {
+    backend.respond((call) => ({
+      status: 200,
+      body: {},
+      delayMs: call.url === '/slow' ? 15_000 : 0,
+    }));
+    const { auth } = await t.newWorkspace();
+    const slow = await publishedBot(t, auth, fireFlow(`${backend.url}/slow`));
+    const fast = await publishedBot(t, auth, fireFlow(`${backend.url}/fast`));
+    for (let i = 0; i < 4; i++)
+      await t.http().post(`${slow.base}/chat/sessions`).set(auth).send({}).expect(201);
+    await until(() => backend.calls.filter((c) => c.url === '/slow').length === 4, 'slow calls');
+    await t.http().post(`${fast.base}/chat/sessions`).set(auth).send({}).expect(201);
+    await until(() => backend.calls.some((c) => c.url === '/fast'), 'the fast call', 10_000);
+    const [slowRows] = await t.db.query(
+      `SELECT count(*)::int AS n FROM outbox WHERE chatbot_id = $1 AND status = 'pending'`,
+      [slow.chatbotId],
+    );
+    expect(slowRows.n).toBe(4); // still in flight while the other chatbot's call went through
+  });
+});
