@@ -176,4 +176,60 @@ describe('The server process', () => {
       await backend.close();
     }
   });
+
+  it('should exit on SIGTERM with a slow delivery in flight, leaving it for the next start', async () => {
+    const backend = await startBackend();
+    backend.respond(() => ({ status: 200, body: { ok: true }, delayMs: 60_000 }));
+    const key = 'sk_outbox_shutdown_key_012345';
+    const headers = { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' };
+    const env = {
+      DATA_DIR: dataDir,
+      BOOTSTRAP_API_KEY: key,
+      OUTBOUND_ALLOW_HOSTS: '127.0.0.1',
+      OUTBOX_SHUTDOWN_MS: '500',
+    };
+    const server = await startServerProcess(env);
+    let next: Awaited<ReturnType<typeof startServerProcess>> | undefined;
+    try {
+      const post = async (path: string, body: object) => {
+        const res = await fetch(`${server.baseUrl}/api/dev/v1${path}`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify(body),
+        });
+        return (await res.json()) as { id: string };
+      };
+      const bot = await post('/chatbots', { name: 'fire' });
+      const flow = await post(`/chatbots/${bot.id}/flows`, {
+        name: 'fire',
+        type: 'conversation',
+        flow: {
+          start: 'a',
+          states: {
+            a: {
+              message: 'Noted',
+              actions: [{ type: 'API_CALL', url: `${backend.url}/slow`, fire_and_forget: true }],
+              end: true,
+            },
+          },
+        },
+      });
+      await post(`/chatbots/${bot.id}/flows/${flow.id}/publish`, {});
+      await post(`/chatbots/${bot.id}/chat/sessions`, {});
+      while (backend.calls.length === 0) await new Promise((r) => setTimeout(r, 20));
+      // Before the fix, shutdown waited on the 60 s delivery; Jest's timeout bounds this wait.
+      expect(await server.stop()).toBe(0);
+      expect(server.output()).toMatch(/Outbox: released unfinished deliveries/);
+
+      backend.respond(() => ({ status: 200, body: { ok: true } }));
+      next = await startServerProcess(env);
+      while (backend.calls.length < 2) await new Promise((r) => setTimeout(r, 20));
+      const ids = backend.calls.map((c) => c.headers['x-sarufi-request-id']);
+      expect(ids[1]).toBe(ids[0]);
+    } finally {
+      server.child.kill('SIGKILL');
+      next?.child.kill('SIGKILL');
+      await backend.close();
+    }
+  });
 });
