@@ -181,6 +181,7 @@ async function commit(
     JSON.stringify(events),
     Number(process.hrtime.bigint() - started) / 1e6,
     '[]',
+    null,
   ]);
   if (Number(result.rows[0]?.ok ?? 0) === 0) throw new HttpError(500, 'lease lost');
   return { now, count: rows.length };
@@ -200,6 +201,7 @@ async function createSession(chatbotId: string): Promise<object> {
     owner,
     LEASE_MS,
     now,
+    null,
   ]);
   if (!created.rows[0]) throw new HttpError(400, 'No published flow found for this chatbot');
   const out = step({ state: null, variables: {}, retries: 0, status: 'active' }, null);

@@ -80,17 +80,6 @@ export class ConversationQueries {
   }
 
   /** Closes a conversation (idempotent); false when there is no such conversation. */
-  async close(chatbotId: string, channel: string, id: string): Promise<boolean> {
-    const rows = await sqlRows<unknown>(
-      this.db,
-      `UPDATE conversations SET status = CASE WHEN status IN ('CLOSED', 'EXPIRED') THEN status ELSE 'CLOSED' END,
-              updated_at = now()
-        WHERE id = $1 AND chatbot_id = $2 AND channel = $3 RETURNING 1`,
-      [id, chatbotId, channel],
-    );
-    return rows.length > 0;
-  }
-
   async list(
     chatbotId: string,
     f: ConversationFilters,
@@ -212,21 +201,4 @@ export class ConversationQueries {
   }
 
   /** Ends a handoff: the bot answers again, from the state the conversation is in. */
-  async release(chatbotId: string, id: string) {
-    const rows = await sqlRows<unknown>(
-      this.db,
-      `UPDATE conversations
-          SET status = 'ACTIVE', session = jsonb_set(session, '{status}', '"active"'), updated_at = now()
-        WHERE id = $1 AND chatbot_id = $2 AND status = 'HANDOFF_PENDING' RETURNING 1`,
-      [id, chatbotId],
-    );
-    if (rows.length === 0) {
-      const current = await this.get(chatbotId, id);
-      throw new DomainError(
-        ErrorCode.Conflict,
-        `The conversation is ${current.status}, not waiting for a human.`,
-      );
-    }
-    return this.get(chatbotId, id);
-  }
 }

@@ -7,6 +7,7 @@ import { ApiKeyGuard } from '../workspaces/api-key.guard';
 import type { Principal } from '../workspaces/api-key-cache';
 import { CurrentPrincipal } from '../workspaces/principal.decorator';
 import { ConversationFilters, ConversationQueries } from './conversation-queries';
+import { HandoffService } from './handoff.service';
 
 type ListQuery = ConversationFilters & { limit?: string; cursor?: string };
 
@@ -15,7 +16,10 @@ type ListQuery = ConversationFilters & { limit?: string; cursor?: string };
 @UseGuards(ApiKeyGuard, ChatbotScopeGuard)
 @Controller('api/dev/v1/chatbots/:chatbotId/conversations')
 export class ConversationsController {
-  constructor(@Inject(ConversationQueries) private readonly conversations: ConversationQueries) {}
+  constructor(
+    @Inject(ConversationQueries) private readonly conversations: ConversationQueries,
+    @Inject(HandoffService) private readonly handoff: HandoffService,
+  ) {}
 
   @Get()
   async list(
@@ -62,6 +66,6 @@ export class ConversationsController {
     @Param('chatbotId', UlidPipe) chatbotId: string,
     @Param('id', UlidPipe) id: string,
   ) {
-    return this.conversations.release(chatbotId, id);
+    return this.handoff.release(chatbotId, id);
   }
 }

@@ -6,6 +6,8 @@ import type { GenericMessage } from '../engine';
  * there is none or it expired.
  */
 export type SessionAddress =
+  /** A new session of its own (a Chat API create); the user id defaults to the session id. */
+  | { kind: 'new'; userId?: string | null }
   | { kind: 'id'; conversationId: string }
   | {
       kind: 'key';
@@ -20,7 +22,7 @@ export interface InboundTurn {
   chatbotId: string;
   channel: string;
   session: SessionAddress;
-  /** Null: open a new session and run its first turn (the Chat API's create). */
+  /** The user's message; null for a Chat API create, which only runs the flow's start. */
   message: GenericMessage | null;
   contactName?: string | null;
   locale?: string;

@@ -1,5 +1,5 @@
 import type { GenericMessage } from '../engine';
-import type { StoredMessage } from './conversation-store';
+import type { StoredMessage } from './conversation.repository';
 
 const MAX = 120;
 

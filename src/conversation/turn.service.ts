@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { newId } from '../common/new-id';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { LOGGER } from '../common/logger';
+import { newId } from '../common/new-id';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { runTurn } from '../engine';
@@ -10,23 +10,20 @@ import type {
   GenericMessage,
   HttpCallerPort,
   SessionState,
-  TraceEvent,
   TurnContextInfo,
   TurnInput,
-  TurnResult,
 } from '../engine';
 import { HTTP_CALLER } from '../integrations/integrations.tokens';
-import { OutboxDispatcher } from '../outbox/outbox-dispatcher';
 import { MetricsService } from '../metrics/metrics.service';
-import type { OutboxEntry } from '../outbox/outbox-entry';
-import type { ConversationStatus } from './conversation-status';
-import { ConversationStore, LeasedConversation, StoredMessage } from './conversation-store';
+import { OutboxDispatcher } from '../outbox/outbox-dispatcher';
+import { availability, ConversationStatus, statusAfterTurn } from './conversation-status';
+import { ConversationRepository, LeasedConversation } from './conversation.repository';
 import { CachedFlow, FlowCache } from './flow-cache';
-import { messagePreview } from './message-preview';
+import type { InboundTurn } from './inbound-turn';
 import { QueueWaitTimeout, SessionQueue } from './session-queue';
-
-const LEASE_MS = 30_000;
-const RENEW_EVERY_MS = 10_000;
+import { LEASE_MS, SessionLease } from './session-lease';
+import { buildTurnRecord, EMPTY_SESSION, turnTrace } from './turn-record';
+import { TurnRefused } from './turn-refused';
 
 export interface TurnOutcome {
   conversationId: string;
@@ -37,41 +34,27 @@ export interface TurnOutcome {
   at: Date;
 }
 
-export interface StartParams {
-  chatbotId: string;
-  channel: string;
-  /** Null: the conversation id is the user id (each Chat API session is its own user). */
-  userId: string | null;
-  contactName?: string | null;
-  locale?: string;
-  /** Epoch ms by which outbound calls must be done (USSD budget). */
-  deadline?: number;
+/** A leased conversation and how this turn treats it. */
+interface Leased {
+  row: LeasedConversation;
+  owner: string;
+  /** A new session: run the flow's start (recording the user's message, if any). */
+  start: boolean;
 }
-
-export interface MessageParams {
-  conversationId: string;
-  chatbotId: string;
-  channel: string;
-  message: GenericMessage;
-  contactName?: string | null;
-  locale?: string;
-  deadline?: number;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * The one place a turn happens, for every channel: take the session's lease, run the
- * engine, write the turn and release the lease in one statement, then wake the outbox.
- * No database connection is held while the engine (and its API calls) runs.
+ * The one place a turn happens, for every channel: find or open the session (by id, or by
+ * channel + user key), take its lease, run the engine, then write the turn and release the
+ * lease in one statement, and wake the outbox. No database connection is held while the
+ * engine (and its API calls) runs.
  */
 @Injectable()
 export class TurnService {
   private readonly queue = new SessionQueue();
-  private readonly instance = newId();
 
   constructor(
-    @Inject(ConversationStore) private readonly store: ConversationStore,
+    @Inject(ConversationRepository) private readonly conversations: ConversationRepository,
+    @Inject(SessionLease) private readonly lease: SessionLease,
     @Inject(FlowCache) private readonly flows: FlowCache,
     @Inject(HTTP_CALLER) private readonly http: HttpCallerPort,
     @Inject(OutboxDispatcher) private readonly outbox: OutboxDispatcher,
@@ -80,30 +63,107 @@ export class TurnService {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** Opens a conversation on the chatbot's published flow and runs its first turn. */
-  async start(p: StartParams): Promise<TurnOutcome> {
+  /** Runs one inbound turn; messages of one session run one at a time, in arrival order. */
+  async handle(turn: InboundTurn): Promise<TurnOutcome> {
     const started = process.hrtime.bigint();
-    const id = newId();
-    const owner = `${this.instance}:${id}`;
-    const now = new Date();
-    const created = await this.store.create({
+    const waitUntil = Date.now() + this.config.turnWaitMs;
+    const address = turn.session;
+    try {
+      switch (address.kind) {
+        case 'new':
+          return await this.execute(
+            await this.open(turn, address.userId ?? null, null),
+            turn,
+            started,
+          );
+        case 'id':
+          return await this.queue.run(
+            address.conversationId,
+            async () =>
+              this.execute(
+                await this.leaseById(turn, address.conversationId, waitUntil),
+                turn,
+                started,
+              ),
+            waitUntil,
+          );
+        case 'key': {
+          const key = address.sessionKey ?? address.userId;
+          return await this.queue.run(
+            `${turn.chatbotId}:${turn.channel}:${key}`,
+            async () =>
+              this.execute(
+                await this.leaseByKey(turn, address.userId, key, waitUntil),
+                turn,
+                started,
+              ),
+            waitUntil,
+          );
+        }
+      }
+    } catch (err) {
+      if (
+        err instanceof QueueWaitTimeout ||
+        (err instanceof TurnRefused && err.reason === 'busy')
+      ) {
+        this.metrics.turns.inc({ channel: turn.channel, outcome: 'busy' });
+        throw new TurnRefused('busy');
+      }
+      throw err;
+    }
+  }
+
+  /** Closes a session, under its lease, so a turn in flight cannot reopen it. */
+  async close(chatbotId: string, channel: string, id: string): Promise<void> {
+    const { row, owner } = await this.leaseOrRefuse(id, chatbotId, channel);
+    await this.conversations.release(row.id, owner, 'CLOSED');
+  }
+
+  /** Hands a conversation waiting for a human back to the bot, under its lease. */
+  async releaseHandoff(chatbotId: string, id: string): Promise<boolean> {
+    const { row, owner } = await this.leaseOrRefuse(id, chatbotId, null);
+    return this.conversations.releaseHandoff(row.id, owner);
+  }
+
+  private async leaseOrRefuse(id: string, chatbotId: string, channel: string | null) {
+    const got = await this.lease.acquire(
       id,
-      chatbotId: p.chatbotId,
-      channel: p.channel,
-      userId: p.userId ?? id,
-      contactName: p.contactName ?? null,
+      chatbotId,
+      channel,
+      Date.now() + this.config.turnWaitMs,
+    );
+    if (got.kind === 'missing') throw new TurnRefused('session_not_found');
+    if (got.kind === 'timeout') throw new TurnRefused('busy');
+    return got;
+  }
+
+  /** Opens a new session on the chatbot's published flow, already leased. */
+  private async open(
+    turn: InboundTurn,
+    userId: string | null,
+    sessionKey: string | null,
+  ): Promise<Leased> {
+    const id = newId();
+    const owner = this.lease.newOwner();
+    const now = new Date();
+    const created = await this.conversations.create({
+      id,
+      chatbotId: turn.chatbotId,
+      channel: turn.channel,
+      userId: userId ?? id,
+      contactName: turn.contactName ?? null,
       owner,
       leaseMs: LEASE_MS,
       now,
+      sessionKey,
     });
-    if (!created)
-      throw new DomainError(ErrorCode.BadRequest, 'No published flow found for this chatbot');
+    if (!created) throw new TurnRefused('no_published_flow');
     const row: LeasedConversation = {
       id,
-      chatbot_id: p.chatbotId,
-      channel: p.channel,
-      user_id: p.userId ?? id,
-      contact_name: p.contactName ?? null,
+      chatbot_id: turn.chatbotId,
+      channel: turn.channel,
+      user_id: userId ?? id,
+      contact_name: turn.contactName ?? null,
       status: 'ACTIVE',
       flow_version_id: created.flow_version_id,
       session: {},
@@ -111,86 +171,72 @@ export class TurnService {
       expired: false,
       created_at: now,
     };
-    return this.execute(row, owner, null, p, started);
+    return { row, owner, start: true };
   }
 
-  /** Runs one user message through the conversation, after any earlier ones. */
-  async message(p: MessageParams): Promise<TurnOutcome> {
-    const started = process.hrtime.bigint();
-    const waitUntil = Date.now() + this.config.turnWaitMs;
-    try {
-      return await this.queue.run(
-        p.conversationId,
-        async () => {
-          const owner = `${this.instance}:${newId()}`;
-          const row = await this.lease(p, owner, waitUntil);
-          return this.execute(row, owner, p.message, p, started);
-        },
-        waitUntil,
+  private async leaseById(turn: InboundTurn, id: string, waitUntil: number): Promise<Leased> {
+    const got = await this.lease.acquire(id, turn.chatbotId, turn.channel, waitUntil);
+    if (got.kind === 'missing') throw new TurnRefused('session_not_found');
+    if (got.kind === 'timeout') throw new TurnRefused('busy');
+    const state = availability(got.row);
+    if (state !== 'open') {
+      await this.conversations.release(
+        got.row.id,
+        got.owner,
+        state === 'expired' ? 'EXPIRED' : undefined,
       );
-    } catch (err) {
-      if (err instanceof QueueWaitTimeout) throw this.busy(p.channel);
-      throw err;
+      throw new TurnRefused(state === 'expired' ? 'session_expired' : 'session_closed');
     }
+    return { row: got.row, owner: got.owner, start: false };
   }
 
-  private busy(channel: string): DomainError {
-    this.metrics.turns.inc({ channel, outcome: 'busy' });
-    return new DomainError(
-      ErrorCode.Busy,
-      'The session is busy with earlier messages; retry shortly.',
-      undefined,
-      1,
-    );
-  }
-
-  private async lease(
-    p: MessageParams,
-    owner: string,
+  /**
+   * The user's open session for this key, or a new one at `start` when there is none or it
+   * expired. Two instances opening the same key at once: the unique index lets one win, and
+   * the other continues the winner's session.
+   */
+  private async leaseByKey(
+    turn: InboundTurn,
+    userId: string,
+    key: string,
     waitUntil: number,
-  ): Promise<LeasedConversation> {
-    let delay = 2;
-    let checkedExists = false;
+  ): Promise<Leased> {
     for (;;) {
-      const row = await this.store.tryLease(
-        p.conversationId,
-        p.chatbotId,
-        p.channel,
-        owner,
-        LEASE_MS,
-      );
-      if (row) return row;
-      if (!checkedExists) {
-        if (!(await this.store.exists(p.conversationId, p.chatbotId, p.channel))) {
-          throw new DomainError(ErrorCode.NotFound, 'Chat session not found');
+      const id = await this.conversations.findOpenByKey(turn.chatbotId, turn.channel, key);
+      if (id === null) {
+        try {
+          return await this.open(turn, userId, key);
+        } catch (err) {
+          // No row: no published flow, or someone else just opened this key; look again.
+          if (!(err instanceof TurnRefused) || err.reason !== 'no_published_flow') throw err;
+          if ((await this.conversations.findOpenByKey(turn.chatbotId, turn.channel, key)) === null)
+            throw err;
+          continue;
         }
-        checkedExists = true;
       }
-      if (Date.now() + delay > waitUntil) throw this.busy(p.channel);
-      await sleep(delay);
-      delay = Math.min(delay * 2, 100);
+      const got = await this.lease.acquire(id, turn.chatbotId, turn.channel, waitUntil);
+      if (got.kind === 'timeout') throw new TurnRefused('busy');
+      if (got.kind === 'missing') continue;
+      const state = availability(got.row);
+      if (state === 'open') return { row: got.row, owner: got.owner, start: false };
+      // Expired (or closed meanwhile): retire it, then open a fresh session for the key.
+      await this.conversations.release(
+        got.row.id,
+        got.owner,
+        state === 'expired' ? 'EXPIRED' : 'CLOSED',
+      );
     }
   }
 
-  private async execute(
-    row: LeasedConversation,
-    owner: string,
-    inbound: GenericMessage | null,
-    p: StartParams | MessageParams,
-    started: bigint,
-  ): Promise<TurnOutcome> {
-    let renew: NodeJS.Timeout | undefined;
+  private async execute(leased: Leased, turn: InboundTurn, started: bigint): Promise<TurnOutcome> {
+    const { row, owner } = leased;
+    const stopRenewing = this.lease.keepAlive(row.id, owner);
     try {
       const flow = await this.usableFlow(row, owner);
-      renew = setInterval(() => {
-        this.store.renewLease(row.id, owner, LEASE_MS).catch((err: unknown) => {
-          this.logger.warn({ err, conversation_id: row.id }, 'Lease renewal failed');
-        });
-      }, RENEW_EVERY_MS);
-      return await this.runAndCommit(row, owner, inbound, p, started, flow);
+      return await this.runAndCommit(leased, turn, flow, started);
     } catch (err) {
       if (err instanceof DomainError) throw err;
-      await this.failTurn(row, owner, inbound, err);
+      await this.failTurn(leased, turn, err);
       throw new DomainError(
         ErrorCode.Internal,
         'Message processing failed',
@@ -200,20 +246,18 @@ export class TurnService {
         err,
       );
     } finally {
-      clearInterval(renew);
+      stopRenewing();
     }
   }
 
   private async runAndCommit(
-    row: LeasedConversation,
-    owner: string,
-    inbound: GenericMessage | null,
-    p: StartParams | MessageParams,
-    started: bigint,
+    { row, owner, start }: Leased,
+    turn: InboundTurn,
     flow: CachedFlow,
+    started: bigint,
   ): Promise<TurnOutcome> {
     const session = 'state' in row.session ? (row.session as SessionState) : null;
-    const contactName = p.contactName ?? row.contact_name;
+    const contactName = turn.contactName ?? row.contact_name;
     const context: TurnContextInfo = {
       user_id: row.user_id,
       channel: row.channel,
@@ -221,54 +265,49 @@ export class TurnService {
       session_id: row.id,
       flow_name: flow.name,
       ...(contactName ? { contact_name: contactName } : {}),
-      ...(p.locale ? { locale: p.locale } : {}),
+      ...(turn.locale ? { locale: turn.locale } : {}),
     };
-    const input: TurnInput = inbound
-      ? { kind: 'message', message: inbound, context }
-      : { kind: 'start', context };
-    const result: TurnResult = await runTurn(flow.compiled, session, input, {
+    const input: TurnInput =
+      turn.message && !start
+        ? { kind: 'message', message: turn.message, context }
+        : { kind: 'start', context };
+    const result = await runTurn(flow.compiled, start ? null : session, input, {
       http: this.http,
       clock: { now: () => new Date() },
-      deadline: p.deadline,
+      deadline: turn.deadline,
     });
-
     const now = new Date();
-    const status: ConversationStatus =
-      result.closed || result.session.status === 'closed'
-        ? 'CLOSED'
-        : result.session.status === 'handoff'
-          ? 'HANDOFF_PENDING'
-          : 'ACTIVE';
-    const messages = this.rows(
-      row.message_count,
-      inbound,
-      result.messages,
-      session?.state ?? null,
-      result.session.state,
+    const status = statusAfterTurn(result);
+    const record = buildTurnRecord({
+      messageCount: row.message_count,
+      inbound: turn.message,
+      outbound: result.messages,
+      stateBefore: session?.state ?? null,
+      stateAfter: result.session.state,
+      status,
+      timeoutMinutes: flow.compiled.settings.session_timeout_minutes,
+      trace: turnTrace(turn.message, start, result.trace),
+      deferredCalls: result.deferredCalls,
       now,
-    );
-    const timeoutMs = flow.compiled.settings.session_timeout_minutes * 60_000;
-    const outbox: OutboxEntry[] = result.deferredCalls.map((request) => {
-      const id = newId();
-      // Fire-and-forget calls are independent of each other: each is its own ordering key.
-      return { id, kind: 'api_call', orderingKey: id, payload: { request } };
+      newId,
     });
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-    const committed = await this.store.commitTurn({
+    const committed = await this.conversations.commitTurn({
       conversationId: row.id,
       owner,
       session: result.session,
       status,
-      contactName: p.contactName ?? null,
-      messages,
-      lastPreview: messagePreview(messages),
-      expiresAt: status === 'CLOSED' ? null : new Date(now.getTime() + timeoutMs),
+      contactName: turn.contactName ?? null,
+      messages: record.messages,
+      lastPreview: record.lastPreview,
+      expiresAt: record.expiresAt,
       now,
-      trace: { id: newId(), events: traceOf(inbound, result.trace), durationMs },
-      outbox,
+      trace: { ...record.trace, durationMs },
+      outbox: record.outbox,
+      inboxEventId: turn.inboxEventId ?? null,
     });
-    if (!committed) throw new Error('The session lease was lost before the turn was saved');
-    if (outbox.length) this.outbox.kick();
+    if (!committed) throw await this.lostLease(row);
+    if (record.outbox.length) this.outbox.kick();
     this.metrics.turns.inc({ channel: row.channel, outcome: 'ok' });
     this.metrics.turnDuration.observe({ channel: row.channel }, durationMs / 1000);
     return {
@@ -281,106 +320,69 @@ export class TurnService {
     };
   }
 
-  /** The pinned flow version, after checking the conversation can still take messages. */
+  /** The lease was gone at commit: the conversation (or its chatbot) was deleted meanwhile. */
+  private async lostLease(row: LeasedConversation): Promise<Error> {
+    if (!(await this.conversations.exists(row.id, row.chatbot_id, null)))
+      return new TurnRefused('chatbot_gone');
+    return new Error('The session lease was lost before the turn was saved');
+  }
+
+  /** The pinned flow version; a session whose flow was deleted is closed. */
   private async usableFlow(row: LeasedConversation, owner: string): Promise<CachedFlow> {
-    if (
-      row.status === 'CLOSED' ||
-      row.status === 'EXPIRED' ||
-      (row.expired && row.status === 'ACTIVE')
-    ) {
-      const expired = row.status === 'EXPIRED' || row.expired;
-      await this.store.release(row.id, owner, expired ? 'EXPIRED' : undefined);
-      throw new DomainError(
-        ErrorCode.Gone,
-        expired ? 'Chat session has expired' : 'Chat session has been closed',
-      );
-    }
     const flow = row.flow_version_id ? await this.flows.get(row.flow_version_id) : null;
     if (!flow) {
-      await this.store.release(row.id, owner, 'CLOSED');
-      throw new DomainError(
-        ErrorCode.Gone,
-        'Chat session has been closed: its flow no longer exists',
-      );
+      await this.conversations.release(row.id, owner, 'CLOSED');
+      throw new TurnRefused('flow_gone');
     }
     return flow;
   }
 
-  /** The engine failed unexpectedly: keep the user's message, leave the session as it was. */
-  private async failTurn(
-    row: LeasedConversation,
-    owner: string,
-    inbound: GenericMessage | null,
-    err: unknown,
-  ) {
+  /**
+   * The engine failed unexpectedly: keep the user's message and leave the session as it was.
+   * A session whose very first turn failed has nothing to continue from and is removed, so
+   * nothing half-written is left behind.
+   */
+  private async failTurn({ row, owner, start }: Leased, turn: InboundTurn, err: unknown) {
     this.metrics.turns.inc({ channel: row.channel, outcome: 'error' });
+    if (start) {
+      await this.conversations.deleteLeased(row.id, owner).catch((e: unknown) => {
+        this.logger.error({ err: e, conversation_id: row.id }, 'Could not remove a failed session');
+      });
+      return;
+    }
+    const session = 'state' in row.session ? (row.session as SessionState) : EMPTY_SESSION;
     const now = new Date();
-    const session =
-      'state' in row.session
-        ? (row.session as SessionState)
-        : { state: null, variables: {}, retries: 0, status: 'active' as const };
-    const messages = this.rows(row.message_count, inbound, [], session.state, session.state, now);
-    await this.store
+    const record = buildTurnRecord({
+      messageCount: row.message_count,
+      inbound: turn.message,
+      outbound: [],
+      stateBefore: session.state,
+      stateAfter: session.state,
+      status: row.status,
+      timeoutMinutes: 0,
+      trace: [
+        ...turnTrace(turn.message, false, []),
+        { type: 'engine_error', error: err instanceof Error ? err.message : String(err) },
+      ],
+      deferredCalls: [],
+      now,
+      newId,
+    });
+    await this.conversations
       .commitTurn({
         conversationId: row.id,
         owner,
         session,
-        // A conversation whose first turn failed has nothing to continue from.
-        status: inbound ? row.status : 'CLOSED',
+        status: row.status,
         contactName: null,
-        messages,
-        lastPreview: messagePreview(messages),
+        messages: record.messages,
+        lastPreview: record.lastPreview,
         expiresAt: null,
         now,
-        trace: {
-          id: newId(),
-          events: [
-            ...traceOf(inbound, []),
-            { type: 'engine_error', error: err instanceof Error ? err.message : String(err) },
-          ],
-          durationMs: 0,
-        },
+        trace: { ...record.trace, durationMs: 0 },
         outbox: [],
+        inboxEventId: null,
       })
-      .catch(() => this.store.release(row.id, owner));
+      .catch(() => this.conversations.release(row.id, owner));
   }
-
-  private rows(
-    count: number,
-    inbound: GenericMessage | null,
-    outbound: GenericMessage[],
-    stateBefore: string | null,
-    stateAfter: string | null,
-    now: Date,
-  ): StoredMessage[] {
-    const at = now.toISOString();
-    const rows: StoredMessage[] = [];
-    let seq = count;
-    if (inbound)
-      rows.push({
-        id: newId(),
-        seq: seq++,
-        direction: 'inbound',
-        message: inbound,
-        state: stateBefore,
-        created_at: at,
-      });
-    for (const m of outbound)
-      rows.push({
-        id: newId(),
-        seq: seq++,
-        direction: 'outbound',
-        message: m,
-        state: stateAfter,
-        created_at: at,
-      });
-    return rows;
-  }
-}
-
-function traceOf(inbound: GenericMessage | null, events: TraceEvent[]): unknown[] {
-  return [
-    { type: inbound ? 'message_received' : 'session_start', message_type: inbound?.type ?? null },
-    ...events,
-  ];
 }

@@ -13,8 +13,6 @@ import {
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { UlidPipe } from '../../common/ulid.pipe';
 import { ApiKeyGuard } from '../../workspaces/api-key.guard';
-import type { Principal } from '../../workspaces/api-key-cache';
-import { CurrentPrincipal } from '../../workspaces/principal.decorator';
 import { CreateSessionDto, SendMessageDto } from './chat.dto';
 import { ChatService } from './chat.service';
 
@@ -26,41 +24,34 @@ export class ChatController {
   constructor(@Inject(ChatService) private readonly chat: ChatService) {}
 
   @Post()
-  create(
-    @CurrentPrincipal() p: Principal,
-    @Param('chatbotId', UlidPipe) chatbotId: string,
-    @Body() dto: CreateSessionDto,
-  ) {
-    return this.chat.createSession(p.workspaceId, chatbotId, dto);
+  create(@Param('chatbotId', UlidPipe) chatbotId: string, @Body() dto: CreateSessionDto) {
+    return this.chat.createSession(chatbotId, dto);
   }
 
   @Post(':sessionId/messages')
   @HttpCode(200)
   send(
-    @CurrentPrincipal() p: Principal,
     @Param('chatbotId', UlidPipe) chatbotId: string,
     @Param('sessionId', UlidPipe) sessionId: string,
     @Body() dto: SendMessageDto,
   ) {
-    return this.chat.sendMessage(p.workspaceId, chatbotId, sessionId, dto);
+    return this.chat.sendMessage(chatbotId, sessionId, dto);
   }
 
   @Get(':sessionId')
   get(
-    @CurrentPrincipal() p: Principal,
     @Param('chatbotId', UlidPipe) chatbotId: string,
     @Param('sessionId', UlidPipe) sessionId: string,
   ) {
-    return this.chat.getSession(p.workspaceId, chatbotId, sessionId);
+    return this.chat.getSession(chatbotId, sessionId);
   }
 
   @Delete(':sessionId')
   @HttpCode(204)
   async close(
-    @CurrentPrincipal() p: Principal,
     @Param('chatbotId', UlidPipe) chatbotId: string,
     @Param('sessionId', UlidPipe) sessionId: string,
   ): Promise<void> {
-    await this.chat.closeSession(p.workspaceId, chatbotId, sessionId);
+    await this.chat.closeSession(chatbotId, sessionId);
   }
 }

@@ -2,10 +2,20 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import type { GenericMessage } from '../../engine';
 import { ConversationQueries } from '../../conversation/conversation-queries';
+import type { InboundTurn } from '../../conversation/inbound-turn';
+import { TurnRefused, TurnRefusal } from '../../conversation/turn-refused';
 import { TurnService } from '../../conversation/turn.service';
 import type { CreateSessionDto, SendMessageDto } from './chat.dto';
 
 export const API_CHANNEL = 'api';
+
+/** The Chat API's own wording of refused turns (the texts of the Sarufi documents). */
+const CHAT_WORDING: Partial<Record<TurnRefusal, string>> = {
+  session_not_found: 'Chat session not found',
+  session_closed: 'Chat session has been closed',
+  session_expired: 'Chat session has expired',
+  flow_gone: 'Chat session has been closed: its flow no longer exists',
+};
 
 /** The API channel (seed 003): sessions created explicitly, replies returned synchronously. */
 @Injectable()
@@ -15,11 +25,12 @@ export class ChatService {
     @Inject(ConversationQueries) private readonly conversations: ConversationQueries,
   ) {}
 
-  async createSession(workspaceId: string, chatbotId: string, dto: CreateSessionDto) {
-    const out = await this.turns.start({
+  async createSession(chatbotId: string, dto: CreateSessionDto) {
+    const out = await this.turn({
       chatbotId,
       channel: API_CHANNEL,
-      userId: dto.user_id ?? null,
+      session: { kind: 'new', userId: dto.user_id ?? null },
+      message: null,
       contactName: dto.contact_name ?? null,
       locale: dto.locale,
     });
@@ -34,16 +45,11 @@ export class ChatService {
     };
   }
 
-  async sendMessage(
-    workspaceId: string,
-    chatbotId: string,
-    sessionId: string,
-    dto: SendMessageDto,
-  ) {
-    const out = await this.turns.message({
-      conversationId: sessionId,
+  async sendMessage(chatbotId: string, sessionId: string, dto: SendMessageDto) {
+    const out = await this.turn({
       chatbotId,
       channel: API_CHANNEL,
+      session: { kind: 'id', conversationId: sessionId },
       message: toGenericMessage(dto),
     });
     return {
@@ -56,15 +62,27 @@ export class ChatService {
     };
   }
 
-  async getSession(workspaceId: string, chatbotId: string, sessionId: string) {
+  async getSession(chatbotId: string, sessionId: string) {
     const s = await this.conversations.session(chatbotId, API_CHANNEL, sessionId);
-    if (!s) throw new DomainError(ErrorCode.NotFound, 'Chat session not found');
+    if (!s) throw new DomainError(ErrorCode.NotFound, CHAT_WORDING.session_not_found!);
     return s;
   }
 
-  async closeSession(workspaceId: string, chatbotId: string, sessionId: string): Promise<void> {
-    if (!(await this.conversations.close(chatbotId, API_CHANNEL, sessionId))) {
-      throw new DomainError(ErrorCode.NotFound, 'Chat session not found');
+  async closeSession(chatbotId: string, sessionId: string): Promise<void> {
+    await this.worded(() => this.turns.close(chatbotId, API_CHANNEL, sessionId));
+  }
+
+  private turn(turn: InboundTurn) {
+    return this.worded(() => this.turns.handle(turn));
+  }
+
+  private async worded<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      const text = err instanceof TurnRefused ? CHAT_WORDING[err.reason] : undefined;
+      if (err instanceof TurnRefused && text) throw new DomainError(err.code, text);
+      throw err;
     }
   }
 }

@@ -4,6 +4,7 @@ import { Flows1763800200000 } from './1763800200000-flows';
 import { IntegrationsOutboxTraces1763800300000 } from './1763800300000-integrations-outbox-traces';
 import { OutboxOrdering1764000100000 } from './1764000100000-outbox-ordering';
 import { Inbox1764000200000 } from './1764000200000-inbox';
+import { ConversationKeys1764000300000 } from './1764000300000-conversation-keys';
 
 /** Every migration, oldest first. New ones are added here (and committed, reviewed). */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   IntegrationsOutboxTraces1763800300000,
   OutboxOrdering1764000100000,
   Inbox1764000200000,
+  ConversationKeys1764000300000,
 ];

@@ -45,6 +45,8 @@ export interface TurnWrite {
   now: Date;
   trace: { id: string; events: unknown; durationMs: number };
   outbox: OutboxEntry[];
+  /** The inbox event this turn consumes, marked done in the same statement. */
+  inboxEventId: string | null;
 }
 
 export interface NewConversation {
@@ -56,14 +58,17 @@ export interface NewConversation {
   owner: string;
   leaseMs: number;
   now: Date;
+  /** Channel sessions found by key; null for Chat API sessions. */
+  sessionKey: string | null;
 }
 
 /**
- * All SQL of the turn pipeline. A turn costs two statements: one that takes the lease and
- * reads the session, and one that writes the whole turn and releases the lease.
+ * The turn pipeline's statements on conversations, messages and traces. A turn costs two
+ * statements: one that takes the lease and reads the session, and one that writes the whole
+ * turn and releases the lease.
  */
 @Injectable()
-export class ConversationStore {
+export class ConversationRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
@@ -80,6 +85,7 @@ export class ConversationStore {
       c.owner,
       c.leaseMs,
       c.now,
+      c.sessionKey,
     ]);
     return rows[0] ?? null;
   }
@@ -88,7 +94,7 @@ export class ConversationStore {
   async tryLease(
     id: string,
     chatbotId: string,
-    channel: string,
+    channel: string | null,
     owner: string,
     leaseMs: number,
   ): Promise<LeasedConversation | null> {
@@ -102,10 +108,22 @@ export class ConversationStore {
     return rows[0] ?? null;
   }
 
-  async exists(id: string, chatbotId: string, channel: string): Promise<boolean> {
+  /** The open (ACTIVE or HANDOFF_PENDING) conversation holding a channel session key. */
+  async findOpenByKey(chatbotId: string, channel: string, key: string): Promise<string | null> {
+    const rows = await sqlRows<{ id: string }>(
+      this.db,
+      `SELECT id FROM conversations
+        WHERE chatbot_id = $1 AND channel = $2 AND session_key = $3
+          AND status IN ('ACTIVE', 'HANDOFF_PENDING')`,
+      [chatbotId, channel, key],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  async exists(id: string, chatbotId: string, channel: string | null): Promise<boolean> {
     const rows = await sqlRows<unknown>(
       this.db,
-      'SELECT 1 FROM conversations WHERE id = $1 AND chatbot_id = $2 AND channel = $3',
+      'SELECT 1 FROM conversations WHERE id = $1 AND chatbot_id = $2 AND ($3::text IS NULL OR channel = $3)',
       [id, chatbotId, channel],
     );
     return rows.length > 0;
@@ -121,15 +139,45 @@ export class ConversationStore {
     return rows.length > 0;
   }
 
-  /** Releases the lease without other changes (optionally setting a terminal status). */
+  /** Releases the lease, optionally setting a status (a CLOSED or EXPIRED one is kept). */
   async release(id: string, owner: string, status?: ConversationStatus): Promise<void> {
     await sqlRows(
       this.db,
       `UPDATE conversations SET lease_owner = NULL, lease_until = NULL,
-              status = coalesce($3, status), updated_at = CASE WHEN $3 IS NULL THEN updated_at ELSE now() END
+              status = CASE WHEN $3::text IS NULL OR status IN ('CLOSED', 'EXPIRED') THEN status ELSE $3 END,
+              updated_at = CASE WHEN $3::text IS NULL THEN updated_at ELSE now() END
         WHERE id = $1 AND lease_owner = $2`,
       [id, owner, status ?? null],
     );
+  }
+
+  /** Removes a conversation whose first turn failed: nothing half-written is left behind. */
+  async deleteLeased(id: string, owner: string): Promise<void> {
+    await sqlRows(this.db, 'DELETE FROM conversations WHERE id = $1 AND lease_owner = $2', [
+      id,
+      owner,
+    ]);
+  }
+
+  /**
+   * Hands a conversation in HANDOFF_PENDING back to the bot and releases the lease, in one
+   * statement under the lease. False when it was not waiting for a human.
+   */
+  async releaseHandoff(id: string, owner: string): Promise<boolean> {
+    const rows = await sqlRows<unknown>(
+      this.db,
+      `WITH before AS (SELECT status FROM conversations WHERE id = $1 AND lease_owner = $2)
+       UPDATE conversations c
+          SET status = CASE WHEN c.status = 'HANDOFF_PENDING' THEN 'ACTIVE' ELSE c.status END,
+              session = CASE WHEN c.status = 'HANDOFF_PENDING'
+                             THEN jsonb_set(c.session, '{status}', '"active"') ELSE c.session END,
+              updated_at = now(), lease_owner = NULL, lease_until = NULL
+         FROM before
+        WHERE c.id = $1 AND c.lease_owner = $2
+        RETURNING before.status = 'HANDOFF_PENDING' AS released`,
+      [id, owner],
+    );
+    return (rows[0] as { released?: boolean } | undefined)?.released === true;
   }
 
   /**
@@ -153,6 +201,7 @@ export class ConversationStore {
       JSON.stringify(w.trace.events),
       w.trace.durationMs,
       outboxEntriesJson(w.outbox),
+      w.inboxEventId,
     ]);
     return Number(rows[0]?.ok ?? 0) > 0;
   }

@@ -1,0 +1,68 @@
+import { buildTurnRecord, turnTrace } from './turn-record';
+
+const facts = (over: Partial<Parameters<typeof buildTurnRecord>[0]> = {}) => {
+  let n = 0;
+  return {
+    messageCount: 4,
+    inbound: { type: 'text' as const, text: 'hi' },
+    outbound: [
+      { type: 'text' as const, text: 'Hello!' },
+      { type: 'text' as const, text: 'Order?' },
+    ],
+    stateBefore: 'greet',
+    stateAfter: 'ask',
+    status: 'ACTIVE' as const,
+    timeoutMinutes: 30,
+    trace: [{ type: 'state_entered' }],
+    deferredCalls: [],
+    now: new Date('2026-12-03T10:00:00Z'),
+    newId: () => `id${n++}`,
+    ...over,
+  };
+};
+
+describe('buildTurnRecord', () => {
+  it('numbers the inbound then the outbound messages after the stored ones, with their states', () => {
+    const r = buildTurnRecord(facts());
+    expect(r.messages.map((m) => [m.seq, m.direction, m.state])).toEqual([
+      [4, 'inbound', 'greet'],
+      [5, 'outbound', 'ask'],
+      [6, 'outbound', 'ask'],
+    ]);
+    expect(r.lastPreview).toBe('Order?');
+  });
+
+  it('sets the expiry from the flow timeout, and none once closed', () => {
+    expect(buildTurnRecord(facts()).expiresAt?.toISOString()).toBe('2026-12-03T10:30:00.000Z');
+    expect(buildTurnRecord(facts({ status: 'CLOSED' })).expiresAt).toBeNull();
+  });
+
+  it('makes one outbox entry per deferred call, each its own ordering key', () => {
+    const r = buildTurnRecord(facts({ deferredCalls: [{ url: 'a' }, { url: 'b' }] }));
+    expect(r.outbox).toHaveLength(2);
+    for (const e of r.outbox) {
+      expect(e.kind).toBe('api_call');
+      expect(e.orderingKey).toBe(e.id);
+    }
+    expect(r.outbox.map((e) => e.payload)).toEqual([
+      { request: { url: 'a' } },
+      { request: { url: 'b' } },
+    ]);
+  });
+
+  it('writes no inbound row on a start turn without a message', () => {
+    const r = buildTurnRecord(facts({ inbound: null, messageCount: 0 }));
+    expect(r.messages.map((m) => m.direction)).toEqual(['outbound', 'outbound']);
+    expect(r.messages[0].seq).toBe(0);
+  });
+});
+
+describe('turnTrace', () => {
+  it('says how the turn began', () => {
+    expect(turnTrace(null, true, [])).toEqual([{ type: 'session_start', message_type: null }]);
+    expect(turnTrace({ type: 'text', text: 'x' }, false, [{ type: 'x' }])).toEqual([
+      { type: 'message_received', message_type: 'text' },
+      { type: 'x' },
+    ]);
+  });
+});
