@@ -14,6 +14,7 @@ import { DatabaseReadyModule } from './database/database-ready';
 import { OutboxModule } from './outbox/outbox.module';
 import { FlowsModule } from './flows/flows.module';
 import { HealthModule } from './health/health.module';
+import { InboxModule } from './inbox/inbox.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
@@ -38,6 +39,7 @@ export class AppModule {
         FlowsModule,
         IntegrationsModule,
         ApiChannelModule,
+        InboxModule,
         HealthModule,
       ],
       providers: [

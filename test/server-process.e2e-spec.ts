@@ -219,7 +219,7 @@ describe('The server process', () => {
       while (backend.calls.length === 0) await new Promise((r) => setTimeout(r, 20));
       // Before the fix, shutdown waited on the 60 s delivery; Jest's timeout bounds this wait.
       expect(await server.stop()).toBe(0);
-      expect(server.output()).toMatch(/Outbox: released unfinished deliveries/);
+      expect(server.output()).toMatch(/Outbox: released unfinished work/);
 
       backend.respond(() => ({ status: 200, body: { ok: true } }));
       next = await startServerProcess(env);

@@ -4,6 +4,7 @@ import { Flows1763800200000 } from './1763800200000-flows';
 import { IntegrationsOutboxTraces1763800300000 } from './1763800300000-integrations-outbox-traces';
 import { OutboxOrdering1764000100000 } from './1764000100000-outbox-ordering';
 import { Inbox1764000200000 } from './1764000200000-inbox';
+import { InboxRetries1764000210000 } from './1764000210000-inbox-retries';
 import { ConversationKeys1764000300000 } from './1764000300000-conversation-keys';
 
 /** Every migration, oldest first. New ones are added here (and committed, reviewed). */
@@ -14,5 +15,6 @@ export const MIGRATIONS = [
   IntegrationsOutboxTraces1763800300000,
   OutboxOrdering1764000100000,
   Inbox1764000200000,
+  InboxRetries1764000210000,
   ConversationKeys1764000300000,
 ];

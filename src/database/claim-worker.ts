@@ -1,0 +1,129 @@
+import type { Logger } from 'pino';
+import type { DatabaseReady } from './database-ready';
+
+export interface ClaimWorkerOptions {
+  /** For logs. */
+  name: string;
+  /** How often to look for due work besides being woken; 0: only when woken. */
+  pollMs: number;
+  /** Items processed at once by this instance. */
+  concurrency: number;
+  /** On shutdown: how long in-flight items may finish before their claims are given back. */
+  shutdownMs: number;
+}
+
+/**
+ * The loop shared by the outbox and the inbox: claim due rows (the subclass's query, safe
+ * across instances), process each in its own slot, refill a slot as soon as it frees, and on
+ * shutdown stop claiming, let in-flight items finish for a bounded time, then give back the
+ * claims of the rest. Starts only once the database is ready (migrations applied).
+ */
+export abstract class ClaimWorker<T extends { id: string }> {
+  protected readonly inFlight = new Map<string, { item: T; done: Promise<void> }>();
+  private timer: NodeJS.Timeout | undefined;
+  private filling: Promise<void> | null = null;
+  private again = false;
+  private started = false;
+  private stopped = false;
+
+  constructor(
+    private readonly ready: DatabaseReady,
+    protected readonly logger: Logger,
+    private readonly options: ClaimWorkerOptions,
+  ) {}
+
+  /** Claims up to `free` items; may skip or give back some (e.g. over a per-tenant cap). */
+  protected abstract claim(free: number): Promise<T[]>;
+  protected abstract process(item: T): Promise<void>;
+  protected abstract release(ids: string[]): Promise<void>;
+
+  /** Begins once the database is ready; call from onApplicationBootstrap. */
+  protected begin(): void {
+    void this.ready.promise.then(() => {
+      if (this.stopped) return;
+      this.started = true;
+      if (this.options.pollMs > 0) {
+        this.timer = setInterval(() => this.kick(), this.options.pollMs);
+        this.timer.unref();
+      }
+      this.kick();
+    });
+  }
+
+  /** Stops claiming and winds down; call from beforeApplicationShutdown (the database is still open). */
+  protected async end(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.filling;
+    let timeout: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([...this.inFlight.values()].map((d) => d.done)),
+      new Promise<void>((resolve) => (timeout = setTimeout(resolve, this.options.shutdownMs))),
+    ]);
+    clearTimeout(timeout);
+    const unfinished = [...this.inFlight.keys()];
+    if (unfinished.length === 0) return;
+    // Forget them: a late finish of an abandoned item must not write over the next claimer.
+    this.inFlight.clear();
+    await this.release(unfinished).catch((err: unknown) => {
+      this.logger.error({ err }, `${this.options.name}: could not release claims on shutdown`);
+    });
+    this.logger.warn(
+      { released: unfinished.length },
+      `${this.options.name}: released unfinished work`,
+    );
+  }
+
+  /** Whether an item is still this instance's to finish (false once abandoned at shutdown). */
+  protected stillOwned(id: string): boolean {
+    return this.inFlight.has(id);
+  }
+
+  /** Fill free slots now (coalesced: one fill at a time, another right after if asked). */
+  kick(): void {
+    if (this.stopped || !this.started) return;
+    if (this.filling) {
+      this.again = true;
+      return;
+    }
+    this.filling = this.fill()
+      .catch((err: unknown) => this.logger.error({ err }, `${this.options.name}: claiming failed`))
+      .finally(() => {
+        this.filling = null;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Resolves when nothing is being claimed or processed; for tests. */
+  async idle(): Promise<void> {
+    while (this.filling || this.inFlight.size > 0) {
+      await this.filling;
+      await Promise.all([...this.inFlight.values()].map((d) => d.done));
+    }
+  }
+
+  private async fill(): Promise<void> {
+    for (;;) {
+      const free = this.options.concurrency - this.inFlight.size;
+      if (this.stopped || free <= 0) return;
+      const claimed = await this.claim(free);
+      if (claimed.length === 0) return;
+      for (const item of claimed) this.startOne(item);
+    }
+  }
+
+  private startOne(item: T): void {
+    const done = this.process(item)
+      .catch((err: unknown) =>
+        this.logger.error({ err, id: item.id }, `${this.options.name}: processing crashed`),
+      )
+      .finally(() => {
+        this.inFlight.delete(item.id);
+        this.kick();
+      });
+    this.inFlight.set(item.id, { item, done });
+  }
+}

@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { newId } from '../common/new-id';
+import { sqlRows } from '../database/sql';
+import type { InboxEvent, NewInboxEvent } from './inbox-event';
+
+interface ClaimedRow {
+  id: string;
+  integration_id: string;
+  chatbot_id: string;
+  channel: string;
+  kind: string;
+  session_key: string | null;
+  payload: unknown;
+  attempts: number;
+}
+
+/** Every statement on the `inbox_events` table. */
+@Injectable()
+export class InboxRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** Stores an event once; false when the same provider event was stored before. */
+  async store(e: NewInboxEvent): Promise<boolean> {
+    const rows = await sqlRows<unknown>(
+      this.db,
+      `INSERT INTO inbox_events (id, integration_id, chatbot_id, channel, provider_message_id, kind, session_key, payload)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)
+       ON CONFLICT (integration_id, provider_message_id) DO NOTHING
+       RETURNING 1`,
+      [
+        newId(),
+        e.integrationId,
+        e.chatbotId,
+        e.channel,
+        e.providerMessageId,
+        e.kind,
+        e.sessionKey,
+        JSON.stringify(e.payload),
+      ],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Claims up to `limit` due events: for a session key only its oldest pending event (by
+   * arrival, `seq`), so one key is processed one event at a time in arrival order, on any
+   * number of instances; events without a key never wait behind others.
+   */
+  async claim(owner: string, limit: number, claimMs: number): Promise<InboxEvent[]> {
+    const rows = await sqlRows<ClaimedRow>(
+      this.db,
+      `UPDATE inbox_events SET locked_by = $1, locked_until = now() + make_interval(secs => $2::float8 / 1000),
+                               attempts = attempts + 1
+        WHERE id IN (SELECT e.id FROM inbox_events e
+                      WHERE e.status = 'pending' AND e.next_attempt_at <= now()
+                        AND (e.locked_until IS NULL OR e.locked_until < now())
+                        AND (e.session_key IS NULL OR NOT EXISTS (
+                              SELECT 1 FROM inbox_events p
+                               WHERE p.integration_id = e.integration_id AND p.session_key = e.session_key
+                                 AND p.status = 'pending' AND p.seq < e.seq))
+                      ORDER BY e.seq
+                      LIMIT $3
+                      FOR UPDATE SKIP LOCKED)
+       RETURNING id, integration_id, chatbot_id, channel, kind, session_key, payload, attempts`,
+      [owner, claimMs, limit],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      integrationId: r.integration_id,
+      chatbotId: r.chatbot_id,
+      channel: r.channel,
+      kind: r.kind,
+      sessionKey: r.session_key,
+      payload: r.payload,
+      attempt: r.attempts,
+    }));
+  }
+
+  /**
+   * Ends an attempt, unless the event was already marked done (by its turn's commit) or
+   * the claim was lost: done, failed with the reason, or pending again after `retryInMs`.
+   */
+  async finish(
+    id: string,
+    owner: string,
+    outcome:
+      | { status: 'done' }
+      | { status: 'failed'; error: string }
+      | { status: 'pending'; error: string; retryInMs: number },
+  ): Promise<void> {
+    await sqlRows(
+      this.db,
+      `UPDATE inbox_events SET status = $3, last_error = $4, locked_by = NULL, locked_until = NULL,
+              processed_at = CASE WHEN $3 = 'pending' THEN NULL ELSE now() END,
+              next_attempt_at = CASE WHEN $5::float8 IS NULL THEN next_attempt_at
+                                     ELSE now() + make_interval(secs => $5::float8 / 1000) END
+        WHERE id = $1 AND locked_by = $2 AND status = 'pending'`,
+      [
+        id,
+        owner,
+        outcome.status,
+        outcome.status === 'done' ? null : outcome.error,
+        outcome.status === 'pending' ? outcome.retryInMs : null,
+      ],
+    );
+  }
+
+  /** Gives claims back without counting the attempt (shutdown). */
+  async release(ids: string[], owner: string): Promise<void> {
+    if (ids.length === 0) return;
+    await sqlRows(
+      this.db,
+      `UPDATE inbox_events SET locked_by = NULL, locked_until = NULL, attempts = greatest(attempts - 1, 0)
+        WHERE id = ANY($1::text[]) AND locked_by = $2`,
+      [ids, owner],
+    );
+  }
+}
