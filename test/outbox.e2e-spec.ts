@@ -103,7 +103,10 @@ describe('OutboxDispatcher', () => {
       for (const r of rows) await repo.enqueue([r], { chatbotId, conversationId: null });
       t.handle.app.get(OutboxDispatcher).kick();
       second.kick();
-      await until(() => handler.delivered.length === 50, 'all 50 rows');
+      // Delivered is recorded before the row is marked done: wait for the table, not the handler.
+      const doneRows = async () =>
+        (await t.db.query(`SELECT count(*)::int AS n FROM outbox WHERE status = 'done'`))[0].n;
+      await until(async () => (await doneRows()) === 50, 'all 50 rows done');
       await second.beforeApplicationShutdown();
 
       const ids = handler.delivered.map((d) => d.id);
@@ -131,13 +134,11 @@ describe('OutboxDispatcher', () => {
       };
       await repo.enqueue([row('dead', 0, 'forever')], { chatbotId, conversationId: null });
       await repo.enqueue([row('dead', 1)], { chatbotId, conversationId: null });
-      await repo.enqueue([{ ...row('slow', 0, 1), payload: { key: 'slow', n: 0, fail: 1 } }], {
-        chatbotId,
-        conversationId: null,
-      });
-      // The slow head's retry is due only later: make it wait 2 s.
+      // The slow head is due only in 2 s (written that way at once: the sweeper runs meanwhile).
       await t.db.query(
-        `UPDATE outbox SET next_attempt_at = now() + interval '2 seconds' WHERE payload->>'key' = 'slow'`,
+        `INSERT INTO outbox (id, kind, ordering_key, chatbot_id, payload, next_attempt_at)
+         VALUES ($1, 'test_record', 'slow', $2, $3, now() + interval '2 seconds')`,
+        [newId(), chatbotId, JSON.stringify({ key: 'slow', n: 0, fail: 1 })],
       );
       await repo.enqueue([row('slow', 1)], { chatbotId, conversationId: null });
       for (let n = 0; n < 5; n++)

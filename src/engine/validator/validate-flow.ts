@@ -1,3 +1,5 @@
+import { compileFlow } from '../compile/compile-flow';
+import { FlowCompileError } from '../flow-compile-error';
 import { checkInitialVariables } from './check-initial-variables';
 import { checkSettings } from './check-settings';
 import { checkState } from './check-state';
@@ -100,5 +102,25 @@ export function validateFlow(
   warnUnreachableStates(facts, issues);
   warnVariableUsage(facts, issues);
   issues.setBucket(STATES_BUCKET);
+  const result = issues.result();
+  if (result.errors.length === 0) checkCompiles(definition, issues);
   return issues.result();
+}
+
+/**
+ * The last check, on a flow with no other errors: it compiles exactly as the engine will run
+ * it. Anything the checks above missed is then an error with its path here, never a 500 on
+ * every session after publishing.
+ */
+function checkCompiles(definition: Record<string, unknown>, issues: IssueCollector): void {
+  try {
+    compileFlow(definition);
+  } catch (error) {
+    if (!(error instanceof FlowCompileError)) throw error;
+    const prefix = error.path ? `${error.path}: ` : '';
+    const message = error.message.startsWith(prefix)
+      ? error.message.slice(prefix.length)
+      : error.message;
+    issues.error(error.path, `${message.charAt(0).toUpperCase()}${message.slice(1)}.`);
+  }
 }
