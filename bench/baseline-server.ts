@@ -229,9 +229,10 @@ async function sendMessage(chatbotId: string, sessionId: string, body: unknown):
     CHANNEL,
     owner,
     LEASE_MS,
+    LEASE_MS,
   ]);
   const row = leased.rows[0];
-  if (!row) throw new HttpError(409, 'The session is busy (or does not exist)');
+  if (!row?.id) throw new HttpError(409, 'The session is busy (or does not exist)');
   const session = 'state' in row.session ? (row.session as Session) : null;
   const out = step(session ?? { state: null, variables: {}, retries: 0, status: 'active' }, text);
   const { now } = await commit(row, owner, session, text, out, started);

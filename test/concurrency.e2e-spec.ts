@@ -41,6 +41,14 @@ async function sendAll(
   );
 }
 
+async function until(check: () => boolean, what: string, boundMs = 10_000) {
+  const end = Date.now() + boundMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 describe('Concurrent messages to one session', () => {
   let backend: Backend;
   beforeEach(async () => {
@@ -107,6 +115,54 @@ describe('Concurrent messages to one session', () => {
           .set(auth)
           .expect(200);
         expect(history.body.total).toBe(1 + 20 * 2);
+      } finally {
+        await b.close();
+        await a.close();
+      }
+    },
+  );
+
+  onPostgres(
+    'should serve one session in arrival order when messages alternate between two instances',
+    async () => {
+      backend.respond((call) => ({
+        status: 200,
+        body: { ok: true },
+        delayMs: call.body.includes('"slow"') ? 1_200 : 15,
+      }));
+      const a = await startTestApp({ OUTBOUND_ALLOW_HOSTS: '127.0.0.1' });
+      const b = await startTestApp(
+        { OUTBOUND_ALLOW_HOSTS: '127.0.0.1' },
+        { databaseUrl: a.databaseUrl },
+      );
+      try {
+        const auth = (await a.newWorkspace()).auth;
+        const { base } = await publishedBot(a, auth, echoFlow(backend.url));
+        const sid = (await a.http().post(`${base}/chat/sessions`).set(auth).expect(201)).body
+          .session_id;
+        const post = (t: TestApp, message: string) =>
+          // .then() sends it now (supertest sends only once awaited).
+          t
+            .http()
+            .post(`${base}/chat/sessions/${sid}/messages`)
+            .set(auth)
+            .send({ message })
+            .then((r) => r);
+        // One slow turn holds the session; then m1..m10 arrive 120 ms apart, alternating.
+        const pending = [post(a, 'slow')];
+        await until(() => backend.calls.length === 1, 'the slow turn to reach the backend');
+        const texts = Array.from({ length: 10 }, (_, i) => `m${i + 1}`);
+        for (const [i, text] of texts.entries()) {
+          pending.push(post(i % 2 === 0 ? b : a, text));
+          await new Promise((r) => setTimeout(r, 120));
+        }
+        const replies = await Promise.all(pending);
+        expect(replies.map((r) => r.status)).toEqual(replies.map(() => 200));
+        const seen = backend.calls.map((c) => (JSON.parse(c.body) as { said: string }).said);
+        expect(seen).toEqual(['slow', ...texts]);
+        expect(backend.maxInFlight).toBe(1);
+        const waiting = await a.db.query(`SELECT count(*)::int AS n FROM turn_waiters`);
+        expect(waiting).toEqual([{ n: 0 }]);
       } finally {
         await b.close();
         await a.close();

@@ -6,7 +6,12 @@ import type { ConversationStatus } from './conversation-status';
 import { sqlRows } from '../database/sql';
 import type { OutboxEntry } from '../outbox/outbox-entry';
 import { outboxEntriesJson } from '../outbox/outbox-sql';
-import { COMMIT_TURN_SQL, CREATE_CONVERSATION_SQL, LEASE_SQL } from './turn-sql';
+import {
+  COMMIT_TURN_SQL,
+  CREATE_CONVERSATION_SQL,
+  LEASE_SQL,
+  LEASE_WITH_TICKET_SQL,
+} from './turn-sql';
 
 /** The conversation row as a turn needs it, read while taking the lease. */
 export interface LeasedConversation {
@@ -90,22 +95,52 @@ export class ConversationRepository {
     return rows[0] ?? null;
   }
 
-  /** Takes the lease if free (or expired) and returns the row; null when someone else holds it. */
+  /**
+   * A message's first try at the lease: the row when taken, else a place in line (`ticket`,
+   * held for `ticketMs`); null when there is no such conversation.
+   */
   async tryLease(
     id: string,
     chatbotId: string,
     channel: string | null,
     owner: string,
     leaseMs: number,
+    ticketMs: number,
+  ): Promise<{ row: LeasedConversation } | { ticket: string } | null> {
+    const [got] = await sqlRows<LeasedConversation & { ticket: string | null }>(
+      this.db,
+      LEASE_SQL,
+      [id, chatbotId, channel, owner, leaseMs, ticketMs],
+    );
+    if (got?.ticket) return { ticket: got.ticket };
+    if (!got?.id) return null;
+    const { ticket: _none, ...row } = got;
+    return { row };
+  }
+
+  /** A waiter's next try: the row when its turn has come and the lease is free. */
+  async tryLeaseInLine(
+    id: string,
+    chatbotId: string,
+    channel: string | null,
+    owner: string,
+    leaseMs: number,
+    ticket: string,
   ): Promise<LeasedConversation | null> {
-    const rows = await sqlRows<LeasedConversation>(this.db, LEASE_SQL, [
+    const rows = await sqlRows<LeasedConversation>(this.db, LEASE_WITH_TICKET_SQL, [
       id,
       chatbotId,
       channel,
       owner,
       leaseMs,
+      ticket,
     ]);
     return rows[0] ?? null;
+  }
+
+  /** Gives up a place in line (a waiter that stopped waiting). */
+  async leaveLine(ticket: string): Promise<void> {
+    await sqlRows(this.db, 'DELETE FROM turn_waiters WHERE id = $1::bigint', [ticket]);
   }
 
   /** The open (ACTIVE or HANDOFF_PENDING) conversation holding a channel session key. */

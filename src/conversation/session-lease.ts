@@ -11,21 +11,31 @@ import { ConversationRepository, LeasedConversation } from './conversation.repos
  */
 export const LEASE_MS = 9_000;
 export const RENEW_EVERY_MS = 3_000;
+/** How long a place in line outlives its waiter's own deadline (then it expires). */
+const TICKET_GRACE_MS = 2_000;
 
 export type LeaseOutcome =
   | { kind: 'leased'; row: LeasedConversation; owner: string }
   | { kind: 'missing' }
   | { kind: 'timeout' };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /**
  * The session lease: one holder at a time per conversation, across instances. Every write to
  * a conversation (a turn, a close, a handoff release) happens under it.
+ *
+ * Order: a message that finds the lease taken (or others already waiting) gets a place in
+ * line in the same statement, numbered by the database, so messages are served in arrival
+ * order whichever instance they reached. First tries for one conversation leave this process
+ * one at a time, so the line also keeps this instance's arrival order. A waiter retries when
+ * a holder on this instance lets go, and otherwise polls with growing pauses.
  */
 @Injectable()
 export class SessionLease {
   private readonly instance = newId();
+  /** Per conversation: the tail of this process's first tries, kept in arrival order. */
+  private readonly arrivals = new Map<string, Promise<unknown>>();
+  /** Per conversation: waiters on this process to wake when a local holder lets go. */
+  private readonly sleepers = new Map<string, Set<() => void>>();
 
   constructor(
     @Inject(ConversationRepository) private readonly conversations: ConversationRepository,
@@ -37,7 +47,7 @@ export class SessionLease {
     return `${this.instance}:${newId()}`;
   }
 
-  /** Takes the lease, waiting (with growing pauses) while another holder has it. */
+  /** Takes the lease in arrival order, waiting until `waitUntil` at most. */
   async acquire(
     id: string,
     chatbotId: string,
@@ -45,19 +55,37 @@ export class SessionLease {
     waitUntil: number,
   ): Promise<LeaseOutcome> {
     const owner = this.newOwner();
-    let delay = 2;
-    let checkedExists = false;
-    for (;;) {
-      const row = await this.conversations.tryLease(id, chatbotId, channel, owner, LEASE_MS);
-      if (row) return { kind: 'leased', row, owner };
-      if (!checkedExists) {
-        if (!(await this.conversations.exists(id, chatbotId, channel))) return { kind: 'missing' };
-        checkedExists = true;
+    const ticketMs = Math.max(0, waitUntil - Date.now()) + TICKET_GRACE_MS;
+    const first = await this.inArrivalOrder(id, () =>
+      this.conversations.tryLease(id, chatbotId, channel, owner, LEASE_MS, ticketMs),
+    );
+    if (first === null) return { kind: 'missing' };
+    if ('row' in first) return { kind: 'leased', row: first.row, owner };
+    const { ticket } = first;
+    try {
+      let delay = 2;
+      for (let attempt = 1; ; attempt++) {
+        if (Date.now() + delay > waitUntil) break;
+        await this.sleep(id, delay);
+        const row = await this.conversations.tryLeaseInLine(
+          id,
+          chatbotId,
+          channel,
+          owner,
+          LEASE_MS,
+          ticket,
+        );
+        if (row) return { kind: 'leased', row, owner };
+        if (attempt % 20 === 0 && !(await this.conversations.exists(id, chatbotId, channel)))
+          return { kind: 'missing' };
+        delay = Math.min(delay * 2, 100);
       }
-      if (Date.now() + delay > waitUntil) return { kind: 'timeout' };
-      await sleep(delay);
-      delay = Math.min(delay * 2, 100);
+    } catch (err) {
+      await this.leaveLine(ticket);
+      throw err;
     }
+    await this.leaveLine(ticket);
+    return { kind: 'timeout' };
   }
 
   /** Renews the lease every RENEW_EVERY_MS until the returned function is called. */
@@ -68,5 +96,51 @@ export class SessionLease {
       });
     }, RENEW_EVERY_MS);
     return () => clearInterval(timer);
+  }
+
+  /** A holder on this instance let go of the lease: its local waiters try again now. */
+  released(id: string): void {
+    const waiting = this.sleepers.get(id);
+    if (!waiting) return;
+    this.sleepers.delete(id);
+    for (const wake of waiting) wake();
+  }
+
+  private async inArrivalOrder<T>(id: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.arrivals.get(id) ?? Promise.resolve();
+    const mine = previous.then(task, task);
+    const tail = mine.catch(() => undefined);
+    this.arrivals.set(id, tail);
+    try {
+      return await mine;
+    } finally {
+      if (this.arrivals.get(id) === tail) this.arrivals.delete(id);
+    }
+  }
+
+  private sleep(id: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      let set = this.sleepers.get(id);
+      if (!set) this.sleepers.set(id, (set = new Set()));
+      const waiting = set;
+      const wake = () => {
+        clearTimeout(timer);
+        waiting.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        waiting.delete(wake);
+        if (waiting.size === 0 && this.sleepers.get(id) === waiting) this.sleepers.delete(id);
+        resolve();
+      }, ms);
+      waiting.add(wake);
+    });
+  }
+
+  private async leaveLine(ticket: string): Promise<void> {
+    await this.conversations.leaveLine(ticket).catch((err: unknown) => {
+      // The place expires on its own; until then it only delays later waiters.
+      this.logger.warn({ err }, 'Could not give up a place in a session line');
+    });
   }
 }

@@ -22,16 +22,51 @@ export const CREATE_CONVERSATION_SQL = `INSERT INTO conversations (id, chatbot_i
        ON CONFLICT DO NOTHING
        RETURNING flow_version_id`;
 
-/**
- * Takes the lease if free or expired, and reads the session.
- * $1 id, $2 chatbot, $3 channel (null: any), $4 owner, $5 lease ms.
- */
-export const LEASE_SQL = `UPDATE conversations
-          SET lease_owner = $4, lease_until = now() + make_interval(secs => $5::float8 / 1000)
-        WHERE id = $1 AND chatbot_id = $2 AND ($3::text IS NULL OR channel = $3)
-          AND (lease_owner IS NULL OR lease_until < now())
-       RETURNING id, chatbot_id, channel, user_id, contact_name, status, flow_version_id, session,
+const LEASED_COLUMNS = `id, chatbot_id, channel, user_id, contact_name, status, flow_version_id, session,
                  message_count, (expires_at IS NOT NULL AND expires_at < now()) AS expired, created_at`;
+
+/** The lease update: $1 id, $2 chatbot, $3 channel (null: any), $4 owner, $5 lease ms. */
+const takeLease = (waiters: string) => `UPDATE conversations
+            SET lease_owner = $4, lease_until = now() + make_interval(secs => $5::float8 / 1000)
+          WHERE id = $1 AND chatbot_id = $2 AND ($3::text IS NULL OR channel = $3)
+            AND (lease_owner IS NULL OR lease_until < now())
+            AND NOT EXISTS (SELECT 1 FROM turn_waiters w
+                             WHERE w.conversation_id = $1 AND w.expires_at > now() ${waiters})
+         RETURNING ${LEASED_COLUMNS}`;
+
+/**
+ * A message's first try, on arrival: takes the lease if it is free and nobody is waiting
+ * for it, and reads the session; else takes a place in line (a waiter row, valid for $6 ms).
+ * Always one row: the session's columns when leased, `ticket` when waiting, all null when
+ * there is no such conversation.
+ * $1 id, $2 chatbot, $3 channel (null: any), $4 owner, $5 lease ms, $6 ticket ms.
+ */
+export const LEASE_SQL = `WITH leased AS (
+         ${takeLease('')}
+       ), ticket AS (
+         INSERT INTO turn_waiters (conversation_id, expires_at)
+         SELECT c.id, now() + make_interval(secs => $6::float8 / 1000)
+           FROM conversations c
+          WHERE c.id = $1 AND c.chatbot_id = $2 AND ($3::text IS NULL OR c.channel = $3)
+            AND NOT EXISTS (SELECT 1 FROM leased)
+         RETURNING id
+       )
+       SELECT leased.*, ticket.id AS ticket
+         FROM (VALUES (1)) AS one LEFT JOIN leased ON true LEFT JOIN ticket ON true`;
+
+/**
+ * A waiting message's next try: takes the lease if it is free and no live waiter came
+ * earlier, and gives up its place in line (sweeping expired places) in the same statement.
+ * $1 id, $2 chatbot, $3 channel (null: any), $4 owner, $5 lease ms, $6 ticket.
+ */
+export const LEASE_WITH_TICKET_SQL = `WITH leased AS (
+         ${takeLease('AND w.id < $6::bigint')}
+       ), served AS (
+         DELETE FROM turn_waiters
+          WHERE conversation_id = $1 AND (id = $6::bigint OR expires_at < now())
+            AND EXISTS (SELECT 1 FROM leased)
+       )
+       SELECT * FROM leased`;
 
 /**
  * Writes the whole turn and releases the lease, only if $2 still holds it. A conversation

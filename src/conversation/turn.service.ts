@@ -63,7 +63,10 @@ export class TurnService {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** Runs one inbound turn; messages of one session run one at a time, in arrival order. */
+  /**
+   * Runs one inbound turn; messages of one session run one at a time, in arrival order.
+   * Turns by key also queue here per key (their inbox already orders them across instances).
+   */
   async handle(turn: InboundTurn): Promise<TurnOutcome> {
     const started = process.hrtime.bigint();
     const waitUntil = Date.now() + this.config.turnWaitMs;
@@ -77,15 +80,11 @@ export class TurnService {
             started,
           );
         case 'id':
-          return await this.queue.run(
-            address.conversationId,
-            async () =>
-              this.execute(
-                await this.leaseById(turn, address.conversationId, waitUntil),
-                turn,
-                started,
-              ),
-            waitUntil,
+          // In line by the lease itself: arrival order holds across instances.
+          return await this.execute(
+            await this.leaseById(turn, address.conversationId, waitUntil),
+            turn,
+            started,
           );
         case 'key': {
           const key = address.sessionKey ?? address.userId;
@@ -117,12 +116,15 @@ export class TurnService {
   async close(chatbotId: string, channel: string, id: string): Promise<void> {
     const { row, owner } = await this.leaseOrRefuse(id, chatbotId, channel);
     await this.conversations.release(row.id, owner, 'CLOSED');
+    this.lease.released(row.id);
   }
 
   /** Hands a conversation waiting for a human back to the bot, under its lease. */
   async releaseHandoff(chatbotId: string, id: string): Promise<boolean> {
     const { row, owner } = await this.leaseOrRefuse(id, chatbotId, null);
-    return this.conversations.releaseHandoff(row.id, owner);
+    const released = await this.conversations.releaseHandoff(row.id, owner);
+    this.lease.released(row.id);
+    return released;
   }
 
   private async leaseOrRefuse(id: string, chatbotId: string, channel: string | null) {
@@ -185,6 +187,7 @@ export class TurnService {
         got.owner,
         state === 'expired' ? 'EXPIRED' : undefined,
       );
+      this.lease.released(got.row.id);
       throw new TurnRefused(state === 'expired' ? 'session_expired' : 'session_closed');
     }
     return { row: got.row, owner: got.owner, start: false };
@@ -225,6 +228,7 @@ export class TurnService {
         got.owner,
         state === 'expired' ? 'EXPIRED' : 'CLOSED',
       );
+      this.lease.released(got.row.id);
     }
   }
 
@@ -247,6 +251,7 @@ export class TurnService {
       );
     } finally {
       stopRenewing();
+      this.lease.released(row.id);
     }
   }
 

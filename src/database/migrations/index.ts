@@ -6,6 +6,7 @@ import { OutboxOrdering1764000100000 } from './1764000100000-outbox-ordering';
 import { Inbox1764000200000 } from './1764000200000-inbox';
 import { InboxRetries1764000210000 } from './1764000210000-inbox-retries';
 import { ConversationKeys1764000300000 } from './1764000300000-conversation-keys';
+import { TurnWaiters1764000400000 } from './1764000400000-turn-waiters';
 
 /** Every migration, oldest first. New ones are added here (and committed, reviewed). */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Inbox1764000200000,
   InboxRetries1764000210000,
   ConversationKeys1764000300000,
+  TurnWaiters1764000400000,
 ];
