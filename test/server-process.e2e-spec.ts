@@ -232,4 +232,86 @@ describe('The server process', () => {
       await backend.close();
     }
   });
+
+  it('should give a session back within one lease after its instance is killed with SIGKILL mid-turn', async () => {
+    const backend = await startBackend();
+    backend.respond((call) => ({
+      status: 200,
+      body: { ok: true },
+      delayMs: call.body.includes('hang') ? 60_000 : 0,
+    }));
+    const key = 'sk_kill_recovery_key_01234567';
+    const headers = { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' };
+    const env = { DATA_DIR: dataDir, BOOTSTRAP_API_KEY: key, OUTBOUND_ALLOW_HOSTS: '127.0.0.1' };
+    const first = await startServerProcess(env);
+    let second: Awaited<ReturnType<typeof startServerProcess>> | undefined;
+    try {
+      const call = async (base: string, path: string, body: object) =>
+        fetch(`${base}/api/dev/v1${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+      const json = async (res: Promise<Response>) => (await (await res).json()) as { id: string };
+      const bot = await json(call(first.baseUrl, '/chatbots', { name: 'killed' }));
+      const flow = await json(
+        call(first.baseUrl, `/chatbots/${bot.id}/flows`, {
+          name: 'echo',
+          type: 'conversation',
+          flow: {
+            start: 'ask',
+            states: {
+              ask: { message: 'Say', input: { save_to: 'said' }, transitions: { default: 'call' } },
+              call: {
+                actions: [
+                  {
+                    type: 'API_CALL',
+                    url: `${backend.url}/echo`,
+                    method: 'POST',
+                    body: { said: '{{said}}' },
+                    success_transition: 'ask',
+                  },
+                ],
+              },
+            },
+          },
+        }),
+      );
+      await call(first.baseUrl, `/chatbots/${bot.id}/flows/${flow.id}/publish`, {});
+      const session = (await (
+        await call(first.baseUrl, `/chatbots/${bot.id}/chat/sessions`, {})
+      ).json()) as { session_id: string };
+      const messages = `/chatbots/${bot.id}/chat/sessions/${session.session_id}/messages`;
+      // A turn holds the lease (its backend never answers), then its instance dies.
+      call(first.baseUrl, messages, { message: 'hang' }).catch(() => undefined);
+      while (backend.calls.length === 0) await new Promise((r) => setTimeout(r, 20));
+      first.child.kill('SIGKILL');
+      const killedAt = Date.now();
+
+      second = await startServerProcess(env);
+      let reply = await call(second.baseUrl, messages, { message: 'again' });
+      while (reply.status === 503) {
+        expect(reply.headers.get('retry-after')).toMatch(/^\d+$/);
+        await new Promise((r) => setTimeout(r, 1000 * Number(reply.headers.get('retry-after'))));
+        reply = await call(second.baseUrl, messages, { message: 'again' });
+      }
+      expect(reply.status).toBe(200);
+      const recoveredMs = Date.now() - killedAt;
+      // Nothing of the killed turn was written; the session went on from where it was.
+      const history = (await (
+        await fetch(
+          `${second.baseUrl}/api/dev/v1/chatbots/${bot.id}/conversations/${session.session_id}/messages`,
+          { headers },
+        )
+      ).json()) as { items: Array<{ direction: string; message: { text?: string } }> };
+      const inbound = history.items.filter((m) => m.direction === 'inbound');
+      expect(inbound.map((m) => m.message.text)).toEqual(['again']);
+      expect(backend.calls.map((c) => (JSON.parse(c.body) as { said: string }).said)).toEqual([
+        'hang',
+        'again',
+      ]);
+      // Reported, not asserted (timing): docs/turns.md quotes this figure.
+      process.stdout.write(`session usable again ${recoveredMs} ms after SIGKILL\n`);
+    } finally {
+      first.child.kill('SIGKILL');
+      second?.child.kill('SIGKILL');
+      await backend.close();
+    }
+  });
 });
