@@ -3,14 +3,13 @@ import { checkTemplate } from './check-template';
 import { childPath, show } from './json-path';
 import { isRecord } from './json-guards';
 import { characterCount } from './message-summary';
+import { WHATSAPP_LIMITS } from '../limits/message-limits';
 import type { ScanContext } from './scan-context';
 
-export const MAX_BUTTONS = 3;
-export const MAX_BUTTON_TITLE = 20;
-
 /**
- * Checks the buttons of one message: at most 3, each `{id, title}` with a unique id and a
- * title of at most 20 characters. `seenIds` collects ids across the whole message.
+ * Checks the buttons of one message: each `{id, title}` with a unique, non-empty id and
+ * title. Over WhatsApp's limits (more than 3 buttons, a title over 20 characters) is a
+ * warning: the channel adapts the message. `seenIds` collects ids across the whole message.
  * Returns the ids.
  */
 export function checkButtons(
@@ -28,10 +27,12 @@ export function checkButtons(
     return ids;
   }
   if (value.length === 0) ctx.issues.error(path, 'A buttons message needs at least one button.');
-  if (value.length > MAX_BUTTONS) {
-    ctx.issues.error(
+  const { maxButtons, maxListRows } = WHATSAPP_LIMITS;
+  if (value.length > maxButtons) {
+    const shown = value.length <= maxListRows ? 'a list' : 'numbered text';
+    ctx.issues.warn(
       path,
-      `A message can have at most ${MAX_BUTTONS} buttons; this one has ${value.length}. Use a list for more options.`,
+      `This message has ${value.length} buttons; WhatsApp allows ${maxButtons}, so it will show them as ${shown}.`,
     );
   }
   value.forEach((button, index) => {
@@ -73,10 +74,26 @@ function checkTitle(title: unknown, path: string, ctx: ScanContext): void {
     return;
   }
   checkTemplate(title, path, ctx);
-  if (!title.includes('{{') && characterCount(title) > MAX_BUTTON_TITLE) {
-    ctx.issues.error(
+  warnOverLength(title, WHATSAPP_LIMITS.buttonTitle, 'Button title', path, ctx);
+}
+
+/**
+ * A text over a WhatsApp length limit: a warning (WhatsApp will show it shortened with an
+ * ellipsis). Templated texts are judged when rendered, not here.
+ */
+export function warnOverLength(
+  text: string,
+  limit: number,
+  what: string,
+  path: string,
+  ctx: ScanContext,
+): void {
+  if (text.includes('{{')) return;
+  const count = characterCount(text);
+  if (count > limit) {
+    ctx.issues.warn(
       path,
-      `Button title ${show(title)} has ${characterCount(title)} characters; the limit is ${MAX_BUTTON_TITLE}.`,
+      `${what} ${show(text)} has ${count} characters; WhatsApp allows ${limit}, so it will be shortened with an ellipsis.`,
     );
   }
 }

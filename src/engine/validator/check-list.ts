@@ -2,13 +2,14 @@ import { checkOptionId } from './check-option-id';
 import { checkTemplate } from './check-template';
 import { childPath, show } from './json-path';
 import { isRecord, type JsonObject } from './json-guards';
+import { WHATSAPP_LIMITS } from '../limits/message-limits';
+import { warnOverLength } from './check-buttons';
 import type { ScanContext } from './scan-context';
 
-export const MAX_LIST_ROWS = 10;
-
 /**
- * Checks the list part of a message (`button_text`, `sections` with `rows`): at most 10
- * rows across sections, unique ids, every text a template. Returns the row ids.
+ * Checks the list part of a message (`button_text`, `sections` with `rows`): at least one
+ * row, unique ids, every text a template. Over WhatsApp's limits (more than 10 rows, long
+ * titles) is a warning: the channel adapts the message. Returns the row ids.
  */
 export function checkList(
   list: JsonObject,
@@ -26,6 +27,13 @@ export function checkList(
       );
     } else {
       checkTemplate(list.button_text, buttonTextPath, ctx);
+      warnOverLength(
+        list.button_text,
+        WHATSAPP_LIMITS.listButtonText,
+        'List button text',
+        buttonTextPath,
+        ctx,
+      );
     }
   }
   const sectionsPath = childPath(path, 'sections');
@@ -48,7 +56,13 @@ export function checkList(
       return;
     }
     if (section.title !== undefined)
-      checkText(section.title, childPath(sectionPath, 'title'), 'A section title', ctx);
+      checkText(
+        section.title,
+        childPath(sectionPath, 'title'),
+        'A section title',
+        WHATSAPP_LIMITS.sectionTitle,
+        ctx,
+      );
     const rowsPath = childPath(sectionPath, 'rows');
     if (!Array.isArray(section.rows)) {
       ctx.issues.error(
@@ -69,25 +83,44 @@ export function checkList(
       }
       const id = checkOptionId(row.id, childPath(rowPath, 'id'), ctx, seenIds);
       if (id !== null) ids.push(id);
-      checkText(row.title, childPath(rowPath, 'title'), 'A list row title', ctx);
+      checkText(
+        row.title,
+        childPath(rowPath, 'title'),
+        'A list row title',
+        WHATSAPP_LIMITS.rowTitle,
+        ctx,
+      );
       if (row.description !== undefined)
-        checkText(row.description, childPath(rowPath, 'description'), 'A row description', ctx);
+        checkText(
+          row.description,
+          childPath(rowPath, 'description'),
+          'A row description',
+          WHATSAPP_LIMITS.rowDescription,
+          ctx,
+        );
     });
   });
   if (rowCount === 0) ctx.issues.error(sectionsPath, 'A list needs at least one row.');
-  if (rowCount > MAX_LIST_ROWS) {
-    ctx.issues.error(
+  if (rowCount > WHATSAPP_LIMITS.maxListRows) {
+    ctx.issues.warn(
       sectionsPath,
-      `A list can have at most ${MAX_LIST_ROWS} rows across its sections; this one has ${rowCount}.`,
+      `This list has ${rowCount} rows across its sections; WhatsApp allows ${WHATSAPP_LIMITS.maxListRows}, so it will show them as numbered text.`,
     );
   }
   return ids;
 }
 
-function checkText(value: unknown, path: string, what: string, ctx: ScanContext): void {
+function checkText(
+  value: unknown,
+  path: string,
+  what: string,
+  limit: number,
+  ctx: ScanContext,
+): void {
   if (typeof value !== 'string') {
     ctx.issues.error(path, `${what} must be a string, not ${show(value)}.`);
     return;
   }
   checkTemplate(value, path, ctx);
+  warnOverLength(value, limit, what, path, ctx);
 }

@@ -1,3 +1,4 @@
+import { compileFlow } from '../compile/compile-flow';
 import { validateFlow, measureDepth, NO_FALLBACK_MESSAGE, type FlowIssue } from './index';
 
 // Test flows are built and mutated freely; their shape is what is under test.
@@ -664,17 +665,35 @@ describe('validateFlow: templates', () => {
 });
 
 describe('validateFlow: messages', () => {
-  it('reports more than 3 buttons, in the shorthand and in message objects', () => {
+  /** Over a channel's limits: valid, with a warning (the channel adapts it), and it compiles. */
+  function expectLimitWarning(flow: unknown, path: string, ...fragments: string[]): void {
+    expect(errorPaths(flow)).toEqual([]);
+    expectWarning(flow, path, ...fragments);
+    expect(() => compileFlow(flow as Record<string, unknown>)).not.toThrow();
+  }
+
+  it('warns about more than 3 buttons, in the shorthand and in message objects', () => {
     const buttons = ['a', 'b', 'c', 'd'].map((id) => ({ id, title: id.toUpperCase() }));
-    expectError(tiny({ b: { message: 'Pick', buttons, end: true } }), 'states.b.buttons', '4');
-    expectError(
+    expectLimitWarning(
+      tiny({ b: { message: 'Pick', buttons, end: true } }),
+      'states.b.buttons',
+      '4',
+      'as a list',
+    );
+    expectLimitWarning(
       tiny({ b: { message: { type: 'buttons', text: 'Pick', buttons }, end: true } }),
       'states.b.message.buttons',
       '4',
     );
+    const many = Array.from({ length: 12 }, (_, i) => `o${i}`);
+    expectLimitWarning(
+      tiny({ b: { message: 'Pick', buttons: many, end: true } }),
+      'states.b.buttons',
+      'numbered text',
+    );
   });
 
-  it('reports more than 10 list rows across sections', () => {
+  it('warns about more than 10 list rows across sections, and long list texts', () => {
     const rows = (prefix: string, n: number) =>
       Array.from({ length: n }, (_, i) => ({ id: `${prefix}${i}`, title: `Row ${i}` }));
     const list = {
@@ -684,26 +703,50 @@ describe('validateFlow: messages', () => {
         { title: 'Two', rows: rows('b', 5) },
       ],
     };
-    expectError(tiny({ b: { message: 'Pick', list, end: true } }), 'states.b.list.sections', '11');
+    expectLimitWarning(
+      tiny({ b: { message: 'Pick', list, end: true } }),
+      'states.b.list.sections',
+      '11',
+    );
     const asObject = { type: 'list', text: 'Pick', button_text: 'See', sections: list.sections };
-    expectError(tiny({ b: { message: asObject, end: true } }), 'states.b.message.sections', '11');
+    expectLimitWarning(
+      tiny({ b: { message: asObject, end: true } }),
+      'states.b.message.sections',
+      '11',
+    );
+    const long = {
+      button_text: 'Show me every option now',
+      sections: [
+        {
+          title: 'A section title that is long',
+          rows: [{ id: 'r', title: 'A row title over the limit', description: 'd'.repeat(73) }],
+        },
+      ],
+    };
+    const flow = tiny({ b: { message: 'Pick', list: long, end: true } });
+    expectLimitWarning(flow, 'states.b.list.button_text', '24', '20');
+    expectLimitWarning(flow, 'states.b.list.sections[0].title', '24');
+    expectLimitWarning(flow, 'states.b.list.sections[0].rows[0].title', '26', '24');
+    expectLimitWarning(flow, 'states.b.list.sections[0].rows[0].description', '73', '72');
   });
 
-  it('reports button titles over 20 characters', () => {
+  it('warns about button titles over 20 characters, and not at 20', () => {
     const title = 'A much too long button title';
-    expectError(
+    expectLimitWarning(
       tiny({ b: { message: 'Pick', buttons: [{ id: 'x', title }], end: true } }),
       'states.b.buttons[0].title',
       title,
       '20',
+      'ellipsis',
     );
-    expect(
-      errorPaths(
-        tiny({
-          b: { message: 'Pick', buttons: [{ id: 'x', title: 'Exactly twenty chars' }], end: true },
-        }),
-      ),
-    ).toEqual([]);
+    const exact = validateFlow(
+      tiny({
+        b: { message: 'Pick', buttons: [{ id: 'x', title: 'Exactly twenty chars' }], end: true },
+      }),
+      INTEGRATIONS,
+    );
+    expect(exact.errors).toEqual([]);
+    expect(exact.warnings.filter((w) => w.path.startsWith('states.b.buttons'))).toEqual([]);
   });
 
   it('reports duplicate button ids and duplicate list row ids in one message', () => {
