@@ -40,6 +40,31 @@ export default tseslint.config(
     },
   },
   {
+    // The pure parts of channels: renderers, provider mappers, USSD gateways and SMS providers
+    // turn messages and wire formats into each other, and nothing else (no I/O, no framework).
+    files: [
+      'src/channels/**/render/**/*.ts',
+      'src/channels/**/*.mapper.ts',
+      'src/channels/ussd/gateways/**/*.ts',
+      'src/channels/sms/providers/**/*.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@nestjs/*', 'typeorm', 'typeorm/*', 'axios', 'pg', 'pg-*', 'node:http', 'node:https', 'node:net', 'node:fs', 'http', 'https', 'net', 'fs'], message: 'Channel renderers and mappers must stay pure: no I/O, no framework.' },
+            {
+              regex: '^(\\.\\./)+(config|database|workspaces|chatbots|flows|conversation|inbox|outbox|integrations|health|metrics|cli)(/|$)',
+              message: 'Channel renderers and mappers may use src/engine and src/common only.',
+            },
+            { regex: '\\.(service|repository|module|controller)$', message: 'Channel renderers and mappers may not use services.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', 'test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -1,5 +1,32 @@
-import type { EnginePorts } from '../runner/turn-types';
-import type { TurnContext } from '../runner/turn-context';
+import type { GenericMessage } from '../generic-message';
+import type { ApiCallRequest } from '../ports';
+import type { TraceEvent } from '../runner/trace-event';
+import type { EnginePorts, SessionStatus, TurnContextInfo } from '../runner/turn-types';
+import type { ValueRenderer } from '../templates/compile-value';
+import type { RenderScope } from '../templates/render-scope';
+
+/**
+ * What an action may see and do of the turn it runs in (the runner's TurnContext provides
+ * it). Declared here, so that actions, the compiled flow and the turn do not import each
+ * other in a circle.
+ */
+export interface ActionTurn {
+  readonly info: TurnContextInfo;
+  /** The user's message of this turn (absent on a start turn). */
+  readonly inbound: GenericMessage | undefined;
+  readonly variables: Record<string, unknown>;
+  readonly state: string | null;
+  status: SessionStatus;
+  readonly deferredCalls: ApiCallRequest[];
+  readonly scope: RenderScope;
+  setVariable(path: string, value: unknown): boolean;
+  mergeVariables(values: Record<string, unknown>): void;
+  record(event: TraceEvent): void;
+  send(message: GenericMessage): void;
+  sendRendered(renderers: readonly ValueRenderer[]): void;
+  /** True when the flow has a state of this name. */
+  hasState(name: string): boolean;
+}
 
 /** What an action tells the runner to do next. */
 export type ActionOutcome =
@@ -19,7 +46,7 @@ export interface CompiledAction {
   readonly type: string;
   /** State names this action may route to, with their paths, checked by compileFlow. */
   readonly targets: ReadonlyArray<{ state: string; path: string }>;
-  run(turn: TurnContext, ports: EnginePorts, index: number): ActionOutcome | Promise<ActionOutcome>;
+  run(turn: ActionTurn, ports: EnginePorts, index: number): ActionOutcome | Promise<ActionOutcome>;
 }
 
 /** One handler per action type, picked from the registry by `type`. */

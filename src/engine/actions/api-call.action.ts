@@ -1,11 +1,15 @@
 import { FlowCompileError } from '../flow-compile-error';
 import { isRecord } from '../normalise/is-record';
 import type { ApiCallResult } from '../ports';
-import type { TurnContext } from '../runner/turn-context';
 import type { ApiCallStatus } from '../runner/trace-event';
 import type { EnginePorts } from '../runner/turn-types';
 import { parsePath } from '../templates/read-path';
-import { CONTINUE, type ActionHandler, type ActionOutcome } from './action-handler';
+import {
+  CONTINUE,
+  type ActionHandler,
+  type ActionOutcome,
+  type ActionTurn,
+} from './action-handler';
 import { applyDirectives } from './api-call/apply-directives';
 import { buildApiMeta, classifyApiResult } from './api-call/classify-api-result';
 import {
@@ -100,7 +104,7 @@ interface ApiCallOptions {
 
 async function runApiCall(
   options: ApiCallOptions,
-  turn: TurnContext,
+  turn: ActionTurn,
   ports: EnginePorts,
   index: number,
 ): Promise<ActionOutcome> {
@@ -163,7 +167,7 @@ async function runApiCall(
 
 function finish(
   options: ApiCallOptions,
-  turn: TurnContext,
+  turn: ActionTurn,
   result: ApiCallResult,
   status: ReturnType<typeof classifyApiResult>,
   timestamp: string,
@@ -186,7 +190,7 @@ function finish(
       detail: { applied: directives.applied, dropped: directives.dropped },
     });
     if (directives.nextState !== undefined) {
-      if (turn.flow.states.has(directives.nextState)) next = directives.nextState;
+      if (turn.hasState(directives.nextState)) next = directives.nextState;
       else {
         errorCode = 'unknown_state';
         meta.error = 'unknown_state';
@@ -200,7 +204,7 @@ function finish(
 }
 
 function traceCall(
-  turn: TurnContext,
+  turn: ActionTurn,
   index: number,
   summary: RequestSummary,
   status: ApiCallStatus,

@@ -1,3 +1,4 @@
+import type { ActionTurn } from '../actions/action-handler';
 import type { CompiledFlow, CompiledState } from '../compile/compiled-flow';
 import type { GenericMessage } from '../generic-message';
 import type { ApiCallRequest } from '../ports';
@@ -16,7 +17,7 @@ const MAX_TEMPLATE_IN_TRACE = 200;
  * The mutable working state of one turn. Created from a copy of the session, so the caller's
  * session object is never changed; variable writes are copy-on-write below the top level.
  */
-export class TurnContext {
+export class TurnContext implements ActionTurn {
   readonly messages: GenericMessage[] = [];
   readonly trace: TraceEvent[] = [];
   readonly deferredCalls: ApiCallRequest[] = [];
@@ -86,6 +87,10 @@ export class TurnContext {
 
   sendText(template: Template): void {
     this.send({ type: 'text', text: template.render(this.scope) });
+  }
+
+  hasState(name: string): boolean {
+    return this.flow.states.has(name);
   }
 
   currentState(): CompiledState | undefined {

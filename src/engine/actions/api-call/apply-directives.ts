@@ -1,6 +1,6 @@
 import type { GenericMessage } from '../../generic-message';
 import { isRecord } from '../../normalise/is-record';
-import type { TurnContext } from '../../runner/turn-context';
+import type { ActionTurn } from '../action-handler';
 
 export interface DirectivesApplied {
   applied: string[];
@@ -17,7 +17,7 @@ export interface DirectivesApplied {
  * returned for the caller to route to.
  */
 export function applyDirectives(
-  turn: TurnContext,
+  turn: ActionTurn,
   body: Record<string, unknown>,
 ): DirectivesApplied {
   const result: DirectivesApplied = { applied: [], dropped: 0 };

@@ -9,10 +9,10 @@ import {
   type HttpMethod,
   type RetryPolicy,
 } from '../../ports';
-import type { TurnContext } from '../../runner/turn-context';
 import { compileTemplate, type Template } from '../../templates/compile-template';
 import { compileValue, type ValueRenderer } from '../../templates/compile-value';
 import { isForbiddenKey } from '../../templates/read-path';
+import type { ActionTurn } from '../action-handler';
 
 const METHODS: ReadonlySet<string> = new Set(HTTP_METHODS);
 const BODY_TYPE_SET: ReadonlySet<string> = new Set(BODY_TYPES);
@@ -22,7 +22,7 @@ export type RenderedRequest =
   | { ok: true; request: ApiCallRequest }
   | { ok: false; error: 'invalid_header'; header: string; summary: RequestSummary };
 
-export type ApiRequestRenderer = (turn: TurnContext) => RenderedRequest;
+export type ApiRequestRenderer = (turn: ActionTurn) => RenderedRequest;
 
 /** What is safe to show in a trace: method, integration and path, or the URL without its query. */
 export interface RequestSummary {
