@@ -59,9 +59,4 @@ export class ChatbotsController {
   async remove(@CurrentPrincipal() p: Principal, @Param('id', UlidPipe) id: string): Promise<void> {
     await this.chatbots.remove(p.workspaceId, id);
   }
-
-  @Get(':id/stats')
-  stats(@CurrentPrincipal() p: Principal, @Param('id', UlidPipe) id: string) {
-    return this.chatbots.stats(p.workspaceId, id);
-  }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { type Executor, executorRows } from '../database/executor';
 import { sqlState } from '../database/sql';
 import { newId } from '../common/new-id';
 import { DomainError, ErrorCode, notFound } from '../common/domain-error';
@@ -13,12 +14,6 @@ export interface ChatbotView {
   description: string | null;
   created_at: string;
   updated_at: string;
-}
-
-export interface ChatbotStats {
-  total_conversations: number;
-  total_messages: number;
-  active_users_7d: number;
 }
 
 const view = (c: Chatbot): ChatbotView => ({
@@ -112,22 +107,12 @@ export class ChatbotsService {
     if (!res.affected) throw notFound('Chatbot');
   }
 
-  async stats(workspaceId: string, id: string): Promise<ChatbotStats> {
-    await this.require(workspaceId, id);
-    const [row] = await this.db.query<
-      { conversations: string; messages: string; active_users: string }[]
-    >(
-      `SELECT count(*) AS conversations,
-              coalesce(sum(message_count), 0) AS messages,
-              count(DISTINCT user_id) FILTER (WHERE last_message_at > now() - interval '7 days') AS active_users
-         FROM conversations WHERE chatbot_id = $1`,
-      [id],
-    );
-    return {
-      total_conversations: Number(row.conversations),
-      total_messages: Number(row.messages),
-      active_users_7d: Number(row.active_users),
-    };
+  /**
+   * Locks the chatbot's row for the rest of the transaction: flow publishing and integration
+   * renames/deletes take it, so each sees the other's outcome.
+   */
+  async lockForUpdate(executor: Executor, chatbotId: string): Promise<void> {
+    await executorRows(executor, 'SELECT id FROM chatbots WHERE id = $1 FOR UPDATE', [chatbotId]);
   }
 
   private duplicate(name: string): DomainError {

@@ -26,6 +26,12 @@ interface ConversationRow {
   session: { variables?: Record<string, unknown> };
 }
 
+export interface ChatbotStats {
+  total_conversations: number;
+  total_messages: number;
+  active_users_7d: number;
+}
+
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 const record = (r: ConversationRow) => ({
@@ -201,4 +207,21 @@ export class ConversationQueries {
   }
 
   /** Ends a handoff: the bot answers again, from the state the conversation is in. */
+
+  /** A chatbot's totals: conversations, messages, and users active in the last 7 days. */
+  async stats(chatbotId: string): Promise<ChatbotStats> {
+    const [row] = await sqlRows<{ conversations: string; messages: string; active_users: string }>(
+      this.db,
+      `SELECT count(*) AS conversations,
+              coalesce(sum(message_count), 0) AS messages,
+              count(DISTINCT user_id) FILTER (WHERE last_message_at > now() - interval '7 days') AS active_users
+         FROM conversations WHERE chatbot_id = $1`,
+      [chatbotId],
+    );
+    return {
+      total_conversations: Number(row.conversations),
+      total_messages: Number(row.messages),
+      active_users_7d: Number(row.active_users),
+    };
+  }
 }

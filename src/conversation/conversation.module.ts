@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ChatbotsModule } from '../chatbots/chatbots.module';
+import { FlowsModule } from '../flows/flows.module';
 import { IntegrationsModule } from '../integrations/integrations.module';
+import { ChatbotStatsController } from './chatbot-stats.controller';
 import { ConversationQueries } from './conversation-queries';
 import { ConversationRepository } from './conversation.repository';
 import { ConversationsController } from './conversations.controller';
@@ -10,8 +12,8 @@ import { SessionLease } from './session-lease';
 import { TurnService } from './turn.service';
 
 @Module({
-  imports: [ChatbotsModule, IntegrationsModule],
-  controllers: [ConversationsController],
+  imports: [ChatbotsModule, FlowsModule, IntegrationsModule],
+  controllers: [ConversationsController, ChatbotStatsController],
   providers: [
     ConversationRepository,
     SessionLease,

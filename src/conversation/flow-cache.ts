@@ -1,8 +1,6 @@
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
 import { CompiledFlow, compileFlow } from '../engine';
-import { sqlRows } from '../database/sql';
+import { FlowsRepository } from '../flows/flows.repository';
 
 export interface CachedFlow {
   compiled: CompiledFlow;
@@ -19,7 +17,7 @@ const MAX_ENTRIES = 500;
 export class FlowCache {
   private readonly entries = new Map<string, Promise<CachedFlow | null>>();
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(@Inject(FlowsRepository) private readonly flows: FlowsRepository) {}
 
   /** The compiled version, or null when it no longer exists (its flow was deleted). */
   get(versionId: string): Promise<CachedFlow | null> {
@@ -41,12 +39,8 @@ export class FlowCache {
   }
 
   private async load(versionId: string): Promise<CachedFlow | null> {
-    const rows = await sqlRows<{ definition: unknown; name: string }>(
-      this.db,
-      'SELECT definition, name FROM flow_versions WHERE id = $1',
-      [versionId],
-    );
-    if (!rows[0]) return null;
-    return { compiled: compileFlow(rows[0].definition), name: rows[0].name };
+    const version = await this.flows.version(versionId);
+    if (!version) return null;
+    return { compiled: compileFlow(version.definition), name: version.name };
   }
 }

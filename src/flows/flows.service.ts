@@ -1,6 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { ChatbotsService } from '../chatbots/chatbots.service';
+import { type Executor } from '../database/executor';
+import { IntegrationsRepository } from '../integrations/integrations.repository';
 import { newId } from '../common/new-id';
 import { DomainError, ErrorCode, notFound } from '../common/domain-error';
 import { findPage, Page, PageRequest } from '../common/paging';
@@ -49,7 +52,11 @@ const versionView = (v: FlowVersion) => ({
 
 @Injectable()
 export class FlowsService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(ChatbotsService) private readonly chatbots: ChatbotsService,
+    @Inject(IntegrationsRepository) private readonly integrations: IntegrationsRepository,
+  ) {}
 
   async list(
     workspaceId: string,
@@ -113,7 +120,7 @@ export class FlowsService {
     flowId: string,
   ): Promise<ValidationReport> {
     const flow = await this.require(workspaceId, chatbotId, flowId);
-    return this.check(this.db.manager, flow);
+    return this.check(this.db, flow);
   }
 
   /**
@@ -124,7 +131,7 @@ export class FlowsService {
   async publish(workspaceId: string, chatbotId: string, flowId: string) {
     await this.require(workspaceId, chatbotId, flowId);
     return this.db.transaction(async (tx) => {
-      await tx.query('SELECT id FROM chatbots WHERE id = $1 FOR UPDATE', [chatbotId]);
+      await this.chatbots.lockForUpdate(tx, chatbotId);
       const flow = await tx.getRepository(Flow).findOneByOrFail({ id: flowId });
       const report = await this.check(tx, flow);
       if (!report.valid) {
@@ -190,7 +197,7 @@ export class FlowsService {
     return flow;
   }
 
-  private async check(tx: EntityManager, flow: Flow): Promise<ValidationReport> {
+  private async check(executor: Executor, flow: Flow): Promise<ValidationReport> {
     if (flow.type === 'meta') {
       const ok =
         flow.definition !== null &&
@@ -199,12 +206,8 @@ export class FlowsService {
       const errors = ok ? [] : [{ path: '', message: 'A meta flow must be a JSON object.' }];
       return { valid: ok, errors, warnings: [] };
     }
-    const rows = await tx.query<{ name: string }[]>(
-      `SELECT name FROM integrations WHERE chatbot_id = $1 AND type = 'http'`,
-      [flow.chatbotId],
-    );
     const { errors, warnings } = validateFlow(flow.definition, {
-      integrationNames: rows.map((r) => r.name),
+      integrationNames: await this.integrations.httpNames(flow.chatbotId, executor),
     });
     return { valid: errors.length === 0, errors, warnings };
   }

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ChatbotsModule } from '../chatbots/chatbots.module';
+import { FlowsModule } from '../flows/flows.module';
+import { IntegrationsDataModule } from './integrations-data.module';
 import { IntegrationsController } from './api/integrations.controller';
 import { IntegrationsService } from './api/integrations.service';
 import { httpCallerProvider } from './http-caller.provider';
@@ -9,7 +11,7 @@ import { ApiCallOutboxHandler } from './api-call.outbox-handler';
 import { secretBoxProvider } from './secret-box.provider';
 
 @Module({
-  imports: [ChatbotsModule],
+  imports: [ChatbotsModule, FlowsModule, IntegrationsDataModule],
   controllers: [IntegrationsController],
   providers: [
     secretBoxProvider,

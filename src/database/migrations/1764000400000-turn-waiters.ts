@@ -17,7 +17,9 @@ export class TurnWaiters1764000400000 implements MigrationInterface {
         expires_at timestamptz NOT NULL
       )`,
     );
-    await q.query(`CREATE INDEX turn_waiters_conversation_idx ON turn_waiters (conversation_id, id)`);
+    await q.query(
+      `CREATE INDEX turn_waiters_conversation_idx ON turn_waiters (conversation_id, id)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -1,11 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { ChatbotsService } from '../../chatbots/chatbots.service';
+import { FlowsRepository } from '../../flows/flows.repository';
 import { newId } from '../../common/new-id';
 import { DomainError, ErrorCode, notFound } from '../../common/domain-error';
 import type { Page, PageRequest } from '../../common/paging';
 import { toPage } from '../../common/paging';
-import { sqlRows, sqlState } from '../../database/sql';
+import { sqlState } from '../../database/sql';
 import { buildApiMeta, classifyApiResult } from '../../engine';
 import type { ApiCallRequest, HttpCallerPort } from '../../engine/ports';
 import { SecretBox } from '../crypto/secret-box';
@@ -18,6 +20,8 @@ import {
   type HttpIntegrationSecrets,
 } from '../http-integration-record';
 import { HTTP_CALLER } from '../integrations.tokens';
+import { type Executor } from '../../database/executor';
+import { IntegrationsRepository } from '../integrations.repository';
 import { FieldIssues } from './field-issues';
 import {
   parseHttpIntegrationCreate,
@@ -45,12 +49,6 @@ export interface TestCallResult {
 /** Who the test endpoint's calls claim to be (X-Sarufi-* headers). */
 const TEST_CONTEXT = { user_id: 'test-user', session_id: 'test', channel: 'api' };
 
-/** Rows of any statement run inside a transaction (UPDATE … RETURNING included). */
-async function txRows<T>(tx: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
-  const result = await tx.queryRunner!.query(sql, params, true);
-  return result.records as T[];
-}
-
 /**
  * Saved integrations of a chatbot. Secret values (auth values, header values) are sealed
  * with the SecretBox into the `secrets` column and never leave this service in clear: views
@@ -60,6 +58,9 @@ async function txRows<T>(tx: EntityManager, sql: string, params: unknown[]): Pro
 export class IntegrationsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    @Inject(IntegrationsRepository) private readonly integrations: IntegrationsRepository,
+    @Inject(FlowsRepository) private readonly flows: FlowsRepository,
+    @Inject(ChatbotsService) private readonly chatbots: ChatbotsService,
     @Inject(SecretBox) private readonly box: SecretBox,
     @Inject(HTTP_CALLER) private readonly caller: HttpCallerPort,
   ) {}
@@ -69,26 +70,12 @@ export class IntegrationsService {
     chatbotId: string,
     page: PageRequest,
   ): Promise<Page<IntegrationView>> {
-    const [rows, [{ total }]] = await Promise.all([
-      page.after
-        ? this.db.query<IntegrationRow[]>(
-            'SELECT * FROM integrations WHERE chatbot_id = $1 AND id > $3 ORDER BY id LIMIT $2',
-            [chatbotId, page.limit + 1, page.after],
-          )
-        : this.db.query<IntegrationRow[]>(
-            'SELECT * FROM integrations WHERE chatbot_id = $1 ORDER BY id LIMIT $2',
-            [chatbotId, page.limit + 1],
-          ),
-      this.db.query<{ total: number }[]>(
-        'SELECT count(*)::int AS total FROM integrations WHERE chatbot_id = $1',
-        [chatbotId],
-      ),
-    ]);
-    return toPage(rows, Number(total), page, integrationView);
+    const { rows, total } = await this.integrations.page(chatbotId, page.limit + 1, page.after);
+    return toPage(rows, total, page, integrationView);
   }
 
   async get(workspaceId: string, chatbotId: string, id: string): Promise<IntegrationView> {
-    return integrationView(await this.findRow(this.db.manager, chatbotId, id));
+    return integrationView(await this.findRow(this.db, chatbotId, id));
   }
 
   async create(workspaceId: string, chatbotId: string, body: unknown): Promise<IntegrationView> {
@@ -99,19 +86,10 @@ export class IntegrationsService {
     issues.throwIfAny();
     const sealed = this.seal(fields);
     try {
-      const [row] = await sqlRows<IntegrationRow>(
-        this.db,
-        `INSERT INTO integrations (id, chatbot_id, type, name, config, secrets, key_id)
-         VALUES ($1, $2, 'http', $3, $4::jsonb, $5, $6) RETURNING *`,
-        [
-          newId(),
-          chatbotId,
-          fields.name,
-          JSON.stringify(sealed.config),
-          sealed.secrets,
-          sealed.keyId,
-        ],
-      );
+      const row = await this.integrations.insert(newId(), chatbotId, 'http', {
+        name: fields.name,
+        ...sealed,
+      });
       return integrationView(row);
     } catch (err) {
       throw this.translate(err, fields.name);
@@ -131,7 +109,7 @@ export class IntegrationsService {
     const patch = parseHttpIntegrationPatch(body);
     try {
       return await this.db.transaction(async (tx) => {
-        await this.lockChatbot(tx, chatbotId);
+        await this.chatbots.lockForUpdate(tx, chatbotId);
         const row = await this.findRow(tx, chatbotId, id);
         if (row.type !== 'http') throw unsupportedType(row.type);
         const fixed = new FieldIssues();
@@ -162,12 +140,10 @@ export class IntegrationsService {
         if (next.name !== row.name)
           await this.refuseIfPublishedFlowUses(tx, chatbotId, row.name, 'renamed');
         const sealed = this.seal(next);
-        const [updated] = await txRows<IntegrationRow>(
-          tx,
-          `UPDATE integrations SET name = $3, config = $4::jsonb, secrets = $5, key_id = $6, updated_at = now()
-            WHERE id = $1 AND chatbot_id = $2 RETURNING *`,
-          [id, chatbotId, next.name, JSON.stringify(sealed.config), sealed.secrets, sealed.keyId],
-        );
+        const updated = await this.integrations.update(tx, chatbotId, id, {
+          name: next.name,
+          ...sealed,
+        });
         return integrationView(updated);
       });
     } catch (err) {
@@ -178,10 +154,10 @@ export class IntegrationsService {
   /** Refused (409) while the chatbot's published conversation flow names the integration. */
   async remove(workspaceId: string, chatbotId: string, id: string): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await this.lockChatbot(tx, chatbotId);
+      await this.chatbots.lockForUpdate(tx, chatbotId);
       const row = await this.findRow(tx, chatbotId, id);
       await this.refuseIfPublishedFlowUses(tx, chatbotId, row.name, 'deleted');
-      await tx.query('DELETE FROM integrations WHERE id = $1 AND chatbot_id = $2', [id, chatbotId]);
+      await this.integrations.delete(tx, chatbotId, id);
     });
   }
 
@@ -192,7 +168,7 @@ export class IntegrationsService {
     id: string,
     body: unknown,
   ): Promise<TestCallResult> {
-    const row = await this.findRow(this.db.manager, chatbotId, id);
+    const row = await this.findRow(this.db, chatbotId, id);
     const input = parseTestCall(body);
     if (row.type !== 'http') {
       throw new DomainError(
@@ -219,35 +195,19 @@ export class IntegrationsService {
     return { ...(meta as unknown as Omit<TestCallResult, 'body'>), body: result.body ?? null };
   }
 
-  private async lockChatbot(tx: EntityManager, chatbotId: string): Promise<void> {
-    // Serialises with flow publishing, which takes the same lock before checking names.
-    await tx.query('SELECT id FROM chatbots WHERE id = $1 FOR UPDATE', [chatbotId]);
-  }
-
-  private async findRow(
-    executor: EntityManager,
-    chatbotId: string,
-    id: string,
-  ): Promise<IntegrationRow> {
-    const rows = await executor.query<IntegrationRow[]>(
-      'SELECT * FROM integrations WHERE id = $1 AND chatbot_id = $2',
-      [id, chatbotId],
-    );
-    if (!rows[0]) throw notFound('Integration');
-    return rows[0];
+  private async findRow(executor: Executor, chatbotId: string, id: string) {
+    const row = await this.integrations.find(chatbotId, id, executor);
+    if (!row) throw notFound('Integration');
+    return row;
   }
 
   private async refuseIfPublishedFlowUses(
-    tx: EntityManager,
+    tx: Executor,
     chatbotId: string,
     name: string,
     verb: 'deleted' | 'renamed',
   ): Promise<void> {
-    const flows = await tx.query<{ name: string; definition: unknown }[]>(
-      `SELECT f.name, v.definition FROM flows f JOIN flow_versions v ON v.id = f.published_version_id
-        WHERE f.chatbot_id = $1 AND f.type = 'conversation' AND f.status = 'published' ORDER BY f.id`,
-      [chatbotId],
-    );
+    const flows = await this.flows.publishedConversationFlows(chatbotId, tx);
     const user = flows.find((flow) => integrationNamesInFlow(flow.definition).has(name));
     if (user) {
       throw new DomainError(

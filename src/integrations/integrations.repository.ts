@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { type Executor, executorRows as rows } from '../database/executor';
+import type { IntegrationRow } from './api/integration-view';
+import type { HttpIntegrationPublic } from './http-integration-record';
+
+/** A row as sealed by its integration type: public config, sealed secrets and their key id. */
+export interface SealedIntegration {
+  name: string;
+  config: unknown;
+  secrets: string;
+  keyId: string;
+}
+
+/**
+ * The `integrations` table: every statement on it, for this module and for the modules that
+ * need to know a chatbot's integrations (flow validation).
+ */
+@Injectable()
+export class IntegrationsRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async page(
+    chatbotId: string,
+    limit: number,
+    after: string | null | undefined,
+  ): Promise<{ rows: IntegrationRow[]; total: number }> {
+    const [found, [{ total }]] = await Promise.all([
+      rows<IntegrationRow>(
+        this.db,
+        `SELECT * FROM integrations WHERE chatbot_id = $1 AND ($3::text IS NULL OR id > $3)
+          ORDER BY id LIMIT $2`,
+        [chatbotId, limit, after ?? null],
+      ),
+      rows<{ total: number }>(
+        this.db,
+        'SELECT count(*)::int AS total FROM integrations WHERE chatbot_id = $1',
+        [chatbotId],
+      ),
+    ]);
+    return { rows: found, total: Number(total) };
+  }
+
+  async find(chatbotId: string, id: string, executor: Executor = this.db) {
+    const [row] = await rows<IntegrationRow>(
+      executor,
+      'SELECT * FROM integrations WHERE id = $1 AND chatbot_id = $2',
+      [id, chatbotId],
+    );
+    return row ?? null;
+  }
+
+  /** A chatbot's http integration by name, as a flow's API_CALL names it. */
+  async findHttpByName(chatbotId: string, name: string) {
+    const [row] = await rows<{
+      id: string;
+      name: string;
+      config: HttpIntegrationPublic;
+      secrets: string | null;
+    }>(
+      this.db,
+      `SELECT id, name, config, secrets FROM integrations
+        WHERE chatbot_id = $1 AND name = $2 AND type = 'http'`,
+      [chatbotId, name],
+    );
+    return row ?? null;
+  }
+
+  /** The names a flow's API_CALL may use (`integration`): the chatbot's http integrations. */
+  async httpNames(chatbotId: string, executor: Executor = this.db): Promise<string[]> {
+    const found = await rows<{ name: string }>(
+      executor,
+      `SELECT name FROM integrations WHERE chatbot_id = $1 AND type = 'http'`,
+      [chatbotId],
+    );
+    return found.map((r) => r.name);
+  }
+
+  async insert(id: string, chatbotId: string, type: string, s: SealedIntegration) {
+    const [row] = await rows<IntegrationRow>(
+      this.db,
+      `INSERT INTO integrations (id, chatbot_id, type, name, config, secrets, key_id)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7) RETURNING *`,
+      [id, chatbotId, type, s.name, JSON.stringify(s.config), s.secrets, s.keyId],
+    );
+    return row;
+  }
+
+  async update(executor: Executor, chatbotId: string, id: string, s: SealedIntegration) {
+    const [row] = await rows<IntegrationRow>(
+      executor,
+      `UPDATE integrations SET name = $3, config = $4::jsonb, secrets = $5, key_id = $6, updated_at = now()
+        WHERE id = $1 AND chatbot_id = $2 RETURNING *`,
+      [id, chatbotId, s.name, JSON.stringify(s.config), s.secrets, s.keyId],
+    );
+    return row;
+  }
+
+  async delete(executor: Executor, chatbotId: string, id: string): Promise<void> {
+    await rows(executor, 'DELETE FROM integrations WHERE id = $1 AND chatbot_id = $2', [
+      id,
+      chatbotId,
+    ]);
+  }
+}
