@@ -53,3 +53,14 @@ export function intField(
   }
   return value;
 }
+
+/** The request body as an object (none counts as empty); 400 at path "" for anything else. */
+export function requireObjectBody(body: unknown): Record<string, unknown> {
+  if (body === undefined || body === null) return {};
+  if (!isRecord(body)) {
+    throw new DomainError(ErrorCode.ValidationFailed, 'Request validation failed.', [
+      { path: '', message: 'The request body must be a JSON object.' },
+    ]);
+  }
+  return body;
+}

@@ -1,4 +1,3 @@
-import { DomainError, ErrorCode } from '../../common/domain-error';
 import { DEFAULT_RETRY_POLICY, type EffectiveRetryPolicy } from '../http/retry-policy';
 import type { HttpIntegrationAuth } from '../http/http-integration';
 import { hasControlChars, isGatewayHeader, isHeaderName } from '../http/header-rules';
@@ -6,10 +5,6 @@ import { childPath, FieldIssues, intField, isRecord, rejectUnknown } from './fie
 
 /** What a secret value looks like in responses; sent back in a PATCH it means "keep it". */
 export const SECRET_MASK = '***';
-
-export const INTEGRATION_TYPES = ['http', 'whatsapp', 'ussd', 'sms'] as const;
-/** Types the API accepts today; the channel types come with the channel work. */
-export const SUPPORTED_TYPES: readonly string[] = ['http'];
 
 export const NAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
 export const DEFAULT_TIMEOUT = { connect_ms: 3000, read_ms: 10_000 };
@@ -54,52 +49,16 @@ export interface HttpIntegrationFields {
 
 /**
  * A PATCH: only the fields sent; each one replaces the stored field as a whole. The
- * read-only fields of a GET body (`id`, `chatbot_id`, `created_at`, `updated_at`) are
- * accepted so a GET body can be sent back as is; `id`/`chatbot_id` must then match.
+ * read-only fields of a GET body (`type`, `id`, `chatbot_id`, `created_at`, `updated_at`)
+ * are checked by the service, so a GET body can be sent back as is.
  */
-export type HttpIntegrationPatch = Partial<HttpIntegrationFields> & {
-  type?: string;
-  readOnly?: { id?: unknown; chatbot_id?: unknown };
-};
+export type HttpIntegrationPatch = Partial<HttpIntegrationFields>;
 
-const READ_ONLY_FIELDS = ['id', 'chatbot_id', 'created_at', 'updated_at'] as const;
-
-function requireObjectBody(body: unknown): Record<string, unknown> {
-  if (body === undefined || body === null) return {};
-  if (!isRecord(body)) {
-    throw new DomainError(ErrorCode.ValidationFailed, 'Request validation failed.', [
-      { path: '', message: 'The request body must be a JSON object.' },
-    ]);
-  }
-  return body;
-}
-
-/** 400 for the channel types that exist in the spec but are not available yet. */
-export function unsupportedType(type: string): DomainError {
-  const message = `type "${type}" is not supported yet; only "http" integrations can be created for now.`;
-  return new DomainError(ErrorCode.ValidationFailed, `type "${type}" is not supported yet`, [
-    { path: 'type', message },
-  ]);
-}
-
-function checkType(value: unknown, required: boolean, issues: FieldIssues): string | undefined {
-  if (value === undefined) {
-    if (required) issues.add('type', `type is required (one of: ${INTEGRATION_TYPES.join(', ')}).`);
-    return undefined;
-  }
-  if (typeof value !== 'string' || !(INTEGRATION_TYPES as readonly string[]).includes(value)) {
-    issues.add('type', `type must be one of: ${INTEGRATION_TYPES.join(', ')}.`);
-    return undefined;
-  }
-  if (!SUPPORTED_TYPES.includes(value)) throw unsupportedType(value);
-  return value;
-}
+const READ_ONLY_FIELDS = ['type', 'id', 'chatbot_id', 'created_at', 'updated_at'] as const;
 
 /** Validates a create body; missing optional fields get their defaults. Throws a 400 with every problem. */
-export function parseHttpIntegrationCreate(body: unknown): HttpIntegrationFields {
-  const input = requireObjectBody(body);
+export function parseHttpIntegrationCreate(input: Record<string, unknown>): HttpIntegrationFields {
   const issues = new FieldIssues();
-  checkType(input.type, true, issues);
   const fields = parseFields(input, issues);
   if (input.name === undefined) issues.add('name', 'name is required.');
   if (input.base_url === undefined) issues.add('base_url', 'base_url is required.');
@@ -117,19 +76,13 @@ export function parseHttpIntegrationCreate(body: unknown): HttpIntegrationFields
 }
 
 /** Validates a PATCH body: every field optional, none defaulted. */
-export function parseHttpIntegrationPatch(body: unknown): HttpIntegrationPatch {
-  const input = requireObjectBody(body);
+export function parseHttpIntegrationPatch(input: Record<string, unknown>): HttpIntegrationPatch {
   const issues = new FieldIssues();
-  const type = checkType(input.type, false, issues);
   const editable = Object.fromEntries(
     Object.entries(input).filter(([key]) => !(READ_ONLY_FIELDS as readonly string[]).includes(key)),
   );
   const fields: HttpIntegrationPatch = parseFields(editable, issues);
   issues.throwIfAny();
-  if (type !== undefined) fields.type = type;
-  if (input.id !== undefined || input.chatbot_id !== undefined) {
-    fields.readOnly = { id: input.id, chatbot_id: input.chatbot_id };
-  }
   return fields;
 }
 

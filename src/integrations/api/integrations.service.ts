@@ -11,26 +11,16 @@ import { sqlState } from '../../database/sql';
 import { buildApiMeta, classifyApiResult } from '../../engine';
 import type { ApiCallRequest, HttpCallerPort } from '../../engine/ports';
 import { SecretBox } from '../crypto/secret-box';
-import { envelopeKeyId } from '../envelope-key-id';
-import type { EffectiveRetryPolicy } from '../http/retry-policy';
-import {
-  joinHttpIntegration,
-  splitAuth,
-  type HttpIntegrationPublic,
-  type HttpIntegrationSecrets,
-} from '../http-integration-record';
 import { HTTP_CALLER } from '../integrations.tokens';
 import { type Executor } from '../../database/executor';
 import { IntegrationsRepository } from '../integrations.repository';
-import { FieldIssues } from './field-issues';
 import {
-  parseHttpIntegrationCreate,
-  parseHttpIntegrationPatch,
+  integrationTypeFor,
+  storedIntegrationType,
   unsupportedType,
-  type HttpIntegrationFields,
-} from './http-integration-input';
-import { integrationView, type IntegrationRow, type IntegrationView } from './integration-view';
-import { keepMaskedAuth, keepMaskedHeaders } from './keep-masked-secrets';
+} from '../types/integration-types';
+import { FieldIssues, requireObjectBody } from './field-issues';
+import { integrationView, type IntegrationView } from './integration-view';
 import { integrationNamesInFlow } from './published-flow-refs';
 import { parseTestCall } from './test-call-input';
 
@@ -79,20 +69,14 @@ export class IntegrationsService {
   }
 
   async create(workspaceId: string, chatbotId: string, body: unknown): Promise<IntegrationView> {
-    const fields = parseHttpIntegrationCreate(body);
-    const issues = new FieldIssues();
-    fields.auth = keepMaskedAuth(fields.auth, null, issues);
-    fields.headers = keepMaskedHeaders(fields.headers, null, issues);
-    issues.throwIfAny();
-    const sealed = this.seal(fields);
+    const input = requireObjectBody(body);
+    const sealed = integrationTypeFor(input.type).create(input, this.box);
     try {
-      const row = await this.integrations.insert(newId(), chatbotId, 'http', {
-        name: fields.name,
-        ...sealed,
-      });
-      return integrationView(row);
+      return integrationView(
+        await this.integrations.insert(newId(), chatbotId, String(input.type), sealed),
+      );
     } catch (err) {
-      throw this.translate(err, fields.name);
+      throw this.translate(err, sealed.name);
     }
   }
 
@@ -106,48 +90,29 @@ export class IntegrationsService {
     id: string,
     body: unknown,
   ): Promise<IntegrationView> {
-    const patch = parseHttpIntegrationPatch(body);
+    const input = requireObjectBody(body);
     try {
       return await this.db.transaction(async (tx) => {
         await this.chatbots.lockForUpdate(tx, chatbotId);
         const row = await this.findRow(tx, chatbotId, id);
-        if (row.type !== 'http') throw unsupportedType(row.type);
+        const kind = storedIntegrationType(row.type);
+        if (!kind) throw unsupportedType(row.type);
         const fixed = new FieldIssues();
-        if (patch.type !== undefined && patch.type !== row.type) {
+        if (input.type !== undefined && input.type !== row.type) {
           fixed.add('type', 'The type of an integration cannot be changed.');
         }
         for (const key of ['id', 'chatbot_id'] as const) {
-          const given = patch.readOnly?.[key];
-          if (given !== undefined && given !== row[key])
+          if (input[key] !== undefined && input[key] !== row[key])
             fixed.add(key, `${key} is read-only and cannot be changed.`);
         }
         fixed.throwIfAny();
-        const current = this.open(row);
-        const issues = new FieldIssues();
-        const next: HttpIntegrationFields = {
-          name: patch.name ?? current.name,
-          base_url: patch.base_url ?? current.base_url,
-          auth: patch.auth ? keepMaskedAuth(patch.auth, current.auth, issues) : current.auth,
-          headers: patch.headers
-            ? keepMaskedHeaders(patch.headers, current.headers, issues)
-            : current.headers,
-          query: patch.query ?? current.query,
-          timeout: patch.timeout ?? current.timeout,
-          retry: patch.retry ?? current.retry,
-          max_response_bytes: patch.max_response_bytes ?? current.max_response_bytes,
-        };
-        issues.throwIfAny();
-        if (next.name !== row.name)
+        const sealed = kind.patch(row, input, this.box);
+        if (sealed.name !== row.name)
           await this.refuseIfPublishedFlowUses(tx, chatbotId, row.name, 'renamed');
-        const sealed = this.seal(next);
-        const updated = await this.integrations.update(tx, chatbotId, id, {
-          name: next.name,
-          ...sealed,
-        });
-        return integrationView(updated);
+        return integrationView(await this.integrations.update(tx, chatbotId, id, sealed));
       });
     } catch (err) {
-      throw this.translate(err, patch.name ?? '');
+      throw this.translate(err, typeof input.name === 'string' ? input.name : '');
     }
   }
 
@@ -216,62 +181,6 @@ export class IntegrationsService {
           'Publish a version of the flow that does not use it first.',
       );
     }
-  }
-
-  /** Splits the fields into the public `config` and the sealed `secrets` envelope. */
-  private seal(fields: HttpIntegrationFields): {
-    config: HttpIntegrationPublic;
-    secrets: string;
-    keyId: string;
-  } {
-    const auth = splitAuth(fields.auth);
-    const config: HttpIntegrationPublic = {
-      base_url: fields.base_url,
-      auth: auth.public,
-      header_names: Object.keys(fields.headers),
-      query: fields.query,
-      timeout: fields.timeout,
-      retry: fields.retry,
-      max_response_bytes: fields.max_response_bytes,
-    };
-    const secrets: HttpIntegrationSecrets = { auth: auth.secret, headers: fields.headers };
-    const envelope = this.box.encrypt(JSON.stringify(secrets));
-    return { config, secrets: envelope, keyId: envelopeKeyId(envelope) };
-  }
-
-  /** The stored integration with its secrets decrypted (only to merge a PATCH). */
-  private open(row: IntegrationRow): HttpIntegrationFields {
-    let secrets: HttpIntegrationSecrets = { auth: {}, headers: {} };
-    if (row.secrets) {
-      try {
-        secrets = JSON.parse(this.box.decrypt(row.secrets)) as HttpIntegrationSecrets;
-      } catch (err) {
-        throw new DomainError(
-          ErrorCode.Internal,
-          'The stored secrets of this integration cannot be decrypted with the configured keys.',
-          undefined,
-          undefined,
-          undefined,
-          err instanceof Error ? err.message : 'decrypt failed',
-        );
-      }
-    }
-    const joined = joinHttpIntegration(
-      row.id,
-      row.name,
-      row.config as HttpIntegrationPublic,
-      secrets,
-    );
-    return {
-      name: joined.name,
-      base_url: joined.base_url,
-      auth: joined.auth,
-      headers: joined.headers ?? {},
-      query: joined.query ?? {},
-      timeout: joined.timeout,
-      retry: joined.retry as EffectiveRetryPolicy,
-      max_response_bytes: joined.max_response_bytes,
-    };
   }
 
   private translate(err: unknown, name: string): unknown {

@@ -1,0 +1,29 @@
+import type { SecretBox } from '../crypto/secret-box';
+import type { IntegrationRow } from '../api/integration-view';
+
+/** What a type stores: public `config`, the sealed secrets envelope and its key id. */
+export interface SealedIntegration {
+  name: string;
+  config: unknown;
+  secrets: string;
+  keyId: string;
+}
+
+/**
+ * One kind of integration (`http` today; `whatsapp`, `ussd`, `sms`, `web` with their
+ * channels): how its create and patch bodies are checked, how it is sealed for storage and
+ * shown by the API. Each lives in one file under `types/` and is listed in the registry.
+ * Errors are 400s with `errors[{path, message}]`; secret values never appear in them.
+ */
+export interface IntegrationType {
+  readonly type: string;
+  /** A checked create body, sealed (defaults filled in). */
+  create(body: Record<string, unknown>, box: SecretBox): SealedIntegration;
+  /**
+   * A checked PATCH applied to the stored row: top-level fields replace the stored ones, and
+   * a secret sent back as `***` keeps its stored value.
+   */
+  patch(row: IntegrationRow, body: Record<string, unknown>, box: SecretBox): SealedIntegration;
+  /** The API record: every secret value shown as `***`, the secrets column never opened. */
+  view(row: IntegrationRow): Record<string, unknown>;
+}
