@@ -38,22 +38,6 @@ export function rejectUnknown(
   }
 }
 
-/** Whole number within bounds, or an issue; undefined when absent. */
-export function intField(
-  value: unknown,
-  path: string,
-  min: number,
-  max: number,
-  issues: FieldIssues,
-): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    issues.add(path, `${path} must be a whole number from ${min} to ${max}.`);
-    return undefined;
-  }
-  return value;
-}
-
 /** The request body as an object (none counts as empty); 400 at path "" for anything else. */
 export function requireObjectBody(body: unknown): Record<string, unknown> {
   if (body === undefined || body === null) return {};

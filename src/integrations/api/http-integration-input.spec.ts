@@ -89,6 +89,21 @@ describe('parseHttpIntegrationCreate', () => {
     ).toEqual(['retry.max_delay_ms']);
   });
 
+  it('should report an api_key header name once, at its path', () => {
+    const bad = (auth: object) =>
+      errorsOf(() => parseHttpIntegrationCreate({ ...base, auth })).errors;
+    expect(bad({ type: 'api_key', key: 'k', name: 'Bad Name' })).toEqual([
+      { path: 'auth.name', message: 'Not a valid HTTP header name.' },
+    ]);
+    // In the query string, any name goes.
+    expect(
+      parseHttpIntegrationCreate({
+        ...base,
+        auth: { type: 'api_key', key: 'k', name: 'api key', in: 'query' },
+      }).auth,
+    ).toEqual({ type: 'api_key', key: 'k', name: 'api key', in: 'query' });
+  });
+
   it('should never put a secret value in an error message', () => {
     const secret = 'line1\nline2-secret';
     const { errors } = errorsOf(() =>

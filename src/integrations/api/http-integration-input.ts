@@ -1,39 +1,14 @@
 import { DEFAULT_RETRY_POLICY, type EffectiveRetryPolicy } from '../http/retry-policy';
 import type { HttpIntegrationAuth } from '../http/http-integration';
-import { hasControlChars, isGatewayHeader, isHeaderName } from '../http/header-rules';
-import { childPath, FieldIssues, intField, isRecord, rejectUnknown } from './field-issues';
+import { FieldIssues } from './field-issues';
+import { schemaCheck } from './schema-check';
 
 /** What a secret value looks like in responses; sent back in a PATCH it means "keep it". */
 export const SECRET_MASK = '***';
 
-export const NAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
-export const DEFAULT_TIMEOUT = { connect_ms: 3000, read_ms: 10_000 };
-export const TIMEOUT_LIMITS = { connect_ms: 60_000, read_ms: 300_000 };
-export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
-export const MAX_RESPONSE_BYTES_LIMIT = 10 * 1024 * 1024;
-const MAX_MAP_ENTRIES = 50;
+const DEFAULT_TIMEOUT = { connect_ms: 3000, read_ms: 10_000 };
+const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 const MAX_VALUE_CHARS = 8192;
-const MAX_URL_CHARS = 2048;
-
-const TOP_FIELDS = [
-  'type',
-  'name',
-  'base_url',
-  'auth',
-  'headers',
-  'query',
-  'timeout',
-  'retry',
-  'max_response_bytes',
-] as const;
-const AUTH_FIELDS: Record<HttpIntegrationAuth['type'], readonly string[]> = {
-  none: ['type'],
-  bearer: ['type', 'token'],
-  api_key: ['type', 'key', 'name', 'in'],
-  basic: ['type', 'username', 'password'],
-  headers: ['type', 'headers'],
-};
-const RETRY_ON = /^(network_error|timeout|[1-5]xx|[1-5]\d\d)$/;
 
 /** A fully validated http integration (secret values may still be `***`, see keep-masked-secrets). */
 export interface HttpIntegrationFields {
@@ -47,339 +22,286 @@ export interface HttpIntegrationFields {
   max_response_bytes: number;
 }
 
-/**
- * A PATCH: only the fields sent; each one replaces the stored field as a whole. The
- * read-only fields of a GET body (`type`, `id`, `chatbot_id`, `created_at`, `updated_at`)
- * are checked by the service, so a GET body can be sent back as is.
- */
+/** A PATCH: only the fields sent; each one replaces the stored field as a whole. */
 export type HttpIntegrationPatch = Partial<HttpIntegrationFields>;
 
-const READ_ONLY_FIELDS = ['type', 'id', 'chatbot_id', 'created_at', 'updated_at'] as const;
+// ---- The schema (contract: api-call.md › Integrations) ------------------------------------
 
-/** Validates a create body; missing optional fields get their defaults. Throws a 400 with every problem. */
-export function parseHttpIntegrationCreate(input: Record<string, unknown>): HttpIntegrationFields {
-  const issues = new FieldIssues();
-  const fields = parseFields(input, issues);
-  if (input.name === undefined) issues.add('name', 'name is required.');
-  if (input.base_url === undefined) issues.add('base_url', 'base_url is required.');
-  issues.throwIfAny();
-  return {
-    name: fields.name!,
-    base_url: fields.base_url!,
-    auth: fields.auth ?? { type: 'none' },
-    headers: fields.headers ?? {},
-    query: fields.query ?? {},
-    timeout: fields.timeout ?? { ...DEFAULT_TIMEOUT },
-    retry: fields.retry ?? { ...DEFAULT_RETRY_POLICY, on: [...DEFAULT_RETRY_POLICY.on] },
-    max_response_bytes: fields.max_response_bytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-  };
-}
+const wholeNumber = (path: string, minimum: number, maximum: number) => ({
+  type: 'integer',
+  minimum,
+  maximum,
+  message: `${path} must be a whole number from ${minimum} to ${maximum}.`,
+});
 
-/** Validates a PATCH body: every field optional, none defaulted. */
-export function parseHttpIntegrationPatch(input: Record<string, unknown>): HttpIntegrationPatch {
-  const issues = new FieldIssues();
-  const editable = Object.fromEntries(
-    Object.entries(input).filter(([key]) => !(READ_ONLY_FIELDS as readonly string[]).includes(key)),
-  );
-  const fields: HttpIntegrationPatch = parseFields(editable, issues);
-  issues.throwIfAny();
-  return fields;
-}
+/** A secret or header value: never quoted back. Tab is the only control character allowed. */
+const secretText = (path: string, minLength = 1) => ({
+  type: 'string',
+  minLength,
+  maxLength: MAX_VALUE_CHARS,
+  pattern: '^[^\\u0000-\\u0008\\u000a-\\u001f\\u007f]*$',
+  message: `${path} must be ${minLength ? 'a non-empty string' : 'a string'} of at most ${MAX_VALUE_CHARS} characters, without line breaks or control characters.`,
+});
 
-function parseFields(
-  input: Record<string, unknown>,
-  issues: FieldIssues,
-): Partial<HttpIntegrationFields> {
-  rejectUnknown(input, TOP_FIELDS, '', issues);
-  const out: Partial<HttpIntegrationFields> = {};
-  if (input.name !== undefined) out.name = parseName(input.name, issues);
-  if (input.base_url !== undefined) out.base_url = parseBaseUrl(input.base_url, issues);
-  if (input.auth !== undefined) out.auth = parseAuth(input.auth, 'auth', issues);
-  if (input.headers !== undefined)
-    out.headers = parseMap(input.headers, 'headers', 'header', issues);
-  if (input.query !== undefined) out.query = parseMap(input.query, 'query', 'query', issues);
-  if (input.timeout !== undefined) out.timeout = parseTimeout(input.timeout, issues);
-  if (input.retry !== undefined) out.retry = parseRetry(input.retry, issues);
-  if (input.max_response_bytes !== undefined) {
-    out.max_response_bytes = intField(
-      input.max_response_bytes,
-      'max_response_bytes',
-      1,
-      MAX_RESPONSE_BYTES_LIMIT,
-      issues,
-    );
-  }
-  for (const key of Object.keys(out) as (keyof HttpIntegrationFields)[]) {
-    if (out[key] === undefined) delete out[key];
-  }
-  return out;
-}
+const headerName = {
+  allOf: [
+    { type: 'string', httpToken: true, message: 'Not a valid HTTP header name.' },
+    {
+      type: 'string',
+      gatewayHeader: false,
+      message: 'This header is set by the gateway and cannot be configured.',
+    },
+  ],
+};
 
-function parseName(value: unknown, issues: FieldIssues): string | undefined {
-  if (typeof value !== 'string' || value.length < 1 || value.length > 100) {
-    issues.add('name', 'name must be a string of 1 to 100 characters.');
-    return undefined;
-  }
-  if (!NAME_PATTERN.test(value)) {
-    issues.add('name', 'name may contain only letters, digits, "_", "." and "-".');
-    return undefined;
-  }
-  return value;
-}
+/** A map of header names (or query names) to values; values may be secrets. */
+const valueMap = (path: string, names: object) => ({
+  type: 'object',
+  maxProperties: 50,
+  propertyNames: names,
+  additionalProperties: secretText(`${path} values`, 0),
+  message: `${path} must be an object of at most 50 names, each mapped to a string value.`,
+});
 
-function parseBaseUrl(value: unknown, issues: FieldIssues): string | undefined {
-  const bad = (message: string): undefined => {
-    issues.add('base_url', message);
-    return undefined;
-  };
-  if (typeof value !== 'string' || value.trim() === '')
-    return bad('base_url must be a non-empty string.');
-  if (value.length > MAX_URL_CHARS)
-    return bad(`base_url must be at most ${MAX_URL_CHARS} characters.`);
+const AUTH_TYPES = ['none', 'bearer', 'api_key', 'basic', 'headers'];
+const authShape = (type: string, properties: object, required: string[] = []) => ({
+  type: 'object',
+  properties: { type: { const: type }, ...properties },
+  required: ['type', ...required],
+  additionalProperties: false,
+});
+
+const AUTH = {
+  type: 'object',
+  discriminator: { propertyName: 'type' },
+  message: `auth must be an object with a "type" (${AUTH_TYPES.join(', ')}); auth.type must be one of: ${AUTH_TYPES.join(', ')}.`,
+  oneOf: [
+    authShape('none', {}),
+    authShape('bearer', { token: secretText('auth.token') }, ['token']),
+    {
+      ...authShape(
+        'api_key',
+        {
+          key: secretText('auth.key'),
+          name: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 256,
+            message:
+              'auth.name must be a string of 1 to 256 characters (the header or query parameter name).',
+          },
+          in: {
+            type: 'string',
+            enum: ['header', 'query'],
+            message: 'auth.in must be "header" or "query".',
+          },
+        },
+        ['key', 'name'],
+      ),
+      // A key sent in a header needs a header's name.
+      if: { not: { properties: { in: { const: 'query' } }, required: ['in'] } },
+      then: { properties: { name: headerName } },
+    },
+    authShape(
+      'basic',
+      {
+        username: {
+          ...secretText('auth.username'),
+          pattern: '^[^:\\u0000-\\u0008\\u000a-\\u001f\\u007f]*$',
+          message:
+            'auth.username must be a non-empty string without ":", line breaks or control characters.',
+        },
+        password: secretText('auth.password', 0),
+      },
+      ['username', 'password'],
+    ),
+    authShape(
+      'headers',
+      {
+        headers: {
+          ...valueMap('auth.headers', headerName),
+          minProperties: 1,
+          message:
+            'auth.headers must name at least one header (at most 50), each with a string value.',
+        },
+      },
+      ['headers'],
+    ),
+  ],
+};
+
+const FIELDS = {
+  type: { type: 'string' }, // checked by the registry before this schema
+  name: {
+    type: 'string',
+    minLength: 1,
+    maxLength: 100,
+    pattern: '^[A-Za-z0-9_.-]+$',
+    message: 'name must be 1 to 100 characters: letters, digits, "_", "." and "-".',
+  },
+  base_url: {
+    type: 'string',
+    minLength: 1,
+    maxLength: 2048,
+    message: 'base_url must be an absolute http or https URL of at most 2048 characters.',
+  },
+  auth: AUTH,
+  headers: valueMap('headers', headerName),
+  query: valueMap('query', {
+    type: 'string',
+    minLength: 1,
+    maxLength: 256,
+    message: 'Query parameter names must be 1 to 256 characters.',
+  }),
+  timeout: {
+    type: 'object',
+    properties: {
+      connect_ms: wholeNumber('timeout.connect_ms', 1, 60_000),
+      read_ms: wholeNumber('timeout.read_ms', 1, 300_000),
+    },
+    additionalProperties: false,
+    message: 'timeout must be an object {connect_ms, read_ms}.',
+  },
+  retry: {
+    type: 'object',
+    properties: {
+      max_attempts: wholeNumber('retry.max_attempts', 1, 10),
+      initial_delay_ms: wholeNumber('retry.initial_delay_ms', 0, 60_000),
+      max_delay_ms: wholeNumber('retry.max_delay_ms', 0, 300_000),
+      on: {
+        type: 'array',
+        maxItems: 20,
+        items: {
+          type: 'string',
+          pattern: '^(network_error|timeout|[1-5]xx|[1-5]\\d\\d)$',
+          message:
+            'Must be "network_error", "timeout", a status class like "5xx" or a 3-digit status like "429".',
+        },
+        message: 'retry.on must be a list of at most 20 retry conditions.',
+      },
+    },
+    additionalProperties: false,
+    message: 'retry must be an object {max_attempts, initial_delay_ms, max_delay_ms, on}.',
+  },
+  max_response_bytes: wholeNumber('max_response_bytes', 1, 10 * 1024 * 1024),
+};
+
+const checkCreate = schemaCheck({
+  type: 'object',
+  properties: FIELDS,
+  required: ['name', 'base_url'],
+  additionalProperties: false,
+});
+
+/** The read-only fields of a GET body may be sent back in a PATCH (the service checks them). */
+const checkPatch = schemaCheck({
+  type: 'object',
+  properties: { ...FIELDS, id: {}, chatbot_id: {}, created_at: {}, updated_at: {} },
+  additionalProperties: false,
+});
+
+// ---- What a schema cannot say ---------------------------------------------------------------
+
+function checkBaseUrl(value: unknown, issues: FieldIssues): void {
+  if (typeof value !== 'string' || value.trim() === '') return;
   let url: URL;
   try {
     url = new URL(value.trim());
   } catch {
-    return bad('base_url must be an absolute http or https URL.');
+    return issues.add('base_url', 'base_url must be an absolute http or https URL.');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return bad('base_url must be an absolute http or https URL.');
-  }
-  if (url.hostname === '') return bad('base_url must name a host.');
-  if (url.username !== '' || url.password !== '') {
-    return bad('base_url must not contain credentials; use "auth" (it is stored encrypted).');
-  }
-  if (url.hash !== '') return bad('base_url must not contain a fragment (#...).');
-  return value.trim();
-}
-
-function parseSecret(
-  value: unknown,
-  path: string,
-  issues: FieldIssues,
-  { allowEmpty = false }: { allowEmpty?: boolean } = {},
-): string | undefined {
-  if (value === undefined) {
-    issues.add(path, `${path} is required.`);
-    return undefined;
-  }
-  if (typeof value !== 'string' || (!allowEmpty && value === '')) {
-    issues.add(path, `${path} must be a non-empty string.`);
-    return undefined;
-  }
-  if (value.length > MAX_VALUE_CHARS || hasControlChars(value)) {
-    issues.add(
-      path,
-      `${path} must be at most ${MAX_VALUE_CHARS} characters, without line breaks or control characters.`,
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return issues.add('base_url', 'base_url must be an absolute http or https URL.');
+  if (url.hostname === '') return issues.add('base_url', 'base_url must name a host.');
+  if (url.username !== '' || url.password !== '')
+    return issues.add(
+      'base_url',
+      'base_url must not contain credentials; use "auth" (it is stored encrypted).',
     );
-    return undefined;
-  }
-  return value;
+  if (url.hash !== '') issues.add('base_url', 'base_url must not contain a fragment (#...).');
 }
 
-function checkHeaderName(name: string, path: string, issues: FieldIssues): boolean {
-  if (!isHeaderName(name)) {
-    issues.add(path, `"${name}" is not a valid HTTP header name.`);
-    return false;
-  }
-  // Headers that change framing/routing or are the gateway's own.
-  if (isGatewayHeader(name)) {
-    issues.add(path, `The header "${name}" is set by the gateway and cannot be configured.`);
-    return false;
-  }
-  return true;
-}
-
-/** A map of string values; header names are checked as HTTP tokens. Values may be secrets: never echoed. */
-function parseMap(
-  value: unknown,
-  path: string,
-  kind: 'header' | 'query',
-  issues: FieldIssues,
-): Record<string, string> | undefined {
-  if (!isRecord(value)) {
-    issues.add(path, `${path} must be an object mapping names to string values.`);
-    return undefined;
-  }
-  const entries = Object.entries(value);
-  if (entries.length > MAX_MAP_ENTRIES) {
-    issues.add(path, `${path} may have at most ${MAX_MAP_ENTRIES} entries.`);
-    return undefined;
-  }
-  const out: Record<string, string> = {};
+/** Header names are case-insensitive: one given twice is refused at its second spelling. */
+function checkDistinctHeaders(value: unknown, path: string, issues: FieldIssues): void {
+  if (typeof value !== 'object' || value === null) return;
   const seen = new Set<string>();
-  let ok = true;
-  for (const [key, item] of entries) {
-    const itemPath = childPath(path, key);
-    if (kind === 'header') {
-      if (!checkHeaderName(key, itemPath, issues)) {
-        ok = false;
-        continue;
-      }
-      if (seen.has(key.toLowerCase())) {
-        issues.add(itemPath, `The header "${key}" is given twice (names are case-insensitive).`);
-        ok = false;
-        continue;
-      }
-      seen.add(key.toLowerCase());
-    } else if (key === '' || key.length > 256) {
-      issues.add(itemPath, 'Query parameter names must be 1 to 256 characters.');
-      ok = false;
-      continue;
-    }
-    const text = parseSecret(item, itemPath, issues, { allowEmpty: true });
-    if (text === undefined) ok = false;
-    else out[key] = text;
-  }
-  return ok ? out : undefined;
-}
-
-/** The auth union: `type` picks the shape; each shape's fields are checked with exact paths. */
-export function parseAuth(
-  value: unknown,
-  path: string,
-  issues: FieldIssues,
-): HttpIntegrationAuth | undefined {
-  const types = Object.keys(AUTH_FIELDS) as HttpIntegrationAuth['type'][];
-  if (!isRecord(value)) {
-    issues.add(path, `${path} must be an object with a "type" (${types.join(', ')}).`);
-    return undefined;
-  }
-  const type = value.type;
-  if (typeof type !== 'string' || !(types as string[]).includes(type)) {
-    issues.add(childPath(path, 'type'), `${path}.type must be one of: ${types.join(', ')}.`);
-    return undefined;
-  }
-  const at = (key: string): string => childPath(path, key);
-  const before = issues.count;
-  rejectUnknown(value, AUTH_FIELDS[type as HttpIntegrationAuth['type']], path, issues);
-  let auth: HttpIntegrationAuth | undefined;
-  switch (type as HttpIntegrationAuth['type']) {
-    case 'none':
-      auth = { type: 'none' };
-      break;
-    case 'bearer': {
-      const token = parseSecret(value.token, at('token'), issues);
-      if (token !== undefined) auth = { type: 'bearer', token };
-      break;
-    }
-    case 'api_key': {
-      const key = parseSecret(value.key, at('key'), issues);
-      const where = value.in ?? 'header';
-      if (where !== 'header' && where !== 'query') {
-        issues.add(at('in'), `${path}.in must be "header" or "query".`);
-      }
-      let name: string | undefined;
-      if (typeof value.name !== 'string' || value.name === '' || value.name.length > 256) {
-        issues.add(
-          at('name'),
-          `${path}.name must be a string of 1 to 256 characters (the header or query parameter name).`,
-        );
-      } else if (where !== 'header' || checkHeaderName(value.name, at('name'), issues)) {
-        name = value.name;
-      }
-      if (key !== undefined && name !== undefined && (where === 'header' || where === 'query')) {
-        auth = { type: 'api_key', key, name, in: where };
-      }
-      break;
-    }
-    case 'basic': {
-      const username = parseSecret(value.username, at('username'), issues);
-      const password = parseSecret(value.password, at('password'), issues, { allowEmpty: true });
-      if (username !== undefined && username.includes(':')) {
-        issues.add(at('username'), `${path}.username must not contain ":".`);
-      } else if (username !== undefined && password !== undefined) {
-        auth = { type: 'basic', username, password };
-      }
-      break;
-    }
-    case 'headers': {
-      if (value.headers === undefined) {
-        issues.add(at('headers'), `${path}.headers is required.`);
-        break;
-      }
-      const headers = parseMap(value.headers, at('headers'), 'header', issues);
-      if (headers !== undefined && Object.keys(headers).length === 0) {
-        issues.add(at('headers'), `${path}.headers must name at least one header.`);
-      } else if (headers !== undefined) {
-        auth = { type: 'headers', headers };
-      }
-      break;
-    }
-  }
-  return issues.count === before ? auth : undefined;
-}
-
-function parseTimeout(
-  value: unknown,
-  issues: FieldIssues,
-): HttpIntegrationFields['timeout'] | undefined {
-  if (!isRecord(value)) {
-    issues.add('timeout', 'timeout must be an object {connect_ms, read_ms}.');
-    return undefined;
-  }
-  const before = issues.count;
-  rejectUnknown(value, ['connect_ms', 'read_ms'], 'timeout', issues);
-  const connect = intField(
-    value.connect_ms,
-    'timeout.connect_ms',
-    1,
-    TIMEOUT_LIMITS.connect_ms,
-    issues,
-  );
-  const read = intField(value.read_ms, 'timeout.read_ms', 1, TIMEOUT_LIMITS.read_ms, issues);
-  if (issues.count > before) return undefined;
-  return {
-    connect_ms: connect ?? DEFAULT_TIMEOUT.connect_ms,
-    read_ms: read ?? DEFAULT_TIMEOUT.read_ms,
-  };
-}
-
-function parseRetry(value: unknown, issues: FieldIssues): EffectiveRetryPolicy | undefined {
-  if (!isRecord(value)) {
-    issues.add(
-      'retry',
-      'retry must be an object {max_attempts, initial_delay_ms, max_delay_ms, on}.',
-    );
-    return undefined;
-  }
-  const before = issues.count;
-  rejectUnknown(value, ['max_attempts', 'initial_delay_ms', 'max_delay_ms', 'on'], 'retry', issues);
-  const maxAttempts = intField(value.max_attempts, 'retry.max_attempts', 1, 10, issues);
-  const initial = intField(value.initial_delay_ms, 'retry.initial_delay_ms', 0, 60_000, issues);
-  const maxDelay = intField(value.max_delay_ms, 'retry.max_delay_ms', 0, 300_000, issues);
-  let on: string[] | undefined;
-  if (value.on !== undefined) {
-    if (!Array.isArray(value.on) || value.on.length > 20) {
+  for (const name of Object.keys(value)) {
+    if (seen.has(name.toLowerCase()))
       issues.add(
-        'retry.on',
-        'retry.on must be a list (at most 20) of "network_error", "timeout", "5xx"-style classes or 3-digit statuses.',
+        `${path}.${name}`,
+        `The header "${name}" is given twice (names are case-insensitive).`,
       );
-    } else {
-      on = [];
-      value.on.forEach((entry: unknown, index) => {
-        if (typeof entry === 'string' && RETRY_ON.test(entry)) on!.push(entry);
-        else
-          issues.add(
-            `retry.on[${index}]`,
-            'Must be "network_error", "timeout", a status class like "5xx" or a 3-digit status like "429".',
-          );
-      });
-    }
+    seen.add(name.toLowerCase());
   }
-  if (issues.count > before) return undefined;
-  const policy: EffectiveRetryPolicy = {
-    max_attempts: maxAttempts ?? DEFAULT_RETRY_POLICY.max_attempts,
-    initial_delay_ms: initial ?? DEFAULT_RETRY_POLICY.initial_delay_ms,
-    max_delay_ms: maxDelay ?? DEFAULT_RETRY_POLICY.max_delay_ms,
-    on: on ?? [...DEFAULT_RETRY_POLICY.on],
-  };
-  if (policy.max_delay_ms < policy.initial_delay_ms) {
+}
+
+function checkFields(input: Record<string, unknown>, issues: FieldIssues): void {
+  checkBaseUrl(input.base_url, issues);
+  checkDistinctHeaders(input.headers, 'headers', issues);
+  const auth = input.auth as { type?: unknown; headers?: unknown } | undefined;
+  if (auth?.type === 'headers') checkDistinctHeaders(auth.headers, 'auth.headers', issues);
+  const retry = input.retry as { initial_delay_ms?: number; max_delay_ms?: number } | undefined;
+  const initial = retry?.initial_delay_ms ?? DEFAULT_RETRY_POLICY.initial_delay_ms;
+  const max = retry?.max_delay_ms ?? DEFAULT_RETRY_POLICY.max_delay_ms;
+  if (retry && max < initial)
     issues.add(
       'retry.max_delay_ms',
       'retry.max_delay_ms must not be below retry.initial_delay_ms.',
     );
-    return undefined;
-  }
-  return policy;
+}
+
+// ---- The parsers -----------------------------------------------------------------------------
+
+/** Validates a create body; missing optional fields get their defaults. Throws a 400 with every problem. */
+export function parseHttpIntegrationCreate(input: Record<string, unknown>): HttpIntegrationFields {
+  const issues = new FieldIssues();
+  checkCreate(input, issues);
+  checkFields(input, issues);
+  issues.throwIfAny();
+  return {
+    name: input.name as string,
+    base_url: (input.base_url as string).trim(),
+    ...withDefaults(input),
+  };
+}
+
+/** Validates a PATCH body: every field optional, none defaulted (but nested defaults filled). */
+export function parseHttpIntegrationPatch(input: Record<string, unknown>): HttpIntegrationPatch {
+  const issues = new FieldIssues();
+  checkPatch(input, issues);
+  checkFields(input, issues);
+  issues.throwIfAny();
+  const full: HttpIntegrationFields = {
+    name: input.name as string,
+    base_url: typeof input.base_url === 'string' ? input.base_url.trim() : '',
+    ...withDefaults(input),
+  };
+  return Object.fromEntries(
+    Object.keys(full)
+      .filter((key) => input[key] !== undefined)
+      .map((key) => [key, full[key as keyof HttpIntegrationFields]]),
+  );
+}
+
+/** The checked optional fields, each with its defaults filled in. */
+function withDefaults(
+  input: Record<string, unknown>,
+): Omit<HttpIntegrationFields, 'name' | 'base_url'> {
+  const auth = input.auth as HttpIntegrationAuth | undefined;
+  const timeout = input.timeout as Partial<HttpIntegrationFields['timeout']> | undefined;
+  const retry = input.retry as Partial<EffectiveRetryPolicy> | undefined;
+  return {
+    auth:
+      auth?.type === 'api_key' ? { ...auth, in: auth.in ?? 'header' } : (auth ?? { type: 'none' }),
+    headers: (input.headers as Record<string, string> | undefined) ?? {},
+    query: (input.query as Record<string, string> | undefined) ?? {},
+    timeout: { ...DEFAULT_TIMEOUT, ...timeout },
+    retry: {
+      ...DEFAULT_RETRY_POLICY,
+      ...retry,
+      on: [...(retry?.on ?? DEFAULT_RETRY_POLICY.on)],
+    },
+    max_response_bytes:
+      (input.max_response_bytes as number | undefined) ?? DEFAULT_MAX_RESPONSE_BYTES,
+  };
 }
