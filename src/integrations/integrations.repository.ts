@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { type Executor, executorRows as rows } from '../database/executor';
-import type { IntegrationRow } from './api/integration-view';
+import type { IntegrationRow } from './integration-row';
 import type { HttpIntegrationPublic } from './http-integration-record';
 
 /** A row as sealed by its integration type: public config, sealed secrets and their key id. */

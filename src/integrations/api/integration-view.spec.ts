@@ -1,4 +1,5 @@
-import { integrationView, type IntegrationRow } from './integration-view';
+import type { IntegrationRow } from '../integration-row';
+import { integrationView } from './integration-view';
 
 describe('integrationView', () => {
   const row = (config: object): IntegrationRow => ({

@@ -1,19 +1,6 @@
 import type { HttpIntegrationPublic } from '../http-integration-record';
+import type { IntegrationRow } from '../integration-row';
 import { storedIntegrationType } from '../types/integration-types';
-
-/** A row of the `integrations` table as `SELECT *` returns it. */
-export interface IntegrationRow {
-  id: string;
-  chatbot_id: string;
-  type: string;
-  name: string;
-  config: unknown;
-  secrets: string | null;
-  key_id: string | null;
-  webhook_token: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
 
 /** An integration as the API shows it: every secret value replaced by `***`. */
 export interface IntegrationView {

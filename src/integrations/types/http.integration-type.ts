@@ -6,7 +6,7 @@ import {
   SECRET_MASK,
   type HttpIntegrationFields,
 } from '../api/http-integration-input';
-import type { IntegrationRow } from '../api/integration-view';
+import type { IntegrationRow } from '../integration-row';
 import { keepMaskedAuth, keepMaskedHeaders } from '../api/keep-masked-secrets';
 import type { SecretBox } from '../crypto/secret-box';
 import { envelopeKeyId } from '../envelope-key-id';

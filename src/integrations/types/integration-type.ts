@@ -1,5 +1,5 @@
 import type { SecretBox } from '../crypto/secret-box';
-import type { IntegrationRow } from '../api/integration-view';
+import type { IntegrationRow } from '../integration-row';
 
 /** What a type stores: public `config`, the sealed secrets envelope and its key id. */
 export interface SealedIntegration {
