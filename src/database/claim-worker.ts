@@ -1,6 +1,12 @@
 import type { Logger } from 'pino';
 import type { DatabaseReady } from './database-ready';
 
+/** How one attempt at a claimed row ended: done, failed for good, or pending again later. */
+export type ClaimOutcome =
+  | { status: 'done' }
+  | { status: 'failed'; error: string }
+  | { status: 'pending'; error: string; retryInMs: number };
+
 export interface ClaimWorkerOptions {
   /** For logs. */
   name: string;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { ClaimOutcome } from '../database/claim-worker';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { newId } from '../common/new-id';
@@ -82,14 +83,7 @@ export class InboxRepository {
    * Ends an attempt, unless the event was already marked done (by its turn's commit) or
    * the claim was lost: done, failed with the reason, or pending again after `retryInMs`.
    */
-  async finish(
-    id: string,
-    owner: string,
-    outcome:
-      | { status: 'done' }
-      | { status: 'failed'; error: string }
-      | { status: 'pending'; error: string; retryInMs: number },
-  ): Promise<void> {
+  async finish(id: string, owner: string, outcome: ClaimOutcome): Promise<void> {
     await sqlRows(
       this.db,
       `UPDATE inbox_events SET status = $3, last_error = $4, locked_by = NULL, locked_until = NULL,

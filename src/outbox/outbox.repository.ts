@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { ClaimOutcome } from '../database/claim-worker';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { sqlRows } from '../database/sql';
@@ -73,14 +74,7 @@ export class OutboxRepository {
   }
 
   /** Ends an attempt: done, failed for good, or pending again after `retryInMs`. */
-  async finish(
-    id: string,
-    owner: string,
-    outcome:
-      | { status: 'done' }
-      | { status: 'failed'; error: string }
-      | { status: 'pending'; error: string; retryInMs: number },
-  ): Promise<void> {
+  async finish(id: string, owner: string, outcome: ClaimOutcome): Promise<void> {
     await sqlRows(
       this.db,
       `UPDATE outbox SET status = $3, last_error = $4, locked_by = NULL, locked_until = NULL,
