@@ -31,7 +31,7 @@ export default tseslint.config(
           patterns: [
             { group: ['@nestjs/*', 'typeorm', 'typeorm/*', 'axios', 'pg', 'pg-*', 'node:http', 'node:https', 'node:net', 'node:fs', 'http', 'https', 'net', 'fs'], message: 'src/engine must stay pure: declare a port instead.' },
             {
-              regex: '^(\\.\\./)+(common|config|database|workspaces|chatbots|flows|conversation|integrations|channels|health|metrics|cli)(/|$)',
+              regex: '^(\\.\\./)+(common|config|database|workspaces|chatbots|flows|conversation|inbox|outbox|integrations|channels|health|metrics|cli)(/|$)',
               message: 'src/engine must not import from the rest of the app.',
             },
           ],
