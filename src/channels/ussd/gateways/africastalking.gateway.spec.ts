@@ -1,0 +1,58 @@
+import { africasTalking as at } from './africastalking.gateway';
+import { UssdRequestError } from './ussd-gateway';
+
+const form = (fields: Record<string, string>) => ({
+  body: {
+    sessionId: 'ATUid_1',
+    serviceCode: '*384*12#',
+    phoneNumber: '+255700000001',
+    networkCode: '63902',
+    ...fields,
+  },
+  path: [],
+});
+
+describe("Africa's Talking gateway", () => {
+  it('should read a dial, and only the newest segment of the joined path', () => {
+    expect(at.parse(form({ text: '' }))).toMatchObject({
+      event: 'start',
+      input: '',
+      sessionId: 'ATUid_1',
+      phone: '+255700000001',
+      serviceCode: '*384*12#',
+    });
+    expect(at.parse(form({ text: '1*2*Amina' }))).toMatchObject({ event: 'input', input: 'Amina' });
+    for (const [path, newest] of [
+      ['*', ''],
+      ['**', ''],
+      ['1**2', '2'],
+      ['1*', ''],
+    ])
+      expect(at.parse(form({ text: path })).input).toBe(newest);
+  });
+
+  it('should read the end-of-session notification', () => {
+    expect(at.parse(form({ status: 'Success', durationInMillis: '4000' }))).toMatchObject({
+      event: 'end',
+    });
+  });
+
+  it('should refuse a request without a session id or phone number, with the field', () => {
+    expect(() => at.parse({ body: { text: '1' }, path: [] })).toThrow(UssdRequestError);
+    try {
+      at.parse({ body: { sessionId: 'x', text: '1' }, path: [] });
+    } catch (e) {
+      expect((e as UssdRequestError).path).toBe('phoneNumber');
+    }
+    expect(() => at.parse({ body: 'text=1', path: [] })).toThrow(UssdRequestError);
+  });
+
+  it('should answer CON to continue and END to end, as plain text', () => {
+    const req = at.parse(form({ text: '' }));
+    expect(at.reply(req, { text: 'Menu\n1. Pay', end: false })).toEqual({
+      contentType: 'text/plain; charset=utf-8',
+      body: 'CON Menu\n1. Pay',
+    });
+    expect(at.reply(req, { text: 'Bye', end: true }).body).toBe('END Bye');
+  });
+});

@@ -1,0 +1,38 @@
+import { fieldsOf, text, type UssdGateway } from './ussd-gateway';
+
+/**
+ * Africa's Talking: form `sessionId, serviceCode, phoneNumber, networkCode, text`, where
+ * `text` is every input so far joined by `*` ('' on the dial); the user's reply is only the
+ * newest segment. The end-of-session notification carries `status` instead of `text`.
+ * Reply: text/plain `CON <screen>` to continue, `END <screen>` to end.
+ */
+export const africasTalking: UssdGateway = {
+  name: 'africastalking',
+  format:
+    'form sessionId, serviceCode, phoneNumber, networkCode, text (inputs joined by *) → text/plain "CON …" | "END …"',
+
+  parse({ body }) {
+    const f = fieldsOf(body);
+    const sessionId = text(f, 'sessionId', true)!;
+    const phone = text(f, 'phoneNumber', true)!;
+    const common = {
+      sessionId,
+      phone,
+      serviceCode: text(f, 'serviceCode', false),
+      network: text(f, 'networkCode', false),
+      echo: {},
+    };
+    if (f.text === undefined && f.status !== undefined)
+      return { ...common, event: 'end', input: '' };
+    const path = text(f, 'text', false) ?? '';
+    if (path === '') return { ...common, event: 'start', input: '' };
+    return { ...common, event: 'input', input: path.slice(path.lastIndexOf('*') + 1) };
+  },
+
+  reply(_request, screen) {
+    return {
+      contentType: 'text/plain; charset=utf-8',
+      body: `${screen.end ? 'END' : 'CON'} ${screen.text}`,
+    };
+  },
+};

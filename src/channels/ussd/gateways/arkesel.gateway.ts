@@ -1,0 +1,35 @@
+import { fieldsOf, flag, json, text, type UssdGateway } from './ussd-gateway';
+
+/**
+ * Arkesel: JSON `sessionID, userID, newSession, msisdn, userData, network`; only the newest
+ * input. Reply: `{sessionID, userID, msisdn, message, continueSession}`.
+ */
+export const arkesel: UssdGateway = {
+  name: 'arkesel',
+  format:
+    'JSON {sessionID, userID, newSession, msisdn, userData, network} → JSON {sessionID, userID, msisdn, message, continueSession}',
+
+  parse({ body }) {
+    const f = fieldsOf(body);
+    const start = flag(f, 'newSession');
+    return {
+      sessionId: text(f, 'sessionID', true)!,
+      phone: text(f, 'msisdn', true)!,
+      serviceCode: null,
+      network: text(f, 'network', false),
+      event: start ? 'start' : 'input',
+      input: start ? '' : (text(f, 'userData', false) ?? ''),
+      echo: { userID: text(f, 'userID', false) ?? '' },
+    };
+  },
+
+  reply(request, screen) {
+    return json({
+      sessionID: request.sessionId,
+      userID: request.echo.userID,
+      msisdn: request.phone,
+      message: screen.text,
+      continueSession: !screen.end,
+    });
+  },
+};

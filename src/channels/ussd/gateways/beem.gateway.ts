@@ -1,0 +1,64 @@
+import { fieldsOf, json, text, UssdRequestError, type UssdGateway } from './ussd-gateway';
+
+/**
+ * Beem: JSON `{command: initiate|continue|terminate, msisdn, session_id, operator,
+ * payload: {request_id, response}}`. Reply: `{command: continue|terminate, msisdn,
+ * session_id, operator, payload: {request_id, request}}`.
+ */
+export const beem: UssdGateway = {
+  name: 'beem',
+  format:
+    'JSON {command: initiate|continue|terminate, msisdn, session_id, operator, payload: {request_id, response}} → JSON {command: continue|terminate, msisdn, session_id, operator, payload: {request_id, request}}',
+
+  parse({ body }) {
+    const f = fieldsOf(body);
+    const command = text(f, 'command', true);
+    const payload = f.payload === undefined ? {} : f.payload;
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+      throw new UssdRequestError('payload', 'payload must be an object {request_id, response}.');
+    const p = payload as Record<string, unknown>;
+    const event =
+      command === 'initiate'
+        ? 'start'
+        : command === 'continue'
+          ? 'input'
+          : command === 'terminate'
+            ? 'end'
+            : null;
+    if (event === null)
+      throw new UssdRequestError('command', 'command must be initiate, continue or terminate.');
+    let response: string | null;
+    try {
+      response = text(p, 'response', false);
+    } catch (err) {
+      throw err instanceof UssdRequestError
+        ? new UssdRequestError(`payload.${err.path}`, `payload.${err.message}`)
+        : err;
+    }
+    return {
+      sessionId: text(f, 'session_id', true)!,
+      phone: text(f, 'msisdn', true)!,
+      serviceCode: null,
+      network: text(f, 'operator', false),
+      event,
+      input: event === 'input' ? (response ?? '') : '',
+      echo: {
+        operator: text(f, 'operator', false) ?? '',
+        request_id:
+          typeof p.request_id === 'string' || typeof p.request_id === 'number'
+            ? String(p.request_id)
+            : '',
+      },
+    };
+  },
+
+  reply(request, screen) {
+    return json({
+      command: screen.end ? 'terminate' : 'continue',
+      msisdn: request.phone,
+      session_id: request.sessionId,
+      operator: request.echo.operator,
+      payload: { request_id: request.echo.request_id, request: screen.text },
+    });
+  },
+};

@@ -1,0 +1,36 @@
+import { fieldsOf, json, text, UssdRequestError, type UssdGateway } from './ussd-gateway';
+
+/**
+ * Infobip: the session's calls come to the webhook URL followed by
+ * `/session/{sessionId}/start|response|end`, with JSON `{msisdn, text, shortCode?}` (only the
+ * newest input). Reply: `{ussdMenu, shouldClose}`.
+ */
+export const infobip: UssdGateway = {
+  name: 'infobip',
+  format:
+    'JSON {msisdn, text, shortCode} to …/session/{sessionId}/start|response|end → JSON {ussdMenu, shouldClose}',
+
+  parse({ body, path }) {
+    const [session, sessionId, call] = path;
+    if (session !== 'session' || !sessionId || !['start', 'response', 'end'].includes(call ?? ''))
+      throw new UssdRequestError(
+        '',
+        'Infobip calls end in /session/{sessionId}/start, /response or /end.',
+      );
+    const f = fieldsOf(body ?? {});
+    const event = call === 'start' ? 'start' : call === 'response' ? 'input' : 'end';
+    return {
+      sessionId,
+      phone: event === 'end' ? (text(f, 'msisdn', false) ?? '') : text(f, 'msisdn', true)!,
+      serviceCode: text(f, 'shortCode', false),
+      network: null,
+      event,
+      input: event === 'input' ? (text(f, 'text', false) ?? '') : '',
+      echo: {},
+    };
+  },
+
+  reply(_request, screen) {
+    return json({ ussdMenu: screen.text, shouldClose: screen.end });
+  },
+};
