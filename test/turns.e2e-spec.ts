@@ -1,6 +1,15 @@
 import { ulid } from 'ulid';
+import type { Logger } from 'pino';
+import { LOGGER } from '../src/common/logger';
+import { APP_CONFIG } from '../src/config/config.module';
+import { ConversationRepository } from '../src/conversation/conversation.repository';
+import { FlowCache } from '../src/conversation/flow-cache';
+import { SessionLease } from '../src/conversation/session-lease';
 import { TurnRefused } from '../src/conversation/turn-refused';
 import { TurnService } from '../src/conversation/turn.service';
+import { HTTP_CALLER } from '../src/integrations/integrations.tokens';
+import { MetricsService } from '../src/metrics/metrics.service';
+import { OutboxDispatcher } from '../src/outbox/outbox-dispatcher';
 import { Backend, startBackend } from './support/backend';
 import { publishedBot } from './support/flows';
 import { startTestApp, TestApp } from './support/test-app';
@@ -263,6 +272,77 @@ describe('TurnService', () => {
       const res = await done;
       expect(res.status).toBe(404);
       expect(res.body.detail).toBe('Chatbot not found');
+    });
+  });
+
+  describe('arrival order', () => {
+    /** A second turn entry with its own lease holder: another "instance" on the same data. */
+    function secondInstance(): TurnService {
+      const app = t.handle.app;
+      const lease = new SessionLease(app.get(ConversationRepository), app.get<Logger>(LOGGER));
+      return new TurnService(
+        app.get(ConversationRepository),
+        lease,
+        app.get(FlowCache),
+        app.get(HTTP_CALLER),
+        app.get(OutboxDispatcher),
+        app.get(MetricsService),
+        app.get(APP_CONFIG),
+        app.get<Logger>(LOGGER),
+      );
+    }
+
+    it('should serve one session in arrival order across two lease holders, and leave no place in line', async () => {
+      const bot = await publishedBot(t, auth, {
+        start: 'ask',
+        states: {
+          ask: { message: 'Say', input: { save_to: 'said' }, transitions: { default: 'call' } },
+          call: {
+            actions: [
+              {
+                type: 'API_CALL',
+                url: `${backend.url}/said`,
+                method: 'POST',
+                body: { said: '{{said}}' },
+                success_transition: 'ask',
+                failure_transition: 'ask',
+              },
+            ],
+          },
+        },
+      });
+      backend.respond((call) => ({
+        status: 200,
+        body: {},
+        delayMs: call.body.includes('"slow"') ? 800 : 5,
+      }));
+      const before = backend.calls.length;
+      const other = secondInstance();
+      const opened = await turns.handle({
+        chatbotId: bot.chatbotId,
+        channel: 'api',
+        session: { kind: 'new' },
+      });
+      const send = (entry: TurnService, message: string) =>
+        entry.handle({
+          chatbotId: bot.chatbotId,
+          channel: 'api',
+          session: { kind: 'id', conversationId: opened.conversationId },
+          message: text(message),
+        });
+      const pending = [send(turns, 'slow')];
+      while (backend.calls.length === before) await new Promise((r) => setTimeout(r, 10));
+      const texts = Array.from({ length: 8 }, (_, i) => `m${i + 1}`);
+      for (const [i, message] of texts.entries()) {
+        pending.push(send(i % 2 === 0 ? other : turns, message));
+        await new Promise((r) => setTimeout(r, 40));
+      }
+      await Promise.all(pending);
+      const said = backend.calls
+        .slice(before)
+        .map((c) => (JSON.parse(c.body) as { said: string }).said);
+      expect(said).toEqual(['slow', ...texts]);
+      expect(await t.db.query(`SELECT count(*)::int AS n FROM turn_waiters`)).toEqual([{ n: 0 }]);
     });
   });
 
