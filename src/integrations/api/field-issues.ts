@@ -22,22 +22,6 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function childPath(parent: string, key: string): string {
-  return parent === '' ? key : `${parent}.${key}`;
-}
-
-/** Reports every key of `value` that is not in `allowed` as "Unknown field.". */
-export function rejectUnknown(
-  value: Record<string, unknown>,
-  allowed: readonly string[],
-  path: string,
-  issues: FieldIssues,
-): void {
-  for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) issues.add(childPath(path, key), 'Unknown field.');
-  }
-}
-
 /** The request body as an object (none counts as empty); 400 at path "" for anything else. */
 export function requireObjectBody(body: unknown): Record<string, unknown> {
   if (body === undefined || body === null) return {};
