@@ -8,10 +8,6 @@ export class FieldIssues {
     this.list.push({ path, message });
   }
 
-  get count(): number {
-    return this.list.length;
-  }
-
   /** Throws one 400 carrying every problem found so far, if there is any. */
   throwIfAny(detail = 'Request validation failed.'): void {
     if (this.list.length > 0) throw new DomainError(ErrorCode.ValidationFailed, detail, this.list);
