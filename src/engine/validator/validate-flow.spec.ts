@@ -644,21 +644,6 @@ describe('validateFlow: messages', () => {
     expect(exact.warnings.filter((w) => w.path.startsWith('states.b.buttons'))).toEqual([]);
   });
 
-  it("checks the buttons and list shorthands of a SEND_MESSAGE action like a state's", () => {
-    const send = (extra: Flow) =>
-      tiny({ b: { actions: [{ type: 'SEND_MESSAGE', message: 'Pick', ...extra }], end: true } });
-    const ok = validateFlow(send({ buttons: [{ id: 'x', title: 'X' }] }), INTEGRATIONS);
-    expect(ok.errors).toEqual([]);
-    expect(ok.warnings.filter((w) => w.path.startsWith('states.b.actions'))).toEqual([]);
-    expectError(
-      send({ buttons: [{ id: 'x', title: 'X' }], list: { sections: [] } }),
-      'states.b.actions[0].list',
-      'not both',
-    );
-    expectError(send({ buttons: [{ id: '', title: 'X' }] }), 'states.b.actions[0].buttons[0].id');
-    expectLimitWarning(send({ buttons: ['a', 'b', 'c', 'd'] }), 'states.b.actions[0].buttons', '4');
-  });
-
   it('reports duplicate button ids and duplicate list row ids in one message', () => {
     const buttons = [
       { id: 'x', title: 'One' },
