@@ -55,6 +55,10 @@ export function checkButtons(
     const idPath = childPath(buttonPath, button.id === undefined ? 'title' : 'id');
     const id = checkOptionId(button.id ?? button.title, idPath, ctx, seenIds);
     if (id !== null) ids.push(id);
+    // The engine renders ids as templates too (to match a pressed button). With one field
+    // standing for both, the title check below covers it.
+    if (button.title !== undefined && typeof button.id === 'string')
+      checkTemplate(button.id, idPath, ctx);
     const titlePath = childPath(buttonPath, button.title === undefined ? 'id' : 'title');
     checkTitle(button.title ?? button.id, titlePath, ctx);
     for (const key of Object.keys(button)) {

@@ -19,7 +19,11 @@ export function checkConditionAction(action: JsonObject, path: string, ctx: Scan
   if (hasThen) checkTarget(action.then, childPath(path, 'then'), 'CONDITION "then" target', ctx);
   if (hasElse) checkTarget(action.else, childPath(path, 'else'), 'CONDITION "else" target', ctx);
   if (!hasThen && !hasElse) {
-    ctx.issues.warn(path, 'This CONDITION action has neither "then" nor "else"; it does nothing.');
+    // The engine refuses it (it would do nothing): an error here, with this path.
+    ctx.issues.error(
+      path,
+      'A CONDITION action needs "then" or "else" (or both); with neither it does nothing.',
+    );
   }
   return hasThen && hasElse;
 }

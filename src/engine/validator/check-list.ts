@@ -1,5 +1,6 @@
 import { checkOptionId } from './check-option-id';
 import { checkTemplate } from './check-template';
+import { checkTemplatesDeep } from './check-templates-deep';
 import { childPath, show } from './json-path';
 import { isRecord, type JsonObject } from './json-guards';
 import { WHATSAPP_LIMITS } from '../limits/message-limits';
@@ -63,6 +64,7 @@ export function checkList(
         WHATSAPP_LIMITS.sectionTitle,
         ctx,
       );
+    checkOtherFields(section, ['title', 'rows'], sectionPath, ctx);
     const rowsPath = childPath(sectionPath, 'rows');
     if (!Array.isArray(section.rows)) {
       ctx.issues.error(
@@ -81,8 +83,11 @@ export function checkList(
         );
         return;
       }
-      const id = checkOptionId(row.id, childPath(rowPath, 'id'), ctx, seenIds);
+      const idPath = childPath(rowPath, 'id');
+      const id = checkOptionId(row.id, idPath, ctx, seenIds);
       if (id !== null) ids.push(id);
+      // The engine renders row ids as templates too (to match a chosen row).
+      if (typeof row.id === 'string') checkTemplate(row.id, idPath, ctx);
       checkText(
         row.title,
         childPath(rowPath, 'title'),
@@ -98,6 +103,7 @@ export function checkList(
           WHATSAPP_LIMITS.rowDescription,
           ctx,
         );
+      checkOtherFields(row, ['id', 'title', 'description'], rowPath, ctx);
     });
   });
   if (rowCount === 0) ctx.issues.error(sectionsPath, 'A list needs at least one row.');
@@ -123,4 +129,19 @@ function checkText(
   }
   checkTemplate(value, path, ctx);
   warnOverLength(value, limit, what, path, ctx);
+}
+
+/**
+ * Sections and rows are sent as written, other fields included, and every string in them is
+ * rendered as a template: those must compile as well.
+ */
+function checkOtherFields(
+  value: JsonObject,
+  known: readonly string[],
+  path: string,
+  ctx: ScanContext,
+): void {
+  for (const [key, field] of Object.entries(value)) {
+    if (!known.includes(key)) checkTemplatesDeep(field, childPath(path, key), ctx);
+  }
 }

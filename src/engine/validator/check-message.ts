@@ -1,6 +1,7 @@
 import { checkButtons } from './check-buttons';
 import { checkList } from './check-list';
 import { checkTemplate } from './check-template';
+import { checkTemplatesDeep } from './check-templates-deep';
 import { childPath, show } from './json-path';
 import { isRecord, type JsonObject } from './json-guards';
 import { emptyMessageSummary, type MessageSummary } from './message-summary';
@@ -61,6 +62,12 @@ function checkOne(value: unknown, path: string, ctx: ScanContext, summary: Messa
   }
   checkByType(type as string, value, path, ctx, summary);
   warnUnknownFields(value, ['type', ...known], path, `a ${type as string} message`, ctx.issues);
+  // The engine still sends an unknown field and renders every string in it as a template, so
+  // a template there that does not compile stops the whole flow: check it like the others.
+  for (const [key, field] of Object.entries(value)) {
+    if (key !== 'type' && !known.includes(key))
+      checkTemplatesDeep(field, childPath(path, key), ctx);
+  }
 }
 
 function checkByType(

@@ -1,14 +1,12 @@
 import { checkActions } from './check-actions';
-import { checkButtons } from './check-buttons';
 import { checkInput } from './check-input';
-import { checkList } from './check-list';
 import { checkMessage } from './check-message';
+import { checkShorthands } from './check-shorthands';
 import { checkTransitions } from './check-transitions';
 import type { RawState } from './collect-states';
 import { emptyStateFacts, type StateFacts } from './flow-facts';
 import { childPath, show } from './json-path';
-import { isRecord, type JsonObject } from './json-guards';
-import { emptyMessageSummary, type MessageSummary } from './message-summary';
+import { emptyMessageSummary } from './message-summary';
 import type { ScanContext } from './scan-context';
 import { warnUnknownFields } from './warn-unknown-fields';
 
@@ -109,45 +107,4 @@ export function checkState(raw: RawState, ctx: ScanContext): StateFacts {
   }
   warnUnknownFields(state, STATE_FIELDS, raw.path, `state "${raw.name}"`, ctx.issues);
   return facts;
-}
-
-/** `buttons` and `list` shorthands attach to the last text message of the state. */
-function checkShorthands(
-  state: JsonObject,
-  path: string,
-  ctx: ScanContext,
-  offered: MessageSummary,
-): void {
-  const hasButtons = state.buttons !== undefined;
-  const hasList = state.list !== undefined;
-  if (hasButtons && hasList) {
-    ctx.issues.error(
-      childPath(path, 'list'),
-      'A state can use the "buttons" shorthand or the "list" shorthand, not both.',
-    );
-  }
-  if ((hasButtons || hasList) && !offered.hasText) {
-    const field = hasButtons ? 'buttons' : 'list';
-    ctx.issues.warn(
-      childPath(path, field),
-      `"${field}" attaches to the state's last text message, but this state's "message" has no text; it is sent with empty text.`,
-    );
-  }
-  if (hasButtons) {
-    offered.optionIds.push(
-      ...checkButtons(state.buttons, childPath(path, 'buttons'), ctx, new Map()),
-    );
-  }
-  if (hasList) {
-    const listPath = childPath(path, 'list');
-    if (!isRecord(state.list)) {
-      ctx.issues.error(
-        listPath,
-        `"list" must be an object {"button_text", "sections"}, not ${show(state.list)}.`,
-      );
-    } else {
-      offered.optionIds.push(...checkList(state.list, listPath, ctx, new Map()));
-      warnUnknownFields(state.list, ['button_text', 'sections'], listPath, 'list', ctx.issues);
-    }
-  }
 }

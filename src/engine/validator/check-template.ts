@@ -49,6 +49,11 @@ export function checkTemplate(template: string, path: string, ctx: ScanContext):
     );
     return;
   }
+  if (usage.misusedHelpers.length > 0) {
+    for (const problem of usage.misusedHelpers)
+      ctx.issues.error(path, `Template ${show(template)} ${problem}.`);
+    return;
+  }
   try {
     Handlebars.precompile(source, COMPILE_OPTIONS);
   } catch (error) {

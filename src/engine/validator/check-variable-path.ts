@@ -1,13 +1,19 @@
+import { parsePath } from '../templates/read-path';
 import type { IssueCollector } from './issue-collector';
 import { show } from './json-path';
 import { FORBIDDEN_KEYS } from './json-guards';
 
 const SEGMENT = /[^.[\]]+/g;
+const PREFIX = 'variables.';
 
 /**
  * Checks a variable path as written in `var`, `save_to` or a SET_VARIABLES key
  * (`order.items[0].sku`, optionally prefixed `variables.`). Returns its top-level name,
  * or null when the path is unusable.
+ *
+ * The path must parse with the engine's own reader (`parsePath`), after the `variables.`
+ * prefix is taken off as the engine does: `x[`, `a[]` or a bare `variables.` would pass a
+ * looser check here and then stop the flow from compiling.
  */
 export function checkVariablePath(
   value: unknown,
@@ -19,16 +25,20 @@ export function checkVariablePath(
     issues.error(path, `${what} must be a non-empty variable name, not ${show(value)}.`);
     return null;
   }
-  const segments = value.match(SEGMENT) ?? [];
-  const forbidden = segments.find((segment) => FORBIDDEN_KEYS.has(segment));
+  const forbidden = (value.match(SEGMENT) ?? []).find((segment) => FORBIDDEN_KEYS.has(segment));
   if (forbidden !== undefined) {
     issues.error(path, `${what} ${show(value)} uses the reserved key "${forbidden}".`);
     return null;
   }
-  const rest = segments[0] === 'variables' && segments.length > 1 ? segments.slice(1) : segments;
-  if (rest.length === 0) {
-    issues.error(path, `${what} ${show(value)} is not a variable name.`);
+  const trimmed = value.trim();
+  const rest = trimmed.startsWith(PREFIX) ? trimmed.slice(PREFIX.length) : trimmed;
+  const segments = rest.trim() === '' ? null : parsePath(rest);
+  if (segments === null) {
+    issues.error(
+      path,
+      `${what} ${show(value)} is not a variable name or path like "order.items[0].sku".`,
+    );
     return null;
   }
-  return rest[0];
+  return segments[0];
 }

@@ -42,4 +42,19 @@ describe('templateReads', () => {
     expect(reads('{{shout name}}').unknownHelpers).toEqual(['shout']);
     expect(reads('{{> footer}}').usesPartials).toBe(true);
   });
+
+  it('notices built-in helpers called in a way that fails at every render', () => {
+    expect(reads('{{#with}}{{/with}}{{if a}}{{lookup a}}').misusedHelpers).toEqual([
+      'calls "{{#with}}" with 0 values; it takes exactly one',
+      'uses "if" outside a block; write {{#if …}}…{{/if}}',
+      'calls "lookup" with 1 value; it takes exactly two (an object and a key)',
+    ]);
+    expect(reads('{{#unless a as |x|}}{{x}}{{/unless}}').misusedHelpers).toEqual([
+      'asks "{{#unless}}" for block parameters ("as |…|"); it has none',
+    ]);
+    expect(
+      reads('{{#if a}}{{else if b}}{{/if}}{{#each l as |x i|}}{{/each}}{{lookup a "b"}}')
+        .misusedHelpers,
+    ).toEqual([]);
+  });
 });

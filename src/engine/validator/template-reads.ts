@@ -10,7 +10,17 @@ export interface TemplateUsage {
   unknownHelpers: string[];
   /** Uses partials or decorators, which flows do not have. */
   usesPartials: boolean;
+  /**
+   * Built-in helpers called in a way that fails at every render (`{{#with}}` without a value,
+   * `{{if x}}` outside a block, `{{lookup x}}` without a key…), in plain words.
+   */
+  misusedHelpers: string[];
 }
+
+/** Handlebars' block built-ins: `{{#name value}}…{{/name}}`, exactly one value, nothing else. */
+const BLOCK_ONLY_HELPERS: ReadonlySet<string> = new Set(['if', 'unless', 'with', 'each']);
+/** Block built-ins that hand no block parameters (`as |x|`) to their body. */
+const NO_BLOCK_PARAMS: ReadonlySet<string> = new Set(['if', 'unless']);
 
 type Node = hbs.AST.Node;
 
@@ -26,6 +36,7 @@ export function templateReads(program: hbs.AST.Program): TemplateUsage {
     readsEverything: false,
     unknownHelpers: [],
     usesPartials: false,
+    misusedHelpers: [],
   };
   walkProgram(program, 0, usage);
   return usage;
@@ -51,6 +62,12 @@ function walkStatement(node: Node, frame: number, usage: TemplateUsage): void {
       const block = node as hbs.AST.BlockStatement;
       const name = helperName(block.path);
       walkCall(block.path, block.params, block.hash, frame, usage, true);
+      if (
+        name !== null &&
+        NO_BLOCK_PARAMS.has(name) &&
+        (block.program?.blockParams ?? []).length > 0
+      )
+        addMisuse(usage, `asks "{{#${name}}}" for block parameters ("as |…|"); it has none`);
       const keepsContext = name !== null && CONTEXT_KEEPING_BLOCKS.has(name);
       walkProgram(block.program, keepsContext ? frame : frame + 1, usage);
       walkProgram(block.inverse, frame, usage);
@@ -83,11 +100,41 @@ function walkCall(
     if (name !== null && !KNOWN_HELPERS.has(name) && !usage.unknownHelpers.includes(name)) {
       usage.unknownHelpers.push(name);
     }
+    if (name !== null) checkBuiltInCall(name, params.length, isBlock, usage);
   } else if (!(isBlock && name !== null && KNOWN_HELPERS.has(name))) {
     walkExpression(path, frame, usage);
   }
   for (const param of params) walkExpression(param, frame, usage);
   for (const pair of hashPairs) walkExpression(pair.value, frame, usage);
+}
+
+/**
+ * Handlebars' own helpers check their arguments only when they run, so a wrong call compiles
+ * and then fails at every render (the text comes out empty). Catch those calls here.
+ */
+function checkBuiltInCall(
+  name: string,
+  paramCount: number,
+  isBlock: boolean,
+  usage: TemplateUsage,
+): void {
+  if (BLOCK_ONLY_HELPERS.has(name)) {
+    if (!isBlock)
+      addMisuse(usage, `uses "${name}" outside a block; write {{#${name} …}}…{{/${name}}}`);
+    else if (paramCount !== 1)
+      addMisuse(usage, `calls "{{#${name}}}" with ${values(paramCount)}; it takes exactly one`);
+  } else if (name === 'lookup' && paramCount !== 2) {
+    addMisuse(
+      usage,
+      `calls "lookup" with ${values(paramCount)}; it takes exactly two (an object and a key)`,
+    );
+  }
+}
+
+const values = (count: number): string => `${count} value${count === 1 ? '' : 's'}`;
+
+function addMisuse(usage: TemplateUsage, problem: string): void {
+  if (!usage.misusedHelpers.includes(problem)) usage.misusedHelpers.push(problem);
 }
 
 function walkExpression(node: hbs.AST.Expression, frame: number, usage: TemplateUsage): void {

@@ -1,4 +1,6 @@
 import { compileFlow } from '../compile/compile-flow';
+import { FlowCompileError } from '../flow-compile-error';
+import { Conversation } from '../testing/engine-test-kit';
 import { asList, fullFlow } from '../testing/flow-fixtures';
 import { validateFlow, measureDepth, NO_FALLBACK_MESSAGE, type FlowIssue } from './index';
 
@@ -1105,6 +1107,168 @@ describe('validateFlow: order and determinism', () => {
       'states[1].actions[0].type',
       'states[1].transitions[0].to',
     ]);
+  });
+});
+
+/*
+ * Minimal counterexamples of validate-compile.property.spec.ts: flows the validator passed, or
+ * reported only through its last compile check with a path that is not in the document, while
+ * the engine refused to compile them or failed at every render.
+ */
+describe('validateFlow: counterexamples of the validate/compile property', () => {
+  /** The engine still refuses the flow; the validator says where, in the document's terms. */
+  function expectCompileErrorReported(flow: Flow, path: string, ...fragments: string[]): void {
+    expect(() => compileFlow(flow)).toThrow(FlowCompileError);
+    expectError(flow, path, ...fragments);
+  }
+
+  it('checks templates in message fields the message type does not define (the engine renders them)', () => {
+    // Reported before only as "states.a.message[0].note", which is not in the document.
+    const flow = tiny({ b: { message: { type: 'text', text: 'Hi', note: '{{#if}}' }, end: true } });
+    expectCompileErrorReported(flow, 'states.b.message.note', 'does not compile');
+    expectWarning(flow, 'states.b.message.note', 'Unknown field "note"');
+    const media = tiny({
+      b: { message: [{ type: 'image', media_url: 'https://x.test/a.png', text: '{{' }], end: true },
+    });
+    expectCompileErrorReported(media, 'states.b.message[0].text', 'does not compile');
+  });
+
+  it('checks button and list row ids as templates, at the shorthand where they are written', () => {
+    // Reported before as "states.b.message[0].buttons[0].id".
+    const buttons = tiny({
+      b: { message: 'Pick', buttons: [{ id: '{{#if}}', title: 'Yes' }], end: true },
+    });
+    expectCompileErrorReported(buttons, 'states.b.buttons[0].id', 'does not compile');
+    const object = tiny({
+      b: {
+        message: { type: 'buttons', text: 'Pick', buttons: [{ id: '{{#if}}', title: 'Yes' }] },
+        end: true,
+      },
+    });
+    expectCompileErrorReported(object, 'states.b.message.buttons[0].id', 'does not compile');
+    const row = tiny({
+      b: {
+        message: 'Pick',
+        list: { button_text: 'Open', sections: [{ rows: [{ id: '{{#if}}', title: 'Row' }] }] },
+        end: true,
+      },
+    });
+    expectCompileErrorReported(row, 'states.b.list.sections[0].rows[0].id', 'does not compile');
+  });
+
+  it('checks templates in other fields of list sections and rows', () => {
+    const flow = tiny({
+      b: {
+        message: 'Pick',
+        list: {
+          sections: [{ note: ['{{/if}}'], rows: [{ id: 'r', title: 'Row', extra: '{{#if}}' }] }],
+        },
+        end: true,
+      },
+    });
+    expectCompileErrorReported(flow, 'states.b.list.sections[0].note[0]', 'does not compile');
+    expectError(flow, 'states.b.list.sections[0].rows[0].extra', 'does not compile');
+  });
+
+  it.each(['variables.', 'x[', 'x[]', 'variables.x[', 'x[""]'])(
+    'reports the SET_VARIABLES key %j the engine cannot write, at its bracketed path',
+    (key) => {
+      // Reported before as e.g. "states.a.actions[0].set.variables.", which is no path.
+      const flow = tiny();
+      flow.states.a.actions = [{ type: 'SET_VARIABLES', set: { [key]: 1 } }];
+      expectCompileErrorReported(
+        flow,
+        `states.a.actions[0].set[${JSON.stringify(key)}]`,
+        'is not a variable name or path',
+      );
+    },
+  );
+
+  it('reports variable paths the engine cannot read or write in conditions and save_to', () => {
+    const when = tiny();
+    when.states.a.transitions = [{ when: { var: '{{x[0}}', op: 'exists' }, to: 'a' }];
+    expectCompileErrorReported(when, 'states.a.transitions[0].when.var', 'not a variable name');
+    const input = tiny();
+    input.states.a.input = { save_to: 'x[' };
+    expectCompileErrorReported(input, 'states.a.input.save_to', 'not a variable name');
+    const api = tiny();
+    api.states.a.actions = [
+      {
+        type: 'API_CALL',
+        url: 'https://api.example.com/x',
+        save_to: 'x[]',
+        failure_transition: 'a',
+      },
+    ];
+    expectCompileErrorReported(api, 'states.a.actions[0].save_to', 'not a variable name');
+  });
+
+  it('still accepts the variable paths the engine reads and writes', () => {
+    const flow = tiny();
+    flow.states.a.actions = [
+      { type: 'SET_VARIABLES', set: { 'variables.x': 1, 'order.items[0].sku': 'a', 'b.[c d]': 2 } },
+    ];
+    flow.states.a.message = '{{x}} {{order.items}} {{b}}';
+    expect(errorPaths(flow)).toEqual([]);
+    expect(() => compileFlow(flow)).not.toThrow();
+  });
+
+  it.each([
+    ['{{#with}}{{/with}}', 'calls "{{#with}}" with 0 values'],
+    ['{{#each}}{{/each}}', 'calls "{{#each}}" with 0 values'],
+    ['{{#if a b}}two{{/if}}', 'calls "{{#if}}" with 2 values'],
+    ['{{#if z}}x{{else if}}y{{/if}}', 'calls "{{#if}}" with 0 values'],
+    ['{{if a}}', 'uses "if" outside a block'],
+    ['{{#if (each a)}}x{{/if}}', 'uses "each" outside a block'],
+    ['{{lookup a}}', 'calls "lookup" with 1 value;'],
+    ['{{lookup a "b" "c"}}', 'calls "lookup" with 3 values'],
+    ['{{#if a as |x|}}{{x}}{{/if}}', 'asks "{{#if}}" for block parameters'],
+  ])('reports %j, which compiles but fails at every render', async (template, problem) => {
+    const flow = tiny({}, { variables: { a: { b: 1 } } });
+    flow.states.a.message = template;
+    // The engine compiles it; each render is an empty text and a template_error.
+    const start = await new Conversation(flow).start();
+    expect(start.trace).toContainEqual(expect.objectContaining({ type: 'template_error' }));
+    expectError(flow, 'states.a.message', problem);
+  });
+
+  it('still accepts the built-in helpers called as they should be', () => {
+    const flow = tiny({}, { variables: { a: { b: 1 }, l: [1] } });
+    flow.states.a.message =
+      '{{#if a}}x{{else if l}}y{{else}}z{{/if}}{{#unless a}}u{{/unless}}{{#with a}}{{b}}{{/with}}' +
+      '{{#each l as |item i|}}{{item}}{{i}}{{/each}}{{lookup a "b"}}{{#each (lookup a "b")}}{{/each}}';
+    expect(errorPaths(flow)).toEqual([]);
+  });
+
+  it('reports a CONDITION with neither "then" nor "else" as the error it is for the engine', () => {
+    // The validator warned "it does nothing"; the engine refuses it.
+    const flow = tiny();
+    flow.states.a.actions = [{ type: 'CONDITION', if: { var: 'x', op: 'exists' } }];
+    expectCompileErrorReported(flow, 'states.a.actions[0]', 'needs "then" or "else"');
+    const { warnings } = validateFlow(flow, INTEGRATIONS);
+    expect(warnings.map((w) => w.path)).not.toContain('states.a.actions[0]');
+  });
+
+  it('checks the buttons/list shorthands of SEND_MESSAGE, which the engine applies', () => {
+    // The validator called them unknown and ignored; the engine attaches them to the message.
+    const list = tiny();
+    list.states.a.actions = [{ type: 'SEND_MESSAGE', message: 'Pick', list: 5 }];
+    expectCompileErrorReported(list, 'states.a.actions[0].list', '"list" must be an object');
+    const buttons = tiny();
+    buttons.states.a.actions = [
+      { type: 'SEND_MESSAGE', message: 'Pick', buttons: [{ id: 'y', title: '{{#if}}' }] },
+    ];
+    expectCompileErrorReported(buttons, 'states.a.actions[0].buttons[0].title', 'does not compile');
+    const good = tiny();
+    good.states.a.actions = [{ type: 'SEND_MESSAGE', message: 'Pick', buttons: ['Yes', 'No'] }];
+    expect(validateFlow(good, INTEGRATIONS)).toEqual({ errors: [], warnings: [] });
+  });
+
+  it('checks the fallback message as a template itself, reads included', () => {
+    const broken = tiny({}, { settings: { fallback_message: 'Oops {{#if}}' } });
+    expectCompileErrorReported(broken, 'settings.fallback_message', 'Template "Oops {{#if}}"');
+    const reading = tiny({}, { settings: { fallback_message: 'Sorry {{nme}}' } });
+    expectWarning(reading, 'settings.fallback_message', '"nme"');
   });
 });
 

@@ -1,7 +1,8 @@
 import { compileFlow } from '../compile/compile-flow';
 import { FlowCompileError } from '../flow-compile-error';
 import { checkInitialVariables } from './check-initial-variables';
-import { checkSettings } from './check-settings';
+import { checkSettings, SETTINGS_BUCKET } from './check-settings';
+import { checkTemplate } from './check-template';
 import { checkState } from './check-state';
 import { checkTransitions } from './check-transitions';
 import { collectStates, STATES_BUCKET } from './collect-states';
@@ -86,6 +87,13 @@ export function validateFlow(
     facts,
     state: null,
   };
+
+  // The fallback message is a template like any message (checked here, where reads are kept).
+  const settings = definition.settings;
+  if (isRecord(settings) && typeof settings.fallback_message === 'string') {
+    issues.setBucket(SETTINGS_BUCKET);
+    checkTemplate(settings.fallback_message, 'settings.fallback_message', ctx);
+  }
 
   issues.setBucket(GLOBAL_TRANSITIONS_BUCKET);
   checkTransitions(definition.global_transitions, 'global_transitions', ctx, true);
