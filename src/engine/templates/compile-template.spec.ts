@@ -31,6 +31,18 @@ function render(
 }
 
 describe('compileTemplate', () => {
+  it('should render log as nothing, and never write a flow\'s variables to the console', () => {
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
+      jest.spyOn(console, level).mockImplementation(() => undefined),
+    );
+    try {
+      expect(render('a{{log variables "secret"}}b')).toBe('ab');
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+  });
+
   describe('paths', () => {
     it.each([
       ['Hi {{variables.contact_name}}!', 'Hi Zoë!'],

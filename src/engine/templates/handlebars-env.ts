@@ -9,6 +9,10 @@ import { TEMPLATE_HELPERS } from './template-helpers';
 export const templateEnv: typeof Handlebars = Handlebars.create();
 templateEnv.registerHelper(TEMPLATE_HELPERS);
 registerBudgetedBlocks(templateEnv);
+// Handlebars' own `log` writes to the server's console: a flow could print its variables
+// (and a backend's answers) into the server's logs. It stays a known name, so published
+// flows that use it still compile, and renders nothing.
+templateEnv.registerHelper('log', () => '');
 
 /** Built-in helpers of Handlebars that templates may use besides ours. */
 export const HANDLEBARS_BUILT_IN_HELPERS: readonly string[] = [
