@@ -1,5 +1,5 @@
 import type { HelperDelegate, HelperOptions } from 'handlebars';
-import { RenderBudgetExceeded, type RenderBudget } from './render-budget';
+import { activeRenderBudget, RenderBudgetExceeded } from './render-budget';
 
 type Env = {
   helpers: Record<string, HelperDelegate>;
@@ -8,7 +8,7 @@ type Env = {
 
 /**
  * Wraps Handlebars' looping and block helpers so that each body they render is charged to the
- * turn's budget (passed as `@budget` render data): one iteration and the body's length. When
+ * turn's budget (see renderWithBudget): one iteration and the body's length. When
  * the budget is spent the render throws, and the template renders '' with a template_error.
  * Renders without a budget (validation, one-off tests) are not charged.
  */
@@ -17,7 +17,7 @@ export function registerBudgetedBlocks(env: Env): void {
     const original = env.helpers[name] as (this: unknown, ...args: unknown[]) => unknown;
     env.registerHelper(name, function (this: unknown, ...args: unknown[]) {
       const options = args[args.length - 1] as HelperOptions;
-      const budget = (options.data as { budget?: RenderBudget } | undefined)?.budget;
+      const budget = activeRenderBudget();
       if (budget === undefined) return original.apply(this, args);
       const charge =
         (body: HelperOptions['fn']): HelperOptions['fn'] =>

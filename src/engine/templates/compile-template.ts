@@ -1,6 +1,7 @@
 import { FLOW_LIMITS } from '../limits/flow-limits';
 import { FlowCompileError } from '../flow-compile-error';
 import { COMPILE_OPTIONS, RUNTIME_OPTIONS, templateEnv } from './handlebars-env';
+import { renderWithBudget } from './render-budget';
 import { parsePath, readSegments } from './read-path';
 import type { RenderScope } from './render-scope';
 import { rewriteIndexSugar } from './rewrite-index-sugar';
@@ -148,10 +149,9 @@ export function compileTemplate(source: string, mode: TemplateMode = 'text', pat
   const render = (scope: RenderScope): string => {
     let out: string;
     try {
-      out = delegate(
-        scope.context,
-        scope.budget ? { ...RUNTIME_OPTIONS, data: { budget: scope.budget } } : RUNTIME_OPTIONS,
-      );
+      out = scope.budget
+        ? renderWithBudget(scope.budget, () => delegate(scope.context, RUNTIME_OPTIONS))
+        : delegate(scope.context, RUNTIME_OPTIONS);
     } catch (error) {
       scope.onError(source, error);
       return '';

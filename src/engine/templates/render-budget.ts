@@ -23,3 +23,26 @@ export class RenderBudgetExceeded extends Error {
     super(`template rendering budget of this turn exceeded (${what})`);
   }
 }
+
+/**
+ * The budget of the render running now. Handlebars renders synchronously, so the budgeted
+ * block helpers find it here rather than in per-render data (passing render data makes
+ * every render several times slower).
+ */
+let active: RenderBudget | undefined;
+
+/** Runs one synchronous render charged to `budget`. */
+export function renderWithBudget<T>(budget: RenderBudget, render: () => T): T {
+  const previous = active;
+  active = budget;
+  try {
+    return render();
+  } finally {
+    active = previous;
+  }
+}
+
+/** The budget the current render is charged to, if any. */
+export function activeRenderBudget(): RenderBudget | undefined {
+  return active;
+}
