@@ -15,7 +15,14 @@ describe('USSD gateways', () => {
   });
 
   it('should answer a valid reply or a field error for odd bodies, never anything else', () => {
-    const odd = [null, 'x', [], {}, { sessionId: Number.POSITIVE_INFINITY }, { SessionId: {}, Type: 'Response' }];
+    const odd = [
+      null,
+      'x',
+      [],
+      {},
+      { sessionId: Number.POSITIVE_INFINITY },
+      { SessionId: {}, Type: 'Response' },
+    ];
     for (const g of USSD_GATEWAYS.values())
       for (const body of odd) {
         try {
