@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { LOGGER } from '../common/logger';
 import { newId } from '../common/new-id';
 import { ConversationRepository, LeasedConversation } from './conversation.repository';
+import { SessionQueue } from './session-queue';
 
 /**
  * How long a lease lasts without renewal, and how often its holder renews it. A process that
@@ -32,8 +33,8 @@ export type LeaseOutcome =
 @Injectable()
 export class SessionLease {
   private readonly instance = newId();
-  /** Per conversation: the tail of this process's first tries, kept in arrival order. */
-  private readonly arrivals = new Map<string, Promise<unknown>>();
+  /** Per conversation: this process's first tries, one at a time in arrival order. */
+  private readonly arrivals = new SessionQueue();
   /** Per conversation: waiters on this process to wake when a local holder lets go. */
   private readonly sleepers = new Map<string, Set<() => void>>();
 
@@ -56,7 +57,7 @@ export class SessionLease {
   ): Promise<LeaseOutcome> {
     const owner = this.newOwner();
     const ticketMs = Math.max(0, waitUntil - Date.now()) + TICKET_GRACE_MS;
-    const first = await this.inArrivalOrder(id, () =>
+    const first = await this.arrivals.run(id, () =>
       this.conversations.tryLease(id, chatbotId, channel, owner, LEASE_MS, ticketMs),
     );
     if (first === null) return { kind: 'missing' };
@@ -104,18 +105,6 @@ export class SessionLease {
     if (!waiting) return;
     this.sleepers.delete(id);
     for (const wake of waiting) wake();
-  }
-
-  private async inArrivalOrder<T>(id: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.arrivals.get(id) ?? Promise.resolve();
-    const mine = previous.then(task, task);
-    const tail = mine.catch(() => undefined);
-    this.arrivals.set(id, tail);
-    try {
-      return await mine;
-    } finally {
-      if (this.arrivals.get(id) === tail) this.arrivals.delete(id);
-    }
   }
 
   private sleep(id: string, ms: number): Promise<void> {
