@@ -1,27 +1,6 @@
 import { Backend, startBackend } from './support/backend';
-import { publishedBot } from './support/flows';
+import { echoFlow, publishedBot } from './support/flows';
 import { startTestApp, TestApp } from './support/test-app';
-
-/** Every message goes through an API_CALL that the backend holds for a while. */
-const echoFlow = (backendUrl: string) => ({
-  start: 'ask',
-  states: {
-    ask: { message: 'Say something', input: { save_to: 'said' }, transitions: { default: 'call' } },
-    call: {
-      actions: [
-        {
-          type: 'API_CALL',
-          url: `${backendUrl}/echo`,
-          method: 'POST',
-          body: { said: '{{said}}' },
-          save_to: 'echo',
-          success_transition: 'ask',
-          failure_transition: 'ask',
-        },
-      ],
-    },
-  },
-});
 
 async function sendAll(
   t: TestApp[],

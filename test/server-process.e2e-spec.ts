@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBackend } from './support/backend';
+import { echoFlow } from './support/flows';
 import {
   APIKEY_CLI,
   MAIN,
@@ -259,23 +260,7 @@ describe('The server process', () => {
         call(first.baseUrl, `/chatbots/${bot.id}/flows`, {
           name: 'echo',
           type: 'conversation',
-          flow: {
-            start: 'ask',
-            states: {
-              ask: { message: 'Say', input: { save_to: 'said' }, transitions: { default: 'call' } },
-              call: {
-                actions: [
-                  {
-                    type: 'API_CALL',
-                    url: `${backend.url}/echo`,
-                    method: 'POST',
-                    body: { said: '{{said}}' },
-                    success_transition: 'ask',
-                  },
-                ],
-              },
-            },
-          },
+          flow: echoFlow(backend.url),
         }),
       );
       await call(first.baseUrl, `/chatbots/${bot.id}/flows/${flow.id}/publish`, {});

@@ -11,7 +11,7 @@ import { HTTP_CALLER } from '../src/integrations/integrations.tokens';
 import { MetricsService } from '../src/metrics/metrics.service';
 import { OutboxDispatcher } from '../src/outbox/outbox-dispatcher';
 import { Backend, startBackend } from './support/backend';
-import { publishedBot } from './support/flows';
+import { echoFlow, publishedBot } from './support/flows';
 import { startTestApp, TestApp } from './support/test-app';
 
 /** The one turn entry, against a real database (medium tests), and its writes under the lease. */
@@ -293,24 +293,7 @@ describe('TurnService', () => {
     }
 
     it('should serve one session in arrival order across two lease holders, and leave no place in line', async () => {
-      const bot = await publishedBot(t, auth, {
-        start: 'ask',
-        states: {
-          ask: { message: 'Say', input: { save_to: 'said' }, transitions: { default: 'call' } },
-          call: {
-            actions: [
-              {
-                type: 'API_CALL',
-                url: `${backend.url}/said`,
-                method: 'POST',
-                body: { said: '{{said}}' },
-                success_transition: 'ask',
-                failure_transition: 'ask',
-              },
-            ],
-          },
-        },
-      });
+      const bot = await publishedBot(t, auth, echoFlow(backend.url));
       backend.respond((call) => ({
         status: 200,
         body: {},

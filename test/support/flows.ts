@@ -28,3 +28,27 @@ export async function publishedBot(
   if (pub.status !== 200) throw new Error(`publish failed: ${JSON.stringify(pub.body)}`);
   return { chatbotId, flowId, base: `/api/dev/v1/chatbots/${chatbotId}` };
 }
+
+/**
+ * Every message goes through an API_CALL to `{backendUrl}/echo` with body `{said}`, so a
+ * test sees on its backend which messages were processed, and in which order.
+ */
+export const echoFlow = (backendUrl: string) => ({
+  start: 'ask',
+  states: {
+    ask: { message: 'Say something', input: { save_to: 'said' }, transitions: { default: 'call' } },
+    call: {
+      actions: [
+        {
+          type: 'API_CALL',
+          url: `${backendUrl}/echo`,
+          method: 'POST',
+          body: { said: '{{said}}' },
+          save_to: 'echo',
+          success_transition: 'ask',
+          failure_transition: 'ask',
+        },
+      ],
+    },
+  },
+});

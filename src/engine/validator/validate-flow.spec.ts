@@ -1,13 +1,121 @@
 import { compileFlow } from '../compile/compile-flow';
 import { FlowCompileError } from '../flow-compile-error';
 import { Conversation } from '../testing/engine-test-kit';
-import { asList, fullFlow } from '../testing/flow-fixtures';
 import { validateFlow, measureDepth, NO_FALLBACK_MESSAGE, type FlowIssue } from './index';
 
 // Test flows are built and mutated freely; their shape is what is under test.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Flow = Record<string, any>;
 const INTEGRATIONS = { integrationNames: ['my_backend'] };
+
+/** A complete, valid flow using every major feature. */
+function fullFlow(): Flow {
+  return {
+    start: 'greeting',
+    settings: {
+      session_timeout_minutes: 30,
+      fallback_message: "Sorry, I didn't get that.",
+      max_input_retries: 3,
+      max_auto_steps: 25,
+    },
+    variables: { currency: 'TZS' },
+    global_transitions: [{ keywords: ['menu', 'restart'], to: 'greeting' }],
+    states: {
+      greeting: {
+        message: ['Hi {{variables.contact_name}}!', 'What would you like to do?'],
+        buttons: [
+          { id: 'order', title: 'Track my order' },
+          { id: 'help', title: 'Talk to a person' },
+        ],
+        transitions: { order: 'ask_order', help: 'human_help', default: 'greeting' },
+      },
+      ask_order: {
+        message: "What's your order number?",
+        input: {
+          save_to: 'order_id',
+          type: 'text',
+          pattern: '^[0-9]{6}$',
+          error_message: 'Order numbers have 6 digits.',
+          max_retries: 3,
+          on_max_retries: 'human_help',
+        },
+        transitions: { default: 'fetch_order' },
+      },
+      fetch_order: {
+        message: 'Looking that up for you...',
+        actions: [
+          {
+            type: 'API_CALL',
+            integration: 'my_backend',
+            path: '/orders/{{variables.order_id}}',
+            method: 'GET',
+            query: { lang: '{{locale}}' },
+            headers: { 'X-Tenant': 'acme' },
+            save_to: 'order',
+            success_transition: 'show_status',
+            failure_transition: 'order_error',
+          },
+        ],
+      },
+      show_status: {
+        message:
+          'Order {{variables.order_id}} is {{variables.order.status}}; first item {{variables.order.items[0].sku}}, total {{number order.total}} {{currency}}.',
+        transitions: [
+          { when: { var: 'order.status', op: 'eq', value: 'shipped' }, to: 'shipped' },
+          { regex: '^\\d+$', to: 'fetch_order' },
+          { to: 'goodbye' },
+        ],
+      },
+      shipped: {
+        message: { type: 'text', text: 'On its way! (HTTP {{order_meta.status_code}})' },
+        actions: [
+          { type: 'SET_VARIABLES', set: { notified: true } },
+          {
+            type: 'API_CALL',
+            url: 'https://hooks.example.com/shipped',
+            method: 'POST',
+            fire_and_forget: true,
+          },
+        ],
+        transitions: { always: 'goodbye' },
+      },
+      order_error: {
+        message: 'Sorry, I could not find that order.',
+        transitions: { default: 'ask_order' },
+      },
+      human_help: { message: 'Connecting you to a person.', actions: [{ type: 'HANDOFF' }] },
+      goodbye: {
+        message: [
+          'Bye!',
+          { type: 'location', latitude: -6.8, longitude: 39.28, name: 'Our shop' },
+          {
+            type: 'list',
+            text: 'Anything else?',
+            button_text: 'Options',
+            sections: [
+              {
+                title: 'More',
+                rows: [{ id: 'faq', title: 'FAQ', description: 'Common questions' }],
+              },
+            ],
+          },
+        ],
+        end: true,
+      },
+    },
+  };
+}
+
+/** The same flow in the list-of-states shape. */
+function asList(flow: Flow): Flow {
+  return {
+    ...flow,
+    states: Object.entries(flow.states as Record<string, object>).map(([name, state]) => ({
+      name,
+      ...state,
+    })),
+  };
+}
 
 /** A minimal flow: one waiting state with a default, plus extra states. */
 function tiny(states: Flow = {}, extra: Flow = {}): Flow {
