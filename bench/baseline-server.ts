@@ -182,6 +182,7 @@ async function commit(
     Number(process.hrtime.bigint() - started) / 1e6,
     '[]',
     null,
+    null,
   ]);
   if (Number(result.rows[0]?.ok ?? 0) === 0) throw new HttpError(500, 'lease lost');
   return { now, count: rows.length };

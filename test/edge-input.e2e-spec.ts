@@ -27,7 +27,7 @@ describe('Bad bytes and bad shapes at the edge', () => {
   }
 
   const cases: Array<
-    [string, () => Promise<{ url: string; body: object; headers: object }>, string]
+    [string, () => Promise<{ url: string; body: object; headers: Record<string, string> }>, string]
   > = [
     [
       'chatbot name',

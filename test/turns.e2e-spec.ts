@@ -305,6 +305,7 @@ describe('TurnService', () => {
         chatbotId: bot.chatbotId,
         channel: 'api',
         session: { kind: 'new' },
+        message: null,
       });
       const send = (entry: TurnService, message: string) =>
         entry.handle({

@@ -26,6 +26,8 @@ export interface LeasedConversation {
   message_count: number;
   expired: boolean;
   created_at: Date;
+  /** What the channel keeps with the session (see InboundTurn.channelState). */
+  channel_state: unknown;
 }
 
 export interface StoredMessage {
@@ -52,6 +54,8 @@ export interface TurnWrite {
   outbox: OutboxEntry[];
   /** The inbox event this turn consumes, marked done in the same statement. */
   inboxEventId: string | null;
+  /** The channel's state after the turn; undefined keeps the stored one. */
+  channelState?: unknown;
 }
 
 export interface NewConversation {
@@ -174,6 +178,17 @@ export class ConversationRepository {
     return rows.length > 0;
   }
 
+  /** Releases the lease with a new channel state: the channel answered without the flow. */
+  async releaseWithChannelState(id: string, owner: string, state: unknown): Promise<boolean> {
+    const rows = await sqlRows<unknown>(
+      this.db,
+      `UPDATE conversations SET channel_state = $3::jsonb, lease_owner = NULL, lease_until = NULL
+        WHERE id = $1 AND lease_owner = $2 RETURNING 1`,
+      [id, owner, JSON.stringify(state)],
+    );
+    return rows.length > 0;
+  }
+
   /** Releases the lease, optionally setting a status (a CLOSED or EXPIRED one is kept). */
   async release(id: string, owner: string, status?: ConversationStatus): Promise<void> {
     await sqlRows(
@@ -237,6 +252,7 @@ export class ConversationRepository {
       w.trace.durationMs,
       outboxEntriesJson(w.outbox),
       w.inboxEventId,
+      w.channelState === undefined ? null : JSON.stringify(w.channelState),
     ]);
     return Number(rows[0]?.ok ?? 0) > 0;
   }

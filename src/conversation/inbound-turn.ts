@@ -17,6 +17,25 @@ export type SessionAddress =
       sessionKey?: string;
     };
 
+/** What a channel makes of the user's input, read against its state kept with the session. */
+export type ChannelRead =
+  /** A message for the flow (the typed `1` read as the option it numbers). */
+  | { kind: 'flow'; message: GenericMessage }
+  /** The channel answers from its own state (a USSD page); no flow step, nothing recorded. */
+  | { kind: 'aside'; state: unknown };
+
+/**
+ * A channel that keeps state of its own with the session (the options last shown; USSD's
+ * screens): read under the session's lease before the flow runs, and written in the same
+ * statement as the turn. Both functions are pure.
+ */
+export interface ChannelState {
+  /** Reads the input against the stored state (null before the first turn wrote one). */
+  read(stored: unknown): ChannelRead;
+  /** The state to keep after the flow answered with these messages. */
+  write(messages: readonly GenericMessage[]): unknown;
+}
+
 /** One inbound turn, as every channel describes it to the one turn entry. */
 export interface InboundTurn {
   chatbotId: string;
@@ -30,4 +49,9 @@ export interface InboundTurn {
   deadline?: number;
   /** The inbox event this turn consumes: marked done in the same statement as the turn. */
   inboxEventId?: string;
+  /**
+   * State the channel keeps with the session: `read` then makes an open session's message
+   * (`message` is still what a new session records).
+   */
+  channelState?: ChannelState;
 }

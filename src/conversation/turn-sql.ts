@@ -23,7 +23,7 @@ export const CREATE_CONVERSATION_SQL = `INSERT INTO conversations (id, chatbot_i
        RETURNING flow_version_id`;
 
 const LEASED_COLUMNS = `id, chatbot_id, channel, user_id, contact_name, status, flow_version_id, session,
-                 message_count, (expires_at IS NOT NULL AND expires_at < now()) AS expired, created_at`;
+                 message_count, (expires_at IS NOT NULL AND expires_at < now()) AS expired, created_at, channel_state`;
 
 /** The lease update: $1 id, $2 chatbot, $3 channel (null: any), $4 owner, $5 lease ms. */
 const takeLease = (waiters: string) => `UPDATE conversations
@@ -73,7 +73,8 @@ export const LEASE_WITH_TICKET_SQL = `WITH leased AS (
  * closed or expired meanwhile keeps its terminal status.
  * $1 id, $2 owner, $3 session json, $4 state, $5 status, $6 message count, $7 now,
  * $8 preview, $9 expires at, $10 contact name, $11 messages json, $12 trace id,
- * $13 trace events json, $14 duration ms, $15 outbox entries json, $16 inbox event id or null.
+ * $13 trace events json, $14 duration ms, $15 outbox entries json, $16 inbox event id or null,
+ * $17 channel state json (null keeps it).
  */
 export const COMMIT_TURN_SQL = `WITH conv AS (
          UPDATE conversations
@@ -81,7 +82,8 @@ export const COMMIT_TURN_SQL = `WITH conv AS (
                 status = CASE WHEN status IN ('CLOSED', 'EXPIRED') THEN status ELSE $5 END,
                 message_count = message_count + $6, last_message_at = CASE WHEN $6 > 0 THEN $7 ELSE last_message_at END,
                 last_message_preview = coalesce($8, last_message_preview), expires_at = $9,
-                contact_name = coalesce($10, contact_name), lease_owner = NULL, lease_until = NULL, updated_at = $7
+                contact_name = coalesce($10, contact_name), channel_state = coalesce($17::jsonb, channel_state),
+                lease_owner = NULL, lease_until = NULL, updated_at = $7
           WHERE id = $1 AND lease_owner = $2
          RETURNING id
        ), msgs AS (

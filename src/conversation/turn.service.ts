@@ -32,6 +32,10 @@ export interface TurnOutcome {
   status: ConversationStatus;
   createdAt: Date;
   at: Date;
+  /** The channel's state after the turn (channels that keep one, see InboundTurn). */
+  channelState?: unknown;
+  /** True when the channel answered from its own state and the flow took no step. */
+  aside?: boolean;
 }
 
 /** A leased conversation and how this turn treats it. */
@@ -172,6 +176,7 @@ export class TurnService {
       message_count: 0,
       expired: false,
       created_at: now,
+      channel_state: null,
     };
     return { row, owner, start: true };
   }
@@ -237,7 +242,12 @@ export class TurnService {
     const stopRenewing = this.lease.keepAlive(row.id, owner);
     try {
       const flow = await this.usableFlow(row, owner);
-      return await this.runAndCommit(leased, turn, flow, started);
+      const read =
+        turn.channelState && !leased.start
+          ? turn.channelState.read(row.channel_state)
+          : { kind: 'flow' as const, message: turn.message };
+      if (read.kind === 'aside') return await this.aside(row, owner, read.state);
+      return await this.runAndCommit(leased, { ...turn, message: read.message }, flow, started);
     } catch (err) {
       if (err instanceof DomainError) throw err;
       await this.failTurn(leased, turn, err);
@@ -297,6 +307,7 @@ export class TurnService {
       newId,
     });
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const channelState = turn.channelState?.write(result.messages);
     const committed = await this.conversations.commitTurn({
       conversationId: row.id,
       owner,
@@ -310,6 +321,7 @@ export class TurnService {
       trace: { ...record.trace, durationMs },
       outbox: record.outbox,
       inboxEventId: turn.inboxEventId ?? null,
+      channelState,
     });
     if (!committed) throw await this.lostLease(row);
     if (record.outbox.length) this.outbox.kick();
@@ -322,6 +334,25 @@ export class TurnService {
       status,
       createdAt: row.created_at,
       at: now,
+      channelState,
+    };
+  }
+
+  /** The channel answered from its own state: keep it, release the lease, run no flow. */
+  private async aside(row: LeasedConversation, owner: string, state: unknown) {
+    if (!(await this.conversations.releaseWithChannelState(row.id, owner, state)))
+      throw await this.lostLease(row);
+    this.metrics.turns.inc({ channel: row.channel, outcome: 'aside' });
+    const session = 'state' in row.session ? (row.session as SessionState) : null;
+    return {
+      conversationId: row.id,
+      messages: [],
+      currentState: session?.state ?? null,
+      status: row.status,
+      createdAt: row.created_at,
+      at: new Date(),
+      channelState: state,
+      aside: true,
     };
   }
 

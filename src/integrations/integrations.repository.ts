@@ -1,3 +1,4 @@
+import type { SealedIntegration } from './types/integration-type';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -6,13 +7,6 @@ import type { IntegrationRow } from './integration-row';
 import type { HttpIntegrationPublic } from './http-integration-record';
 
 /** A row as sealed by its integration type: public config, sealed secrets and their key id. */
-export interface SealedIntegration {
-  name: string;
-  config: unknown;
-  secrets: string;
-  keyId: string;
-}
-
 /**
  * The `integrations` table: every statement on it, for this module and for the modules that
  * need to know a chatbot's integrations (flow validation).
@@ -80,9 +74,18 @@ export class IntegrationsRepository {
   async insert(id: string, chatbotId: string, type: string, s: SealedIntegration) {
     const [row] = await rows<IntegrationRow>(
       this.db,
-      `INSERT INTO integrations (id, chatbot_id, type, name, config, secrets, key_id)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7) RETURNING *`,
-      [id, chatbotId, type, s.name, JSON.stringify(s.config), s.secrets, s.keyId],
+      `INSERT INTO integrations (id, chatbot_id, type, name, config, secrets, key_id, webhook_token)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8) RETURNING *`,
+      [
+        id,
+        chatbotId,
+        type,
+        s.name,
+        JSON.stringify(s.config),
+        s.secrets,
+        s.keyId,
+        s.webhookToken ?? null,
+      ],
     );
     return row;
   }
@@ -90,9 +93,10 @@ export class IntegrationsRepository {
   async update(executor: Executor, chatbotId: string, id: string, s: SealedIntegration) {
     const [row] = await rows<IntegrationRow>(
       executor,
-      `UPDATE integrations SET name = $3, config = $4::jsonb, secrets = $5, key_id = $6, updated_at = now()
+      `UPDATE integrations SET name = $3, config = $4::jsonb, secrets = $5, key_id = $6,
+              webhook_token = coalesce($7, webhook_token), updated_at = now()
         WHERE id = $1 AND chatbot_id = $2 RETURNING *`,
-      [id, chatbotId, s.name, JSON.stringify(s.config), s.secrets, s.keyId],
+      [id, chatbotId, s.name, JSON.stringify(s.config), s.secrets, s.keyId, s.webhookToken ?? null],
     );
     return row;
   }

@@ -7,6 +7,7 @@ import { Inbox1764000200000 } from './1764000200000-inbox';
 import { InboxRetries1764000210000 } from './1764000210000-inbox-retries';
 import { ConversationKeys1764000300000 } from './1764000300000-conversation-keys';
 import { TurnWaiters1764000400000 } from './1764000400000-turn-waiters';
+import { ChannelState1764000500000 } from './1764000500000-channel-state';
 
 /** Every migration, oldest first. New ones are added here (and committed, reviewed). */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   InboxRetries1764000210000,
   ConversationKeys1764000300000,
   TurnWaiters1764000400000,
+  ChannelState1764000500000,
 ];

@@ -36,7 +36,9 @@ describe('integrationView', () => {
       { type: 'headers', headers: { 'X-A': '***' } },
     ],
   ])('should mask the secrets of auth %j', (auth, shown) => {
-    const view = integrationView(row({ ...config, auth }));
+    const view = integrationView(row({ ...config, auth }), {
+      publicBaseUrl: 'https://bots.example',
+    });
     expect(view.auth).toEqual(shown);
     expect(view.headers).toEqual({ 'X-Tenant': '***' });
     expect(view).not.toHaveProperty('secrets');

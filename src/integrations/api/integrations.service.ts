@@ -10,7 +10,11 @@ import { toPage } from '../../common/paging';
 import { sqlState } from '../../database/sql';
 import { buildApiMeta, classifyApiResult } from '../../engine';
 import type { ApiCallRequest, HttpCallerPort } from '../../engine/ports';
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { publicBaseUrl } from '../../config/public-base-url';
 import { SecretBox } from '../crypto/secret-box';
+import type { ViewContext } from '../types/integration-type';
 import { HTTP_CALLER } from '../integrations.tokens';
 import { type Executor } from '../../database/executor';
 import { IntegrationsRepository } from '../integrations.repository';
@@ -53,7 +57,12 @@ export class IntegrationsService {
     @Inject(ChatbotsService) private readonly chatbots: ChatbotsService,
     @Inject(SecretBox) private readonly box: SecretBox,
     @Inject(HTTP_CALLER) private readonly caller: HttpCallerPort,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.viewContext = { publicBaseUrl: publicBaseUrl(config) };
+  }
+
+  private readonly viewContext: ViewContext;
 
   async list(
     workspaceId: string,
@@ -61,11 +70,11 @@ export class IntegrationsService {
     page: PageRequest,
   ): Promise<Page<IntegrationView>> {
     const { rows, total } = await this.integrations.page(chatbotId, page.limit + 1, page.after);
-    return toPage(rows, total, page, integrationView);
+    return toPage(rows, total, page, (row) => integrationView(row, this.viewContext));
   }
 
   async get(workspaceId: string, chatbotId: string, id: string): Promise<IntegrationView> {
-    return integrationView(await this.findRow(this.db, chatbotId, id));
+    return integrationView(await this.findRow(this.db, chatbotId, id), this.viewContext);
   }
 
   async create(workspaceId: string, chatbotId: string, body: unknown): Promise<IntegrationView> {
@@ -74,6 +83,7 @@ export class IntegrationsService {
     try {
       return integrationView(
         await this.integrations.insert(newId(), chatbotId, String(input.type), sealed),
+        this.viewContext,
       );
     } catch (err) {
       throw this.translate(err, sealed.name);
@@ -109,7 +119,10 @@ export class IntegrationsService {
         const sealed = kind.patch(row, input, this.box);
         if (sealed.name !== row.name)
           await this.refuseIfPublishedFlowUses(tx, chatbotId, row.name, 'renamed');
-        return integrationView(await this.integrations.update(tx, chatbotId, id, sealed));
+        return integrationView(
+          await this.integrations.update(tx, chatbotId, id, sealed),
+          this.viewContext,
+        );
       });
     } catch (err) {
       throw this.translate(err, typeof input.name === 'string' ? input.name : '');

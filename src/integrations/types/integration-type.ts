@@ -5,8 +5,17 @@ import type { IntegrationRow } from '../integration-row';
 export interface SealedIntegration {
   name: string;
   config: unknown;
-  secrets: string;
-  keyId: string;
+  /** Null for a type without secrets. */
+  secrets: string | null;
+  keyId: string | null;
+  /** A channel's webhook token (made by the server; kept when absent). */
+  webhookToken?: string;
+}
+
+/** What a view needs beyond the row: where providers reach this server. */
+export interface ViewContext {
+  /** PUBLIC_BASE_URL, without a trailing slash. */
+  publicBaseUrl: string;
 }
 
 /**
@@ -25,5 +34,5 @@ export interface IntegrationType {
    */
   patch(row: IntegrationRow, body: Record<string, unknown>, box: SecretBox): SealedIntegration;
   /** The API record: every secret value shown as `***`, the secrets column never opened. */
-  view(row: IntegrationRow): Record<string, unknown>;
+  view(row: IntegrationRow, context: ViewContext): Record<string, unknown>;
 }

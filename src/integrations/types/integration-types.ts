@@ -1,13 +1,14 @@
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { httpIntegrationType } from './http.integration-type';
 import type { IntegrationType } from './integration-type';
+import { ussdIntegrationType } from './ussd.integration-type';
 
 /** Every type of the contract (channels.md), in the order the API lists them. */
 export const INTEGRATION_TYPE_NAMES = ['http', 'whatsapp', 'ussd', 'sms', 'web'] as const;
 
 /** The registry: types the API accepts today. A channel adds its file here. */
 const TYPES: ReadonlyMap<string, IntegrationType> = new Map(
-  [httpIntegrationType].map((t) => [t.type, t]),
+  [httpIntegrationType, ussdIntegrationType].map((t) => [t.type, t]),
 );
 
 const bad = (detail: string, message: string) =>

@@ -1,4 +1,4 @@
-import { fieldsOf, text, type UssdGateway } from './ussd-gateway';
+import { fieldsOf, msisdn, type UssdGateway, text } from './ussd-gateway';
 
 /**
  * Africa's Talking: form `sessionId, serviceCode, phoneNumber, networkCode, text`, where
@@ -8,13 +8,14 @@ import { fieldsOf, text, type UssdGateway } from './ussd-gateway';
  */
 export const africasTalking: UssdGateway = {
   name: 'africastalking',
+  budgetMs: 8000,
   format:
     'form sessionId, serviceCode, phoneNumber, networkCode, text (inputs joined by *) → text/plain "CON …" | "END …"',
 
   parse({ body }) {
     const f = fieldsOf(body);
     const sessionId = text(f, 'sessionId', true)!;
-    const phone = text(f, 'phoneNumber', true)!;
+    const phone = msisdn(f, 'phoneNumber');
     const common = {
       sessionId,
       phone,

@@ -1,4 +1,4 @@
-import { fieldsOf, flag, json, text, type UssdGateway } from './ussd-gateway';
+import { fieldsOf, flag, json, msisdn, type UssdGateway, text } from './ussd-gateway';
 
 /**
  * Arkesel: JSON `sessionID, userID, newSession, msisdn, userData, network`; only the newest
@@ -6,6 +6,7 @@ import { fieldsOf, flag, json, text, type UssdGateway } from './ussd-gateway';
  */
 export const arkesel: UssdGateway = {
   name: 'arkesel',
+  budgetMs: 6000,
   format:
     'JSON {sessionID, userID, newSession, msisdn, userData, network} → JSON {sessionID, userID, msisdn, message, continueSession}',
 
@@ -14,7 +15,7 @@ export const arkesel: UssdGateway = {
     const start = flag(f, 'newSession');
     return {
       sessionId: text(f, 'sessionID', true)!,
-      phone: text(f, 'msisdn', true)!,
+      phone: msisdn(f, 'msisdn'),
       serviceCode: null,
       network: text(f, 'network', false),
       event: start ? 'start' : 'input',

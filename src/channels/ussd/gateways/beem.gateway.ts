@@ -1,4 +1,4 @@
-import { fieldsOf, json, text, UssdRequestError, type UssdGateway } from './ussd-gateway';
+import { fieldsOf, json, msisdn, type UssdGateway, UssdRequestError, text } from './ussd-gateway';
 
 /**
  * Beem: JSON `{command: initiate|continue|terminate, msisdn, session_id, operator,
@@ -7,6 +7,7 @@ import { fieldsOf, json, text, UssdRequestError, type UssdGateway } from './ussd
  */
 export const beem: UssdGateway = {
   name: 'beem',
+  budgetMs: 6000,
   format:
     'JSON {command: initiate|continue|terminate, msisdn, session_id, operator, payload: {request_id, response}} → JSON {command: continue|terminate, msisdn, session_id, operator, payload: {request_id, request}}',
 
@@ -37,7 +38,7 @@ export const beem: UssdGateway = {
     }
     return {
       sessionId: text(f, 'session_id', true)!,
-      phone: text(f, 'msisdn', true)!,
+      phone: msisdn(f, 'msisdn'),
       serviceCode: null,
       network: text(f, 'operator', false),
       event,

@@ -1,4 +1,4 @@
-import { fieldsOf, json, text, UssdRequestError, type UssdGateway } from './ussd-gateway';
+import { fieldsOf, json, msisdn, type UssdGateway, UssdRequestError, text } from './ussd-gateway';
 
 /**
  * Hubtel: JSON `Type` (Initiation, Response, Release, Timeout; any case), `Mobile`,
@@ -8,6 +8,7 @@ import { fieldsOf, json, text, UssdRequestError, type UssdGateway } from './ussd
  */
 export const hubtel: UssdGateway = {
   name: 'hubtel',
+  budgetMs: 6000,
   format:
     'JSON {Type: Initiation|Response|Release|Timeout, Mobile, SessionId, ServiceCode, Message} → JSON {SessionId, Type: response|release, Message, Label, DataType, FieldType}',
 
@@ -16,7 +17,7 @@ export const hubtel: UssdGateway = {
     const type = (text(f, 'Type', true) ?? '').toLowerCase();
     const common = {
       sessionId: text(f, 'SessionId', true)!,
-      phone: text(f, 'Mobile', true)!,
+      phone: msisdn(f, 'Mobile'),
       serviceCode: text(f, 'ServiceCode', false),
       network: text(f, 'Operator', false),
       echo: {},

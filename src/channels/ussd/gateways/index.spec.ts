@@ -1,4 +1,5 @@
 import { DEFAULT_USSD_GATEWAY, USSD_GATEWAYS } from './index';
+import { e164, msisdn, UssdRequestError } from './ussd-gateway';
 
 describe('USSD gateways', () => {
   it("should register the six gateways by provider name, Africa's Talking by default", () => {
@@ -11,7 +12,22 @@ describe('USSD gateways', () => {
       'nalo',
     ]);
     expect(USSD_GATEWAYS.has(DEFAULT_USSD_GATEWAY)).toBe(true);
-    for (const g of USSD_GATEWAYS.values()) expect(g.format.length).toBeGreaterThan(20);
+    for (const g of USSD_GATEWAYS.values()) {
+      expect(g.format.length).toBeGreaterThan(20);
+      expect(g.budgetMs).toBeGreaterThanOrEqual(1000);
+    }
+  });
+
+  it('should read phone numbers as digits with an optional +, and refuse the rest at their field', () => {
+    expect(msisdn({ m: '255 700-000001' }, 'm')).toBe('255 700-000001');
+    expect(e164('255 700-000001')).toBe('+255700000001');
+    expect(e164('+233244000000')).toBe('+233244000000');
+    expect(msisdn({}, 'm', false)).toBe('');
+    for (const bad of ['abc', '12', '+', '++2557000', '2557000000000000000', 'tel:255700000001'])
+      expect(() => msisdn({ m: bad }, 'm')).toThrow(
+        expect.objectContaining({ path: 'm' }) as UssdRequestError,
+      );
+    expect(() => msisdn({}, 'm')).toThrow(UssdRequestError);
   });
 
   it('should answer a valid reply or a field error for odd bodies, never anything else', () => {

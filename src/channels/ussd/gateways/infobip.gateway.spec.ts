@@ -24,7 +24,10 @@ describe('Infobip gateway', () => {
   });
 
   it('should reply with the menu and whether to close', () => {
-    const req = infobip.parse({ body: { msisdn: '1' }, path: ['session', 'ib-1', 'start'] });
+    const req = infobip.parse({
+      body: { msisdn: '255700000001' },
+      path: ['session', 'ib-1', 'start'],
+    });
     expect(JSON.parse(infobip.reply(req, { text: 'Menu', end: true }).body)).toEqual({
       ussdMenu: 'Menu',
       shouldClose: true,

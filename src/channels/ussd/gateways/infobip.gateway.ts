@@ -1,4 +1,4 @@
-import { fieldsOf, json, text, UssdRequestError, type UssdGateway } from './ussd-gateway';
+import { fieldsOf, json, msisdn, text, UssdRequestError, type UssdGateway } from './ussd-gateway';
 
 /**
  * Infobip: the session's calls come to the webhook URL followed by
@@ -7,6 +7,7 @@ import { fieldsOf, json, text, UssdRequestError, type UssdGateway } from './ussd
  */
 export const infobip: UssdGateway = {
   name: 'infobip',
+  budgetMs: 6000,
   format:
     'JSON {msisdn, text, shortCode} to …/session/{sessionId}/start|response|end → JSON {ussdMenu, shouldClose}',
 
@@ -21,7 +22,7 @@ export const infobip: UssdGateway = {
     const event = call === 'start' ? 'start' : call === 'response' ? 'input' : 'end';
     return {
       sessionId,
-      phone: event === 'end' ? (text(f, 'msisdn', false) ?? '') : text(f, 'msisdn', true)!,
+      phone: msisdn(f, 'msisdn', event !== 'end'),
       serviceCode: text(f, 'shortCode', false),
       network: null,
       event,

@@ -1,4 +1,4 @@
-import { fieldsOf, flag, json, text, type UssdGateway } from './ussd-gateway';
+import { fieldsOf, flag, json, msisdn, type UssdGateway, text } from './ussd-gateway';
 
 /**
  * Nalo: JSON `USERID, MSISDN, USERDATA, MSGTYPE, NETWORK, SESSIONID`; in a request `MSGTYPE`
@@ -7,6 +7,7 @@ import { fieldsOf, flag, json, text, type UssdGateway } from './ussd-gateway';
  */
 export const nalo: UssdGateway = {
   name: 'nalo',
+  budgetMs: 6000,
   format:
     'JSON {USERID, MSISDN, USERDATA, MSGTYPE (true: new session), NETWORK, SESSIONID} → JSON {USERID, MSISDN, USERDATA, MSG, MSGTYPE (true: continue)}',
 
@@ -16,7 +17,7 @@ export const nalo: UssdGateway = {
     const data = text(f, 'USERDATA', false) ?? '';
     return {
       sessionId: text(f, 'SESSIONID', true)!,
-      phone: text(f, 'MSISDN', true)!,
+      phone: msisdn(f, 'MSISDN'),
       serviceCode: start ? data || null : null,
       network: text(f, 'NETWORK', false),
       event: start ? 'start' : 'input',

@@ -10,7 +10,7 @@ export type UssdEvent = 'start' | 'input' | 'end';
 export interface UssdRequest {
   /** The gateway's session id: one flow session each. */
   sessionId: string;
-  /** The phone number as the gateway sent it (made +E.164 by the channel). */
+  /** The phone number as the gateway sent it, checked by `msisdn` ('' when not sent on an end). */
   phone: string;
   event: UssdEvent;
   /** The user's newest input only ('' on a dial and on an end). */
@@ -42,6 +42,11 @@ export interface GatewayInput {
 export interface UssdGateway {
   /** The `provider` value of the integration. */
   readonly name: string;
+  /**
+   * The default `session_budget_ms`: how long a reply may take, the gateway's reply deadline
+   * less a margin for the network.
+   */
+  readonly budgetMs: number;
   /** Request and reply format in one line, shown in the integration's record. */
   readonly format: string;
   /** Reads a request; throws UssdRequestError (a 400 with its path) when it is malformed. */
@@ -82,6 +87,18 @@ export function text(body: Body, name: string, required: boolean): string | null
     throw new UssdRequestError(name, `${name} is longer than 1000 characters.`);
   return value;
 }
+
+/** A phone number field: digits with an optional leading `+` (spaces and dashes allowed). */
+export function msisdn(body: Body, name: string, required = true): string {
+  const value = text(body, name, required);
+  if (value === null || value === '') return '';
+  if (!/^\+?[0-9][0-9 -]{5,20}$/.test(value) || e164(value).length > 16)
+    throw new UssdRequestError(name, `${name} must be a phone number in international format.`);
+  return value;
+}
+
+/** A checked phone number as `+` and its digits: one user id on every channel. */
+export const e164 = (phone: string): string => `+${phone.replace(/[^0-9]/g, '')}`;
 
 /** A flag sent as a JSON boolean, `"true"`/`"false"` or `1`/`0`. */
 export function flag(body: Body, name: string): boolean {

@@ -1,0 +1,50 @@
+import type { GenericMessage } from '../../engine';
+import type { ChannelRead } from '../../conversation/inbound-turn';
+import { foldToGsm } from '../render/gsm-text';
+import { numberedMenu, readMenuReply, type MenuOption } from '../render/numbered-menu';
+import type { UssdEvent } from './gateways/ussd-gateway';
+import { pagingStep } from './render/ussd-paging';
+import { ussdScreens } from './render/ussd-screens';
+
+/** What the USSD channel keeps with a session: the last reply's screens and its options. */
+export interface UssdState {
+  screens: string[];
+  page: number;
+  options: MenuOption[];
+}
+
+/**
+ * A turn's messages as USSD screens: one text (options as `1. Title` lines, media as their
+ * caption or file name), folded to GSM-friendly characters, paged to `maxChars`.
+ */
+export function ussdState(messages: readonly GenericMessage[], maxChars: number): UssdState {
+  const menu = numberedMenu(messages);
+  return { screens: ussdScreens(foldToGsm(menu.text), maxChars), page: 0, options: menu.options };
+}
+
+/** The screen the user is on. */
+export const shownScreen = (state: UssdState): string => state.screens[state.page] ?? '';
+
+function isUssdState(value: unknown): value is UssdState {
+  const v = value as UssdState | null;
+  return (
+    v !== null &&
+    typeof v === 'object' &&
+    Array.isArray(v.screens) &&
+    Array.isArray(v.options) &&
+    Number.isInteger(v.page)
+  );
+}
+
+/**
+ * What a gateway request means for an open session: a dial repeated for it shows the screen
+ * again, `98` and `0` page through the last reply, and anything else goes to the flow (a
+ * number, title or id of an option shown meaning that option).
+ */
+export function readUssdInput(event: UssdEvent, input: string, stored: unknown): ChannelRead {
+  const state = isUssdState(stored) ? stored : null;
+  if (event === 'start' && state) return { kind: 'aside', state };
+  const step = pagingStep(input, state);
+  if (step.kind === 'page' && state) return { kind: 'aside', state: { ...state, page: step.page } };
+  return { kind: 'flow', message: readMenuReply(input, state?.options ?? []) };
+}

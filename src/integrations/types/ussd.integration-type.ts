@@ -1,0 +1,171 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { DEFAULT_USSD_GATEWAY, USSD_GATEWAYS } from '../../channels/ussd/gateways';
+import { MIN_SCREEN_CHARS } from '../../channels/ussd/render/ussd-screens';
+import { USSD_LIMITS } from '../../engine/limits/message-limits';
+import { FieldIssues } from '../api/field-issues';
+import { schemaCheck } from '../api/schema-check';
+import type { IntegrationRow } from '../integration-row';
+import type { IntegrationType } from './integration-type';
+
+/** What a `ussd` integration keeps in its public `config` column (it has no secrets). */
+export interface UssdIntegrationConfig {
+  provider: string;
+  service_code: string;
+  max_screen_chars: number;
+  session_budget_ms: number;
+  resume_window_seconds: number;
+}
+
+const PROVIDERS = [...USSD_GATEWAYS.keys()];
+const MAX_SCREEN_CHARS = 1000;
+
+const wholeNumber = (path: string, minimum: number, maximum: number) => ({
+  type: 'integer',
+  minimum,
+  maximum,
+  message: `${path} must be a whole number from ${minimum} to ${maximum}.`,
+});
+
+const FIELDS = {
+  type: { type: 'string' }, // checked by the registry before this schema
+  name: {
+    type: 'string',
+    minLength: 1,
+    maxLength: 100,
+    pattern: '^[A-Za-z0-9_.-]+$',
+    message: 'name must be 1 to 100 characters: letters, digits, "_", "." and "-".',
+  },
+  provider: {
+    type: 'string',
+    enum: PROVIDERS,
+    message: `provider must be one of: ${PROVIDERS.join(', ')}.`,
+  },
+  service_code: {
+    type: 'string',
+    pattern: '^[*#0-9]{2,32}$',
+    message: 'service_code must be the code users dial, such as "*384*123#" (digits, * and #).',
+  },
+  max_screen_chars: wholeNumber('max_screen_chars', MIN_SCREEN_CHARS, MAX_SCREEN_CHARS),
+  session_budget_ms: wholeNumber('session_budget_ms', 500, 60_000),
+  resume_window_seconds: wholeNumber('resume_window_seconds', 0, 86_400),
+};
+
+/** Fields of the record that a client may send back unchanged; the server makes them. */
+const SHOWN = {
+  id: {},
+  chatbot_id: {},
+  created_at: {},
+  updated_at: {},
+  webhook_url: {},
+  format: {},
+  webhook_token: {},
+};
+
+const checkCreate = schemaCheck({
+  type: 'object',
+  properties: FIELDS,
+  required: ['name', 'service_code'],
+  additionalProperties: false,
+});
+
+const checkPatch = schemaCheck({
+  type: 'object',
+  properties: {
+    ...FIELDS,
+    ...SHOWN,
+    rotate_webhook_token: {
+      type: 'boolean',
+      message: 'rotate_webhook_token must be true or false.',
+    },
+  },
+  additionalProperties: false,
+});
+
+/** A new webhook token: 192 random bits, URL-safe. */
+const newWebhookToken = () => randomBytes(24).toString('base64url');
+
+/** Whether a token from a URL is this integration's, compared in constant time. */
+export function webhookTokenMatches(row: Pick<IntegrationRow, 'webhook_token'>, token: string) {
+  const want = Buffer.from(row.webhook_token ?? '');
+  const got = Buffer.from(token);
+  return want.length > 0 && want.length === got.length && timingSafeEqual(want, got);
+}
+
+/** The gateway named by a stored config (the default one for a config that names none). */
+export function ussdGatewayOf(config: UssdIntegrationConfig) {
+  return USSD_GATEWAYS.get(config.provider) ?? USSD_GATEWAYS.get(DEFAULT_USSD_GATEWAY)!;
+}
+
+/**
+ * `ussd`: a USSD service code at one of the gateways (contract: channels.md › USSD). Nothing
+ * in it is secret: the gateway is authenticated by the unguessable `webhook_token` in the
+ * callback URL, made here and replaced by `PATCH {"rotate_webhook_token": true}`.
+ */
+export const ussdIntegrationType: IntegrationType = {
+  type: 'ussd',
+
+  create(body) {
+    const issues = new FieldIssues();
+    checkCreate(body, issues);
+    issues.throwIfAny();
+    const provider = (body.provider as string | undefined) ?? DEFAULT_USSD_GATEWAY;
+    const config: UssdIntegrationConfig = {
+      provider,
+      service_code: body.service_code as string,
+      max_screen_chars: (body.max_screen_chars as number | undefined) ?? USSD_LIMITS.screenChars,
+      session_budget_ms:
+        (body.session_budget_ms as number | undefined) ?? USSD_GATEWAYS.get(provider)!.budgetMs,
+      resume_window_seconds: (body.resume_window_seconds as number | undefined) ?? 0,
+    };
+    return {
+      name: body.name as string,
+      config,
+      secrets: null,
+      keyId: null,
+      webhookToken: newWebhookToken(),
+    };
+  },
+
+  patch(row, body) {
+    const issues = new FieldIssues();
+    checkPatch(body, issues);
+    if (typeof body.webhook_token === 'string' && !webhookTokenMatches(row, body.webhook_token))
+      issues.add(
+        'webhook_token',
+        'webhook_token is made by the server; send "rotate_webhook_token": true for a new one.',
+      );
+    issues.throwIfAny();
+    const current = row.config as UssdIntegrationConfig;
+    const provider = (body.provider as string | undefined) ?? current.provider;
+    const config: UssdIntegrationConfig = {
+      provider,
+      service_code: (body.service_code as string | undefined) ?? current.service_code,
+      max_screen_chars: (body.max_screen_chars as number | undefined) ?? current.max_screen_chars,
+      // A new provider brings its own deadline unless a budget is given with it.
+      session_budget_ms:
+        (body.session_budget_ms as number | undefined) ??
+        (provider === current.provider
+          ? current.session_budget_ms
+          : USSD_GATEWAYS.get(provider)!.budgetMs),
+      resume_window_seconds:
+        (body.resume_window_seconds as number | undefined) ?? current.resume_window_seconds,
+    };
+    return {
+      name: (body.name as string | undefined) ?? row.name,
+      config,
+      secrets: null,
+      keyId: null,
+      ...(body.rotate_webhook_token === true ? { webhookToken: newWebhookToken() } : {}),
+    };
+  },
+
+  view(row, { publicBaseUrl }) {
+    const config = row.config as UssdIntegrationConfig;
+    return {
+      ...config,
+      webhook_token: row.webhook_token,
+      webhook_url: `${publicBaseUrl}/webhooks/ussd/${row.id}/${row.webhook_token}`,
+      format: ussdGatewayOf(config).format,
+    };
+  },
+};
