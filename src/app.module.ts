@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { ApiChannelModule } from './channels/api/api-channel.module';
+import { UssdChannelModule } from './channels/ussd/ussd-channel.module';
 import { ChatbotsModule } from './chatbots/chatbots.module';
 import { BodylessRouteGuard } from './common/bodyless-route.guard';
 import { ErrorFilter } from './common/error-filter';
@@ -39,6 +40,7 @@ export class AppModule {
         FlowsModule,
         IntegrationsModule,
         ApiChannelModule,
+        UssdChannelModule,
         InboxModule,
         HealthModule,
       ],

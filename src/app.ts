@@ -5,7 +5,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
-import { jsonBodyMiddleware, requestIdMiddleware } from './common/http-pipeline';
+import { bodyMiddleware, requestIdMiddleware } from './common/http-pipeline';
 import { createLogger, PinoNestLogger } from './common/logger';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/app-config';
@@ -41,7 +41,7 @@ export async function createApp(
     app.set('trust proxy', true);
     app.use(requestIdMiddleware);
     app.use(requestMetricsMiddleware(app.get(MetricsService), logger));
-    app.use(jsonBodyMiddleware());
+    app.use(bodyMiddleware());
     app.useGlobalPipes(createValidationPipe());
     setupOpenApi(app);
     await app.init();

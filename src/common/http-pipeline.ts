@@ -22,28 +22,46 @@ function hasBody(req: Request): boolean {
   return req.header('transfer-encoding') !== undefined || (len !== undefined && len !== '0');
 }
 
+/** Provider webhooks: some gateways post HTML forms (Africa's Talking, Twilio). */
+const WEBHOOKS = '/webhooks/';
+const FORM = 'application/x-www-form-urlencoded';
+
 /**
- * JSON API bodies: a body must be declared as JSON (415 otherwise) and at most 1 MiB (413).
- * The raw bytes are kept for routes that verify signatures.
+ * Request bodies: JSON, and on provider webhooks also HTML forms (415 otherwise), at most
+ * 1 MiB (413). The raw bytes are kept for routes that verify signatures.
  */
-export function jsonBodyMiddleware(): express.RequestHandler[] {
-  const requireJson = (req: Request, _res: Response, next: NextFunction): void => {
-    if (hasBody(req) && !req.is('application/json') && !req.is('application/*+json')) {
-      next(
-        new DomainError(ErrorCode.UnsupportedMediaType, 'Content-Type must be application/json.'),
-      );
-      return;
-    }
-    next();
+export function bodyMiddleware(): express.RequestHandler[] {
+  const requireKnownType = (req: Request, _res: Response, next: NextFunction): void => {
+    if (!hasBody(req) || req.is('application/json') || req.is('application/*+json')) return next();
+    if (req.path.startsWith(WEBHOOKS) && req.is(FORM)) return next();
+    next(
+      new DomainError(
+        ErrorCode.UnsupportedMediaType,
+        req.path.startsWith(WEBHOOKS)
+          ? `Content-Type must be application/json or ${FORM}.`
+          : 'Content-Type must be application/json.',
+      ),
+    );
   };
-  const parse = express.json({
+  const keepRaw = (req: unknown, _res: unknown, buf: Buffer) => {
+    (req as { rawBody: Buffer }).rawBody = buf;
+  };
+  const json = express.json({
     limit: BODY_LIMIT,
     strict: false,
     type: ['application/json', 'application/*+json'],
-    verify: (req, _res, buf) => {
-      (req as unknown as { rawBody: Buffer }).rawBody = buf;
-    },
+    verify: keepRaw,
   });
+  // Flat fields only: a name sent twice becomes a list, which the webhook then refuses.
+  const form = express.urlencoded({
+    limit: BODY_LIMIT,
+    extended: false,
+    type: FORM,
+    parameterLimit: 200,
+    verify: keepRaw,
+  });
+  const parse = (req: Request, res: Response, done: (err?: unknown) => void): void =>
+    req.is(FORM) ? form(req, res, done) : json(req, res, done);
   const parseStrictly = (req: Request, res: Response, next: NextFunction): void => {
     parse(req, res, (err?: unknown) => {
       if (err) {
@@ -58,7 +76,7 @@ export function jsonBodyMiddleware(): express.RequestHandler[] {
       next(refuseBadInput(req));
     });
   };
-  return [requireJson, parseStrictly];
+  return [requireKnownType, parseStrictly];
 }
 
 /**
@@ -82,6 +100,8 @@ function bodyParserError(err: unknown): unknown {
   switch ((err as { type?: string }).type) {
     case 'entity.parse.failed':
       return new DomainError(ErrorCode.BadRequest, 'Request body is not valid JSON.');
+    case 'parameters.too.many':
+      return new DomainError(ErrorCode.PayloadTooLarge, 'Request form has too many fields.');
     case 'entity.too.large':
       return new DomainError(ErrorCode.PayloadTooLarge, 'Request body is larger than 1 MiB.');
     case 'encoding.unsupported':

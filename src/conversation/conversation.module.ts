@@ -22,6 +22,6 @@ import { TurnService } from './turn.service';
     TurnService,
     HandoffService,
   ],
-  exports: [TurnService, ConversationQueries],
+  exports: [TurnService, ConversationQueries, ConversationRepository, FlowCache],
 })
 export class ConversationModule {}

@@ -159,6 +159,44 @@ export class ConversationRepository {
     return rows[0]?.id ?? null;
   }
 
+  /**
+   * The user's open session on a channel, under another key, active within the last
+   * `withinSeconds`: one that a new channel session may continue (USSD resume).
+   */
+  async findResumable(
+    chatbotId: string,
+    channel: string,
+    userId: string,
+    exceptKey: string,
+    withinSeconds: number,
+  ): Promise<string | null> {
+    const rows = await sqlRows<{ id: string }>(
+      this.db,
+      `SELECT id FROM conversations
+        WHERE chatbot_id = $1 AND channel = $2 AND user_id = $3 AND status = 'ACTIVE'
+          AND session_key IS DISTINCT FROM $4
+          AND updated_at > now() - make_interval(secs => $5::float8)
+          AND (expires_at IS NULL OR expires_at > now())
+        ORDER BY updated_at DESC LIMIT 1`,
+      [chatbotId, channel, userId, exceptKey, withinSeconds],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /**
+   * Moves an open session to a new channel key (a resumed USSD session), and reads the
+   * channel's state. Null when it is no longer open.
+   */
+  async moveKey(id: string, key: string): Promise<{ channel_state: unknown } | null> {
+    const rows = await sqlRows<{ channel_state: unknown }>(
+      this.db,
+      `UPDATE conversations SET session_key = $2, updated_at = now()
+        WHERE id = $1 AND status = 'ACTIVE' RETURNING channel_state`,
+      [id, key],
+    );
+    return rows[0] ?? null;
+  }
+
   async exists(id: string, chatbotId: string, channel: string | null): Promise<boolean> {
     const rows = await sqlRows<unknown>(
       this.db,

@@ -23,6 +23,19 @@ export class FlowsRepository {
     return row ?? null;
   }
 
+  /** The published version of the chatbot's conversation flow (the one new sessions run). */
+  async publishedVersionId(chatbotId: string): Promise<string | null> {
+    const [row] = await sqlRows<{ id: string }>(
+      this.db,
+      `SELECT published_version_id AS id FROM flows
+        WHERE chatbot_id = $1 AND type = 'conversation' AND status = 'published'
+          AND published_version_id IS NOT NULL
+        ORDER BY id LIMIT 1`,
+      [chatbotId],
+    );
+    return row?.id ?? null;
+  }
+
   /** The chatbot's published conversation flows (name and live definition), oldest first. */
   async publishedConversationFlows(
     chatbotId: string,

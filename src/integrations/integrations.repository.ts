@@ -45,6 +45,16 @@ export class IntegrationsRepository {
     return row ?? null;
   }
 
+  /** A channel integration by id alone, as its webhook names it. */
+  async findChannel(id: string, type: string): Promise<IntegrationRow | null> {
+    const [row] = await rows<IntegrationRow>(
+      this.db,
+      'SELECT * FROM integrations WHERE id = $1 AND type = $2',
+      [id, type],
+    );
+    return row ?? null;
+  }
+
   /** A chatbot's http integration by name, as a flow's API_CALL names it. */
   async findHttpByName(chatbotId: string, name: string) {
     const [row] = await rows<{

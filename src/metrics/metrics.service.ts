@@ -40,6 +40,20 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly ussdTurns = new Counter({
+    name: 'ussd_turns_total',
+    help: 'USSD gateway requests by gateway and outcome (continue, end, paged, deadline, closed, resume_offer, resumed, bad_request, error)',
+    labelNames: ['gateway', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly ussdScreensPaged = new Counter({
+    name: 'ussd_screens_paged_total',
+    help: 'USSD screens shown by 98/0 paging, without a flow step',
+    labelNames: ['gateway'] as const,
+    registers: [this.registry],
+  });
+
   readonly apiCalls = new Counter({
     name: 'api_call_total',
     help: 'API_CALL outcomes by integration (or "url" for legacy calls).',

@@ -31,7 +31,7 @@ function render(
 }
 
 describe('compileTemplate', () => {
-  it('should render log as nothing, and never write a flow\'s variables to the console', () => {
+  it("should render log as nothing, and never write a flow's variables to the console", () => {
     const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
       jest.spyOn(console, level).mockImplementation(() => undefined),
     );

@@ -14,14 +14,15 @@ function refusal(fn: () => unknown): { detail: string; paths: string[] } {
 }
 
 describe('integration types', () => {
-  it('should find http, in the registry and for stored rows', () => {
+  it('should find http and ussd, in the registry and for stored rows', () => {
     expect(integrationTypeFor('http').type).toBe('http');
     expect(storedIntegrationType('http')?.type).toBe('http');
+    expect(integrationTypeFor('ussd').type).toBe('ussd');
     expect(storedIntegrationType('telex')).toBeNull();
   });
 
   it('should answer the channel types of the contract as not supported yet', () => {
-    for (const type of ['whatsapp', 'ussd', 'sms', 'web'])
+    for (const type of ['whatsapp', 'sms', 'web'])
       expect(refusal(() => integrationTypeFor(type))).toEqual({
         detail: `type "${type}" is not supported yet`,
         paths: ['type'],

@@ -1,11 +1,10 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { DEFAULT_USSD_GATEWAY, USSD_GATEWAYS } from '../../channels/ussd/gateways';
 import { MIN_SCREEN_CHARS } from '../../channels/ussd/render/ussd-screens';
 import { USSD_LIMITS } from '../../engine/limits/message-limits';
 import { FieldIssues } from '../api/field-issues';
 import { schemaCheck } from '../api/schema-check';
-import type { IntegrationRow } from '../integration-row';
 import type { IntegrationType } from './integration-type';
+import { newWebhookToken, webhookTokenMatches } from './webhook-token';
 
 /** What a `ussd` integration keeps in its public `config` column (it has no secrets). */
 export interface UssdIntegrationConfig {
@@ -80,16 +79,6 @@ const checkPatch = schemaCheck({
   },
   additionalProperties: false,
 });
-
-/** A new webhook token: 192 random bits, URL-safe. */
-const newWebhookToken = () => randomBytes(24).toString('base64url');
-
-/** Whether a token from a URL is this integration's, compared in constant time. */
-export function webhookTokenMatches(row: Pick<IntegrationRow, 'webhook_token'>, token: string) {
-  const want = Buffer.from(row.webhook_token ?? '');
-  const got = Buffer.from(token);
-  return want.length > 0 && want.length === got.length && timingSafeEqual(want, got);
-}
 
 /** The gateway named by a stored config (the default one for a config that names none). */
 export function ussdGatewayOf(config: UssdIntegrationConfig) {

@@ -1,0 +1,39 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { notFound } from '../common/domain-error';
+import type { IntegrationRow } from '../integrations/integration-row';
+import { IntegrationsRepository } from '../integrations/integrations.repository';
+import { webhookTokenMatches } from '../integrations/types/webhook-token';
+
+/** How long a webhook's integration is kept in memory: a change reaches every instance within it. */
+export const CHANNEL_INTEGRATION_TTL_MS = 2000;
+
+/**
+ * The integration a channel webhook names, checked against the token in its URL. Rows are
+ * kept for two seconds, so a gateway's burst of requests costs one read; a rotated token or
+ * a changed setting applies within that time on every instance.
+ */
+@Injectable()
+export class ChannelIntegrations {
+  private readonly cache = new Map<string, { row: IntegrationRow | null; until: number }>();
+
+  constructor(
+    @Inject(IntegrationsRepository) private readonly integrations: IntegrationsRepository,
+  ) {}
+
+  /** The integration of this type, id and token; 404 (the same for all three) otherwise. */
+  async find(type: string, id: string, token: string): Promise<IntegrationRow> {
+    const key = `${type}:${id}`;
+    const now = Date.now();
+    let hit = this.cache.get(key);
+    if (!hit || hit.until < now) {
+      hit = {
+        row: await this.integrations.findChannel(id, type),
+        until: now + CHANNEL_INTEGRATION_TTL_MS,
+      };
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(key, hit);
+    }
+    if (!hit.row || !webhookTokenMatches(hit.row, token)) throw notFound('Integration');
+    return hit.row;
+  }
+}

@@ -1,0 +1,95 @@
+import fc from 'fast-check';
+import type { GenericMessage } from '../../engine';
+import { readUssdInput, shownScreen, ussdState, type UssdState } from './ussd-state';
+
+const chars = (s: string) => Array.from(s).length;
+
+describe('USSD state', () => {
+  it('should join a turn into one screen with numbered options and GSM-friendly text', () => {
+    const state = ussdState(
+      [
+        { type: 'text', text: '“Karibu” — São Tomé' },
+        {
+          type: 'buttons',
+          text: 'Choose:',
+          buttons: [
+            { id: 'a', title: 'Airtime' },
+            { id: 'b', title: 'Bundles' },
+          ],
+        },
+        { type: 'image', media_url: 'https://x/y.png', media_caption: 'Our shop' },
+      ],
+      182,
+    );
+    expect(shownScreen(state)).toBe(
+      '"Karibu" - Sao Tomé\nChoose:\n1. Airtime\n2. Bundles\nOur shop',
+    );
+    expect(state.options.map((o) => o.id)).toEqual(['a', 'b']);
+  });
+
+  it('should never show a screen over the limit, whatever the flow sends', () => {
+    const word = fc.oneof(
+      fc.string({ maxLength: 12 }),
+      fc.constantFrom('😀', '👍🏽', 'ñandú', 'x'.repeat(400), '\n', ' '),
+    );
+    const text = fc.array(word, { maxLength: 80 }).map((w) => w.join(' '));
+    const message: fc.Arbitrary<GenericMessage> = fc.oneof(
+      text.map((t) => ({ type: 'text' as const, text: t })),
+      fc.array(text, { minLength: 1, maxLength: 120 }).map((titles) => ({
+        type: 'buttons' as const,
+        text: 'Pick one',
+        buttons: titles.map((title, i) => ({ id: `o${i}`, title: title || 'x' })),
+      })),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(message, { maxLength: 4 }),
+        fc.integer({ min: 40, max: 300 }),
+        (messages, max) => {
+          const state = ussdState(messages, max);
+          for (const screen of state.screens) expect(chars(screen)).toBeLessThanOrEqual(max);
+          expect(state.options.length).toBeLessThanOrEqual(97);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  const paged: UssdState = { screens: ['one\n98. More', 'two\n0. Back'], page: 0, options: [] };
+
+  it('should page with 98 and 0 aside from the flow, and send anything else to it', () => {
+    expect(readUssdInput('input', '98', paged)).toEqual({
+      kind: 'aside',
+      state: { ...paged, page: 1 },
+    });
+    expect(readUssdInput('input', '0', { ...paged, page: 1 })).toEqual({
+      kind: 'aside',
+      state: paged,
+    });
+    expect(readUssdInput('input', '0', paged)).toEqual({
+      kind: 'flow',
+      message: { type: 'text', text: '0' },
+    });
+  });
+
+  it('should read a number, title or id as the option shown, and show a repeated dial again', () => {
+    const menu = ussdState(
+      [{ type: 'buttons', text: 'Menu', buttons: [{ id: 'bal', title: 'Salio' }] }],
+      182,
+    );
+    const option = { kind: 'flow', message: { type: 'button', text: 'Salio', button_id: 'bal' } };
+    expect(readUssdInput('input', '1', menu)).toEqual(option);
+    expect(readUssdInput('input', 'salio', menu)).toEqual(option);
+    expect(readUssdInput('input', 'BAL', menu)).toEqual(option);
+    expect(readUssdInput('input', '2', menu)).toEqual({
+      kind: 'flow',
+      message: { type: 'text', text: '2' },
+    });
+    expect(readUssdInput('start', '', menu)).toEqual({ kind: 'aside', state: menu });
+    // A stored state this version cannot read is ignored, not trusted.
+    expect(readUssdInput('input', '1', { screens: 'x' })).toEqual({
+      kind: 'flow',
+      message: { type: 'text', text: '1' },
+    });
+  });
+});
