@@ -37,13 +37,9 @@ import {
   stats,
   table,
   verdict,
+  envInt,
+  runBench,
 } from './support/bench-kit';
-
-function envInt(name: string, def: number): number {
-  const v = Number(process.env[name] ?? def);
-  if (!Number.isFinite(v) || v < 10) throw new Error(`${name} must be a number ≥ 10`);
-  return Math.floor(v);
-}
 
 function startBackend(): Promise<{ server: http.Server; port: number; hits: () => number }> {
   let hits = 0;
@@ -153,8 +149,8 @@ function statRow(name: string, s: LatencyStats): string[] {
 }
 
 async function main(): Promise<number> {
-  const calls = envInt('BENCH_CALLS', 2000);
-  const turns = envInt('BENCH_TURNS', 1000);
+  const calls = envInt('BENCH_CALLS', 2000, 10);
+  const turns = envInt('BENCH_TURNS', 1000, 10);
   const backend = await startBackend();
   const backendUrl = `http://127.0.0.1:${backend.port}/x`;
   const profileDir = process.env.BENCH_CPU_PROF;
@@ -300,10 +296,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-    process.exit(1);
-  },
-);
+runBench(main);

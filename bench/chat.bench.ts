@@ -39,6 +39,8 @@ import {
   table,
   verdict,
   SERVER_NODE_FLAGS,
+  envInt,
+  runBench,
 } from './support/bench-kit';
 import {
   ChatTarget,
@@ -50,15 +52,6 @@ import {
 } from './support/chat-load';
 
 const BASELINE_JS = join(ROOT, 'dist', 'bench', 'baseline-server.js');
-
-function envInt(name: string, def: number, min = 1): number {
-  const v = process.env[name];
-  if (v === undefined || v.trim() === '') return def;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < min)
-    throw new Error(`${name} must be a number ≥ ${min} (got "${v}")`);
-  return n;
-}
 
 /** Five states: an integer input, a `when` branch, templates, buttons, and a loop back. */
 export const BENCH_FLOW = {
@@ -307,10 +300,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-    process.exit(1);
-  },
-);
+runBench(main);

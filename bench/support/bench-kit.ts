@@ -80,8 +80,16 @@ export class LoopbackClient {
     this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
   }
 
-  request(method: string, path: string, body?: unknown): Promise<HttpReply> {
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  /** Sends `body` as JSON, or with `form` as an HTML form (USSD and SMS gateways). */
+  request(method: string, path: string, body?: unknown, form = false): Promise<HttpReply> {
+    const payload =
+      body === undefined
+        ? undefined
+        : Buffer.from(
+            form
+              ? new URLSearchParams(body as Record<string, string>).toString()
+              : JSON.stringify(body),
+          );
     return new Promise((resolve, reject) => {
       const req = http.request(
         {
@@ -93,7 +101,10 @@ export class LoopbackClient {
           headers: {
             ...this.headers,
             ...(payload
-              ? { 'content-type': 'application/json', 'content-length': String(payload.length) }
+              ? {
+                  'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json',
+                  'content-length': String(payload.length),
+                }
               : {}),
           },
         },
@@ -340,3 +351,24 @@ export const verdict = (ok: boolean): string => (ok ? 'PASS' : 'MISS');
 /** A fake but well-formed 32-byte key for the server under test. */
 export const BENCH_ENCRYPTION_KEY = Buffer.alloc(32, 11).toString('base64');
 export const BENCH_API_KEY = 'sk_bench_0123456789abcdefghijklmnop';
+
+/** A whole-number setting from the environment (its default when unset). */
+export function envInt(name: string, def: number, min = 1): number {
+  const v = process.env[name];
+  if (v === undefined || v.trim() === '') return def;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min)
+    throw new Error(`${name} must be a number ≥ ${min} (got "${v}")`);
+  return Math.floor(n);
+}
+
+/** Runs a benchmark's main and exits with its code (1 and the stack on a throw). */
+export function runBench(main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+      process.exit(1);
+    },
+  );
+}

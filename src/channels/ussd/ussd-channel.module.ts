@@ -6,7 +6,7 @@ import { ChannelIntegrations } from '../channel-integrations';
 import { UssdChannelService } from './ussd-channel.service';
 import { UssdWebhookController } from './ussd-webhook.controller';
 
-/** The USSD channel: gateway webhooks in, one screen out (docs/channels/ussd.md). */
+/** The USSD channel: gateway webhooks in, one screen out (docs/ussd.md). */
 @Module({
   imports: [ConversationModule, FlowsModule, IntegrationsDataModule],
   controllers: [UssdWebhookController],

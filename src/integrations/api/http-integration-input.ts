@@ -1,6 +1,7 @@
 import { DEFAULT_RETRY_POLICY, type EffectiveRetryPolicy } from '../http/retry-policy';
 import type { HttpIntegrationAuth } from '../http/http-integration';
 import { FieldIssues } from './field-issues';
+import { COMMON_FIELDS, READ_ONLY_FIELDS, wholeNumber } from './integration-schema';
 import { schemaCheck } from './schema-check';
 
 /** What a secret value looks like in responses; sent back in a PATCH it means "keep it". */
@@ -26,13 +27,6 @@ export interface HttpIntegrationFields {
 export type HttpIntegrationPatch = Partial<HttpIntegrationFields>;
 
 // ---- The schema (contract: api-call.md › Integrations) ------------------------------------
-
-const wholeNumber = (path: string, minimum: number, maximum: number) => ({
-  type: 'integer',
-  minimum,
-  maximum,
-  message: `${path} must be a whole number from ${minimum} to ${maximum}.`,
-});
 
 /** A secret or header value: never quoted back. Tab is the only control character allowed. */
 const secretText = (path: string, minLength = 1) => ({
@@ -131,14 +125,7 @@ const AUTH = {
 };
 
 const FIELDS = {
-  type: { type: 'string' }, // checked by the registry before this schema
-  name: {
-    type: 'string',
-    minLength: 1,
-    maxLength: 100,
-    pattern: '^[A-Za-z0-9_.-]+$',
-    message: 'name must be 1 to 100 characters: letters, digits, "_", "." and "-".',
-  },
+  ...COMMON_FIELDS,
   base_url: {
     type: 'string',
     minLength: 1,
@@ -196,7 +183,7 @@ const checkCreate = schemaCheck({
 /** The read-only fields of a GET body may be sent back in a PATCH (the service checks them). */
 const checkPatch = schemaCheck({
   type: 'object',
-  properties: { ...FIELDS, id: {}, chatbot_id: {}, created_at: {}, updated_at: {} },
+  properties: { ...FIELDS, ...READ_ONLY_FIELDS },
   additionalProperties: false,
 });
 

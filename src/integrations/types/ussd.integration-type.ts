@@ -2,6 +2,7 @@ import { DEFAULT_USSD_GATEWAY, USSD_GATEWAYS } from '../../channels/ussd/gateway
 import { MIN_SCREEN_CHARS } from '../../channels/ussd/render/ussd-screens';
 import { USSD_LIMITS } from '../../engine/limits/message-limits';
 import { FieldIssues } from '../api/field-issues';
+import { COMMON_FIELDS, READ_ONLY_FIELDS, wholeNumber } from '../api/integration-schema';
 import { schemaCheck } from '../api/schema-check';
 import type { IntegrationType } from './integration-type';
 import { newWebhookToken, webhookTokenMatches } from './webhook-token';
@@ -18,22 +19,8 @@ export interface UssdIntegrationConfig {
 const PROVIDERS = [...USSD_GATEWAYS.keys()];
 const MAX_SCREEN_CHARS = 1000;
 
-const wholeNumber = (path: string, minimum: number, maximum: number) => ({
-  type: 'integer',
-  minimum,
-  maximum,
-  message: `${path} must be a whole number from ${minimum} to ${maximum}.`,
-});
-
 const FIELDS = {
-  type: { type: 'string' }, // checked by the registry before this schema
-  name: {
-    type: 'string',
-    minLength: 1,
-    maxLength: 100,
-    pattern: '^[A-Za-z0-9_.-]+$',
-    message: 'name must be 1 to 100 characters: letters, digits, "_", "." and "-".',
-  },
+  ...COMMON_FIELDS,
   provider: {
     type: 'string',
     enum: PROVIDERS,
@@ -51,10 +38,7 @@ const FIELDS = {
 
 /** Fields of the record that a client may send back unchanged; the server makes them. */
 const SHOWN = {
-  id: {},
-  chatbot_id: {},
-  created_at: {},
-  updated_at: {},
+  ...READ_ONLY_FIELDS,
   webhook_url: {},
   format: {},
   webhook_token: {},

@@ -1,0 +1,303 @@
+/**
+ * USSD per-turn cost against the Chat API's: `npm run bench:ussd`.
+ *
+ * Runs the built server as a child process on a fresh PostgreSQL database with one published
+ * menu flow, then drives the same conversations two ways over loopback HTTP, closed loop:
+ *   - Chat API: create a session, then pick options by their ids (JSON, API key);
+ *   - USSD, Africa's Talking style: dial (form, `text` ""), then pick options by number,
+ *     `text` carrying the whole `*`-joined path, as that gateway sends it.
+ * Each user runs sessions of SESSION_TURNS turns back to back. Both runs alternate twice
+ * (Chat, USSD, Chat, USSD) so that drift on a noisy machine hits both; the figures of both
+ * rounds are printed, and the ratio compares the sums. Target: USSD's time per turn within
+ * 1.2× the Chat API's.
+ *
+ * Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres),
+ * BENCH_USERS (100 concurrent users), BENCH_WARMUP_SECONDS (2), BENCH_SECONDS (10),
+ * DATABASE_POOL_SIZE (10), BENCH_LOG_LEVEL (warn).
+ */
+import { performance } from 'node:perf_hooks';
+import {
+  BENCH_API_KEY,
+  BENCH_ENCRYPTION_KEY,
+  ChildServer,
+  LoopbackClient,
+  MAIN_JS,
+  ScratchDatabase,
+  SERVER_NODE_FLAGS,
+  createScratchDatabase,
+  findDatabaseUrl,
+  machineLines,
+  ms,
+  pgAnswers,
+  processCpuMs,
+  startChild,
+  stats,
+  table,
+  verdict,
+  envInt,
+  runBench,
+} from './support/bench-kit';
+
+/** A menu of three options, each answered with one screen and a way back. */
+const MENU_FLOW = {
+  start: 'menu',
+  states: {
+    menu: {
+      message: 'Karibu Duka. Chagua:',
+      buttons: [
+        { id: 'airtime', title: 'Buy airtime' },
+        { id: 'balance', title: 'My balance' },
+        { id: 'help', title: 'Help' },
+      ],
+      transitions: { airtime: 'airtime', balance: 'balance', help: 'help' },
+    },
+    airtime: {
+      message: 'Airtime for {{user_id}}: send 1 to go back.',
+      buttons: [{ id: 'back', title: 'Back' }],
+      transitions: { back: 'menu' },
+    },
+    balance: {
+      message: 'Your balance is 5,000 TZS.',
+      buttons: [{ id: 'back', title: 'Back' }],
+      transitions: { back: 'menu' },
+    },
+    help: {
+      message: 'Call 100 for help, any time.',
+      buttons: [{ id: 'back', title: 'Back' }],
+      transitions: { back: 'menu' },
+    },
+  },
+};
+
+/** One session: the start, then options in turn and back to the menu each time. */
+const PICKS: Array<{ id: string; number: string }> = [
+  { id: 'airtime', number: '1' },
+  { id: 'back', number: '1' },
+  { id: 'balance', number: '2' },
+  { id: 'back', number: '1' },
+  { id: 'help', number: '3' },
+  { id: 'back', number: '1' },
+];
+const SESSION_TURNS = PICKS.length + 1;
+
+/** One user of a channel: sends turn `step` of its current session, checking the answer. */
+type Turn = (user: number, session: number, step: number) => Promise<boolean>;
+
+interface Run {
+  name: string;
+  turnsPerSecond: number;
+  latenciesMs: number[];
+  errors: number;
+  cpuMsPerTurn: number;
+}
+
+async function closedLoop(
+  name: string,
+  turn: Turn,
+  users: number,
+  warmupMs: number,
+  measureMs: number,
+  pid: number | undefined,
+): Promise<Run> {
+  const start = performance.now();
+  const from = start + warmupMs;
+  const until = from + measureMs;
+  const latencies: number[] = [];
+  let errors = 0;
+  let measured = 0;
+  let cpuBefore = 0;
+  const cpuTimer = setTimeout(() => (cpuBefore = processCpuMs(pid)), warmupMs);
+  await Promise.all(
+    Array.from({ length: users }, async (_, user) => {
+      for (let session = 0; ; session++)
+        for (let step = 0; step < SESSION_TURNS; step++) {
+          const t0 = performance.now();
+          if (t0 >= until) return;
+          const ok = await turn(user, session, step).catch(() => false);
+          const t1 = performance.now();
+          if (t1 < from || t1 >= until) continue;
+          measured++;
+          if (ok) latencies.push(t1 - t0);
+          else errors++;
+        }
+    }),
+  );
+  clearTimeout(cpuTimer);
+  const cpu = processCpuMs(pid) - cpuBefore;
+  return {
+    name,
+    turnsPerSecond: latencies.length / (measureMs / 1000),
+    latenciesMs: latencies,
+    errors,
+    cpuMsPerTurn: cpu / Math.max(1, measured),
+  };
+}
+
+/** The Chat API: a new session per `session`, then options by id. */
+function chatTurn(client: LoopbackClient, chatbotId: string): Turn {
+  const ids = new Map<string, string>();
+  const base = `/api/dev/v1/chatbots/${chatbotId}/chat/sessions`;
+  return async (user, session, step) => {
+    const key = `${user}`;
+    if (step === 0) {
+      const r = await client.request('POST', base, {});
+      const body = r.body as { session_id?: string; current_state?: string };
+      if (r.status !== 201 || body.current_state !== 'menu') return false;
+      ids.set(key, body.session_id!);
+      return true;
+    }
+    const pick = PICKS[step - 1];
+    const r = await client.request('POST', `${base}/${ids.get(key)}/messages`, {
+      message: pick.id,
+    });
+    const want = step % 2 === 0 ? 'menu' : pick.id;
+    return r.status === 200 && (r.body as { current_state?: string }).current_state === want;
+  };
+}
+
+/** Africa's Talking: a dial per `session`, then options by number, the path joined by `*`. */
+function ussdTurn(client: LoopbackClient, webhookPath: string, run: string): Turn {
+  return async (user, session, step) => {
+    const typed = PICKS.slice(0, step).map((p) => p.number);
+    const r = await client.request(
+      'POST',
+      webhookPath,
+      {
+        sessionId: `${run}-${user}-${session}`,
+        serviceCode: '*150*88#',
+        phoneNumber: `+2557${String(user).padStart(8, '0')}`,
+        networkCode: '63902',
+        text: typed.join('*'),
+      },
+      true,
+    );
+    const screen = String(r.body);
+    const want = step % 2 === 0 ? 'CON Karibu Duka' : 'CON ';
+    return r.status === 200 && screen.startsWith(want) && screen.includes('1. ');
+  };
+}
+
+function row(r: Run): string[] {
+  const s = stats(r.latenciesMs);
+  return [
+    r.name,
+    Math.round(r.turnsPerSecond).toLocaleString('en'),
+    ms(s.p50),
+    ms(s.p99),
+    String(r.errors),
+    ms(r.cpuMsPerTurn, 3),
+  ];
+}
+
+async function main(): Promise<number> {
+  const baseUrl = await findDatabaseUrl();
+  if (!baseUrl || !(await pgAnswers(baseUrl))) {
+    console.error(
+      'npm run bench:ussd needs PostgreSQL: set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres).',
+    );
+    return 1;
+  }
+  const users = envInt('BENCH_USERS', 100);
+  const warmupMs = envInt('BENCH_WARMUP_SECONDS', 2, 0) * 1000;
+  const measureMs = envInt('BENCH_SECONDS', 10) * 1000;
+  const poolSize = String(envInt('DATABASE_POOL_SIZE', 10));
+
+  let db: ScratchDatabase | undefined;
+  let child: ChildServer | undefined;
+  let client: LoopbackClient | undefined;
+  try {
+    db = await createScratchDatabase(baseUrl, 'bench_ussd');
+    console.log(`database: ${db.name} (fresh, dropped at the end)`);
+    child = await startChild(
+      'gateway',
+      MAIN_JS,
+      {
+        DATABASE_URL: db.url,
+        DATABASE_POOL_SIZE: poolSize,
+        ENCRYPTION_KEY: BENCH_ENCRYPTION_KEY,
+        BOOTSTRAP_API_KEY: BENCH_API_KEY,
+        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+      },
+      '/health/live',
+      SERVER_NODE_FLAGS,
+    );
+    client = new LoopbackClient(
+      child.baseUrl,
+      { authorization: `Bearer ${BENCH_API_KEY}` },
+      users + 8,
+    );
+    const bot = await client.expect<{ id: string }>(201, 'POST', '/api/dev/v1/chatbots', {
+      name: 'bench-ussd',
+    });
+    const flow = await client.expect<{ id: string }>(
+      201,
+      'POST',
+      `/api/dev/v1/chatbots/${bot.id}/flows`,
+      { name: 'menu', type: 'conversation', flow: MENU_FLOW },
+    );
+    await client.expect(200, 'POST', `/api/dev/v1/chatbots/${bot.id}/flows/${flow.id}/publish`);
+    const ussd = await client.expect<{ webhook_url: string }>(
+      201,
+      'POST',
+      `/api/dev/v1/chatbots/${bot.id}/integrations`,
+      { type: 'ussd', name: 'duka', service_code: '*150*88#' },
+    );
+    const webhookPath = new URL(ussd.webhook_url).pathname;
+
+    // Sanity: one whole session each way, every answer as expected.
+    const chat = chatTurn(client, bot.id);
+    for (let step = 0; step < SESSION_TURNS; step++)
+      if (!(await chat(0, 0, step))) throw new Error(`Chat API: turn ${step} went wrong`);
+    const check = ussdTurn(client, webhookPath, 'sanity');
+    for (let step = 0; step < SESSION_TURNS; step++)
+      if (!(await check(0, 0, step))) throw new Error(`USSD: turn ${step} went wrong`);
+
+    console.log(
+      `closed loop: ${users} users, sessions of ${SESSION_TURNS} turns, ${warmupMs / 1000} s warm-up + ${measureMs / 1000} s measured, run twice each, alternating`,
+    );
+    const runs: Run[] = [];
+    for (const round of [1, 2]) {
+      const c = await closedLoop(
+        `Chat API (round ${round})`,
+        chatTurn(client, bot.id),
+        users,
+        warmupMs,
+        measureMs,
+        child.child.pid,
+      );
+      console.log(`  ${c.name}: ${Math.round(c.turnsPerSecond)} turns/s`);
+      const u = await closedLoop(
+        `USSD, Africa's Talking (round ${round})`,
+        ussdTurn(client, webhookPath, `r${round}`),
+        users,
+        warmupMs,
+        measureMs,
+        child.child.pid,
+      );
+      console.log(`  ${u.name}: ${Math.round(u.turnsPerSecond)} turns/s`);
+      runs.push(c, u);
+    }
+
+    const sum = (name: string) =>
+      runs.filter((r) => r.name.startsWith(name)).reduce((n, r) => n + r.turnsPerSecond, 0);
+    const costRatio = sum('Chat API') / sum('USSD');
+    console.log('');
+    console.log(`Turns, closed loop, ${users} concurrent users (Chat API = the baseline)`);
+    console.log(
+      table([['', 'turns/s', 'p50', 'p99', 'errors', 'server CPU/turn'], ...runs.map(row)]),
+    );
+    console.log('');
+    console.log(`USSD time per turn / Chat API's (from turns/s): ${costRatio.toFixed(2)}×`);
+    console.log(`target USSD per-turn cost ≤ 1.2× the Chat API's: ${verdict(costRatio <= 1.2)}`);
+    for (const line of machineLines()) console.log(line);
+    return 0;
+  } finally {
+    client?.close();
+    await child?.stop().catch(() => undefined);
+    await db
+      ?.drop()
+      .catch((err: unknown) => console.error(`could not drop ${db?.name}: ${String(err)}`));
+  }
+}
+
+runBench(main);
