@@ -6,13 +6,14 @@
  *   - Chat API: create a session, then pick options by their ids (JSON, API key);
  *   - USSD, Africa's Talking style: dial (form, `text` ""), then pick options by number,
  *     `text` carrying the whole `*`-joined path, as that gateway sends it.
- * Each user runs sessions of SESSION_TURNS turns back to back. Both runs alternate twice
- * (Chat, USSD, Chat, USSD) so that drift on a noisy machine hits both; the figures of both
- * rounds are printed, and the ratio compares the sums. Target: USSD's time per turn within
- * 1.2× the Chat API's.
+ * Each user runs sessions of SESSION_TURNS turns back to back, first with many users (the
+ * server saturated), then with one (a turn's own latency). Each alternates twice (Chat, USSD,
+ * Chat, USSD) so that drift on a noisy machine hits both; every round is printed, and the
+ * ratios compare the sums. Target: USSD's time per turn within 1.2× the Chat API's.
  *
  * Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_USERS (100 concurrent users), BENCH_WARMUP_SECONDS (2), BENCH_SECONDS (10),
+ * BENCH_SERIAL_SECONDS (5, the same with one user: a turn's latency without queueing),
  * DATABASE_POOL_SIZE (10), BENCH_LOG_LEVEL (warn).
  */
 import { performance } from 'node:perf_hooks';
@@ -200,6 +201,7 @@ async function main(): Promise<number> {
   const users = envInt('BENCH_USERS', 100);
   const warmupMs = envInt('BENCH_WARMUP_SECONDS', 2, 0) * 1000;
   const measureMs = envInt('BENCH_SECONDS', 10) * 1000;
+  const serialMs = envInt('BENCH_SERIAL_SECONDS', 5) * 1000;
   const poolSize = String(envInt('DATABASE_POOL_SIZE', 10));
 
   let db: ScratchDatabase | undefined;
@@ -253,42 +255,45 @@ async function main(): Promise<number> {
       if (!(await check(0, 0, step))) throw new Error(`USSD: turn ${step} went wrong`);
 
     console.log(
-      `closed loop: ${users} users, sessions of ${SESSION_TURNS} turns, ${warmupMs / 1000} s warm-up + ${measureMs / 1000} s measured, run twice each, alternating`,
+      `sessions of ${SESSION_TURNS} turns, ${warmupMs / 1000} s warm-up + ${measureMs / 1000} s measured (${serialMs / 1000} s for one user), each run twice, alternating`,
     );
-    const runs: Run[] = [];
-    for (const round of [1, 2]) {
-      const c = await closedLoop(
-        `Chat API (round ${round})`,
-        chatTurn(client, bot.id),
-        users,
-        warmupMs,
-        measureMs,
-        child.child.pid,
-      );
-      console.log(`  ${c.name}: ${Math.round(c.turnsPerSecond)} turns/s`);
-      const u = await closedLoop(
-        `USSD, Africa's Talking (round ${round})`,
-        ussdTurn(client, webhookPath, `r${round}`),
-        users,
-        warmupMs,
-        measureMs,
-        child.child.pid,
-      );
-      console.log(`  ${u.name}: ${Math.round(u.turnsPerSecond)} turns/s`);
-      runs.push(c, u);
-    }
+    const pid = child.child.pid;
+    /** Chat API then USSD, twice, with `n` users each. */
+    const alternate = async (n: number, seconds: number, label: string) => {
+      const runs: Run[] = [];
+      for (const round of [1, 2]) {
+        for (const [name, turn] of [
+          ['Chat API', chatTurn(client!, bot.id)],
+          ["USSD, Africa's Talking", ussdTurn(client!, webhookPath, `${label}${round}`)],
+        ] as const) {
+          const r = await closedLoop(`${name} (round ${round})`, turn, n, warmupMs, seconds, pid);
+          console.log(`  ${r.name}: ${Math.round(r.turnsPerSecond)} turns/s`);
+          runs.push(r);
+        }
+      }
+      const sum = (name: string) =>
+        runs.filter((r) => r.name.startsWith(name)).reduce((t, r) => t + r.turnsPerSecond, 0);
+      return { runs, ratio: sum('Chat API') / sum('USSD') };
+    };
+    const header = ['', 'turns/s', 'p50', 'p99', 'errors', 'server CPU/turn'];
 
-    const sum = (name: string) =>
-      runs.filter((r) => r.name.startsWith(name)).reduce((n, r) => n + r.turnsPerSecond, 0);
-    const costRatio = sum('Chat API') / sum('USSD');
+    console.log(`closed loop, ${users} users:`);
+    const loaded = await alternate(users, measureMs, 'l');
+    console.log(`one user at a time (latency of a turn without queueing):`);
+    const single = await alternate(1, serialMs, 's');
+
     console.log('');
     console.log(`Turns, closed loop, ${users} concurrent users (Chat API = the baseline)`);
-    console.log(
-      table([['', 'turns/s', 'p50', 'p99', 'errors', 'server CPU/turn'], ...runs.map(row)]),
-    );
+    console.log(table([header, ...loaded.runs.map(row)]));
     console.log('');
-    console.log(`USSD time per turn / Chat API's (from turns/s): ${costRatio.toFixed(2)}×`);
-    console.log(`target USSD per-turn cost ≤ 1.2× the Chat API's: ${verdict(costRatio <= 1.2)}`);
+    console.log('Turns, one user at a time');
+    console.log(table([header, ...single.runs.map(row)]));
+    console.log('');
+    console.log(
+      `USSD time per turn / Chat API's (from turns/s): ${loaded.ratio.toFixed(2)}× under load, ${single.ratio.toFixed(2)}× one at a time`,
+    );
+    const worst = Math.max(loaded.ratio, single.ratio);
+    console.log(`target USSD per-turn cost ≤ 1.2× the Chat API's: ${verdict(worst <= 1.2)}`);
     for (const line of machineLines()) console.log(line);
     return 0;
   } finally {

@@ -130,26 +130,23 @@ export class UssdChannelService {
       },
     };
     const running = this.turns.handle(turn);
-    const reserve = reserveMs(config.session_budget_ms);
-    const outcome = await raceUntil(running, call.deadline - reserve).catch((err: unknown) =>
-      this.failed(call, err),
-    );
+    let outcome: TurnOutcome | typeof TIMED_OUT;
+    try {
+      outcome = await raceUntil(running, call.deadline - reserveMs(config.session_budget_ms));
+    } catch (err) {
+      return this.failed(call, err);
+    }
     if (outcome === TIMED_OUT) return this.outOfTime(call, running);
-    if (!('conversationId' in outcome)) return outcome;
     return this.screenOf(call, outcome);
   }
 
   private screenOf(call: Call, outcome: TurnOutcome): UssdScreen {
-    const state = outcome.channelState as UssdState;
-    if (outcome.aside) {
-      if (call.request.event === 'input')
-        this.metrics.ussdScreensPaged.inc({ gateway: call.gateway.name });
-      this.count(call.gateway, call.request.event === 'input' ? 'paged' : 'continue');
-    }
     // USSD cannot wait for a person: a handed-off session ends the USSD session.
     const end = outcome.status !== 'ACTIVE';
-    if (!outcome.aside) this.count(call.gateway, end ? 'end' : 'continue');
-    return { text: shownScreen(state), end };
+    const paged = outcome.aside === true && call.request.event === 'input';
+    if (paged) this.metrics.ussdScreensPaged.inc({ gateway: call.gateway.name });
+    this.count(call.gateway, paged ? 'paged' : end ? 'end' : 'continue');
+    return { text: shownScreen(outcome.channelState as UssdState), end };
   }
 
   /** A turn that failed: a clear END screen for the user, never a gateway error. */
