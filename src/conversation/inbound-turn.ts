@@ -32,8 +32,11 @@ export type ChannelRead =
 export interface ChannelState {
   /** Reads the input against the stored state (null before the first turn wrote one). */
   read(stored: unknown): ChannelRead;
-  /** The state to keep after the flow answered with these messages. */
-  write(messages: readonly GenericMessage[]): unknown;
+  /**
+   * The state to keep after the flow answered with these messages; `open` is false when the
+   * turn left the session closed or waiting for a person (the user cannot answer on it).
+   */
+  write(messages: readonly GenericMessage[], open: boolean): unknown;
 }
 
 /** One inbound turn, as every channel describes it to the one turn entry. */

@@ -307,7 +307,7 @@ export class TurnService {
       newId,
     });
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-    const channelState = turn.channelState?.write(result.messages);
+    const channelState = turn.channelState?.write(result.messages, status === 'ACTIVE');
     const committed = await this.conversations.commitTurn({
       conversationId: row.id,
       owner,

@@ -25,7 +25,7 @@ import {
   type UssdRequest,
   type UssdScreen,
 } from './gateways/ussd-gateway';
-import { readUssdInput, shownScreen, ussdState, type UssdState } from './ussd-state';
+import { ownScreen, readUssdInput, shownScreen, ussdState, type UssdState } from './ussd-state';
 
 const CHANNEL = 'ussd';
 
@@ -101,7 +101,11 @@ export class UssdChannelService {
       deadline: arrived + config.session_budget_ms,
     };
     const screen = await this.answer(call);
-    return gateway.reply(request, screen);
+    // Every screen, the channel's own sentences included, within the limit.
+    return gateway.reply(request, {
+      ...screen,
+      text: ownScreen(screen.text, config.max_screen_chars),
+    });
   }
 
   private async answer(call: Call): Promise<UssdScreen> {
@@ -126,7 +130,7 @@ export class UssdChannelService {
       deadline: call.deadline - 2 * reserveMs(config.session_budget_ms),
       channelState: {
         read: (stored) => readUssdInput(request.event, request.input, stored),
-        write: (messages) => ussdState(messages, config.max_screen_chars),
+        write: (messages, open) => ussdState(messages, config.max_screen_chars, open),
       },
     };
     const running = this.turns.handle(turn);
@@ -178,7 +182,7 @@ export class UssdChannelService {
     const flow = versionId ? await this.flowCache.get(versionId) : null;
     if (!flow) return DEFAULT_FALLBACK;
     const text = flow.compiled.fallbackMessage.render(simpleScope(flow.compiled.initialVariables));
-    return ussdState([{ type: 'text', text }], 10_000).screens[0].slice(0, 160) || DEFAULT_FALLBACK;
+    return text.trim() === '' ? DEFAULT_FALLBACK : text;
   }
 
   /**

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { GenericMessage } from '../../engine';
-import { readUssdInput, shownScreen, ussdState, type UssdState } from './ussd-state';
+import { ownScreen, readUssdInput, shownScreen, ussdState, type UssdState } from './ussd-state';
 
 const chars = (s: string) => Array.from(s).length;
 
@@ -45,14 +45,26 @@ describe('USSD state', () => {
       fc.property(
         fc.array(message, { maxLength: 4 }),
         fc.integer({ min: 40, max: 300 }),
-        (messages, max) => {
-          const state = ussdState(messages, max);
+        fc.boolean(),
+        (messages, max, open) => {
+          const state = ussdState(messages, max, open);
           for (const screen of state.screens) expect(chars(screen)).toBeLessThanOrEqual(max);
           expect(state.options.length).toBeLessThanOrEqual(97);
+          if (!open) expect(state.screens).toHaveLength(1);
         },
       ),
       { numRuns: 200 },
     );
+  });
+
+  it('should cut a reply that ends the session to one screen, and fit sentences of its own', () => {
+    const long = 'Asante sana kwa kununua. '.repeat(20);
+    const ended = ussdState([{ type: 'text', text: long }], 182, false);
+    expect(ended.screens).toHaveLength(1);
+    expect(chars(ended.screens[0])).toBe(182);
+    expect(ended.screens[0].endsWith('...')).toBe(true);
+    expect(ownScreen('Sorry — “later”.', 60)).toBe('Sorry - "later".');
+    expect(chars(ownScreen('x'.repeat(300), 60))).toBe(60);
   });
 
   const paged: UssdState = { screens: ['one\n98. More', 'two\n0. Back'], page: 0, options: [] };

@@ -4,7 +4,7 @@ import { foldToGsm } from '../render/gsm-text';
 import { numberedMenu, readMenuReply, type MenuOption } from '../render/numbered-menu';
 import type { UssdEvent } from './gateways/ussd-gateway';
 import { pagingStep } from './render/ussd-paging';
-import { ussdScreens } from './render/ussd-screens';
+import { lastScreen, ussdScreens } from './render/ussd-screens';
 
 /** What the USSD channel keeps with a session: the last reply's screens and its options. */
 export interface UssdState {
@@ -15,12 +15,23 @@ export interface UssdState {
 
 /**
  * A turn's messages as USSD screens: one text (options as `1. Title` lines, media as their
- * caption or file name), folded to GSM-friendly characters, paged to `maxChars`.
+ * caption or file name), folded to GSM-friendly characters, paged to `maxChars`. A reply
+ * that ends the session (`open` false) cannot be paged: it is cut to one screen.
  */
-export function ussdState(messages: readonly GenericMessage[], maxChars: number): UssdState {
+export function ussdState(
+  messages: readonly GenericMessage[],
+  maxChars: number,
+  open = true,
+): UssdState {
   const menu = numberedMenu(messages);
-  return { screens: ussdScreens(foldToGsm(menu.text), maxChars), page: 0, options: menu.options };
+  const text = foldToGsm(menu.text);
+  const screens = open ? ussdScreens(text, maxChars) : [lastScreen(text, maxChars)];
+  return { screens, page: 0, options: open ? menu.options : [] };
 }
+
+/** A text of the channel's own (the fallback, the resume offer) as one screen. */
+export const ownScreen = (text: string, maxChars: number): string =>
+  lastScreen(foldToGsm(text), maxChars);
 
 /** The screen the user is on. */
 export const shownScreen = (state: UssdState): string => state.screens[state.page] ?? '';

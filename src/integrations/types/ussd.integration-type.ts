@@ -1,5 +1,4 @@
 import { DEFAULT_USSD_GATEWAY, USSD_GATEWAYS } from '../../channels/ussd/gateways';
-import { MIN_SCREEN_CHARS } from '../../channels/ussd/render/ussd-screens';
 import { USSD_LIMITS } from '../../engine/limits/message-limits';
 import { FieldIssues } from '../api/field-issues';
 import { COMMON_FIELDS, READ_ONLY_FIELDS, wholeNumber } from '../api/integration-schema';
@@ -17,6 +16,8 @@ export interface UssdIntegrationConfig {
 }
 
 const PROVIDERS = [...USSD_GATEWAYS.keys()];
+/** Screens narrower than this cannot hold the resume offer's two options in one screen. */
+const MIN_SCREEN_CHARS = 60;
 const MAX_SCREEN_CHARS = 1000;
 
 const FIELDS = {

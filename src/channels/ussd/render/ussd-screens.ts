@@ -36,6 +36,21 @@ export function ussdScreens(text: string, maxChars: number = USSD_LIMITS.screenC
   return screens;
 }
 
+/**
+ * A text as one screen, for replies that end the session (they cannot be paged): cut to
+ * `maxChars` with `...` when longer.
+ */
+export function lastScreen(text: string, maxChars: number = USSD_LIMITS.screenChars): string {
+  const max = Math.max(MIN_SCREEN_CHARS, Math.floor(maxChars));
+  const all = chars(text);
+  return all.length <= max
+    ? text
+    : `${all
+        .slice(0, max - 3)
+        .join('')
+        .trimEnd()}...`;
+}
+
 function withControls(content: string, controls: string[]): string {
   return [content, ...controls].filter((part) => part !== '').join('\n');
 }
