@@ -1,0 +1,258 @@
+import { DomainError, ErrorCode } from '../../common/domain-error';
+import { FieldIssues } from '../api/field-issues';
+import { SECRET_MASK } from '../api/http-integration-input';
+import { COMMON_FIELDS, READ_ONLY_FIELDS } from '../api/integration-schema';
+import { schemaCheck } from '../api/schema-check';
+import type { SecretBox } from '../crypto/secret-box';
+import { envelopeKeyId } from '../envelope-key-id';
+import type { IntegrationRow } from '../integration-row';
+import type { IntegrationType, SealedIntegration } from './integration-type';
+import { newWebhookToken, webhookTokenMatches } from './webhook-token';
+
+/** Each provider's credential fields, which of them are secret, and its API's address. */
+export const SMS_PROVIDER_FIELDS: Readonly<
+  Record<string, { required: string[]; optional: string[]; secret: string[]; apiBase: string }>
+> = {
+  africastalking: {
+    required: ['username', 'api_key'],
+    optional: ['sender_id'],
+    secret: ['api_key'],
+    apiBase: 'https://api.africastalking.com',
+  },
+  twilio: {
+    required: ['account_sid', 'auth_token', 'from'],
+    optional: [],
+    secret: ['auth_token'],
+    apiBase: 'https://api.twilio.com',
+  },
+  beem: {
+    required: ['api_key', 'secret_key', 'sender_id'],
+    optional: [],
+    secret: ['secret_key'],
+    apiBase: 'https://apisms.beem.africa',
+  },
+};
+const PROVIDERS = Object.keys(SMS_PROVIDER_FIELDS);
+const CREDENTIALS = [
+  ...new Set(Object.values(SMS_PROVIDER_FIELDS).flatMap((p) => [...p.required, ...p.optional])),
+];
+
+/** What an `sms` integration keeps in its public `config` column. */
+export interface SmsIntegrationConfig {
+  provider: string;
+  api_base: string;
+  /** The provider's non-secret credential fields (username, account_sid, from, sender_id…). */
+  fields: Record<string, string>;
+  /** Words that opt a number out, besides STOP and its synonyms (e.g. "ACHA"). */
+  opt_out_keywords: string[];
+}
+
+const credential = (name: string) => ({
+  type: 'string',
+  minLength: 1,
+  maxLength: 256,
+  pattern: '^[^\\u0000-\\u001f\\u007f]*$',
+  message: `${name} must be a non-empty string of at most 256 characters, without control characters.`,
+});
+
+const FIELDS = {
+  ...COMMON_FIELDS,
+  provider: {
+    type: 'string',
+    enum: PROVIDERS,
+    message: `provider must be one of: ${PROVIDERS.join(', ')}.`,
+  },
+  api_base: {
+    type: 'string',
+    pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$',
+    maxLength: 2048,
+    message: 'api_base must be an absolute http or https URL without a query or fragment.',
+  },
+  opt_out_keywords: {
+    type: 'array',
+    maxItems: 20,
+    items: {
+      type: 'string',
+      pattern: '^[^\\s]{1,32}$',
+      message: 'Each opt-out keyword is one word of at most 32 characters.',
+    },
+    message: 'opt_out_keywords must be a list of at most 20 words.',
+  },
+  ...Object.fromEntries(CREDENTIALS.map((name) => [name, credential(name)])),
+};
+
+/** Per provider: its own credentials are required, the other providers' are unknown fields. */
+const perProvider = (create: boolean) =>
+  PROVIDERS.map((provider) => {
+    const p = SMS_PROVIDER_FIELDS[provider];
+    const foreign = CREDENTIALS.filter((c) => !p.required.includes(c) && !p.optional.includes(c));
+    return {
+      if:
+        provider === 'africastalking'
+          ? {
+              not: {
+                required: ['provider'],
+                properties: { provider: { not: { const: provider } } },
+              },
+            }
+          : { required: ['provider'], properties: { provider: { const: provider } } },
+      then: {
+        ...(create ? { required: p.required } : {}),
+        properties: {
+          ...Object.fromEntries([...p.required, ...p.optional].map((c) => [c, {}])),
+          ...Object.fromEntries(
+            foreign.map((c) => [c, { not: {}, message: `${c} is not a field of ${provider}.` }]),
+          ),
+        },
+      },
+    };
+  });
+
+const checkCreate = schemaCheck({
+  type: 'object',
+  properties: FIELDS,
+  required: ['name'],
+  additionalProperties: false,
+  allOf: perProvider(true),
+});
+
+const checkPatch = schemaCheck({
+  type: 'object',
+  properties: {
+    ...FIELDS,
+    ...READ_ONLY_FIELDS,
+    webhook_url: {},
+    webhook_token: {},
+    rotate_webhook_token: {
+      type: 'boolean',
+      message: 'rotate_webhook_token must be true or false.',
+    },
+  },
+  additionalProperties: false,
+  allOf: perProvider(false),
+});
+
+/**
+ * `sms`: a number or sender id at Africa's Talking, Twilio or Beem (contract: channels.md ›
+ * SMS). Each provider's secret credentials (`api_key`, `auth_token`, `secret_key`) are sealed
+ * in the `secrets` column and shown as `***`; the webhook token is made by the server.
+ */
+export const smsIntegrationType: IntegrationType = {
+  type: 'sms',
+
+  create(body, box) {
+    const issues = new FieldIssues();
+    checkCreate(body, issues);
+    const provider = (body.provider as string | undefined) ?? 'africastalking';
+    for (const name of SMS_PROVIDER_FIELDS[provider]?.secret ?? [])
+      if (body[name] === SECRET_MASK)
+        issues.add(name, `"${SECRET_MASK}" keeps a stored value; there is none yet.`);
+    issues.throwIfAny();
+    return seal(body.name as string, provider, body, {}, box, newWebhookToken());
+  },
+
+  patch(row, body, box) {
+    const issues = new FieldIssues();
+    const current = row.config as SmsIntegrationConfig;
+    // Fields are checked against the provider the integration will have.
+    checkPatch({ provider: current.provider, ...body }, issues);
+    if (typeof body.webhook_token === 'string' && !webhookTokenMatches(row, body.webhook_token))
+      issues.add(
+        'webhook_token',
+        'webhook_token is made by the server; send "rotate_webhook_token": true for a new one.',
+      );
+    issues.throwIfAny();
+    const provider = (body.provider as string | undefined) ?? current.provider;
+    // A new provider needs its own credentials; the same one keeps those not sent.
+    const kept =
+      provider === current.provider ? { ...current.fields, ...openSecrets(row, box) } : {};
+    const merged: Record<string, unknown> = {
+      api_base: provider === current.provider ? current.api_base : undefined,
+      opt_out_keywords: current.opt_out_keywords,
+      ...kept,
+      ...body,
+    };
+    const p = SMS_PROVIDER_FIELDS[provider];
+    for (const name of p.required)
+      if (merged[name] === undefined) issues.add(name, `${name} is required for ${provider}.`);
+    issues.throwIfAny();
+    return seal(
+      (body.name as string | undefined) ?? row.name,
+      provider,
+      merged,
+      kept,
+      box,
+      body.rotate_webhook_token === true ? newWebhookToken() : undefined,
+    );
+  },
+
+  view(row, { publicBaseUrl }) {
+    const config = row.config as SmsIntegrationConfig;
+    return {
+      provider: config.provider,
+      api_base: config.api_base,
+      ...config.fields,
+      ...Object.fromEntries(
+        SMS_PROVIDER_FIELDS[config.provider].secret.map((s) => [s, SECRET_MASK]),
+      ),
+      opt_out_keywords: config.opt_out_keywords,
+      webhook_token: row.webhook_token,
+      webhook_url: `${publicBaseUrl}/webhooks/sms/${row.id}/${row.webhook_token}`,
+    };
+  },
+};
+
+/** Splits the checked fields into the public config and the sealed secrets. */
+function seal(
+  name: string,
+  provider: string,
+  input: Record<string, unknown>,
+  stored: Record<string, string>,
+  box: SecretBox,
+  webhookToken: string | undefined,
+): SealedIntegration {
+  const p = SMS_PROVIDER_FIELDS[provider];
+  const fields: Record<string, string> = {};
+  const secrets: Record<string, string> = {};
+  for (const field of [...p.required, ...p.optional]) {
+    let value = input[field] as string | undefined;
+    if (value === SECRET_MASK) value = stored[field];
+    if (value === undefined) continue;
+    if (p.secret.includes(field)) secrets[field] = value;
+    else fields[field] = value;
+  }
+  const config: SmsIntegrationConfig = {
+    provider,
+    api_base: ((input.api_base as string | undefined) ?? p.apiBase).replace(/\/+$/, ''),
+    fields,
+    opt_out_keywords: (input.opt_out_keywords as string[] | undefined) ?? [],
+  };
+  const envelope = box.encrypt(JSON.stringify(secrets));
+  return {
+    name,
+    config,
+    secrets: envelope,
+    keyId: envelopeKeyId(envelope),
+    ...(webhookToken ? { webhookToken } : {}),
+  };
+}
+
+/** The stored secret credentials, decrypted (to send, or to keep them across a PATCH). */
+export function openSecrets(
+  row: Pick<IntegrationRow, 'secrets'>,
+  box: SecretBox,
+): Record<string, string> {
+  if (!row.secrets) return {};
+  try {
+    return JSON.parse(box.decrypt(row.secrets)) as Record<string, string>;
+  } catch (err) {
+    throw new DomainError(
+      ErrorCode.Internal,
+      'The stored secrets of this integration cannot be decrypted with the configured keys.',
+      undefined,
+      undefined,
+      undefined,
+      err instanceof Error ? err.message : 'decrypt failed',
+    );
+  }
+}
