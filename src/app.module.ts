@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { ApiChannelModule } from './channels/api/api-channel.module';
 import { UssdChannelModule } from './channels/ussd/ussd-channel.module';
+import { OptOutsModule } from './opt-outs/opt-outs.module';
 import { ChatbotsModule } from './chatbots/chatbots.module';
 import { BodylessRouteGuard } from './common/bodyless-route.guard';
 import { ErrorFilter } from './common/error-filter';
@@ -41,6 +42,7 @@ export class AppModule {
         IntegrationsModule,
         ApiChannelModule,
         UssdChannelModule,
+        OptOutsModule,
         InboxModule,
         HealthModule,
       ],

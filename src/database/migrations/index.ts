@@ -8,6 +8,7 @@ import { InboxRetries1764000210000 } from './1764000210000-inbox-retries';
 import { ConversationKeys1764000300000 } from './1764000300000-conversation-keys';
 import { TurnWaiters1764000400000 } from './1764000400000-turn-waiters';
 import { ChannelState1764000500000 } from './1764000500000-channel-state';
+import { OptOuts1764000600000 } from './1764000600000-opt-outs';
 
 /** Every migration, oldest first. New ones are added here (and committed, reviewed). */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   ConversationKeys1764000300000,
   TurnWaiters1764000400000,
   ChannelState1764000500000,
+  OptOuts1764000600000,
 ];
