@@ -159,9 +159,11 @@ export class ConversationQueries {
         state: string | null;
         created_at: Date;
         delivery_status: string | null;
+        delivery_error: unknown;
+        segments: number | null;
       }>(
         this.db,
-        `SELECT id, direction, message, state, created_at, delivery_status FROM messages
+        `SELECT id, direction, message, state, created_at, delivery_status, delivery_error, segments FROM messages
           WHERE conversation_id = $1 AND ($2::text IS NULL OR seq > (SELECT seq FROM messages WHERE id = $2))
           ORDER BY seq LIMIT $3`,
         [id, page.after, page.limit + 1],
@@ -178,7 +180,9 @@ export class ConversationQueries {
       message: m.message,
       state: m.state,
       created_at: iso(m.created_at),
-      ...(m.delivery_status ? { delivery_status: m.delivery_status } : {}),
+      ...(m.delivery_status ? { status: m.delivery_status } : {}),
+      ...(m.delivery_error ? { error: m.delivery_error } : {}),
+      ...(m.segments !== null ? { segments: m.segments } : {}),
     }));
   }
 

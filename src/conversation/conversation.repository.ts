@@ -37,6 +37,8 @@ export interface StoredMessage {
   message: GenericMessage;
   state: string | null;
   created_at: string;
+  /** `queued` for a message a channel sends through the outbox; absent otherwise. */
+  delivery_status?: 'queued';
 }
 
 /** Everything one turn writes, applied atomically together with the lease release. */

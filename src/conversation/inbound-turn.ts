@@ -1,4 +1,5 @@
 import type { GenericMessage } from '../engine';
+import type { OutboxEntry } from '../outbox/outbox-entry';
 
 /**
  * Which session a turn is for: an existing one by id (the Chat API), or the user's active
@@ -39,6 +40,16 @@ export interface ChannelState {
   write(messages: readonly GenericMessage[], open: boolean): unknown;
 }
 
+/**
+ * The deliveries of a turn's replies, for a channel that sends them (SMS, WhatsApp): written
+ * to the outbox in the turn's own commit statement, with the ids of the message rows they
+ * carry, which are stored `queued`.
+ */
+export type ChannelSends = (
+  replies: readonly GenericMessage[],
+  messageIds: readonly string[],
+) => OutboxEntry[];
+
 /** One inbound turn, as every channel describes it to the one turn entry. */
 export interface InboundTurn {
   chatbotId: string;
@@ -57,4 +68,6 @@ export interface InboundTurn {
    * (`message` is still what a new session records).
    */
   channelState?: ChannelState;
+  /** How the channel sends the replies; none for channels that answer in the request. */
+  sends?: ChannelSends;
 }

@@ -50,6 +50,30 @@ describe('buildTurnRecord', () => {
     ]);
   });
 
+  it("adds the channel's sends of the replies, and marks those replies queued", () => {
+    const seen: unknown[] = [];
+    const r = buildTurnRecord(
+      facts({
+        sends: (replies, ids) => {
+          seen.push(
+            replies.map((m) => (m.type === 'text' ? m.text : m.type)),
+            ids,
+          );
+          return [{ id: 'send1', kind: 'sms.send', orderingKey: 'sms:i:+255', payload: { ids } }];
+        },
+      }),
+    );
+    expect(seen).toEqual([
+      ['Hello!', 'Order?'],
+      ['id1', 'id2'],
+    ]);
+    expect(r.outbox.map((o) => o.kind)).toEqual(['sms.send']);
+    expect(r.messages.map((m) => m.delivery_status)).toEqual([undefined, 'queued', 'queued']);
+    // No replies, nothing to send.
+    const quiet = buildTurnRecord(facts({ outbound: [], sends: () => [] }));
+    expect(quiet.outbox).toEqual([]);
+  });
+
   it('writes no inbound row on a start turn without a message', () => {
     const r = buildTurnRecord(facts({ inbound: null, messageCount: 0 }));
     expect(r.messages.map((m) => m.direction)).toEqual(['outbound', 'outbound']);

@@ -2,6 +2,7 @@ import type { GenericMessage, SessionState, TraceEvent } from '../engine';
 import type { OutboxEntry } from '../outbox/outbox-entry';
 import type { ConversationStatus } from './conversation-status';
 import type { StoredMessage } from './conversation.repository';
+import type { ChannelSends } from './inbound-turn';
 import { messagePreview } from './message-preview';
 
 /** What a turn produced, as the pure builder below needs it. */
@@ -18,6 +19,8 @@ export interface TurnFacts {
   trace: unknown[];
   /** API calls the flow deferred (fire-and-forget), to deliver through the outbox. */
   deferredCalls: unknown[];
+  /** The channel's deliveries of the replies, when it sends them (see InboundTurn.sends). */
+  sends?: ChannelSends;
   now: Date;
   newId: () => string;
 }
@@ -62,6 +65,18 @@ export function buildTurnRecord(f: TurnFacts): TurnRecord {
     // Fire-and-forget calls are independent of each other: each is its own ordering key.
     return { id, kind: 'api_call', orderingKey: id, payload: { request } };
   });
+  const replies = messages.filter((m) => m.direction === 'outbound');
+  const sends =
+    f.sends && replies.length
+      ? f.sends(
+          f.outbound,
+          replies.map((m) => m.id),
+        )
+      : [];
+  if (sends.length) {
+    for (const m of replies) m.delivery_status = 'queued';
+    outbox.push(...sends);
+  }
   return {
     messages,
     lastPreview: messagePreview(messages),

@@ -87,10 +87,11 @@ export const COMMIT_TURN_SQL = `WITH conv AS (
           WHERE id = $1 AND lease_owner = $2
          RETURNING id
        ), msgs AS (
-         INSERT INTO messages (id, conversation_id, seq, direction, message, state, created_at)
-         SELECT m.id, conv.id, m.seq, m.direction, m.message, m.state, m.created_at
+         INSERT INTO messages (id, conversation_id, seq, direction, message, state, created_at, delivery_status)
+         SELECT m.id, conv.id, m.seq, m.direction, m.message, m.state, m.created_at, m.delivery_status
            FROM conv, jsonb_to_recordset($11::jsonb)
-                AS m(id text, seq int, direction text, message jsonb, state text, created_at timestamptz)
+                AS m(id text, seq int, direction text, message jsonb, state text, created_at timestamptz,
+                     delivery_status text)
        ), tr AS (
          INSERT INTO conversation_traces (id, conversation_id, events, duration_ms, created_at)
          SELECT $12, conv.id, $13::jsonb, $14, $7 FROM conv

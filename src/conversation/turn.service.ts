@@ -303,6 +303,7 @@ export class TurnService {
       timeoutMinutes: flow.compiled.settings.session_timeout_minutes,
       trace: turnTrace(turn.message, start, result.trace),
       deferredCalls: result.deferredCalls,
+      sends: turn.sends,
       now,
       newId,
     });

@@ -9,6 +9,7 @@ import { ConversationKeys1764000300000 } from './1764000300000-conversation-keys
 import { TurnWaiters1764000400000 } from './1764000400000-turn-waiters';
 import { ChannelState1764000500000 } from './1764000500000-channel-state';
 import { OptOuts1764000600000 } from './1764000600000-opt-outs';
+import { MessageDelivery1764000700000 } from './1764000700000-message-delivery';
 
 /** Every migration, oldest first. New ones are added here (and committed, reviewed). */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   TurnWaiters1764000400000,
   ChannelState1764000500000,
   OptOuts1764000600000,
+  MessageDelivery1764000700000,
 ];
