@@ -1,0 +1,134 @@
+/**
+ * What every SMS provider file provides: the parser of what the provider posts to our
+ * webhook (messages, delivery reports, opt-outs), and the request and response of its send
+ * API. Pure: no I/O. The channel service does the rest.
+ */
+
+/** An inbound SMS, read. */
+export interface SmsInbound {
+  /** The sender's number as the provider sent it (checked by `phoneField`). */
+  from: string;
+  /** Our number or short code it was sent to. */
+  to: string;
+  text: string;
+  providerMessageId: string;
+  /** Africa's Talking premium (short code keyword) messages: echoed in the reply. */
+  linkId?: string;
+  keyword?: string;
+}
+
+export type SmsDeliveryStatus = 'sent' | 'delivered' | 'failed';
+
+/** Anything the provider posts to the webhook. */
+export type SmsWebhookEvent =
+  | { kind: 'message'; message: SmsInbound }
+  | {
+      kind: 'status';
+      providerMessageId: string;
+      status: SmsDeliveryStatus;
+      error?: { code: string; title: string };
+    }
+  | { kind: 'opt_out'; phone: string };
+
+/** One reply to send. */
+export interface SmsSendInput {
+  to: string;
+  text: string;
+  /** The sender id, short code or number; null for the provider's default. */
+  from: string | null;
+  linkId?: string;
+  keyword?: string;
+}
+
+export interface SmsHttpRequest {
+  method: 'POST';
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export type SmsSendResult =
+  | { ok: true; providerMessageId: string | null }
+  | { ok: false; retryable: boolean; code: string; title: string };
+
+export interface SmsProvider {
+  /** The `provider` value of the integration. */
+  readonly name: string;
+  /** The credential field that names the sender (`sender_id`, `from`). */
+  readonly senderField: string;
+  /** True when replies go in the webhook's own response (Twilio's TwiML). */
+  readonly repliesInline: boolean;
+  /** Reads a webhook POST; throws SmsRequestError (a 400 with its path) when it is malformed. */
+  parse(body: unknown): SmsWebhookEvent;
+  /** The send API request for one reply. */
+  buildSend(
+    credentials: Record<string, string>,
+    apiBase: string,
+    input: SmsSendInput,
+  ): SmsHttpRequest;
+  /** What the send API's answer means (status 0: no answer). */
+  readSendResponse(status: number, body: string): SmsSendResult;
+}
+
+/** A provider request missing a field, or with one of the wrong type. */
+export class SmsRequestError extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Body = Record<string, unknown>;
+
+/** The longest text read from a provider: far above any SMS, far below the body limit. */
+export const MAX_FIELD_CHARS = 10_000;
+
+export function fieldsOf(body: unknown): Body {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new SmsRequestError('', 'The request body must be a form or a JSON object.');
+  return body as Body;
+}
+
+/** A text field (numbers read as their digits); `required` refuses it missing or empty. */
+export function text(body: Body, name: string, required: boolean): string | null {
+  const value = body[name];
+  if (value === undefined || value === null || value === '') {
+    if (required) throw new SmsRequestError(name, `${name} is required.`);
+    return value === '' ? '' : null;
+  }
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value !== 'string') throw new SmsRequestError(name, `${name} must be a string.`);
+  if (value.length > MAX_FIELD_CHARS)
+    throw new SmsRequestError(name, `${name} is longer than ${MAX_FIELD_CHARS} characters.`);
+  return value;
+}
+
+/** A phone number field: digits with an optional leading `+` (spaces and dashes allowed). */
+export function phoneField(body: Body, name: string): string {
+  const value = text(body, name, true)!;
+  if (!/^\+?[0-9][0-9 -]{5,20}$/.test(value) || value.replace(/[^0-9]/g, '').length > 15)
+    throw new SmsRequestError(name, `${name} must be a phone number in international format.`);
+  return value;
+}
+
+/** Whether an HTTP status (0: no answer) is worth another try. */
+export const retryableStatus = (status: number): boolean =>
+  status === 0 || status === 408 || status === 429 || status >= 500;
+
+export function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+export const form = (fields: Record<string, string | undefined>): string =>
+  new URLSearchParams(
+    Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined),
+  ).toString();
+
+export const basicAuth = (user: string, password: string): string =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
