@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { ApiChannelModule } from './channels/api/api-channel.module';
+import { SmsChannelModule } from './channels/sms/sms-channel.module';
 import { UssdChannelModule } from './channels/ussd/ussd-channel.module';
 import { OptOutsModule } from './opt-outs/opt-outs.module';
 import { ChatbotsModule } from './chatbots/chatbots.module';
@@ -42,6 +43,7 @@ export class AppModule {
         IntegrationsModule,
         ApiChannelModule,
         UssdChannelModule,
+        SmsChannelModule,
         OptOutsModule,
         InboxModule,
         HealthModule,

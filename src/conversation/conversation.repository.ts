@@ -199,6 +199,51 @@ export class ConversationRepository {
     return rows[0] ?? null;
   }
 
+  /** A channel sent these messages (joined into one provider message). */
+  async markSent(ids: readonly string[], providerMessageId: string | null, segments: number | null) {
+    await sqlRows(
+      this.db,
+      `UPDATE messages SET delivery_status = 'sent', provider_message_id = $2, segments = $3
+        WHERE id = ANY($1::text[]) AND delivery_status = 'queued'`,
+      [ids, providerMessageId, segments],
+    );
+  }
+
+  /** A channel could not send these messages (a final error, or opted out). */
+  async markFailed(ids: readonly string[], error: { code: string; title: string }) {
+    await sqlRows(
+      this.db,
+      `UPDATE messages SET delivery_status = 'failed', delivery_error = $2::jsonb
+        WHERE id = ANY($1::text[])`,
+      [ids, JSON.stringify(error)],
+    );
+  }
+
+  /**
+   * A provider's delivery report: every message of this chatbot's channel sent as that
+   * provider message. A report never moves a message back (delivered stays delivered).
+   * The number of messages updated (0: an unknown id).
+   */
+  async applyDeliveryReport(
+    chatbotId: string,
+    channel: string,
+    providerMessageId: string,
+    status: 'sent' | 'delivered' | 'failed',
+    error: { code: string; title: string } | null,
+  ): Promise<number> {
+    const rows = await sqlRows(
+      this.db,
+      `UPDATE messages m SET delivery_status = $4, delivery_error = $5::jsonb
+         FROM conversations c
+        WHERE m.provider_message_id = $3 AND c.id = m.conversation_id
+          AND c.chatbot_id = $1 AND c.channel = $2
+          AND NOT (m.delivery_status = 'delivered' AND $4 = 'sent')
+        RETURNING m.id`,
+      [chatbotId, channel, providerMessageId, status, error ? JSON.stringify(error) : null],
+    );
+    return rows.length;
+  }
+
   async exists(id: string, chatbotId: string, channel: string | null): Promise<boolean> {
     const rows = await sqlRows<unknown>(
       this.db,

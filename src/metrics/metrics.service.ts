@@ -54,6 +54,34 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly smsInbound = new Counter({
+    name: 'sms_inbound_total',
+    help: 'SMS webhook posts by provider and outcome (message, duplicate, status, opt_out, unknown_to, bad_signature, bad_request)',
+    labelNames: ['provider', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly smsSends = new Counter({
+    name: 'sms_sends_total',
+    help: 'SMS send attempts by provider and outcome (sent, retry, failed, opted_out)',
+    labelNames: ['provider', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly optOuts = new Counter({
+    name: 'opt_outs_total',
+    help: 'Numbers put on (opt_out) or taken off (opt_in) an opt-out list, by channel and source',
+    labelNames: ['channel', 'change', 'source'] as const,
+    registers: [this.registry],
+  });
+
+  readonly deliveryReports = new Counter({
+    name: 'delivery_reports_total',
+    help: 'Delivery reports by channel and outcome (applied, unknown_id)',
+    labelNames: ['channel', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly apiCalls = new Counter({
     name: 'api_call_total',
     help: 'API_CALL outcomes by integration (or "url" for legacy calls).',

@@ -15,9 +15,9 @@ import {
 } from '../../integrations/types/ussd.integration-type';
 import { MetricsService } from '../../metrics/metrics.service';
 import { ChannelIntegrations } from '../channel-integrations';
+import { e164 } from '../phone-number';
 import { readMenuReply, type MenuOption } from '../render/numbered-menu';
 import {
-  e164,
   UssdRequestError,
   type GatewayInput,
   type GatewayReply,

@@ -22,7 +22,7 @@ describe('integration types', () => {
   });
 
   it('should answer the channel types of the contract as not supported yet', () => {
-    for (const type of ['whatsapp', 'sms', 'web'])
+    for (const type of ['whatsapp', 'web'])
       expect(refusal(() => integrationTypeFor(type))).toEqual({
         detail: `type "${type}" is not supported yet`,
         paths: ['type'],

@@ -1,6 +1,7 @@
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { httpIntegrationType } from './http.integration-type';
 import type { IntegrationType } from './integration-type';
+import { smsIntegrationType } from './sms.integration-type';
 import { ussdIntegrationType } from './ussd.integration-type';
 
 /** Every type of the contract (channels.md), in the order the API lists them. */
@@ -8,7 +9,7 @@ export const INTEGRATION_TYPE_NAMES = ['http', 'whatsapp', 'ussd', 'sms', 'web']
 
 /** The registry: types the API accepts today. A channel adds its file here. */
 const TYPES: ReadonlyMap<string, IntegrationType> = new Map(
-  [httpIntegrationType, ussdIntegrationType].map((t) => [t.type, t]),
+  [httpIntegrationType, ussdIntegrationType, smsIntegrationType].map((t) => [t.type, t]),
 );
 
 const bad = (detail: string, message: string) =>

@@ -1,5 +1,6 @@
 import { DEFAULT_USSD_GATEWAY, USSD_GATEWAYS } from './index';
-import { e164, msisdn, UssdRequestError } from './ussd-gateway';
+import { e164 } from '../../phone-number';
+import { msisdn, UssdRequestError } from './ussd-gateway';
 
 describe('USSD gateways', () => {
   it("should register the six gateways by provider name, Africa's Talking by default", () => {

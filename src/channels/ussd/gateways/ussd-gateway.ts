@@ -1,3 +1,5 @@
+import { e164 } from '../../phone-number';
+
 /**
  * What every USSD gateway file provides: the parser of the gateway's request and the writer
  * of its reply, nothing else (pure: no I/O). The channel service does the rest.
@@ -96,9 +98,6 @@ export function msisdn(body: Body, name: string, required = true): string {
     throw new UssdRequestError(name, `${name} must be a phone number in international format.`);
   return value;
 }
-
-/** A checked phone number as `+` and its digits: one user id on every channel. */
-export const e164 = (phone: string): string => `+${phone.replace(/[^0-9]/g, '')}`;
 
 /** A flag sent as a JSON boolean, `"true"`/`"false"` or `1`/`0`. */
 export function flag(body: Body, name: string): boolean {

@@ -1,0 +1,135 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { ConversationRepository } from '../../conversation/conversation.repository';
+import { SecretBox } from '../../integrations/crypto/secret-box';
+import { IntegrationsRepository } from '../../integrations/integrations.repository';
+import {
+  openSecrets,
+  type SmsIntegrationConfig,
+} from '../../integrations/types/sms.integration-type';
+import { MetricsService } from '../../metrics/metrics.service';
+import { OptOutsRepository } from '../../opt-outs/opt-outs.repository';
+import type { DeliveryResult, OutboxDelivery, OutboxHandler } from '../../outbox/outbox-handler';
+import { OutboxHandlers } from '../../outbox/outbox-handlers';
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { SsrfGuard } from '../../integrations/http/ssrf-guard';
+import { smsSegments } from '../render/gsm-text';
+import type { SmsHttpRequest } from './providers/sms-provider';
+import { SMS_CHANNEL, smsProviderOf } from './sms-channel.service';
+
+/** One SMS to send (outbox kind `sms.send`). */
+export interface SmsSendPayload {
+  integrationId: string;
+  to: string;
+  text: string;
+  /** The stored messages joined into this SMS (none for an opt-out confirmation). */
+  messageIds: string[];
+  linkId?: string;
+  keyword?: string;
+  /** The opt-out or opt-in confirmation: the one SMS an opted-out number gets. */
+  confirmation?: boolean;
+}
+
+/** Tries of one send; failures past it are recorded on the messages. */
+const MAX_ATTEMPTS = 6;
+const SEND_TIMEOUT_MS = 15_000;
+
+/**
+ * Sends SMS through the provider's API, one at a time per number in order (the outbox's
+ * ordering key). Nothing is sent to an opted-out number but its confirmation. The result is
+ * recorded on the messages joined into the SMS: `sent` with the provider's id and the
+ * segment count, or `failed` with the provider's code.
+ */
+@Injectable()
+export class SmsSendOutboxHandler implements OutboxHandler, OnModuleInit {
+  readonly kind = 'sms.send';
+  readonly maxAttempts = MAX_ATTEMPTS;
+
+  constructor(
+    @Inject(OutboxHandlers) private readonly handlers: OutboxHandlers,
+    @Inject(IntegrationsRepository) private readonly integrations: IntegrationsRepository,
+    @Inject(ConversationRepository) private readonly conversations: ConversationRepository,
+    @Inject(OptOutsRepository) private readonly optOuts: OptOutsRepository,
+    @Inject(SecretBox) private readonly box: SecretBox,
+    @Inject(MetricsService) private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.guard = new SsrfGuard({ allowHosts: config.outboundAllowHosts });
+  }
+
+  /** `api_base` is the tenant's to set: private and internal addresses are refused. */
+  private readonly guard: SsrfGuard;
+
+  onModuleInit(): void {
+    this.handlers.register(this);
+  }
+
+  async deliver(row: OutboxDelivery): Promise<DeliveryResult> {
+    const p = row.payload as SmsSendPayload;
+    const integration = await this.integrations.findChannel(p.integrationId, SMS_CHANNEL);
+    if (!integration) {
+      await this.conversations.markFailed(p.messageIds, {
+        code: 'integration_deleted',
+        title: 'The SMS integration was deleted before the message was sent.',
+      });
+      return { ok: false, retryable: false, error: 'integration deleted' };
+    }
+    const config = integration.config as SmsIntegrationConfig;
+    const provider = smsProviderOf(config);
+    if (!p.confirmation && (await this.optOuts.isOptedOut(row.chatbotId, SMS_CHANNEL, p.to))) {
+      this.metrics.smsSends.inc({ provider: provider.name, outcome: 'opted_out' });
+      await this.conversations.markFailed(p.messageIds, {
+        code: 'opted_out',
+        title: 'The number opted out (STOP); nothing is sent to it until it sends START.',
+      });
+      return { ok: true, detail: 'opted out: not sent' };
+    }
+    const credentials = { ...config.fields, ...openSecrets(integration, this.box) };
+    const request = provider.buildSend(credentials, config.api_base, {
+      to: p.to,
+      text: p.text,
+      from: config.fields[provider.senderField] ?? null,
+      ...(p.linkId ? { linkId: p.linkId, keyword: p.keyword } : {}),
+    });
+    const allowed = await this.guard.check(new URL(request.url).hostname);
+    if (!allowed.ok) {
+      await this.conversations.markFailed(p.messageIds, {
+        code: 'blocked_address',
+        title: 'api_base points at a private or internal address.',
+      });
+      return { ok: false, retryable: false, error: `blocked_address: ${allowed.reason}` };
+    }
+    const answer = await send(request);
+    const result = provider.readSendResponse(answer.status, answer.body);
+    if (result.ok) {
+      this.metrics.smsSends.inc({ provider: provider.name, outcome: 'sent' });
+      await this.conversations.markSent(
+        p.messageIds,
+        result.providerMessageId,
+        smsSegments(p.text).parts,
+      );
+      return { ok: true, detail: result.providerMessageId ?? 'sent' };
+    }
+    const last = !result.retryable || row.attempt >= MAX_ATTEMPTS;
+    this.metrics.smsSends.inc({ provider: provider.name, outcome: last ? 'failed' : 'retry' });
+    if (last)
+      await this.conversations.markFailed(p.messageIds, { code: result.code, title: result.title });
+    return { ok: false, retryable: result.retryable, error: `${result.code}: ${result.title}` };
+  }
+}
+
+/** One HTTP request to the provider; status 0 when it did not answer in time. */
+async function send(request: SmsHttpRequest): Promise<{ status: number; body: string }> {
+  try {
+    const res = await fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+    });
+    return { status: res.status, body: (await res.text()).slice(0, 65_536) };
+  } catch {
+    return { status: 0, body: '' };
+  }
+}

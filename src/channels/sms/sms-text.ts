@@ -1,0 +1,44 @@
+import type { ChannelRead } from '../../conversation/inbound-turn';
+import type { GenericMessage } from '../../engine';
+import { foldToGsm } from '../render/gsm-text';
+import { numberedMenu, readMenuReply, type MenuOption } from '../render/numbered-menu';
+
+/** Words that put a number on the opt-out list (besides the integration's own), and off it. */
+export const OPT_OUT_WORDS = ['STOP', 'UNSUBSCRIBE', 'END', 'QUIT', 'CANCEL', 'OPTOUT'];
+export const OPT_IN_WORDS = ['START'];
+
+export const OPTED_OUT_REPLY =
+  'You will get no more messages from us. Reply START to subscribe again.';
+export const OPTED_IN_REPLY = 'You are subscribed again. Reply STOP to stop.';
+
+/** A whole message that is an opt-out or opt-in word (any case, around spaces and dots). */
+export function keywordOf(text: string, extra: readonly string[]): 'opt_out' | 'opt_in' | null {
+  const word = text
+    .trim()
+    .replace(/[.!]+$/, '')
+    .toUpperCase();
+  if (OPT_IN_WORDS.includes(word)) return 'opt_in';
+  if (OPT_OUT_WORDS.includes(word) || extra.some((w) => w.toUpperCase() === word)) return 'opt_out';
+  return null;
+}
+
+/** What the SMS channel keeps with a session: the options of the last reply. */
+export interface SmsState {
+  options: MenuOption[];
+}
+
+/** The reply of a turn as one SMS text: options as `1. Title` lines, GSM-friendly characters. */
+export const smsText = (messages: readonly GenericMessage[]): string =>
+  foldToGsm(numberedMenu(messages).text);
+
+export const smsState = (messages: readonly GenericMessage[]): SmsState => ({
+  options: numberedMenu(messages).options,
+});
+
+/** A typed reply read against the options last sent: `1`, a title or an id selects. */
+export function readSmsInput(text: string, stored: unknown): ChannelRead {
+  const options = Array.isArray((stored as SmsState | null)?.options)
+    ? (stored as SmsState).options
+    : [];
+  return { kind: 'flow', message: readMenuReply(text, options) };
+}
