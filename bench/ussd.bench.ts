@@ -16,7 +16,6 @@
  * BENCH_SERIAL_SECONDS (5, the same with one user: a turn's latency without queueing),
  * DATABASE_POOL_SIZE (10), BENCH_LOG_LEVEL (warn).
  */
-import { performance } from 'node:perf_hooks';
 import {
   BENCH_API_KEY,
   BENCH_ENCRYPTION_KEY,
@@ -28,133 +27,22 @@ import {
   createScratchDatabase,
   findDatabaseUrl,
   machineLines,
-  ms,
   pgAnswers,
-  processCpuMs,
   startChild,
-  stats,
   table,
   verdict,
   envInt,
   runBench,
 } from './support/bench-kit';
-
-/** A menu of three options, each answered with one screen and a way back. */
-const MENU_FLOW = {
-  start: 'menu',
-  states: {
-    menu: {
-      message: 'Karibu Duka. Chagua:',
-      buttons: [
-        { id: 'airtime', title: 'Buy airtime' },
-        { id: 'balance', title: 'My balance' },
-        { id: 'help', title: 'Help' },
-      ],
-      transitions: { airtime: 'airtime', balance: 'balance', help: 'help' },
-    },
-    airtime: {
-      message: 'Airtime for {{user_id}}: send 1 to go back.',
-      buttons: [{ id: 'back', title: 'Back' }],
-      transitions: { back: 'menu' },
-    },
-    balance: {
-      message: 'Your balance is 5,000 TZS.',
-      buttons: [{ id: 'back', title: 'Back' }],
-      transitions: { back: 'menu' },
-    },
-    help: {
-      message: 'Call 100 for help, any time.',
-      buttons: [{ id: 'back', title: 'Back' }],
-      transitions: { back: 'menu' },
-    },
-  },
-};
-
-/** One session: the start, then options in turn and back to the menu each time. */
-const PICKS: Array<{ id: string; number: string }> = [
-  { id: 'airtime', number: '1' },
-  { id: 'back', number: '1' },
-  { id: 'balance', number: '2' },
-  { id: 'back', number: '1' },
-  { id: 'help', number: '3' },
-  { id: 'back', number: '1' },
-];
-const SESSION_TURNS = PICKS.length + 1;
-
-/** One user of a channel: sends turn `step` of its current session, checking the answer. */
-type Turn = (user: number, session: number, step: number) => Promise<boolean>;
-
-interface Run {
-  name: string;
-  turnsPerSecond: number;
-  latenciesMs: number[];
-  errors: number;
-  cpuMsPerTurn: number;
-}
-
-async function closedLoop(
-  name: string,
-  turn: Turn,
-  users: number,
-  warmupMs: number,
-  measureMs: number,
-  pid: number | undefined,
-): Promise<Run> {
-  const start = performance.now();
-  const from = start + warmupMs;
-  const until = from + measureMs;
-  const latencies: number[] = [];
-  let errors = 0;
-  let measured = 0;
-  let cpuBefore = 0;
-  const cpuTimer = setTimeout(() => (cpuBefore = processCpuMs(pid)), warmupMs);
-  await Promise.all(
-    Array.from({ length: users }, async (_, user) => {
-      for (let session = 0; ; session++)
-        for (let step = 0; step < SESSION_TURNS; step++) {
-          const t0 = performance.now();
-          if (t0 >= until) return;
-          const ok = await turn(user, session, step).catch(() => false);
-          const t1 = performance.now();
-          if (t1 < from || t1 >= until) continue;
-          measured++;
-          if (ok) latencies.push(t1 - t0);
-          else errors++;
-        }
-    }),
-  );
-  clearTimeout(cpuTimer);
-  const cpu = processCpuMs(pid) - cpuBefore;
-  return {
-    name,
-    turnsPerSecond: latencies.length / (measureMs / 1000),
-    latenciesMs: latencies,
-    errors,
-    cpuMsPerTurn: cpu / Math.max(1, measured),
-  };
-}
-
-/** The Chat API: a new session per `session`, then options by id. */
-function chatTurn(client: LoopbackClient, chatbotId: string): Turn {
-  const ids = new Map<string, string>();
-  const base = `/api/dev/v1/chatbots/${chatbotId}/chat/sessions`;
-  return async (user, session, step) => {
-    const key = `${user}`;
-    if (step === 0) {
-      const r = await client.request('POST', base, {});
-      const body = r.body as { session_id?: string; current_state?: string };
-      if (r.status !== 201 || body.current_state !== 'menu') return false;
-      ids.set(key, body.session_id!);
-      return true;
-    }
-    const pick = PICKS[step - 1];
-    const r = await client.request('POST', `${base}/${ids.get(key)}/messages`, {
-      message: pick.id,
-    });
-    const want = step % 2 === 0 ? 'menu' : pick.id;
-    return r.status === 200 && (r.body as { current_state?: string }).current_state === want;
-  };
-}
+import {
+  chatTurn,
+  PICKS,
+  alternateRuns,
+  publishMenuBot,
+  row,
+  SESSION_TURNS,
+  type Turn,
+} from './support/menu-load';
 
 /** Africa's Talking: a dial per `session`, then options by number, the path joined by `*`. */
 function ussdTurn(client: LoopbackClient, webhookPath: string, run: string): Turn {
@@ -176,18 +64,6 @@ function ussdTurn(client: LoopbackClient, webhookPath: string, run: string): Tur
     const want = step % 2 === 0 ? 'CON Karibu Duka' : 'CON ';
     return r.status === 200 && screen.startsWith(want) && screen.includes('1. ');
   };
-}
-
-function row(r: Run): string[] {
-  const s = stats(r.latenciesMs);
-  return [
-    r.name,
-    Math.round(r.turnsPerSecond).toLocaleString('en'),
-    ms(s.p50),
-    ms(s.p99),
-    String(r.errors),
-    ms(r.cpuMsPerTurn, 3),
-  ];
 }
 
 async function main(): Promise<number> {
@@ -228,16 +104,7 @@ async function main(): Promise<number> {
       { authorization: `Bearer ${BENCH_API_KEY}` },
       users + 8,
     );
-    const bot = await client.expect<{ id: string }>(201, 'POST', '/api/dev/v1/chatbots', {
-      name: 'bench-ussd',
-    });
-    const flow = await client.expect<{ id: string }>(
-      201,
-      'POST',
-      `/api/dev/v1/chatbots/${bot.id}/flows`,
-      { name: 'menu', type: 'conversation', flow: MENU_FLOW },
-    );
-    await client.expect(200, 'POST', `/api/dev/v1/chatbots/${bot.id}/flows/${flow.id}/publish`);
+    const bot = { id: await publishMenuBot(client, 'bench-ussd') };
     const ussd = await client.expect<{ webhook_url: string }>(
       201,
       'POST',
@@ -259,22 +126,12 @@ async function main(): Promise<number> {
     );
     const pid = child.child.pid;
     /** Chat API then USSD, twice, with `n` users each. */
-    const alternate = async (n: number, seconds: number, label: string) => {
-      const runs: Run[] = [];
-      for (const round of [1, 2]) {
-        for (const [name, turn] of [
-          ['Chat API', chatTurn(client!, bot.id)],
-          ["USSD, Africa's Talking", ussdTurn(client!, webhookPath, `${label}${round}`)],
-        ] as const) {
-          const r = await closedLoop(`${name} (round ${round})`, turn, n, warmupMs, seconds, pid);
-          console.log(`  ${r.name}: ${Math.round(r.turnsPerSecond)} turns/s`);
-          runs.push(r);
-        }
-      }
-      const sum = (name: string) =>
-        runs.filter((r) => r.name.startsWith(name)).reduce((t, r) => t + r.turnsPerSecond, 0);
-      return { runs, ratio: sum('Chat API') / sum('USSD') };
-    };
+    const alternate = (n: number, seconds: number, label: string) =>
+      alternateRuns(
+        ['Chat API', () => chatTurn(client!, bot.id)],
+        ["USSD, Africa's Talking", (round) => ussdTurn(client!, webhookPath, `${label}${round}`)],
+        { users: n, warmupMs, measureMs: seconds, pid },
+      );
     const header = ['', 'turns/s', 'p50', 'p99', 'errors', 'server CPU/turn'];
 
     console.log(`closed loop, ${users} users:`);

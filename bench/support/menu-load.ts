@@ -1,0 +1,178 @@
+/**
+ * What the channel benchmarks share (bench:ussd, bench:sms): one menu flow, the same
+ * conversations sent through the Chat API as the baseline, a closed-loop driver, and the table
+ * row of a run.
+ */
+import { performance } from 'node:perf_hooks';
+import { type LoopbackClient, ms, processCpuMs, stats } from './bench-kit';
+
+/** A menu of three options, each answered with one screen and a way back. */
+export const MENU_FLOW = {
+  start: 'menu',
+  states: {
+    menu: {
+      message: 'Karibu Duka. Chagua:',
+      buttons: [
+        { id: 'airtime', title: 'Buy airtime' },
+        { id: 'balance', title: 'My balance' },
+        { id: 'help', title: 'Help' },
+      ],
+      transitions: { airtime: 'airtime', balance: 'balance', help: 'help' },
+    },
+    airtime: {
+      message: 'Airtime for {{user_id}}: send 1 to go back.',
+      buttons: [{ id: 'back', title: 'Back' }],
+      transitions: { back: 'menu' },
+    },
+    balance: {
+      message: 'Your balance is 5,000 TZS.',
+      buttons: [{ id: 'back', title: 'Back' }],
+      transitions: { back: 'menu' },
+    },
+    help: {
+      message: 'Call 100 for help, any time.',
+      buttons: [{ id: 'back', title: 'Back' }],
+      transitions: { back: 'menu' },
+    },
+  },
+};
+
+/** One session: the start, then options in turn and back to the menu each time. */
+export const PICKS: Array<{ id: string; number: string }> = [
+  { id: 'airtime', number: '1' },
+  { id: 'back', number: '1' },
+  { id: 'balance', number: '2' },
+  { id: 'back', number: '1' },
+  { id: 'help', number: '3' },
+  { id: 'back', number: '1' },
+];
+export const SESSION_TURNS = PICKS.length + 1;
+
+/** One user of a channel: sends turn `step` of its current session, checking the answer. */
+export type Turn = (user: number, session: number, step: number) => Promise<boolean>;
+
+export interface Run {
+  name: string;
+  turnsPerSecond: number;
+  latenciesMs: number[];
+  errors: number;
+  cpuMsPerTurn: number;
+}
+
+export async function closedLoop(
+  name: string,
+  turn: Turn,
+  users: number,
+  warmupMs: number,
+  measureMs: number,
+  pid: number | undefined,
+): Promise<Run> {
+  const start = performance.now();
+  const from = start + warmupMs;
+  const until = from + measureMs;
+  const latencies: number[] = [];
+  let errors = 0;
+  let measured = 0;
+  let cpuBefore = 0;
+  const cpuTimer = setTimeout(() => (cpuBefore = processCpuMs(pid)), warmupMs);
+  await Promise.all(
+    Array.from({ length: users }, async (_, user) => {
+      for (let session = 0; ; session++)
+        for (let step = 0; step < SESSION_TURNS; step++) {
+          const t0 = performance.now();
+          if (t0 >= until) return;
+          const ok = await turn(user, session, step).catch(() => false);
+          const t1 = performance.now();
+          if (t1 < from || t1 >= until) continue;
+          measured++;
+          if (ok) latencies.push(t1 - t0);
+          else errors++;
+        }
+    }),
+  );
+  clearTimeout(cpuTimer);
+  const cpu = processCpuMs(pid) - cpuBefore;
+  return {
+    name,
+    turnsPerSecond: latencies.length / (measureMs / 1000),
+    latenciesMs: latencies,
+    errors,
+    cpuMsPerTurn: cpu / Math.max(1, measured),
+  };
+}
+
+/** The Chat API: a new session per `session`, then options by id. */
+export function chatTurn(client: LoopbackClient, chatbotId: string): Turn {
+  const ids = new Map<string, string>();
+  const base = `/api/dev/v1/chatbots/${chatbotId}/chat/sessions`;
+  return async (user, session, step) => {
+    const key = `${user}`;
+    if (step === 0) {
+      const r = await client.request('POST', base, {});
+      const body = r.body as { session_id?: string; current_state?: string };
+      if (r.status !== 201 || body.current_state !== 'menu') return false;
+      ids.set(key, body.session_id!);
+      return true;
+    }
+    const pick = PICKS[step - 1];
+    const r = await client.request('POST', `${base}/${ids.get(key)}/messages`, {
+      message: pick.id,
+    });
+    const want = step % 2 === 0 ? 'menu' : pick.id;
+    return r.status === 200 && (r.body as { current_state?: string }).current_state === want;
+  };
+}
+
+export function row(r: Run): string[] {
+  const s = stats(r.latenciesMs);
+  return [
+    r.name,
+    Math.round(r.turnsPerSecond).toLocaleString('en'),
+    ms(s.p50),
+    ms(s.p99),
+    String(r.errors),
+    ms(r.cpuMsPerTurn, 3),
+  ];
+}
+
+/** Creates a chatbot with the menu flow published; returns its id. */
+export async function publishMenuBot(client: LoopbackClient, name: string): Promise<string> {
+  const bot = await client.expect<{ id: string }>(201, 'POST', '/api/dev/v1/chatbots', { name });
+  const flow = await client.expect<{ id: string }>(
+    201,
+    'POST',
+    `/api/dev/v1/chatbots/${bot.id}/flows`,
+    { name: 'menu', type: 'conversation', flow: MENU_FLOW },
+  );
+  await client.expect(200, 'POST', `/api/dev/v1/chatbots/${bot.id}/flows/${flow.id}/publish`);
+  return bot.id;
+}
+
+/**
+ * The baseline and another channel, each run twice, alternating (baseline, other, baseline,
+ * other) so that drift on a noisy machine hits both. `ratio`: the baseline's turns/s over the
+ * other's, summed over the rounds (the other's time per turn, relative).
+ */
+export async function alternateRuns(
+  baseline: [string, (round: number) => Turn],
+  other: [string, (round: number) => Turn],
+  o: { users: number; warmupMs: number; measureMs: number; pid: number | undefined },
+): Promise<{ runs: Run[]; ratio: number }> {
+  const runs: Run[] = [];
+  const sums = [0, 0];
+  for (const round of [1, 2])
+    for (const [i, [name, make]] of [baseline, other].entries()) {
+      const r = await closedLoop(
+        `${name} (round ${round})`,
+        make(round),
+        o.users,
+        o.warmupMs,
+        o.measureMs,
+        o.pid,
+      );
+      console.log(`  ${r.name}: ${Math.round(r.turnsPerSecond)} turns/s`);
+      runs.push(r);
+      sums[i] += r.turnsPerSecond;
+    }
+  return { runs, ratio: sums[0] / sums[1] };
+}
