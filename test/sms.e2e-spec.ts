@@ -39,7 +39,7 @@ const shopFlow = (backendUrl: string) => ({
       ],
     },
     balance: { message: 'Balance: {{bal.amount}} TZS.', transitions: { always: 'menu' } },
-    help: { message: 'Call 100, any time.', transitions: { always: 'menu' } },
+    help: { message: 'Call 100 & ask for "Duka" <any time>.', transitions: { always: 'menu' } },
   },
 });
 
@@ -295,7 +295,7 @@ describe('SMS channel', () => {
     expect(sentTo(number)[2]).toMatch(/subscribed again/);
     await atInbound(path, number, '2');
     await waitFor(() => sentTo(number).length === 4);
-    expect(sentTo(number)[3]).toMatch(/^Call 100, any time\./);
+    expect(sentTo(number)[3]).toMatch(/^Call 100 & ask for "Duka" <any time>\./);
   });
 
   it("should opt a number out on the bulk opt-out callback, and on the integration's own word", async () => {
@@ -381,7 +381,7 @@ describe('SMS channel', () => {
     );
   });
 
-  it('should check the Twilio signature: a bad one is 401 and nothing is stored', async () => {
+  it('should check the Twilio signature (a bad one is 401, nothing stored) and answer with TwiML', async () => {
     const { path, record } = await smsIntegration({
       provider: 'twilio',
       account_sid: 'AC123',
@@ -399,18 +399,32 @@ describe('SMS channel', () => {
     expect(bad.status).toBe(401);
     const none = await t.db.query(`SELECT 1 FROM inbox_events WHERE provider_message_id = 'SMin1'`);
     expect(none).toHaveLength(0);
-    const good = await t
-      .http()
-      .post(path)
-      .type('form')
-      .set('X-Twilio-Signature', twilioSignature('tw_token', `${PUBLIC}${path}`, params))
-      .send(params);
+    const signed = (body: Record<string, string>) =>
+      t
+        .http()
+        .post(path)
+        .type('form')
+        .set('X-Twilio-Signature', twilioSignature('tw_token', `${PUBLIC}${path}`, body))
+        .send(body);
+    const good = await signed(params);
     expect(good.status).toBe(200);
     expect(good.headers['content-type']).toMatch(/^text\/xml/);
-    const send = await waitFor(() =>
-      providers.calls.find((c) => c.url === '/2010-04-01/Accounts/AC123/Messages.json'),
+    expect(good.text).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?><Response><Message>Karibu Duka! Reply with a number.\n1. Balance\n2. Help</Message></Response>',
     );
-    expect(formOf(send)).toMatchObject({ To: '+15550001111', From: '+15550002222' });
+    // The same message again (Twilio retries): taken once, answered with nothing.
+    const again = await signed(params);
+    expect(again.text).toBe('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
+    // Bot text with markup characters is escaped in the TwiML.
+    const help = await signed({ ...params, Body: '2', MessageSid: 'SMin2' });
+    expect(help.text).toContain(
+      '<Message>Call 100 &amp; ask for &quot;Duka&quot; &lt;any time&gt;.\nKaribu Duka!',
+    );
+    // Replies went in the answers: nothing through the Messages API.
+    expect(providers.calls.filter((c) => c.url.endsWith('/Messages.json'))).toHaveLength(0);
+    const unknownTo = await signed({ ...params, To: '+15559999999', MessageSid: 'SMin3' });
+    expect(unknownTo.status).toBe(200);
+    expect(unknownTo.text).toBe('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
   });
 
   it('should refuse malformed posts with 400 and the field, and never store them', async () => {

@@ -22,6 +22,13 @@ export class ChannelIntegrations {
 
   /** The integration of this type, id and token; 404 (the same for all three) otherwise. */
   async find(type: string, id: string, token: string): Promise<IntegrationRow> {
+    const row = await this.byId(type, id);
+    if (!row || !webhookTokenMatches(row, token)) throw notFound('Integration');
+    return row;
+  }
+
+  /** The integration of this type and id (for deliveries and inbox events), or null. */
+  async byId(type: string, id: string): Promise<IntegrationRow | null> {
     const key = `${type}:${id}`;
     const now = Date.now();
     let hit = this.cache.get(key);
@@ -33,7 +40,6 @@ export class ChannelIntegrations {
       if (this.cache.size > 10_000) this.cache.clear();
       this.cache.set(key, hit);
     }
-    if (!hit.row || !webhookTokenMatches(hit.row, token)) throw notFound('Integration');
     return hit.row;
   }
 }

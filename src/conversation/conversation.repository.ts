@@ -200,7 +200,11 @@ export class ConversationRepository {
   }
 
   /** A channel sent these messages (joined into one provider message). */
-  async markSent(ids: readonly string[], providerMessageId: string | null, segments: number | null) {
+  async markSent(
+    ids: readonly string[],
+    providerMessageId: string | null,
+    segments: number | null,
+  ) {
     await sqlRows(
       this.db,
       `UPDATE messages SET delivery_status = 'sent', provider_message_id = $2, segments = $3

@@ -116,8 +116,9 @@ export abstract class ClaimWorker<T extends { id: string }> {
       const free = this.options.concurrency - this.inFlight.size;
       if (this.stopped || free <= 0) return;
       const claimed = await this.claim(free);
-      if (claimed.length === 0) return;
       for (const item of claimed) this.startOne(item);
+      // Fewer than asked: nothing else was due. Work arriving meanwhile kicks again.
+      if (claimed.length < free) return;
     }
   }
 

@@ -29,12 +29,13 @@ export interface InboxEvent {
 
 /**
  * Handles one kind of inbox event. A `message` handler runs the turn with `inboxEventId`, so
- * the turn's commit marks the event done; other kinds are marked done by the inbox after
- * `handle` returns. Throwing retries the event later (and fails it after the last attempt).
+ * the turn's commit marks the event done (and says so: 'committed'); other events are marked
+ * done by the inbox after `handle` returns. Throwing retries the event later (and fails it after the last attempt).
  */
 export interface InboxHandler {
   readonly kind: string;
-  handle(event: InboxEvent): Promise<void>;
+  /** Resolves to 'committed' when a turn already marked the event done (saves a statement). */
+  handle(event: InboxEvent): Promise<'committed' | void>;
 }
 
 /** A handler's way to say "never retry this": the event is failed with the reason at once. */

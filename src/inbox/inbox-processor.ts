@@ -69,9 +69,10 @@ export class InboxProcessor
   protected async process(event: InboxEvent): Promise<void> {
     const log = { inbox_event_id: event.id, kind: event.kind, attempt: event.attempt };
     const handler = this.handlers.get(event.kind);
+    let outcome: 'committed' | void;
     try {
       if (!handler) throw new InboxEventRejected(`No handler for inbox event kind "${event.kind}"`);
-      await handler.handle(event);
+      outcome = await handler.handle(event);
     } catch (err) {
       if (!this.stillOwned(event.id)) return;
       const error = err instanceof Error ? err.message : String(err);
@@ -86,8 +87,8 @@ export class InboxProcessor
       this.logger.warn({ ...log, error, will_retry: retry }, 'Inbox: event failed');
       return;
     }
-    // A message's turn already marked it done in its commit (this is then a no-op).
-    if (this.stillOwned(event.id))
+    // A message's turn already marked it done in its commit.
+    if (outcome !== 'committed' && this.stillOwned(event.id))
       await this.events.finish(event.id, this.owner, { status: 'done' });
   }
 }

@@ -24,14 +24,31 @@ export class InboxRepository {
 
   /** Stores an event once; false when the same provider event was stored before. */
   async store(e: NewInboxEvent): Promise<boolean> {
+    return (await this.insert(e, null, 0)) !== null;
+  }
+
+  /**
+   * Stores an event already claimed by `owner` for `claimMs` (its first attempt), to be
+   * processed in the webhook's own request; the id, or null for a duplicate. If the owner
+   * does not finish it, the claim runs out and the processor takes it like any other.
+   */
+  async storeClaimed(e: NewInboxEvent, owner: string, claimMs: number): Promise<string | null> {
+    return this.insert(e, owner, claimMs);
+  }
+
+  private async insert(e: NewInboxEvent, owner: string | null, claimMs: number) {
+    const id = newId();
     const rows = await sqlRows<unknown>(
       this.db,
-      `INSERT INTO inbox_events (id, integration_id, chatbot_id, channel, provider_message_id, kind, session_key, payload)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)
+      `INSERT INTO inbox_events (id, integration_id, chatbot_id, channel, provider_message_id, kind, session_key, payload,
+                                 locked_by, locked_until, attempts)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb,
+               $9, CASE WHEN $9::text IS NULL THEN NULL ELSE now() + make_interval(secs => $10::float8 / 1000) END,
+               CASE WHEN $9::text IS NULL THEN 0 ELSE 1 END)
        ON CONFLICT (integration_id, provider_message_id) DO NOTHING
        RETURNING 1`,
       [
-        newId(),
+        id,
         e.integrationId,
         e.chatbotId,
         e.channel,
@@ -39,9 +56,11 @@ export class InboxRepository {
         e.kind,
         e.sessionKey,
         JSON.stringify(e.payload),
+        owner,
+        claimMs,
       ],
     );
-    return rows.length > 0;
+    return rows.length > 0 ? id : null;
   }
 
   /**

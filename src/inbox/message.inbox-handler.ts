@@ -30,7 +30,7 @@ export class MessageInboxHandler implements InboxHandler, OnModuleInit {
     this.handlers.register(this);
   }
 
-  async handle(event: InboxEvent): Promise<void> {
+  async handle(event: InboxEvent): Promise<'committed' | undefined> {
     const p = event.payload as InboundMessagePayload;
     const turn: InboundTurn = {
       chatbotId: event.chatbotId,
@@ -42,7 +42,9 @@ export class MessageInboxHandler implements InboxHandler, OnModuleInit {
       inboxEventId: event.id,
     };
     try {
-      await this.turns.handle(turn);
+      // A turn marks its event done in its commit; an answer aside from the flow does not.
+      const outcome = await this.turns.handle(turn);
+      return outcome.aside ? undefined : 'committed';
     } catch (err) {
       // Busy: try again later. Any other refusal will not change on a retry.
       if (err instanceof TurnRefused && err.reason !== 'busy')

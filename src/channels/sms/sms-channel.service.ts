@@ -6,6 +6,7 @@ import { newId } from '../../common/new-id';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { publicBaseUrl } from '../../config/public-base-url';
+import type { NewInboxEvent } from '../../inbox/inbox-event';
 import { InboxService } from '../../inbox/inbox.service';
 import { SecretBox } from '../../integrations/crypto/secret-box';
 import type { IntegrationRow } from '../../integrations/integration-row';
@@ -16,36 +17,19 @@ import {
 import { MetricsService } from '../../metrics/metrics.service';
 import { ChannelIntegrations } from '../channel-integrations';
 import { e164 } from '../phone-number';
-import { SMS_PROVIDERS } from './providers';
 import { SmsRequestError, type SmsProvider, type SmsWebhookEvent } from './providers/sms-provider';
 import { twimlReply, verifyTwilioSignature } from './providers/twilio.provider';
+import { SMS_CHANNEL, SMS_INBOX, smsProviderOf, type SmsMessagePayload } from './sms-events';
+import { SmsMessageInboxHandler } from './sms-inbox.handlers';
 
-export const SMS_CHANNEL = 'sms';
-
-/** The inbox kinds of the SMS channel, each with its handler in sms-inbox.handlers.ts. */
-export const SMS_INBOX = {
-  message: 'sms.message',
-  status: 'sms.status',
-  optOut: 'sms.opt_out',
-} as const;
-
-/** The payload of an `sms.message` inbox event. */
-export interface SmsMessagePayload {
-  userId: string;
-  text: string;
-  linkId?: string;
-  keyword?: string;
-}
+/** How long an inline (Twilio) message stays this request's before the inbox takes it. */
+const INLINE_CLAIM_MS = 30_000;
 
 /** What the webhook answers. */
 export interface SmsWebhookReply {
   contentType: string;
   body: string;
 }
-
-/** The provider of a stored sms integration. */
-export const smsProviderOf = (config: SmsIntegrationConfig): SmsProvider =>
-  SMS_PROVIDERS.get(config.provider)!;
 
 /**
  * The SMS channel's webhook (contract: channels.md › SMS): checks the token (and Twilio's
@@ -60,6 +44,7 @@ export class SmsChannelService {
   constructor(
     @Inject(ChannelIntegrations) private readonly integrations: ChannelIntegrations,
     @Inject(InboxService) private readonly inbox: InboxService,
+    @Inject(SmsMessageInboxHandler) private readonly messages: SmsMessageInboxHandler,
     @Inject(SecretBox) private readonly box: SecretBox,
     @Inject(MetricsService) private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) config: AppConfig,
@@ -87,12 +72,31 @@ export class SmsChannelService {
         { path: err.path, message: err.message },
       ]);
     }
-    const outcome = await this.store(row, provider, config, event);
+    const { outcome, replies } = await this.store(row, provider, config, event);
     this.count(provider, outcome);
-    // Twilio reads its answer as TwiML; replies are sent through its Messages API.
     return provider.repliesInline
-      ? { contentType: 'text/xml; charset=utf-8', body: twimlReply([]) }
+      ? { contentType: 'text/xml; charset=utf-8', body: twimlReply(replies) }
       : { contentType: 'text/plain; charset=utf-8', body: '' };
+  }
+
+  /**
+   * Twilio: the message is stored claimed for this request and its turn runs now, so the
+   * replies go back as TwiML. If this request fails first, the claim runs out and the inbox
+   * processes the message like any other, sending the replies through the Messages API.
+   */
+  private async runInline(event: NewInboxEvent): Promise<{ outcome: string; replies: string[] }> {
+    const claimed = await this.inbox.acceptInline(event, INLINE_CLAIM_MS);
+    if (!claimed) return { outcome: 'duplicate', replies: [] };
+    try {
+      const { replies } = await this.messages.run(claimed, true);
+      return { outcome: 'message', replies };
+    } catch (err) {
+      this.logger.warn(
+        { err, inbox_event_id: claimed.id },
+        'SMS: inline turn failed; the inbox retries it',
+      );
+      return { outcome: 'message', replies: [] };
+    }
   }
 
   /** Twilio signs the URL it called (PUBLIC_BASE_URL + path) and the form: 401 otherwise. */
@@ -113,14 +117,16 @@ export class SmsChannelService {
     provider: SmsProvider,
     config: SmsIntegrationConfig,
     event: SmsWebhookEvent,
-  ): Promise<string> {
+  ): Promise<{ outcome: string; replies: string[] }> {
     const common = { integrationId: row.id, chatbotId: row.chatbot_id, channel: SMS_CHANNEL };
+    const done = (outcome: string) => ({ outcome, replies: [] });
     switch (event.kind) {
       case 'message': {
         const m = event.message;
         const ours = config.fields[provider.senderField];
         // A message to another number than this integration's: not ours to answer.
-        if (provider.name === 'twilio' && ours && e164(m.to) !== e164(ours)) return 'unknown_to';
+        if (provider.name === 'twilio' && ours && e164(m.to) !== e164(ours))
+          return done('unknown_to');
         const userId = e164(m.from);
         const payload: SmsMessagePayload = {
           userId,
@@ -128,14 +134,15 @@ export class SmsChannelService {
           ...(m.linkId ? { linkId: m.linkId } : {}),
           ...(m.keyword ? { keyword: m.keyword } : {}),
         };
-        const stored = await this.inbox.accept({
+        const inbound: NewInboxEvent = {
           ...common,
           kind: SMS_INBOX.message,
           providerMessageId: m.providerMessageId,
           sessionKey: userId,
           payload,
-        });
-        return stored ? 'message' : 'duplicate';
+        };
+        if (provider.repliesInline) return this.runInline(inbound);
+        return done((await this.inbox.accept(inbound)) ? 'message' : 'duplicate');
       }
       case 'status': {
         const stored = await this.inbox.accept({
@@ -146,7 +153,7 @@ export class SmsChannelService {
           sessionKey: null,
           payload: event,
         });
-        return stored ? 'status' : 'duplicate';
+        return done(stored ? 'status' : 'duplicate');
       }
       case 'opt_out':
         await this.inbox.accept({
@@ -156,7 +163,7 @@ export class SmsChannelService {
           sessionKey: null,
           payload: { userId: e164(event.phone) },
         });
-        return 'opt_out';
+        return done('opt_out');
     }
   }
 

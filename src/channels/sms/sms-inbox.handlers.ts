@@ -3,18 +3,19 @@ import { newId } from '../../common/new-id';
 import { ConversationRepository } from '../../conversation/conversation.repository';
 import type { InboundTurn } from '../../conversation/inbound-turn';
 import { TurnRefused } from '../../conversation/turn-refused';
-import { TurnService } from '../../conversation/turn.service';
+import { TurnService, type TurnOutcome } from '../../conversation/turn.service';
+import type { GenericMessage } from '../../engine';
 import { OutboxDispatcher } from '../../outbox/outbox-dispatcher';
 import type { OutboxEntry } from '../../outbox/outbox-entry';
 import { OutboxRepository } from '../../outbox/outbox.repository';
 import { InboxEventRejected, type InboxEvent, type InboxHandler } from '../../inbox/inbox-event';
 import { InboxHandlers } from '../../inbox/inbox-handlers';
-import { IntegrationsRepository } from '../../integrations/integrations.repository';
+import { ChannelIntegrations } from '../channel-integrations';
 import type { SmsIntegrationConfig } from '../../integrations/types/sms.integration-type';
 import { MetricsService } from '../../metrics/metrics.service';
 import { OptOutsRepository, type OptOutSource } from '../../opt-outs/opt-outs.repository';
 import type { SmsWebhookEvent } from './providers/sms-provider';
-import { SMS_CHANNEL, SMS_INBOX, type SmsMessagePayload } from './sms-channel.service';
+import { SMS_CHANNEL, SMS_INBOX, type SmsMessagePayload } from './sms-events';
 import type { SmsSendPayload } from './sms-send.outbox-handler';
 import {
   keywordOf,
@@ -50,7 +51,7 @@ export class SmsMessageInboxHandler implements InboxHandler, OnModuleInit {
   constructor(
     @Inject(InboxHandlers) private readonly handlers: InboxHandlers,
     @Inject(TurnService) private readonly turns: TurnService,
-    @Inject(IntegrationsRepository) private readonly integrations: IntegrationsRepository,
+    @Inject(ChannelIntegrations) private readonly integrations: ChannelIntegrations,
     @Inject(OptOutsRepository) private readonly optOuts: OptOutsRepository,
     @Inject(OutboxRepository) private readonly outbox: OutboxRepository,
     @Inject(OutboxDispatcher) private readonly dispatcher: OutboxDispatcher,
@@ -61,13 +62,27 @@ export class SmsMessageInboxHandler implements InboxHandler, OnModuleInit {
     this.handlers.register(this);
   }
 
-  async handle(event: InboxEvent): Promise<void> {
+  async handle(event: InboxEvent): Promise<'committed' | undefined> {
+    return (await this.run(event, false)).committed ? 'committed' : undefined;
+  }
+
+  /**
+   * Processes the event. `inline` (Twilio, answered with TwiML in the webhook's response):
+   * the reply texts are returned instead of being sent through the outbox.
+   */
+  async run(
+    event: InboxEvent,
+    inline: boolean,
+  ): Promise<{ committed: boolean; replies: string[] }> {
     const p = event.payload as SmsMessagePayload;
-    const row = await this.integrations.findChannel(event.integrationId, SMS_CHANNEL);
+    const row = await this.integrations.byId(SMS_CHANNEL, event.integrationId);
     if (!row) throw new InboxEventRejected('The SMS integration was deleted.');
     const config = row.config as SmsIntegrationConfig;
     const keyword = keywordOf(p.text, config.opt_out_keywords);
-    if (keyword) return this.optInOrOut(event, p, keyword);
+    if (keyword) {
+      const confirmation = await this.optInOrOut(event, p, keyword, inline);
+      return { committed: false, replies: confirmation ? [confirmation] : [] };
+    }
     const turn: InboundTurn = {
       chatbotId: event.chatbotId,
       channel: SMS_CHANNEL,
@@ -78,45 +93,60 @@ export class SmsMessageInboxHandler implements InboxHandler, OnModuleInit {
         read: (stored) => readSmsInput(p.text, stored),
         write: (messages) => smsState(messages),
       },
-      sends: (replies, messageIds) => {
-        const text = smsText(replies);
-        if (text === '') return [];
-        return [
-          smsSend(event.integrationId, {
-            to: p.userId,
-            text,
-            messageIds: [...messageIds],
-            ...(p.linkId ? { linkId: p.linkId, keyword: p.keyword } : {}),
+      ...(inline
+        ? {}
+        : {
+            sends: (replies: readonly GenericMessage[], messageIds: readonly string[]) => {
+              const text = smsText(replies);
+              if (text === '') return [];
+              return [
+                smsSend(event.integrationId, {
+                  to: p.userId,
+                  text,
+                  messageIds: [...messageIds],
+                  ...(p.linkId ? { linkId: p.linkId, keyword: p.keyword } : {}),
+                }),
+              ];
+            },
           }),
-        ];
-      },
     };
+    let outcome: TurnOutcome;
     try {
-      await this.turns.handle(turn);
+      outcome = await this.turns.handle(turn);
     } catch (err) {
       if (err instanceof TurnRefused && err.reason !== 'busy')
         throw new InboxEventRejected(err.detail);
       throw err;
     }
+    // A turn marks its event done in its commit; an answer aside from the flow does not.
+    const committed = !outcome.aside;
+    if (!inline) return { committed, replies: [] };
+    const text = smsText(outcome.messages);
+    const blocked = await this.optOuts.isOptedOut(event.chatbotId, SMS_CHANNEL, p.userId);
+    return { committed, replies: text === '' || blocked ? [] : [text] };
   }
 
+  /** Changes the list; the confirmation is returned (inline) or sent, when the list changed. */
   private async optInOrOut(
     event: InboxEvent,
     p: SmsMessagePayload,
     keyword: 'opt_out' | 'opt_in',
-  ): Promise<void> {
+    inline: boolean,
+  ): Promise<string | null> {
     const changed =
       keyword === 'opt_out'
         ? (await this.optOuts.add(event.chatbotId, SMS_CHANNEL, p.userId, 'keyword')).added
         : await this.optOuts.removeUser(event.chatbotId, SMS_CHANNEL, p.userId);
-    if (!changed) return;
+    if (!changed) return null;
     this.metrics.optOuts.inc({ channel: SMS_CHANNEL, change: keyword, source: 'keyword' });
+    const confirmation = keyword === 'opt_out' ? OPTED_OUT_REPLY : OPTED_IN_REPLY;
+    if (inline) return confirmation;
     // The one message an opted-out number still gets: the confirmation.
     await this.outbox.enqueue(
       [
         smsSend(event.integrationId, {
           to: p.userId,
-          text: keyword === 'opt_out' ? OPTED_OUT_REPLY : OPTED_IN_REPLY,
+          text: confirmation,
           messageIds: [],
           confirmation: true,
         }),
@@ -124,6 +154,7 @@ export class SmsMessageInboxHandler implements InboxHandler, OnModuleInit {
       { chatbotId: event.chatbotId, conversationId: null },
     );
     this.dispatcher.kick();
+    return confirmation;
   }
 }
 

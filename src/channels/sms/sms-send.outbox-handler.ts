@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ConversationRepository } from '../../conversation/conversation.repository';
 import { SecretBox } from '../../integrations/crypto/secret-box';
-import { IntegrationsRepository } from '../../integrations/integrations.repository';
+import { ChannelIntegrations } from '../channel-integrations';
 import {
   openSecrets,
   type SmsIntegrationConfig,
@@ -15,7 +15,7 @@ import { APP_CONFIG } from '../../config/config.module';
 import { SsrfGuard } from '../../integrations/http/ssrf-guard';
 import { smsSegments } from '../render/gsm-text';
 import type { SmsHttpRequest } from './providers/sms-provider';
-import { SMS_CHANNEL, smsProviderOf } from './sms-channel.service';
+import { SMS_CHANNEL, smsProviderOf } from './sms-events';
 
 /** One SMS to send (outbox kind `sms.send`). */
 export interface SmsSendPayload {
@@ -47,7 +47,7 @@ export class SmsSendOutboxHandler implements OutboxHandler, OnModuleInit {
 
   constructor(
     @Inject(OutboxHandlers) private readonly handlers: OutboxHandlers,
-    @Inject(IntegrationsRepository) private readonly integrations: IntegrationsRepository,
+    @Inject(ChannelIntegrations) private readonly integrations: ChannelIntegrations,
     @Inject(ConversationRepository) private readonly conversations: ConversationRepository,
     @Inject(OptOutsRepository) private readonly optOuts: OptOutsRepository,
     @Inject(SecretBox) private readonly box: SecretBox,
@@ -66,7 +66,7 @@ export class SmsSendOutboxHandler implements OutboxHandler, OnModuleInit {
 
   async deliver(row: OutboxDelivery): Promise<DeliveryResult> {
     const p = row.payload as SmsSendPayload;
-    const integration = await this.integrations.findChannel(p.integrationId, SMS_CHANNEL);
+    const integration = await this.integrations.byId(SMS_CHANNEL, p.integrationId);
     if (!integration) {
       await this.conversations.markFailed(p.messageIds, {
         code: 'integration_deleted',

@@ -10,7 +10,9 @@ export class MessageDelivery1764000700000 implements MigrationInterface {
   name = 'MessageDelivery1764000700000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE messages ADD COLUMN delivery_error jsonb, ADD COLUMN segments integer`);
+    await q.query(
+      `ALTER TABLE messages ADD COLUMN delivery_error jsonb, ADD COLUMN segments integer`,
+    );
     await q.query(
       `CREATE INDEX messages_provider_id_idx ON messages (provider_message_id)
         WHERE provider_message_id IS NOT NULL`,
