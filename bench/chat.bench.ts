@@ -33,7 +33,6 @@ import {
   ms,
   pgAnswers,
   processCpuMs,
-  sleep,
   startChild,
   stats,
   table,
@@ -41,6 +40,7 @@ import {
   SERVER_NODE_FLAGS,
   envInt,
   runBench,
+  transactions,
 } from './support/bench-kit';
 import {
   ChatTarget,
@@ -122,22 +122,6 @@ async function checkpoint(url: string): Promise<void> {
   await c.connect();
   try {
     await c.query('CHECKPOINT');
-  } finally {
-    await c.end();
-  }
-}
-
-/** Transactions committed or rolled back in this database so far (PostgreSQL's own statistics). */
-async function transactions(url: string, name: string): Promise<number> {
-  await sleep(1100); // statistics are flushed at most once a second
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try {
-    const r = await c.query<{ n: string }>(
-      'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1',
-      [name],
-    );
-    return Number(r.rows[0]?.n ?? NaN);
   } finally {
     await c.end();
   }

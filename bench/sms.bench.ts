@@ -38,6 +38,7 @@ import {
   PICKS,
   publishMenuBot,
   row,
+  sqlPerTurn,
   type Turn,
 } from './support/menu-load';
 
@@ -182,6 +183,13 @@ async function main(): Promise<number> {
         ],
         { users: n, warmupMs, measureMs: seconds, pid },
       );
+    const sql = [
+      await sqlPerTurn(db, chatTurn(client, chatbotId), 100),
+      await sqlPerTurn(db, smsTurn(client, api, webhookPath, '3'), 100),
+    ];
+    console.log(
+      `SQL statements per turn, one user: Chat API ${sql[0].toFixed(1)}, SMS ${sql[1].toFixed(1)}`,
+    );
     console.log(`closed loop, ${users} users:`);
     const loaded = await alternate(users, measureMs, '1');
     console.log('one user at a time:');

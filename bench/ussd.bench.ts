@@ -40,6 +40,7 @@ import {
   alternateRuns,
   publishMenuBot,
   row,
+  sqlPerTurn,
   SESSION_TURNS,
   type Turn,
 } from './support/menu-load';
@@ -134,6 +135,13 @@ async function main(): Promise<number> {
       );
     const header = ['', 'turns/s', 'p50', 'p99', 'errors', 'server CPU/turn'];
 
+    const sql = [
+      await sqlPerTurn(db, chatTurn(client, bot.id), 100),
+      await sqlPerTurn(db, ussdTurn(client, webhookPath, 'q'), 100),
+    ];
+    console.log(
+      `SQL statements per turn, one user: Chat API ${sql[0].toFixed(1)}, USSD ${sql[1].toFixed(1)}`,
+    );
     console.log(`closed loop, ${users} users:`);
     const loaded = await alternate(users, measureMs, 'l');
     console.log(`one user at a time (latency of a turn without queueing):`);

@@ -447,6 +447,20 @@ describe('SMS channel', () => {
     expect(stored).toHaveLength(0);
     const long = await atInbound(path, '+255700000109', 'y'.repeat(10_000));
     expect(long.status).toBe(200);
+    // To a short code that is not this integration's: ignored and counted, nothing stored.
+    const short = await smsIntegration({ username: 'duka', api_key: 'k', sender_id: '15055' });
+    const elsewhere = await t
+      .http()
+      .post(short.path)
+      .type('form')
+      .send({ from: '+255700000110', to: '15999', text: 'Hi', date: 'x', id: 'ATXid_elsewhere' });
+    expect(elsewhere.status).toBe(200);
+    expect(
+      await t.db.query(`SELECT 1 FROM inbox_events WHERE provider_message_id = 'ATXid_elsewhere'`),
+    ).toHaveLength(0);
+    expect((await t.http().get('/metrics')).text).toMatch(
+      /sms_inbound_total\{provider="africastalking",outcome="unknown_to"\} 1/,
+    );
     await t
       .http()
       .post(path.replace(/[^/]+$/, 'A'.repeat(32)))

@@ -372,3 +372,19 @@ export function runBench(main: () => Promise<number>): void {
     },
   );
 }
+
+/** Transactions committed or rolled back in this database so far (PostgreSQL's own statistics). */
+export async function transactions(url: string, name: string): Promise<number> {
+  await sleep(1100); // statistics are flushed at most once a second
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    const r = await c.query<{ n: string }>(
+      'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1',
+      [name],
+    );
+    return Number(r.rows[0]?.n ?? NaN);
+  } finally {
+    await c.end();
+  }
+}

@@ -4,7 +4,7 @@
  * row of a run.
  */
 import { performance } from 'node:perf_hooks';
-import { type LoopbackClient, ms, processCpuMs, stats } from './bench-kit';
+import { type LoopbackClient, ms, processCpuMs, stats, transactions } from './bench-kit';
 
 /** A menu of three options, each answered with one screen and a way back. */
 export const MENU_FLOW = {
@@ -175,4 +175,18 @@ export async function alternateRuns(
       sums[i] += r.turnsPerSecond;
     }
   return { runs, ratio: sums[0] / sums[1] };
+}
+
+/**
+ * SQL transactions per turn of `turn` (every statement of the server runs in autocommit, so
+ * this is statements per turn, give or take a background query): `count` turns by one user.
+ */
+export async function sqlPerTurn(
+  db: { url: string; name: string },
+  turn: Turn,
+  count: number,
+): Promise<number> {
+  const before = await transactions(db.url, db.name);
+  for (let i = 0; i < count; i++) await turn(0, Math.floor(i / SESSION_TURNS), i % SESSION_TURNS);
+  return ((await transactions(db.url, db.name)) - before - 1) / count;
 }

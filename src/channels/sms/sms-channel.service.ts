@@ -123,9 +123,10 @@ export class SmsChannelService {
     switch (event.kind) {
       case 'message': {
         const m = event.message;
+        // A message to another number than this integration's (when it sends from a number
+        // or short code, not a name): not ours to answer; ignored and counted.
         const ours = config.fields[provider.senderField];
-        // A message to another number than this integration's: not ours to answer.
-        if (provider.name === 'twilio' && ours && e164(m.to) !== e164(ours))
+        if (ours && /^\+?[0-9]+$/.test(ours) && e164(m.to) !== e164(ours))
           return done('unknown_to');
         const userId = e164(m.from);
         const payload: SmsMessagePayload = {
