@@ -16,32 +16,14 @@
  * BENCH_SERIAL_SECONDS (5, the same with one user: a turn's latency without queueing),
  * DATABASE_POOL_SIZE (10), BENCH_LOG_LEVEL (warn).
  */
-import {
-  BENCH_API_KEY,
-  BENCH_ENCRYPTION_KEY,
-  ChildServer,
-  LoopbackClient,
-  MAIN_JS,
-  ScratchDatabase,
-  SERVER_NODE_FLAGS,
-  createScratchDatabase,
-  findDatabaseUrl,
-  machineLines,
-  pgAnswers,
-  startChild,
-  table,
-  verdict,
-  envInt,
-  runBench,
-} from './support/bench-kit';
+import type { LoopbackClient } from './support/bench-kit';
+import { envInt, runBench } from './support/bench-kit';
 import {
   chatTurn,
+  compareWithChat,
   PICKS,
-  alternateRuns,
-  publishMenuBot,
-  row,
-  sqlPerTurn,
   SESSION_TURNS,
+  startMenuServer,
   type Turn,
 } from './support/menu-load';
 
@@ -68,105 +50,38 @@ function ussdTurn(client: LoopbackClient, webhookPath: string, run: string): Tur
 }
 
 async function main(): Promise<number> {
-  const baseUrl = await findDatabaseUrl();
-  if (!baseUrl || !(await pgAnswers(baseUrl))) {
-    console.error(
-      'npm run bench:ussd needs PostgreSQL: set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres).',
-    );
-    return 1;
-  }
   const users = envInt('BENCH_USERS', 100);
-  const warmupMs = envInt('BENCH_WARMUP_SECONDS', 2, 0) * 1000;
-  const measureMs = envInt('BENCH_SECONDS', 10) * 1000;
-  const serialMs = envInt('BENCH_SERIAL_SECONDS', 5) * 1000;
-  const poolSize = String(envInt('DATABASE_POOL_SIZE', 10));
-
-  let db: ScratchDatabase | undefined;
-  let child: ChildServer | undefined;
-  let client: LoopbackClient | undefined;
+  const server = await startMenuServer('ussd', {}, users);
+  if (!server) return 1;
   try {
-    db = await createScratchDatabase(baseUrl, 'bench_ussd');
-    console.log(`database: ${db.name} (fresh, dropped at the end)`);
-    child = await startChild(
-      'gateway',
-      MAIN_JS,
-      {
-        DATABASE_URL: db.url,
-        DATABASE_POOL_SIZE: poolSize,
-        ENCRYPTION_KEY: BENCH_ENCRYPTION_KEY,
-        BOOTSTRAP_API_KEY: BENCH_API_KEY,
-        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
-      },
-      '/health/live',
-      SERVER_NODE_FLAGS,
-    );
-    client = new LoopbackClient(
-      child.baseUrl,
-      { authorization: `Bearer ${BENCH_API_KEY}` },
-      users + 8,
-    );
-    const bot = { id: await publishMenuBot(client, 'bench-ussd') };
+    const { client, chatbotId } = server;
     const ussd = await client.expect<{ webhook_url: string }>(
       201,
       'POST',
-      `/api/dev/v1/chatbots/${bot.id}/integrations`,
+      `/api/dev/v1/chatbots/${chatbotId}/integrations`,
       { type: 'ussd', name: 'duka', service_code: '*150*88#' },
     );
     const webhookPath = new URL(ussd.webhook_url).pathname;
-
     // Sanity: one whole session each way, every answer as expected.
-    const chat = chatTurn(client, bot.id);
-    for (let step = 0; step < SESSION_TURNS; step++)
-      if (!(await chat(0, 0, step))) throw new Error(`Chat API: turn ${step} went wrong`);
+    const chat = chatTurn(client, chatbotId);
     const check = ussdTurn(client, webhookPath, 'sanity');
-    for (let step = 0; step < SESSION_TURNS; step++)
+    for (let step = 0; step < SESSION_TURNS; step++) {
+      if (!(await chat(0, 0, step))) throw new Error(`Chat API: turn ${step} went wrong`);
       if (!(await check(0, 0, step))) throw new Error(`USSD: turn ${step} went wrong`);
-
-    console.log(
-      `sessions of ${SESSION_TURNS} turns, ${warmupMs / 1000} s warm-up + ${measureMs / 1000} s measured (${serialMs / 1000} s for one user), each run twice, alternating`,
+    }
+    await compareWithChat(
+      server,
+      {
+        name: 'USSD',
+        label: "USSD, Africa's Talking",
+        make: (tag) => ussdTurn(client, webhookPath, tag),
+        target: 1.2,
+      },
+      users,
     );
-    const pid = child.child.pid;
-    /** Chat API then USSD, twice, with `n` users each. */
-    const alternate = (n: number, seconds: number, label: string) =>
-      alternateRuns(
-        ['Chat API', () => chatTurn(client!, bot.id)],
-        ["USSD, Africa's Talking", (round) => ussdTurn(client!, webhookPath, `${label}${round}`)],
-        { users: n, warmupMs, measureMs: seconds, pid },
-      );
-    const header = ['', 'turns/s', 'p50', 'p99', 'errors', 'server CPU/turn'];
-
-    const sql = [
-      await sqlPerTurn(db, chatTurn(client, bot.id), 100),
-      await sqlPerTurn(db, ussdTurn(client, webhookPath, 'q'), 100),
-    ];
-    console.log(
-      `SQL statements per turn, one user: Chat API ${sql[0].toFixed(1)}, USSD ${sql[1].toFixed(1)}`,
-    );
-    console.log(`closed loop, ${users} users:`);
-    const loaded = await alternate(users, measureMs, 'l');
-    console.log(`one user at a time (latency of a turn without queueing):`);
-    const single = await alternate(1, serialMs, 's');
-
-    console.log('');
-    console.log(`Turns, closed loop, ${users} concurrent users (Chat API = the baseline)`);
-    console.log(table([header, ...loaded.runs.map(row)]));
-    console.log('');
-    console.log('Turns, one user at a time');
-    console.log(table([header, ...single.runs.map(row)]));
-    console.log('');
-    console.log(
-      `USSD time per turn / Chat API's (from turns/s): ${loaded.ratio.toFixed(2)}× under load, ${single.ratio.toFixed(2)}× one at a time`,
-    );
-    const worst = Math.max(loaded.ratio, single.ratio);
-    console.log(`target USSD per-turn cost ≤ 1.2× the Chat API's: ${verdict(worst <= 1.2)}`);
-    for (const line of machineLines()) console.log(line);
     return 0;
   } finally {
-    client?.close();
-    await child?.stop().catch(() => undefined);
-    await db
-      ?.drop()
-      .catch((err: unknown) => console.error(`could not drop ${db?.name}: ${String(err)}`));
+    await server.stop();
   }
 }
 

@@ -2,6 +2,7 @@ import { twilioSignature } from '../src/channels/sms/providers/twilio.provider';
 import { startBackend, type Backend, type RecordedCall } from './support/backend';
 import { publishedBot } from './support/flows';
 import { startTestApp, type TestApp } from './support/test-app';
+import { waitFor } from './support/wait';
 
 const PUBLIC = 'https://gw.example.com';
 
@@ -42,18 +43,6 @@ const shopFlow = (backendUrl: string) => ({
     help: { message: 'Call 100 & ask for "Duka" <any time>.', transitions: { always: 'menu' } },
   },
 });
-
-type Truthy<T> = Exclude<T, false | null | undefined | '' | 0>;
-
-async function waitFor<T>(get: () => T | Promise<T>, ms = 15_000): Promise<Truthy<T>> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await get();
-    if (value) return value as Truthy<T>;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 40));
-  }
-}
 
 const formOf = (call: RecordedCall) => Object.fromEntries(new URLSearchParams(call.body));
 

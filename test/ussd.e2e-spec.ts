@@ -2,6 +2,7 @@ import { startBackend, type Backend } from './support/backend';
 import { publishedBot } from './support/flows';
 import { startTestApp, type TestApp } from './support/test-app';
 import { driverFor, GATEWAY_DRIVERS, post, ussdUser } from './support/ussd-gateways';
+import { waitFor } from './support/wait';
 
 const TERMS =
   'Terms: airtime bought through this service is final. Balances are shown in Tanzanian ' +
@@ -500,11 +501,3 @@ describe('USSD channel', () => {
     });
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

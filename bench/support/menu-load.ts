@@ -4,7 +4,27 @@
  * row of a run.
  */
 import { performance } from 'node:perf_hooks';
-import { type LoopbackClient, ms, processCpuMs, stats, transactions } from './bench-kit';
+import {
+  BENCH_API_KEY,
+  BENCH_ENCRYPTION_KEY,
+  type ChildServer,
+  createScratchDatabase,
+  envInt,
+  findDatabaseUrl,
+  LoopbackClient,
+  machineLines,
+  MAIN_JS,
+  ms,
+  pgAnswers,
+  processCpuMs,
+  type ScratchDatabase,
+  SERVER_NODE_FLAGS,
+  startChild,
+  stats,
+  table,
+  transactions,
+  verdict,
+} from './bench-kit';
 
 /** A menu of three options, each answered with one screen and a way back. */
 export const MENU_FLOW = {
@@ -189,4 +209,122 @@ export async function sqlPerTurn(
   const before = await transactions(db.url, db.name);
   for (let i = 0; i < count; i++) await turn(0, Math.floor(i / SESSION_TURNS), i % SESSION_TURNS);
   return ((await transactions(db.url, db.name)) - before - 1) / count;
+}
+
+/** The menu bot on the built server, on a fresh PostgreSQL database of its own. */
+export interface MenuServer {
+  db: ScratchDatabase;
+  child: ChildServer;
+  client: LoopbackClient;
+  chatbotId: string;
+  stop(): Promise<void>;
+}
+
+export async function startMenuServer(
+  label: string,
+  env: Record<string, string>,
+  users: number,
+): Promise<MenuServer | null> {
+  const baseUrl = await findDatabaseUrl();
+  if (!baseUrl || !(await pgAnswers(baseUrl))) {
+    console.error(
+      `npm run bench:${label} needs PostgreSQL: set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres).`,
+    );
+    return null;
+  }
+  const db = await createScratchDatabase(baseUrl, `bench_${label}`);
+  console.log(`database: ${db.name} (fresh, dropped at the end)`);
+  let child: ChildServer | undefined;
+  try {
+    child = await startChild(
+      'gateway',
+      MAIN_JS,
+      {
+        DATABASE_URL: db.url,
+        DATABASE_POOL_SIZE: String(envInt('DATABASE_POOL_SIZE', 10)),
+        ENCRYPTION_KEY: BENCH_ENCRYPTION_KEY,
+        BOOTSTRAP_API_KEY: BENCH_API_KEY,
+        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+        ...env,
+      },
+      '/health/live',
+      SERVER_NODE_FLAGS,
+    );
+    const client = new LoopbackClient(
+      child.baseUrl,
+      { authorization: `Bearer ${BENCH_API_KEY}` },
+      users + 8,
+    );
+    const chatbotId = await publishMenuBot(client, `bench-${label}`);
+    const started = child;
+    return {
+      db,
+      child: started,
+      client,
+      chatbotId,
+      async stop() {
+        client.close();
+        await started.stop().catch(() => undefined);
+        await db
+          .drop()
+          .catch((err: unknown) => console.error(`could not drop ${db.name}: ${String(err)}`));
+      },
+    };
+  } catch (err) {
+    await child?.stop().catch(() => undefined);
+    await db.drop().catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * Runs a channel against the Chat API on one server and prints the comparison: SQL per turn,
+ * then many users and one user, alternating, with the ratio of time per turn and the verdict.
+ */
+export async function compareWithChat(
+  server: MenuServer,
+  channel: { name: string; label: string; make: (tag: string) => Turn; target: number },
+  users: number,
+): Promise<void> {
+  const warmupMs = envInt('BENCH_WARMUP_SECONDS', 2, 0) * 1000;
+  const measureMs = envInt('BENCH_SECONDS', 10) * 1000;
+  const serialMs = envInt('BENCH_SERIAL_SECONDS', 5) * 1000;
+  const { client, chatbotId, db } = server;
+  const pid = server.child.child.pid;
+  const sql = [
+    await sqlPerTurn(db, chatTurn(client, chatbotId), 100),
+    await sqlPerTurn(db, channel.make('q'), 100),
+  ];
+  console.log(
+    `SQL statements per turn, one user: Chat API ${sql[0].toFixed(1)}, ${channel.name} ${sql[1].toFixed(1)}`,
+  );
+  console.log(
+    `${warmupMs / 1000} s warm-up + ${measureMs / 1000} s measured (${serialMs / 1000} s for one user), each run twice, alternating`,
+  );
+  const alternate = (n: number, seconds: number, tag: string) =>
+    alternateRuns(
+      ['Chat API', () => chatTurn(client, chatbotId)],
+      [channel.label, (round) => channel.make(`${tag}${round}`)],
+      { users: n, warmupMs, measureMs: seconds, pid },
+    );
+  console.log(`closed loop, ${users} users:`);
+  const loaded = await alternate(users, measureMs, 'l');
+  console.log('one user at a time (latency without queueing):');
+  const single = await alternate(1, serialMs, 's');
+  const header = ['', 'turns/s', 'p50', 'p99', 'errors', 'server CPU/turn'];
+  console.log('');
+  console.log(`Closed loop, ${users} concurrent users (Chat API = the baseline)`);
+  console.log(table([header, ...loaded.runs.map(row)]));
+  console.log('');
+  console.log('One user at a time');
+  console.log(table([header, ...single.runs.map(row)]));
+  console.log('');
+  console.log(
+    `${channel.name} time per turn / Chat API's (from turns/s): ${loaded.ratio.toFixed(2)}× under load, ${single.ratio.toFixed(2)}× one at a time`,
+  );
+  const worst = Math.max(loaded.ratio, single.ratio);
+  console.log(
+    `target ${channel.name} per-turn cost ≤ ${channel.target}× the Chat API's: ${verdict(worst <= channel.target)}`,
+  );
+  for (const line of machineLines()) console.log(line);
 }
