@@ -374,8 +374,9 @@ export function runBench(main: () => Promise<number>): void {
 }
 
 /** Transactions committed or rolled back in this database so far (PostgreSQL's own statistics). */
-export async function transactions(url: string, name: string): Promise<number> {
-  await sleep(1100); // statistics are flushed at most once a second
+export async function transactions(url: string, name: string, settleMs = 1100): Promise<number> {
+  // A busy backend flushes its statistics at most once a second, an idle one within 10 s.
+  await sleep(settleMs);
   const c = new Client({ connectionString: url });
   await c.connect();
   try {
