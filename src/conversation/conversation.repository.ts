@@ -9,6 +9,7 @@ import { outboxEntriesJson } from '../outbox/outbox-sql';
 import {
   COMMIT_TURN_SQL,
   CREATE_CONVERSATION_SQL,
+  LEASE_BY_KEY_SQL,
   LEASE_SQL,
   LEASE_WITH_TICKET_SQL,
 } from './turn-sql';
@@ -40,6 +41,9 @@ export interface StoredMessage {
   /** `queued` for a message a channel sends through the outbox; absent otherwise. */
   delivery_status?: 'queued';
 }
+
+/** A first try at a lease: the leased row, or a place in line for conversation `id`. */
+export type FirstTry = { row: LeasedConversation } | { ticket: string; id: string };
 
 /** Everything one turn writes, applied atomically together with the lease release. */
 export interface TurnWrite {
@@ -112,15 +116,29 @@ export class ConversationRepository {
     owner: string,
     leaseMs: number,
     ticketMs: number,
-  ): Promise<{ row: LeasedConversation } | { ticket: string } | null> {
-    const [got] = await sqlRows<LeasedConversation & { ticket: string | null }>(
-      this.db,
-      LEASE_SQL,
-      [id, chatbotId, channel, owner, leaseMs, ticketMs],
-    );
-    if (got?.ticket) return { ticket: got.ticket };
+  ): Promise<FirstTry | null> {
+    return this.firstTry(LEASE_SQL, [id, chatbotId, channel, owner, leaseMs, ticketMs]);
+  }
+
+  /** The same for the open conversation holding a channel session key, found in the statement. */
+  async tryLeaseByKey(
+    key: string,
+    chatbotId: string,
+    channel: string,
+    owner: string,
+    leaseMs: number,
+    ticketMs: number,
+  ): Promise<FirstTry | null> {
+    return this.firstTry(LEASE_BY_KEY_SQL, [key, chatbotId, channel, owner, leaseMs, ticketMs]);
+  }
+
+  private async firstTry(sql: string, params: unknown[]): Promise<FirstTry | null> {
+    const [got] = await sqlRows<
+      LeasedConversation & { ticket: string | null; target_id: string | null }
+    >(this.db, sql, params);
+    if (got?.ticket) return { ticket: got.ticket, id: got.target_id! };
     if (!got?.id) return null;
-    const { ticket: _none, ...row } = got;
+    const { ticket: _none, target_id: _id, ...row } = got;
     return { row };
   }
 

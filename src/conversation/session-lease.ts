@@ -2,7 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '../common/logger';
 import { newId } from '../common/new-id';
-import { ConversationRepository, LeasedConversation } from './conversation.repository';
+import {
+  ConversationRepository,
+  type FirstTry,
+  type LeasedConversation,
+} from './conversation.repository';
 import { SessionQueue } from './session-queue';
 
 /**
@@ -14,6 +18,7 @@ export const LEASE_MS = 9_000;
 export const RENEW_EVERY_MS = 3_000;
 /** How long a place in line outlives its waiter's own deadline (then it expires). */
 const TICKET_GRACE_MS = 2_000;
+const ticketMs = (waitUntil: number) => Math.max(0, waitUntil - Date.now()) + TICKET_GRACE_MS;
 
 export type LeaseOutcome =
   | { kind: 'leased'; row: LeasedConversation; owner: string }
@@ -56,13 +61,46 @@ export class SessionLease {
     waitUntil: number,
   ): Promise<LeaseOutcome> {
     const owner = this.newOwner();
-    const ticketMs = Math.max(0, waitUntil - Date.now()) + TICKET_GRACE_MS;
     const first = await this.arrivals.run(id, () =>
-      this.conversations.tryLease(id, chatbotId, channel, owner, LEASE_MS, ticketMs),
+      this.conversations.tryLease(id, chatbotId, channel, owner, LEASE_MS, ticketMs(waitUntil)),
     );
+    return this.afterFirstTry(first, chatbotId, channel, owner, waitUntil);
+  }
+
+  /**
+   * The same for the open conversation holding a channel session key, found in the first
+   * try's own statement ('missing': none is open). Callers keep one key's first tries in
+   * order themselves (TurnService queues turns by key).
+   */
+  async acquireByKey(
+    key: string,
+    chatbotId: string,
+    channel: string,
+    waitUntil: number,
+  ): Promise<LeaseOutcome> {
+    const owner = this.newOwner();
+    const first = await this.conversations.tryLeaseByKey(
+      key,
+      chatbotId,
+      channel,
+      owner,
+      LEASE_MS,
+      ticketMs(waitUntil),
+    );
+    return this.afterFirstTry(first, chatbotId, channel, owner, waitUntil);
+  }
+
+  /** Leased, missing, or waits in line for its turn. */
+  private async afterFirstTry(
+    first: FirstTry | null,
+    chatbotId: string,
+    channel: string | null,
+    owner: string,
+    waitUntil: number,
+  ): Promise<LeaseOutcome> {
     if (first === null) return { kind: 'missing' };
     if ('row' in first) return { kind: 'leased', row: first.row, owner };
-    const { ticket } = first;
+    const { ticket, id } = first;
     try {
       let delay = 2;
       for (let attempt = 1; ; attempt++) {

@@ -25,34 +25,53 @@ export const CREATE_CONVERSATION_SQL = `INSERT INTO conversations (id, chatbot_i
 const LEASED_COLUMNS = `id, chatbot_id, channel, user_id, contact_name, status, flow_version_id, session,
                  message_count, (expires_at IS NOT NULL AND expires_at < now()) AS expired, created_at, channel_state`;
 
-/** The lease update: $1 id, $2 chatbot, $3 channel (null: any), $4 owner, $5 lease ms. */
-const takeLease = (waiters: string) => `UPDATE conversations
+/**
+ * The lease update: `id` the conversation (a parameter or a subquery), $2 chatbot, $3 channel
+ * (null: any), $4 owner, $5 lease ms.
+ */
+const takeLease = (waiters: string, id = '$1') => `UPDATE conversations
             SET lease_owner = $4, lease_until = now() + make_interval(secs => $5::float8 / 1000)
-          WHERE id = $1 AND chatbot_id = $2 AND ($3::text IS NULL OR channel = $3)
+          WHERE id = ${id} AND chatbot_id = $2 AND ($3::text IS NULL OR channel = $3)
             AND (lease_owner IS NULL OR lease_until < now())
             AND NOT EXISTS (SELECT 1 FROM turn_waiters w
-                             WHERE w.conversation_id = $1 AND w.expires_at > now() ${waiters})
+                             WHERE w.conversation_id = ${id} AND w.expires_at > now() ${waiters})
          RETURNING ${LEASED_COLUMNS}`;
+
+/** The first try at the lease of conversation `id`, after the CTEs in `before`. */
+const firstTry = (id: string, before = '') => `WITH ${before}leased AS (
+         ${takeLease('', id)}
+       ), ticket AS (
+         INSERT INTO turn_waiters (conversation_id, expires_at)
+         SELECT c.id, now() + make_interval(secs => $6::float8 / 1000)
+           FROM conversations c
+          WHERE c.id = ${id} AND c.chatbot_id = $2 AND ($3::text IS NULL OR c.channel = $3)
+            AND NOT EXISTS (SELECT 1 FROM leased)
+         RETURNING id
+       )
+       SELECT leased.*, ticket.id AS ticket, ${id} AS target_id
+         FROM (VALUES (1)) AS one LEFT JOIN leased ON true LEFT JOIN ticket ON true`;
 
 /**
  * A message's first try, on arrival: takes the lease if it is free and nobody is waiting
  * for it, and reads the session; else takes a place in line (a waiter row, valid for $6 ms).
  * Always one row: the session's columns when leased, `ticket` when waiting, all null when
- * there is no such conversation.
+ * there is no such conversation; `target_id` the conversation tried.
  * $1 id, $2 chatbot, $3 channel (null: any), $4 owner, $5 lease ms, $6 ticket ms.
  */
-export const LEASE_SQL = `WITH leased AS (
-         ${takeLease('')}
-       ), ticket AS (
-         INSERT INTO turn_waiters (conversation_id, expires_at)
-         SELECT c.id, now() + make_interval(secs => $6::float8 / 1000)
-           FROM conversations c
-          WHERE c.id = $1 AND c.chatbot_id = $2 AND ($3::text IS NULL OR c.channel = $3)
-            AND NOT EXISTS (SELECT 1 FROM leased)
-         RETURNING id
-       )
-       SELECT leased.*, ticket.id AS ticket
-         FROM (VALUES (1)) AS one LEFT JOIN leased ON true LEFT JOIN ticket ON true`;
+export const LEASE_SQL = firstTry('$1');
+
+/**
+ * The same for a channel session found by key in the same statement: the open conversation
+ * of $1 key on $2 chatbot and $3 channel (not null here).
+ */
+export const LEASE_BY_KEY_SQL = firstTry(
+  '(SELECT id FROM target)',
+  `target AS (
+         SELECT id FROM conversations
+          WHERE chatbot_id = $2 AND channel = $3 AND session_key = $1
+            AND status IN ('ACTIVE', 'HANDOFF_PENDING')
+       ), `,
+);
 
 /**
  * A waiting message's next try: takes the lease if it is free and no live waiter came

@@ -210,8 +210,9 @@ export class TurnService {
     waitUntil: number,
   ): Promise<Leased> {
     for (;;) {
-      const id = await this.conversations.findOpenByKey(turn.chatbotId, turn.channel, key);
-      if (id === null) {
+      const got = await this.lease.acquireByKey(key, turn.chatbotId, turn.channel, waitUntil);
+      if (got.kind === 'timeout') throw new TurnRefused('busy');
+      if (got.kind === 'missing') {
         try {
           return await this.open(turn, userId, key);
         } catch (err) {
@@ -222,9 +223,6 @@ export class TurnService {
           continue;
         }
       }
-      const got = await this.lease.acquire(id, turn.chatbotId, turn.channel, waitUntil);
-      if (got.kind === 'timeout') throw new TurnRefused('busy');
-      if (got.kind === 'missing') continue;
       const state = availability(got.row);
       if (state === 'open') return { row: got.row, owner: got.owner, start: false };
       // Expired (or closed meanwhile): retire it, then open a fresh session for the key.
