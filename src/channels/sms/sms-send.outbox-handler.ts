@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ConversationRepository } from '../../conversation/conversation.repository';
 import { SecretBox } from '../../integrations/crypto/secret-box';
@@ -118,18 +120,41 @@ export class SmsSendOutboxHandler implements OutboxHandler, OnModuleInit {
   }
 }
 
+/** Kept-alive connections to the providers' APIs. */
+const AGENTS = {
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }),
+};
+const MAX_ANSWER_BYTES = 65_536;
+
 /** One HTTP request to the provider; status 0 when it did not answer in time. */
-async function send(request: SmsHttpRequest): Promise<{ status: number; body: string }> {
-  try {
-    const res = await fetch(request.url, {
-      method: request.method,
-      headers: request.headers,
-      body: request.body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
-    });
-    return { status: res.status, body: (await res.text()).slice(0, 65_536) };
-  } catch {
-    return { status: 0, body: '' };
-  }
+function send(request: SmsHttpRequest): Promise<{ status: number; body: string }> {
+  const url = new URL(request.url);
+  const client = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve) => {
+    const req = client.request(
+      url,
+      {
+        method: request.method,
+        headers: { ...request.headers, 'content-length': Buffer.byteLength(request.body) },
+        agent: AGENTS[url.protocol as keyof typeof AGENTS],
+        timeout: SEND_TIMEOUT_MS,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size <= MAX_ANSWER_BYTES) chunks.push(chunk);
+        });
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', () => resolve({ status: 0, body: '' }));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', () => resolve({ status: 0, body: '' }));
+    req.end(request.body);
+  });
 }
