@@ -247,6 +247,24 @@ describe('SMS channel', () => {
     expect(metrics).toMatch(/sms_inbound_total\{provider="africastalking",outcome="duplicate"\} 1/);
   });
 
+  it("should answer a number's messages in the order they came, while one is slow", async () => {
+    const { path } = await at();
+    const number = '+255700000111';
+    await atInbound(path, number, 'Hi');
+    await atInbound(path, number, '1');
+    await waitFor(() => sentTo(number).length === 2);
+    backend.respond(() => ({ status: 200, body: { amount: 7 }, delayMs: 400 }));
+    try {
+      await atInbound(path, number, '4321');
+      await atInbound(path, number, '2');
+      await waitFor(() => sentTo(number).length === 4);
+    } finally {
+      backend.respond(() => ({ status: 200, body: { amount: 5000 } }));
+    }
+    expect(sentTo(number)[2]).toMatch(/^Balance: 7 TZS\./);
+    expect(sentTo(number)[3]).toMatch(/^Call 100/);
+  });
+
   it('should retry a failing send, then record it sent', async () => {
     const { path } = await at();
     const number = '+255700000103';

@@ -103,6 +103,17 @@ export abstract class ClaimWorker<T extends { id: string }> {
       });
   }
 
+  /**
+   * Processes an item this instance claimed by other means (stored already claimed), at once
+   * and in a slot like any other; false when the worker is not running (the claim then runs
+   * out and any instance takes the item).
+   */
+  adopt(item: T): boolean {
+    if (this.stopped || !this.started || this.inFlight.has(item.id)) return false;
+    this.startOne(item);
+    return true;
+  }
+
   /** Resolves when nothing is being claimed or processed; for tests. */
   async idle(): Promise<void> {
     while (this.filling || this.inFlight.size > 0) {

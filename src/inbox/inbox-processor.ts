@@ -17,7 +17,8 @@ import { InboxHandlers } from './inbox-handlers';
 import { InboxRepository } from './inbox.repository';
 
 /** A claim outlives the longest turn (its API calls' deadline) with room to spare. */
-const CLAIM_MS = 120_000;
+/** How long a claimed event is this instance's before another may take it. */
+export const CLAIM_MS = 120_000;
 /** Tries of one event before it is failed and the next event of its key goes ahead. */
 export const INBOX_MAX_ATTEMPTS = 5;
 const CONCURRENCY = 16;
@@ -33,7 +34,8 @@ export class InboxProcessor
   extends ClaimWorker<InboxEvent>
   implements OnApplicationBootstrap, BeforeApplicationShutdown
 {
-  private readonly owner = `inbox:${newId()}`;
+  /** This instance's name on the events it claims. */
+  readonly owner = `inbox:${newId()}`;
 
   constructor(
     @Inject(InboxRepository) private readonly events: InboxRepository,

@@ -28,25 +28,36 @@ export class InboxRepository {
   }
 
   /**
-   * Stores an event already claimed by `owner` for `claimMs` (its first attempt), to be
-   * processed in the webhook's own request; the id, or null for a duplicate. If the owner
-   * does not finish it, the claim runs out and the processor takes it like any other.
+   * Stores an event claimed at once by `owner` for `claimMs` (its first attempt), to be
+   * processed by this instance now; not claimed when an earlier event of its session key is
+   * still pending (order first: the processor takes it after that one). Null for a duplicate.
    */
-  async storeClaimed(e: NewInboxEvent, owner: string, claimMs: number): Promise<string | null> {
+  async storeClaimed(
+    e: NewInboxEvent,
+    owner: string,
+    claimMs: number,
+  ): Promise<{ id: string; claimed: boolean } | null> {
     return this.insert(e, owner, claimMs);
   }
 
   private async insert(e: NewInboxEvent, owner: string | null, claimMs: number) {
     const id = newId();
-    const rows = await sqlRows<unknown>(
+    const rows = await sqlRows<{ claimed: boolean }>(
       this.db,
-      `INSERT INTO inbox_events (id, integration_id, chatbot_id, channel, provider_message_id, kind, session_key, payload,
+      `WITH free AS (
+         SELECT $9::text IS NOT NULL AND ($7::text IS NULL OR NOT EXISTS (
+                  SELECT 1 FROM inbox_events p
+                   WHERE p.integration_id = $2 AND p.session_key = $7 AND p.status = 'pending')) AS claim
+       )
+       INSERT INTO inbox_events (id, integration_id, chatbot_id, channel, provider_message_id, kind, session_key, payload,
                                  locked_by, locked_until, attempts)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb,
-               $9, CASE WHEN $9::text IS NULL THEN NULL ELSE now() + make_interval(secs => $10::float8 / 1000) END,
-               CASE WHEN $9::text IS NULL THEN 0 ELSE 1 END)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8::jsonb,
+              CASE WHEN free.claim THEN $9 END,
+              CASE WHEN free.claim THEN now() + make_interval(secs => $10::float8 / 1000) END,
+              CASE WHEN free.claim THEN 1 ELSE 0 END
+         FROM free
        ON CONFLICT (integration_id, provider_message_id) DO NOTHING
-       RETURNING 1`,
+       RETURNING locked_by IS NOT NULL AS claimed`,
       [
         id,
         e.integrationId,
@@ -60,7 +71,7 @@ export class InboxRepository {
         claimMs,
       ],
     );
-    return rows.length > 0 ? id : null;
+    return rows.length > 0 ? { id, claimed: rows[0].claimed } : null;
   }
 
   /**

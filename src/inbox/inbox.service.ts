@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { newId } from '../common/new-id';
 import type { InboxEvent, NewInboxEvent } from './inbox-event';
-import { InboxProcessor } from './inbox-processor';
+import { CLAIM_MS, InboxProcessor } from './inbox-processor';
 import { InboxRepository } from './inbox.repository';
 
 /** What webhooks call: store the event durably, answer, and process it afterwards. */
@@ -24,23 +24,47 @@ export class InboxService {
   }
 
   /**
-   * Stores the event (once per provider id) claimed for this request, which processes it
-   * itself and answers with the outcome (Twilio's TwiML). The event as its handler sees it,
-   * or null for a duplicate. Unfinished, it goes to the processor after `claimMs`.
+   * Stores the event (once per provider id) and processes it on this instance at once,
+   * without waiting for a claim (unless an earlier event of its key is still pending: then
+   * in order, by the processor). Resolves to false for a duplicate.
    */
-  async acceptInline(event: NewInboxEvent, claimMs: number): Promise<InboxEvent | null> {
-    const owner = `inline:${newId()}`;
-    const id = await this.events.storeClaimed(event, owner, claimMs);
-    if (id === null) return null;
-    return {
-      id,
-      integrationId: event.integrationId,
-      chatbotId: event.chatbotId,
-      channel: event.channel,
-      kind: event.kind,
-      sessionKey: event.sessionKey,
-      payload: event.payload,
-      attempt: 1,
-    };
+  async acceptAndProcess(event: NewInboxEvent): Promise<boolean> {
+    const stored = await this.events.storeClaimed(event, this.processor.owner, CLAIM_MS);
+    if (!stored) return false;
+    if (!stored.claimed || !this.processor.adopt(claimedEvent(event, stored.id)))
+      this.processor.kick();
+    return true;
   }
+
+  /**
+   * Stores the event claimed for this request, which processes it itself and answers with the
+   * outcome (Twilio's TwiML). `run` false: it was a duplicate, or an earlier event of its key
+   * is pending and the processor takes it in order. If the request does not finish it, the
+   * claim runs out after `claimMs` and the processor takes it.
+   */
+  async acceptInline(
+    event: NewInboxEvent,
+    claimMs: number,
+  ): Promise<{ duplicate: boolean; run: InboxEvent | null }> {
+    const stored = await this.events.storeClaimed(event, `inline:${newId()}`, claimMs);
+    if (!stored) return { duplicate: true, run: null };
+    if (!stored.claimed) {
+      this.processor.kick();
+      return { duplicate: false, run: null };
+    }
+    return { duplicate: false, run: claimedEvent(event, stored.id) };
+  }
+}
+
+function claimedEvent(event: NewInboxEvent, id: string): InboxEvent {
+  return {
+    id,
+    integrationId: event.integrationId,
+    chatbotId: event.chatbotId,
+    channel: event.channel,
+    kind: event.kind,
+    sessionKey: event.sessionKey,
+    payload: event.payload,
+    attempt: 1,
+  };
 }

@@ -85,14 +85,16 @@ export class SmsChannelService {
    * processes the message like any other, sending the replies through the Messages API.
    */
   private async runInline(event: NewInboxEvent): Promise<{ outcome: string; replies: string[] }> {
-    const claimed = await this.inbox.acceptInline(event, INLINE_CLAIM_MS);
-    if (!claimed) return { outcome: 'duplicate', replies: [] };
+    const { duplicate, run } = await this.inbox.acceptInline(event, INLINE_CLAIM_MS);
+    if (duplicate) return { outcome: 'duplicate', replies: [] };
+    // An earlier message of this number is still pending: this one follows it, by the API.
+    if (!run) return { outcome: 'message', replies: [] };
     try {
-      const { replies } = await this.messages.run(claimed, true);
+      const { replies } = await this.messages.run(run, true);
       return { outcome: 'message', replies };
     } catch (err) {
       this.logger.warn(
-        { err, inbox_event_id: claimed.id },
+        { err, inbox_event_id: run.id },
         'SMS: inline turn failed; the inbox retries it',
       );
       return { outcome: 'message', replies: [] };
@@ -143,7 +145,7 @@ export class SmsChannelService {
           payload,
         };
         if (provider.repliesInline) return this.runInline(inbound);
-        return done((await this.inbox.accept(inbound)) ? 'message' : 'duplicate');
+        return done((await this.inbox.acceptAndProcess(inbound)) ? 'message' : 'duplicate');
       }
       case 'status': {
         const stored = await this.inbox.accept({
