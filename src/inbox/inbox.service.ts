@@ -31,8 +31,10 @@ export class InboxService {
   async acceptAndProcess(event: NewInboxEvent): Promise<boolean> {
     const stored = await this.events.storeClaimed(event, this.processor.owner, CLAIM_MS);
     if (!stored) return false;
-    if (!stored.claimed || !this.processor.adopt(claimedEvent(event, stored.id)))
-      this.processor.kick();
+    if (stored.claimed && this.processor.adopt(claimedEvent(event, stored.id))) return true;
+    // Not ours to run now (shutting down): give the claim back for any instance to take.
+    if (stored.claimed) await this.events.release([stored.id], this.processor.owner);
+    this.processor.kick();
     return true;
   }
 
