@@ -323,9 +323,98 @@ export async function compareWithChat(
   console.log(
     `${channel.name} time per turn / Chat API's (from turns/s): ${loaded.ratio.toFixed(2)}× under load, ${single.ratio.toFixed(2)}× one at a time`,
   );
+  // Open loop at half the Chat API's closed-loop capacity, the same rate for both.
+  const chatRuns = loaded.runs.filter((r) => r.name.startsWith('Chat API'));
+  const rate = Math.max(5, Math.round(chatRuns.reduce((t, r) => t + r.turnsPerSecond, 0) / 4));
+  const open = [
+    await openLoopTurns('Chat API', chatTurn(client, chatbotId), {
+      users,
+      rate,
+      warmupMs,
+      measureMs,
+    }),
+    await openLoopTurns(channel.label, channel.make('o'), { users, rate, warmupMs, measureMs }),
+  ];
+  const [chatP99, channelP99] = open.map((r) => stats(r.latenciesMs).p99);
+  console.log('');
+  console.log(
+    `Open loop at ${rate} turns/s (half the Chat API's closed-loop turns/s), latency from the due time`,
+  );
+  console.log(table([header.slice(0, 5), ...open.map((r) => row(r).slice(0, 5))]));
+  console.log(
+    `${channel.name} p99 / Chat API's at the same rate: ${(channelP99 / chatP99).toFixed(2)}× (${ms(channelP99)} vs ${ms(chatP99)})`,
+  );
   const worst = Math.max(loaded.ratio, single.ratio);
   console.log(
     `target ${channel.name} per-turn cost ≤ ${channel.target}× the Chat API's: ${verdict(worst <= channel.target)}`,
   );
   for (const line of machineLines()) console.log(line);
+}
+
+/**
+ * Open loop: turn i is due at start + i/rate and goes to an idle user (each user's turns stay
+ * serial, in its session's order); latency counts from the due time, so queueing shows.
+ */
+export function openLoopTurns(
+  name: string,
+  turn: Turn,
+  o: { users: number; rate: number; warmupMs: number; measureMs: number },
+): Promise<Run> {
+  const total = Math.round((o.rate * (o.warmupMs + o.measureMs)) / 1000);
+  const interval = 1000 / o.rate;
+  const t0 = performance.now() + 5;
+  const measureFrom = t0 + o.warmupMs;
+  const cursors = Array.from({ length: o.users }, () => ({ session: 0, step: 0 }));
+  const idle = cursors.map((_, user) => user);
+  const backlog: number[] = [];
+  const latencies: number[] = [];
+  let errors = 0;
+  let scheduled = 0;
+  let inFlight = 0;
+  return new Promise((resolve) => {
+    const finishIfDone = (): void => {
+      if (scheduled < total || inFlight > 0 || backlog.length > 0) return;
+      resolve({
+        name,
+        turnsPerSecond: latencies.length / (o.measureMs / 1000),
+        latenciesMs: latencies,
+        errors,
+        cpuMsPerTurn: NaN,
+      });
+    };
+    const launch = (user: number, due: number): void => {
+      inFlight++;
+      const c = cursors[user];
+      const step = c.step;
+      c.step = (c.step + 1) % SESSION_TURNS;
+      if (c.step === 0) c.session++;
+      turn(user, c.session, step)
+        .catch(() => false)
+        .then((ok) => {
+          if (due >= measureFrom) {
+            if (ok) latencies.push(performance.now() - due);
+            else errors++;
+          }
+          inFlight--;
+          const waiting = backlog.shift();
+          if (waiting !== undefined) launch(user, waiting);
+          else idle.push(user);
+          finishIfDone();
+        })
+        .catch(() => undefined);
+    };
+    const tick = (): void => {
+      const due = Math.min(total, Math.floor((performance.now() - t0) / interval) + 1);
+      while (scheduled < due) {
+        const at = t0 + scheduled * interval;
+        scheduled++;
+        const user = idle.shift();
+        if (user !== undefined) launch(user, at);
+        else backlog.push(at);
+      }
+      if (scheduled < total) setTimeout(tick, 1);
+      else finishIfDone();
+    };
+    setTimeout(tick, 5);
+  });
 }
