@@ -132,11 +132,26 @@ export function openLoop(
   target: ChatTarget,
   opts: { rate: number; warmupMs: number; measureMs: number },
 ): Promise<LoadResult & { lateStarts: number }> {
+  return openLoopUsers(
+    target.name,
+    target.sessions.length,
+    (user) => sendTurn(target, target.sessions[user]),
+    opts,
+  );
+}
+
+/** The open loop over `users` users, each one turn at a time: `send(user)` sends its next. */
+export function openLoopUsers(
+  name: string,
+  users: number,
+  send: (user: number) => Promise<boolean>,
+  opts: { rate: number; warmupMs: number; measureMs: number },
+): Promise<LoadResult & { lateStarts: number }> {
   const total = Math.round((opts.rate * (opts.warmupMs + opts.measureMs)) / 1000);
   const interval = 1000 / opts.rate;
   const t0 = performance.now() + 5;
   const measureFrom = t0 + opts.warmupMs;
-  const idle: SessionCursor[] = [...target.sessions];
+  const idle = Array.from({ length: users }, (_, user) => user);
   const backlog: number[] = [];
   const latencies: number[] = [];
   let errors = 0;
@@ -149,7 +164,7 @@ export function openLoop(
       if (scheduled < total || inFlight > 0 || backlog.length > 0) return;
       const seconds = opts.measureMs / 1000;
       resolve({
-        name: target.name,
+        name,
         turns: latencies.length,
         errors,
         seconds,
@@ -159,9 +174,9 @@ export function openLoop(
         sent,
       });
     };
-    const launch = (s: SessionCursor, due: number): void => {
+    const launch = (user: number, due: number): void => {
       inFlight++;
-      sendTurn(target, s)
+      send(user)
         .catch(() => false)
         .then((ok) => {
           const done = performance.now();
@@ -174,9 +189,9 @@ export function openLoop(
           const waiting = backlog.shift();
           if (waiting !== undefined) {
             lateStarts++;
-            launch(s, waiting);
+            launch(user, waiting);
           } else {
-            idle.push(s);
+            idle.push(user);
           }
           finishIfDone();
         })
@@ -187,8 +202,8 @@ export function openLoop(
       while (scheduled < due) {
         const at = t0 + scheduled * interval;
         scheduled++;
-        const s = idle.shift();
-        if (s) launch(s, at);
+        const user = idle.shift();
+        if (user !== undefined) launch(user, at);
         else backlog.push(at);
       }
       if (scheduled < total) setTimeout(tick, 1);

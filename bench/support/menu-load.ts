@@ -25,6 +25,7 @@ import {
   transactions,
   verdict,
 } from './bench-kit';
+import { openLoopUsers } from './chat-load';
 
 /** A menu of three options, each answered with one screen and a way back. */
 export const MENU_FLOW = {
@@ -351,70 +352,24 @@ export async function compareWithChat(
   for (const line of machineLines()) console.log(line);
 }
 
-/**
- * Open loop: turn i is due at start + i/rate and goes to an idle user (each user's turns stay
- * serial, in its session's order); latency counts from the due time, so queueing shows.
- */
-export function openLoopTurns(
+/** The open loop (chat-load.ts) with the menu's users, each through its sessions in order. */
+export async function openLoopTurns(
   name: string,
   turn: Turn,
   o: { users: number; rate: number; warmupMs: number; measureMs: number },
 ): Promise<Run> {
-  const total = Math.round((o.rate * (o.warmupMs + o.measureMs)) / 1000);
-  const interval = 1000 / o.rate;
-  const t0 = performance.now() + 5;
-  const measureFrom = t0 + o.warmupMs;
   const cursors = Array.from({ length: o.users }, () => ({ session: 0, step: 0 }));
-  const idle = cursors.map((_, user) => user);
-  const backlog: number[] = [];
-  const latencies: number[] = [];
-  let errors = 0;
-  let scheduled = 0;
-  let inFlight = 0;
-  return new Promise((resolve) => {
-    const finishIfDone = (): void => {
-      if (scheduled < total || inFlight > 0 || backlog.length > 0) return;
-      resolve({
-        name,
-        turnsPerSecond: latencies.length / (o.measureMs / 1000),
-        latenciesMs: latencies,
-        errors,
-        cpuMsPerTurn: NaN,
-      });
-    };
-    const launch = (user: number, due: number): void => {
-      inFlight++;
+  const r = await openLoopUsers(
+    name,
+    o.users,
+    (user) => {
       const c = cursors[user];
-      const step = c.step;
-      c.step = (c.step + 1) % SESSION_TURNS;
+      const { session, step } = c;
+      c.step = (step + 1) % SESSION_TURNS;
       if (c.step === 0) c.session++;
-      turn(user, c.session, step)
-        .catch(() => false)
-        .then((ok) => {
-          if (due >= measureFrom) {
-            if (ok) latencies.push(performance.now() - due);
-            else errors++;
-          }
-          inFlight--;
-          const waiting = backlog.shift();
-          if (waiting !== undefined) launch(user, waiting);
-          else idle.push(user);
-          finishIfDone();
-        })
-        .catch(() => undefined);
-    };
-    const tick = (): void => {
-      const due = Math.min(total, Math.floor((performance.now() - t0) / interval) + 1);
-      while (scheduled < due) {
-        const at = t0 + scheduled * interval;
-        scheduled++;
-        const user = idle.shift();
-        if (user !== undefined) launch(user, at);
-        else backlog.push(at);
-      }
-      if (scheduled < total) setTimeout(tick, 1);
-      else finishIfDone();
-    };
-    setTimeout(tick, 5);
-  });
+      return turn(user, session, step);
+    },
+    o,
+  );
+  return { ...r, cpuMsPerTurn: NaN };
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { InboundTurn } from '../conversation/inbound-turn';
 import { TurnRefused } from '../conversation/turn-refused';
-import { TurnService } from '../conversation/turn.service';
+import { TurnService, type TurnOutcome } from '../conversation/turn.service';
 import type { GenericMessage } from '../engine';
 import { InboxEventRejected, type InboxEvent, type InboxHandler } from './inbox-event';
 import { InboxHandlers } from './inbox-handlers';
@@ -41,15 +41,22 @@ export class MessageInboxHandler implements InboxHandler, OnModuleInit {
       locale: p.locale,
       inboxEventId: event.id,
     };
-    try {
-      // A turn marks its event done in its commit; an answer aside from the flow does not.
-      const outcome = await this.turns.handle(turn);
-      return outcome.aside ? undefined : 'committed';
-    } catch (err) {
-      // Busy: try again later. Any other refusal will not change on a retry.
-      if (err instanceof TurnRefused && err.reason !== 'busy')
-        throw new InboxEventRejected(err.detail);
-      throw err;
-    }
+    // A turn marks its event done in its commit; an answer aside from the flow does not.
+    const outcome = await inboxTurn(this.turns, turn);
+    return outcome.aside ? undefined : 'committed';
+  }
+}
+
+/**
+ * Runs an inbox event's turn. A busy session throws as it is (the event is retried later);
+ * any other refusal will not change on a retry and fails the event at once.
+ */
+export async function inboxTurn(turns: TurnService, turn: InboundTurn): Promise<TurnOutcome> {
+  try {
+    return await turns.handle(turn);
+  } catch (err) {
+    if (err instanceof TurnRefused && err.reason !== 'busy')
+      throw new InboxEventRejected(err.detail);
+    throw err;
   }
 }

@@ -10,14 +10,13 @@ import type { NewInboxEvent } from '../../inbox/inbox-event';
 import { InboxService } from '../../inbox/inbox.service';
 import { SecretBox } from '../../integrations/crypto/secret-box';
 import type { IntegrationRow } from '../../integrations/integration-row';
-import {
-  openSecrets,
-  type SmsIntegrationConfig,
-} from '../../integrations/types/sms.integration-type';
+import { openSecrets } from '../../integrations/types/open-secrets';
+import type { SmsIntegrationConfig } from '../../integrations/types/sms.integration-type';
 import { MetricsService } from '../../metrics/metrics.service';
 import { ChannelIntegrations } from '../channel-integrations';
-import { e164 } from '../phone-number';
-import { SmsRequestError, type SmsProvider, type SmsWebhookEvent } from './providers/sms-provider';
+import { ProviderRequestError, e164 } from '../provider-request';
+
+import { type SmsProvider, type SmsWebhookEvent } from './providers/sms-provider';
 import { twimlReply, verifyTwilioSignature } from './providers/twilio.provider';
 import { SMS_CHANNEL, SMS_INBOX, smsProviderOf, type SmsMessagePayload } from './sms-events';
 import { SmsMessageInboxHandler } from './sms-inbox.handlers';
@@ -66,7 +65,7 @@ export class SmsChannelService {
     try {
       event = provider.parse(request.body);
     } catch (err) {
-      if (!(err instanceof SmsRequestError)) throw err;
+      if (!(err instanceof ProviderRequestError)) throw err;
       this.count(provider, 'bad_request');
       throw new DomainError(ErrorCode.ValidationFailed, `Invalid ${provider.name} request.`, [
         { path: err.path, message: err.message },
@@ -106,7 +105,7 @@ export class SmsChannelService {
     row: IntegrationRow,
     request: { body: unknown; url: string; signature: string | undefined },
   ): void {
-    const { auth_token: authToken } = openSecrets(row, this.box);
+    const authToken = openSecrets(row, this.box)?.auth_token ?? '';
     const params = (request.body ?? {}) as Record<string, unknown>;
     if (!verifyTwilioSignature(authToken, this.baseUrl + request.url, params, request.signature)) {
       this.count(smsProviderOf(row.config as SmsIntegrationConfig), 'bad_signature');

@@ -2,8 +2,8 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { newId } from '../../common/new-id';
 import { ConversationRepository } from '../../conversation/conversation.repository';
 import type { InboundTurn } from '../../conversation/inbound-turn';
-import { TurnRefused } from '../../conversation/turn-refused';
-import { TurnService, type TurnOutcome } from '../../conversation/turn.service';
+import { TurnService } from '../../conversation/turn.service';
+import { inboxTurn } from '../../inbox/message.inbox-handler';
 import type { GenericMessage } from '../../engine';
 import { OutboxDispatcher } from '../../outbox/outbox-dispatcher';
 import type { OutboxEntry } from '../../outbox/outbox-entry';
@@ -110,14 +110,7 @@ export class SmsMessageInboxHandler implements InboxHandler, OnModuleInit {
             },
           }),
     };
-    let outcome: TurnOutcome;
-    try {
-      outcome = await this.turns.handle(turn);
-    } catch (err) {
-      if (err instanceof TurnRefused && err.reason !== 'busy')
-        throw new InboxEventRejected(err.detail);
-      throw err;
-    }
+    const outcome = await inboxTurn(this.turns, turn);
     // A turn marks its event done in its commit; an answer aside from the flow does not.
     const committed = !outcome.aside;
     if (!inline) return { committed, replies: [] };

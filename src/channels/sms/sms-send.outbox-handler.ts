@@ -4,10 +4,8 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ConversationRepository } from '../../conversation/conversation.repository';
 import { SecretBox } from '../../integrations/crypto/secret-box';
 import { ChannelIntegrations } from '../channel-integrations';
-import {
-  openSecrets,
-  type SmsIntegrationConfig,
-} from '../../integrations/types/sms.integration-type';
+import { openSecrets } from '../../integrations/types/open-secrets';
+import type { SmsIntegrationConfig } from '../../integrations/types/sms.integration-type';
 import { MetricsService } from '../../metrics/metrics.service';
 import { OptOutsRepository } from '../../opt-outs/opt-outs.repository';
 import type { DeliveryResult, OutboxDelivery, OutboxHandler } from '../../outbox/outbox-handler';

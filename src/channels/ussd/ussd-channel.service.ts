@@ -15,10 +15,9 @@ import {
 } from '../../integrations/types/ussd.integration-type';
 import { MetricsService } from '../../metrics/metrics.service';
 import { ChannelIntegrations } from '../channel-integrations';
-import { e164 } from '../phone-number';
+import { e164, ProviderRequestError } from '../provider-request';
 import { readMenuReply, type MenuOption } from '../render/numbered-menu';
 import {
-  UssdRequestError,
   type GatewayInput,
   type GatewayReply,
   type UssdGateway,
@@ -86,7 +85,7 @@ export class UssdChannelService {
     try {
       request = gateway.parse(input);
     } catch (err) {
-      if (!(err instanceof UssdRequestError)) throw err;
+      if (!(err instanceof ProviderRequestError)) throw err;
       this.count(gateway, 'bad_request');
       throw new DomainError(ErrorCode.ValidationFailed, `Invalid ${gateway.name} request.`, [
         { path: err.path, message: err.message },

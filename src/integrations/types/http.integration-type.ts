@@ -1,4 +1,3 @@
-import { DomainError, ErrorCode } from '../../common/domain-error';
 import { FieldIssues } from '../api/field-issues';
 import {
   parseHttpIntegrationCreate,
@@ -18,6 +17,7 @@ import {
   type HttpIntegrationSecrets,
 } from '../http-integration-record';
 import type { IntegrationType, SealedIntegration } from './integration-type';
+import { openSecrets } from './open-secrets';
 
 /**
  * `http`: a business backend that flows call with API_CALL (contract: api-call.md). Auth
@@ -107,21 +107,7 @@ function seal(fields: HttpIntegrationFields, box: SecretBox): SealedIntegration 
 
 /** The stored integration with its secrets decrypted (only to merge a PATCH). */
 function open(row: IntegrationRow, box: SecretBox): HttpIntegrationFields {
-  let secrets: HttpIntegrationSecrets = { auth: {}, headers: {} };
-  if (row.secrets) {
-    try {
-      secrets = JSON.parse(box.decrypt(row.secrets)) as HttpIntegrationSecrets;
-    } catch (err) {
-      throw new DomainError(
-        ErrorCode.Internal,
-        'The stored secrets of this integration cannot be decrypted with the configured keys.',
-        undefined,
-        undefined,
-        undefined,
-        err instanceof Error ? err.message : 'decrypt failed',
-      );
-    }
-  }
+  const secrets = openSecrets<HttpIntegrationSecrets>(row, box) ?? { auth: {}, headers: {} };
   const joined = joinHttpIntegration(
     row.id,
     row.name,

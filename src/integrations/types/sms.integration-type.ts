@@ -1,13 +1,12 @@
-import { DomainError, ErrorCode } from '../../common/domain-error';
 import { FieldIssues } from '../api/field-issues';
 import { SECRET_MASK } from '../api/http-integration-input';
 import { COMMON_FIELDS, READ_ONLY_FIELDS } from '../api/integration-schema';
 import { schemaCheck } from '../api/schema-check';
 import type { SecretBox } from '../crypto/secret-box';
 import { envelopeKeyId } from '../envelope-key-id';
-import type { IntegrationRow } from '../integration-row';
 import type { IntegrationType, SealedIntegration } from './integration-type';
-import { newWebhookToken, webhookTokenMatches } from './webhook-token';
+import { openSecrets } from './open-secrets';
+import { newWebhookToken, patchedWebhookToken, WEBHOOK_PATCH_FIELDS } from './webhook-token';
 
 /** Each provider's credential fields, which of them are secret, and its API's address. */
 export const SMS_PROVIDER_FIELDS: Readonly<
@@ -121,12 +120,7 @@ const checkPatch = schemaCheck({
   properties: {
     ...FIELDS,
     ...READ_ONLY_FIELDS,
-    webhook_url: {},
-    webhook_token: {},
-    rotate_webhook_token: {
-      type: 'boolean',
-      message: 'rotate_webhook_token must be true or false.',
-    },
+    ...WEBHOOK_PATCH_FIELDS,
   },
   additionalProperties: false,
   allOf: perProvider(false),
@@ -156,11 +150,7 @@ export const smsIntegrationType: IntegrationType = {
     const current = row.config as SmsIntegrationConfig;
     // Fields are checked against the provider the integration will have.
     checkPatch({ provider: current.provider, ...body }, issues);
-    if (typeof body.webhook_token === 'string' && !webhookTokenMatches(row, body.webhook_token))
-      issues.add(
-        'webhook_token',
-        'webhook_token is made by the server; send "rotate_webhook_token": true for a new one.',
-      );
+    const webhookToken = patchedWebhookToken(row, body, issues);
     issues.throwIfAny();
     const provider = (body.provider as string | undefined) ?? current.provider;
     // A new provider needs its own credentials; the same one keeps those not sent.
@@ -182,7 +172,7 @@ export const smsIntegrationType: IntegrationType = {
       merged,
       kept,
       box,
-      body.rotate_webhook_token === true ? newWebhookToken() : undefined,
+      webhookToken,
     );
   },
 
@@ -235,24 +225,4 @@ function seal(
     keyId: envelopeKeyId(envelope),
     ...(webhookToken ? { webhookToken } : {}),
   };
-}
-
-/** The stored secret credentials, decrypted (to send, or to keep them across a PATCH). */
-export function openSecrets(
-  row: Pick<IntegrationRow, 'secrets'>,
-  box: SecretBox,
-): Record<string, string> {
-  if (!row.secrets) return {};
-  try {
-    return JSON.parse(box.decrypt(row.secrets)) as Record<string, string>;
-  } catch (err) {
-    throw new DomainError(
-      ErrorCode.Internal,
-      'The stored secrets of this integration cannot be decrypted with the configured keys.',
-      undefined,
-      undefined,
-      undefined,
-      err instanceof Error ? err.message : 'decrypt failed',
-    );
-  }
 }

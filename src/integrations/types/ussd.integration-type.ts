@@ -4,7 +4,7 @@ import { FieldIssues } from '../api/field-issues';
 import { COMMON_FIELDS, READ_ONLY_FIELDS, wholeNumber } from '../api/integration-schema';
 import { schemaCheck } from '../api/schema-check';
 import type { IntegrationType } from './integration-type';
-import { newWebhookToken, webhookTokenMatches } from './webhook-token';
+import { newWebhookToken, patchedWebhookToken, WEBHOOK_PATCH_FIELDS } from './webhook-token';
 
 /** What a `ussd` integration keeps in its public `config` column (it has no secrets). */
 export interface UssdIntegrationConfig {
@@ -38,12 +38,7 @@ const FIELDS = {
 };
 
 /** Fields of the record that a client may send back unchanged; the server makes them. */
-const SHOWN = {
-  ...READ_ONLY_FIELDS,
-  webhook_url: {},
-  format: {},
-  webhook_token: {},
-};
+const SHOWN = { ...READ_ONLY_FIELDS, ...WEBHOOK_PATCH_FIELDS, format: {} };
 
 const checkCreate = schemaCheck({
   type: 'object',
@@ -57,10 +52,6 @@ const checkPatch = schemaCheck({
   properties: {
     ...FIELDS,
     ...SHOWN,
-    rotate_webhook_token: {
-      type: 'boolean',
-      message: 'rotate_webhook_token must be true or false.',
-    },
   },
   additionalProperties: false,
 });
@@ -103,11 +94,7 @@ export const ussdIntegrationType: IntegrationType = {
   patch(row, body) {
     const issues = new FieldIssues();
     checkPatch(body, issues);
-    if (typeof body.webhook_token === 'string' && !webhookTokenMatches(row, body.webhook_token))
-      issues.add(
-        'webhook_token',
-        'webhook_token is made by the server; send "rotate_webhook_token": true for a new one.',
-      );
+    const webhookToken = patchedWebhookToken(row, body, issues);
     issues.throwIfAny();
     const current = row.config as UssdIntegrationConfig;
     const provider = (body.provider as string | undefined) ?? current.provider;
@@ -129,7 +116,7 @@ export const ussdIntegrationType: IntegrationType = {
       config,
       secrets: null,
       keyId: null,
-      ...(body.rotate_webhook_token === true ? { webhookToken: newWebhookToken() } : {}),
+      ...(webhookToken ? { webhookToken } : {}),
     };
   },
 

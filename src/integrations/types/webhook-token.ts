@@ -1,4 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FieldIssues } from '../api/field-issues';
 import type { IntegrationRow } from '../integration-row';
 
 /**
@@ -12,4 +13,31 @@ export function webhookTokenMatches(row: Pick<IntegrationRow, 'webhook_token'>, 
   const want = Buffer.from(row.webhook_token ?? '');
   const got = Buffer.from(token);
   return want.length > 0 && want.length === got.length && timingSafeEqual(want, got);
+}
+
+/** PATCH fields of a channel with a webhook token: the shown ones sent back, and the rotation. */
+export const WEBHOOK_PATCH_FIELDS = {
+  webhook_url: {},
+  webhook_token: {},
+  rotate_webhook_token: {
+    type: 'boolean',
+    message: 'rotate_webhook_token must be true or false.',
+  },
+};
+
+/**
+ * The token a checked PATCH leaves: a new one for `rotate_webhook_token: true`, else
+ * undefined (kept). A `webhook_token` sent with another value than the stored one is refused.
+ */
+export function patchedWebhookToken(
+  row: Pick<IntegrationRow, 'webhook_token'>,
+  body: Record<string, unknown>,
+  issues: FieldIssues,
+): string | undefined {
+  if (typeof body.webhook_token === 'string' && !webhookTokenMatches(row, body.webhook_token))
+    issues.add(
+      'webhook_token',
+      'webhook_token is made by the server; send "rotate_webhook_token": true for a new one.',
+    );
+  return body.rotate_webhook_token === true ? newWebhookToken() : undefined;
 }

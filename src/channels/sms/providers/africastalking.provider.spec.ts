@@ -1,14 +1,14 @@
 import { africasTalking as at } from './africastalking.provider';
-import { SmsRequestError } from './sms-provider';
+import { ProviderRequestError } from '../../provider-request';
 
 const pathOf = (fn: () => unknown) => {
   try {
     fn();
   } catch (err) {
-    if (err instanceof SmsRequestError) return err.path;
+    if (err instanceof ProviderRequestError) return err.path;
     throw err;
   }
-  throw new Error('expected an SmsRequestError');
+  throw new Error('expected an ProviderRequestError');
 };
 
 describe("Africa's Talking SMS", () => {

@@ -1,14 +1,12 @@
 import {
-  fieldsOf,
+  MAX_TEXT_CHARS,
   form,
   parseJson,
-  phoneField,
   retryableStatus,
-  SmsRequestError,
-  text,
   type SmsDeliveryStatus,
   type SmsProvider,
 } from './sms-provider';
+import { ProviderRequestError, fieldsOf, phoneField, text } from '../../provider-request';
 
 const DELIVERY: Readonly<Record<string, SmsDeliveryStatus>> = {
   Success: 'delivered',
@@ -42,7 +40,7 @@ export const africasTalking: SmsProvider = {
         message: {
           from: phoneField(f, 'from'),
           to: text(f, 'to', true)!,
-          text: text(f, 'text', false) ?? '',
+          text: text(f, 'text', false, MAX_TEXT_CHARS) ?? '',
           providerMessageId: text(f, 'id', true)!,
           ...(linkId ? { linkId } : {}),
           ...(keyword ? { keyword } : {}),
@@ -53,7 +51,7 @@ export const africasTalking: SmsProvider = {
       const status = text(f, 'status', true)!;
       const mapped = DELIVERY[status];
       if (!mapped)
-        throw new SmsRequestError(
+        throw new ProviderRequestError(
           'status',
           `status must be one of: ${Object.keys(DELIVERY).join(', ')}.`,
         );
@@ -67,7 +65,7 @@ export const africasTalking: SmsProvider = {
     }
     if (f.phoneNumber !== undefined)
       return { kind: 'opt_out', phone: phoneField(f, 'phoneNumber') };
-    throw new SmsRequestError(
+    throw new ProviderRequestError(
       '',
       "Not an inbound message, delivery report or opt-out of Africa's Talking.",
     );

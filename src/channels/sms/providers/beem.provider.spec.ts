@@ -1,5 +1,5 @@
 import { beem } from './beem.provider';
-import { SmsRequestError } from './sms-provider';
+import { ProviderRequestError } from '../../provider-request';
 
 describe('Beem SMS', () => {
   it('should read a two-way message and a delivery report', () => {
@@ -25,7 +25,7 @@ describe('Beem SMS', () => {
       status: 'failed',
     });
     expect(() => beem.parse({ from: '255700000001', to: '15200', message: 'x' })).toThrow(
-      SmsRequestError,
+      ProviderRequestError,
     );
   });
 

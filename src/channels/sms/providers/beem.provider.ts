@@ -1,13 +1,12 @@
 import {
+  MAX_TEXT_CHARS,
   basicAuth,
-  fieldsOf,
   parseJson,
-  phoneField,
   retryableStatus,
-  text,
   type SmsDeliveryStatus,
   type SmsProvider,
 } from './sms-provider';
+import { fieldsOf, phoneField, text } from '../../provider-request';
 
 const DELIVERY: Readonly<Record<string, SmsDeliveryStatus>> = {
   DELIVERED: 'delivered',
@@ -44,7 +43,8 @@ export const beem: SmsProvider = {
         ...(mapped === 'failed' ? { error: { code: status, title: status } } : {}),
       };
     }
-    const message = text(f, 'message', false) ?? text(f, 'text', false) ?? '';
+    const message =
+      text(f, 'message', false, MAX_TEXT_CHARS) ?? text(f, 'text', false, MAX_TEXT_CHARS) ?? '';
     return {
       kind: 'message',
       message: {

@@ -58,7 +58,7 @@ export interface SmsProvider {
   readonly senderField: string;
   /** True when replies go in the webhook's own response (Twilio's TwiML). */
   readonly repliesInline: boolean;
-  /** Reads a webhook POST; throws SmsRequestError (a 400 with its path) when it is malformed. */
+  /** Reads a webhook POST; throws ProviderRequestError (a 400 with its path) when it is malformed. */
   parse(body: unknown): SmsWebhookEvent;
   /** The send API request for one reply. */
   buildSend(
@@ -70,48 +70,8 @@ export interface SmsProvider {
   readSendResponse(status: number, body: string): SmsSendResult;
 }
 
-/** A provider request missing a field, or with one of the wrong type. */
-export class SmsRequestError extends Error {
-  constructor(
-    readonly path: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-type Body = Record<string, unknown>;
-
 /** The longest text read from a provider: far above any SMS, far below the body limit. */
-export const MAX_FIELD_CHARS = 10_000;
-
-export function fieldsOf(body: unknown): Body {
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    throw new SmsRequestError('', 'The request body must be a form or a JSON object.');
-  return body as Body;
-}
-
-/** A text field (numbers read as their digits); `required` refuses it missing or empty. */
-export function text(body: Body, name: string, required: boolean): string | null {
-  const value = body[name];
-  if (value === undefined || value === null || value === '') {
-    if (required) throw new SmsRequestError(name, `${name} is required.`);
-    return value === '' ? '' : null;
-  }
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value !== 'string') throw new SmsRequestError(name, `${name} must be a string.`);
-  if (value.length > MAX_FIELD_CHARS)
-    throw new SmsRequestError(name, `${name} is longer than ${MAX_FIELD_CHARS} characters.`);
-  return value;
-}
-
-/** A phone number field: digits with an optional leading `+` (spaces and dashes allowed). */
-export function phoneField(body: Body, name: string): string {
-  const value = text(body, name, true)!;
-  if (!/^\+?[0-9][0-9 -]{5,20}$/.test(value) || value.replace(/[^0-9]/g, '').length > 15)
-    throw new SmsRequestError(name, `${name} must be a phone number in international format.`);
-  return value;
-}
+export const MAX_TEXT_CHARS = 10_000;
 
 /** Whether an HTTP status (0: no answer) is worth another try. */
 export const retryableStatus = (status: number): boolean =>

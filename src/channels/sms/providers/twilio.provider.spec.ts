@@ -1,4 +1,5 @@
-import { SmsRequestError } from './sms-provider';
+import { ProviderRequestError } from '../../provider-request';
+
 import { twilio, twilioSignature, twimlReply, verifyTwilioSignature } from './twilio.provider';
 
 // The example of Twilio's "Validating requests" documentation.
@@ -53,7 +54,7 @@ describe('Twilio SMS', () => {
       error: { code: '30003' },
     });
     expect(() => twilio.parse({ To: '+1555', Body: 'x', MessageSid: 'SM3' })).toThrow(
-      SmsRequestError,
+      ProviderRequestError,
     );
   });
 

@@ -1,16 +1,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
+  MAX_TEXT_CHARS,
   basicAuth,
-  fieldsOf,
   form,
   parseJson,
-  phoneField,
   retryableStatus,
-  SmsRequestError,
-  text,
   type SmsDeliveryStatus,
   type SmsProvider,
 } from './sms-provider';
+import { ProviderRequestError, fieldsOf, phoneField, text } from '../../provider-request';
 
 const DELIVERY: Readonly<Record<string, SmsDeliveryStatus>> = {
   accepted: 'sent',
@@ -79,7 +77,7 @@ export const twilio: SmsProvider = {
       const status = (text(f, 'MessageStatus', true) ?? '').toLowerCase();
       const mapped = DELIVERY[status];
       if (!mapped)
-        throw new SmsRequestError(
+        throw new ProviderRequestError(
           'MessageStatus',
           `MessageStatus must be one of: ${Object.keys(DELIVERY).join(', ')}.`,
         );
@@ -98,7 +96,7 @@ export const twilio: SmsProvider = {
       message: {
         from: phoneField(f, 'From'),
         to: text(f, 'To', true)!,
-        text: text(f, 'Body', false) ?? '',
+        text: text(f, 'Body', false, MAX_TEXT_CHARS) ?? '',
         providerMessageId: text(f, 'MessageSid', true)!,
       },
     };

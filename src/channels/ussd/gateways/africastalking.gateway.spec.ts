@@ -1,5 +1,5 @@
 import { africasTalking as at } from './africastalking.gateway';
-import { UssdRequestError } from './ussd-gateway';
+import { ProviderRequestError } from '../../provider-request';
 
 const form = (fields: Record<string, string>) => ({
   body: {
@@ -38,13 +38,13 @@ describe("Africa's Talking gateway", () => {
   });
 
   it('should refuse a request without a session id or phone number, with the field', () => {
-    expect(() => at.parse({ body: { text: '1' }, path: [] })).toThrow(UssdRequestError);
+    expect(() => at.parse({ body: { text: '1' }, path: [] })).toThrow(ProviderRequestError);
     try {
       at.parse({ body: { sessionId: 'x', text: '1' }, path: [] });
     } catch (e) {
-      expect((e as UssdRequestError).path).toBe('phoneNumber');
+      expect((e as ProviderRequestError).path).toBe('phoneNumber');
     }
-    expect(() => at.parse({ body: 'text=1', path: [] })).toThrow(UssdRequestError);
+    expect(() => at.parse({ body: 'text=1', path: [] })).toThrow(ProviderRequestError);
   });
 
   it('should answer CON to continue and END to end, as plain text', () => {

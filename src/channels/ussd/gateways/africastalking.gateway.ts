@@ -1,4 +1,5 @@
-import { fieldsOf, msisdn, type UssdGateway, text } from './ussd-gateway';
+import { type UssdGateway } from './ussd-gateway';
+import { fieldsOf, phoneField, text } from '../../provider-request';
 
 /**
  * Africa's Talking: form `sessionId, serviceCode, phoneNumber, networkCode, text`, where
@@ -15,7 +16,7 @@ export const africasTalking: UssdGateway = {
   parse({ body }) {
     const f = fieldsOf(body);
     const sessionId = text(f, 'sessionId', true)!;
-    const phone = msisdn(f, 'phoneNumber');
+    const phone = phoneField(f, 'phoneNumber');
     const common = {
       sessionId,
       phone,

@@ -1,5 +1,5 @@
 import { arkesel } from './arkesel.gateway';
-import { UssdRequestError } from './ussd-gateway';
+import { ProviderRequestError } from '../../provider-request';
 
 const call = (fields: Record<string, unknown>) => ({
   body: { sessionID: 'ark-1', userID: 'u-9', msisdn: '233240000001', network: 'MTN', ...fields },
@@ -19,7 +19,7 @@ describe('Arkesel gateway', () => {
   });
 
   it('should refuse a newSession that is not a flag', () => {
-    expect(() => arkesel.parse(call({ newSession: 'maybe' }))).toThrow(UssdRequestError);
+    expect(() => arkesel.parse(call({ newSession: 'maybe' }))).toThrow(ProviderRequestError);
   });
 
   it('should echo the ids and say whether to continue', () => {

@@ -1,4 +1,5 @@
-import { fieldsOf, flag, json, msisdn, type UssdGateway, text } from './ussd-gateway';
+import { flag, json, type UssdGateway } from './ussd-gateway';
+import { fieldsOf, phoneField, text } from '../../provider-request';
 
 /**
  * Arkesel: JSON `sessionID, userID, newSession, msisdn, userData, network`; only the newest
@@ -15,7 +16,7 @@ export const arkesel: UssdGateway = {
     const start = flag(f, 'newSession');
     return {
       sessionId: text(f, 'sessionID', true)!,
-      phone: msisdn(f, 'msisdn'),
+      phone: phoneField(f, 'msisdn'),
       serviceCode: null,
       network: text(f, 'network', false),
       event: start ? 'start' : 'input',

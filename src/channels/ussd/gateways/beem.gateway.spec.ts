@@ -1,5 +1,5 @@
 import { beem } from './beem.gateway';
-import { UssdRequestError } from './ussd-gateway';
+import { ProviderRequestError } from '../../provider-request';
 
 const call = (command: string, payload: unknown = { request_id: 7, response: '1' }) => ({
   body: { command, msisdn: '255710000001', session_id: 'b-1', operator: 'vodacom', payload },
@@ -17,12 +17,12 @@ describe('Beem gateway', () => {
   });
 
   it('should refuse an unknown command or a payload that is not an object', () => {
-    expect(() => beem.parse(call('dance'))).toThrow(UssdRequestError);
+    expect(() => beem.parse(call('dance'))).toThrow(ProviderRequestError);
     expect(() => beem.parse(call('continue', 'x'))).toThrow('payload must be an object');
     try {
       beem.parse(call('continue', { request_id: 1, response: ['1'] }));
     } catch (e) {
-      expect((e as UssdRequestError).path).toBe('payload.response');
+      expect((e as ProviderRequestError).path).toBe('payload.response');
     }
   });
 

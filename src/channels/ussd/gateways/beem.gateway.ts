@@ -1,4 +1,5 @@
-import { fieldsOf, json, msisdn, type UssdGateway, UssdRequestError, text } from './ussd-gateway';
+import { json, type UssdGateway } from './ussd-gateway';
+import { ProviderRequestError, fieldsOf, phoneField, text } from '../../provider-request';
 
 /**
  * Beem: JSON `{command: initiate|continue|terminate, msisdn, session_id, operator,
@@ -16,7 +17,10 @@ export const beem: UssdGateway = {
     const command = text(f, 'command', true);
     const payload = f.payload === undefined ? {} : f.payload;
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
-      throw new UssdRequestError('payload', 'payload must be an object {request_id, response}.');
+      throw new ProviderRequestError(
+        'payload',
+        'payload must be an object {request_id, response}.',
+      );
     const p = payload as Record<string, unknown>;
     const event =
       command === 'initiate'
@@ -27,18 +31,18 @@ export const beem: UssdGateway = {
             ? 'end'
             : null;
     if (event === null)
-      throw new UssdRequestError('command', 'command must be initiate, continue or terminate.');
+      throw new ProviderRequestError('command', 'command must be initiate, continue or terminate.');
     let response: string | null;
     try {
       response = text(p, 'response', false);
     } catch (err) {
-      throw err instanceof UssdRequestError
-        ? new UssdRequestError(`payload.${err.path}`, `payload.${err.message}`)
+      throw err instanceof ProviderRequestError
+        ? new ProviderRequestError(`payload.${err.path}`, `payload.${err.message}`)
         : err;
     }
     return {
       sessionId: text(f, 'session_id', true)!,
-      phone: msisdn(f, 'msisdn'),
+      phone: phoneField(f, 'msisdn'),
       serviceCode: null,
       network: text(f, 'operator', false),
       event,

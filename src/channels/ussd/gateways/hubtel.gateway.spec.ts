@@ -1,5 +1,5 @@
 import { hubtel } from './hubtel.gateway';
-import { UssdRequestError } from './ussd-gateway';
+import { ProviderRequestError } from '../../provider-request';
 
 const call = (fields: Record<string, unknown>) => ({
   body: {
@@ -28,7 +28,7 @@ describe('Hubtel gateway', () => {
   });
 
   it('should refuse an unknown Type or a Mobile of the wrong type', () => {
-    expect(() => hubtel.parse(call({ Type: 'Ping' }))).toThrow(UssdRequestError);
+    expect(() => hubtel.parse(call({ Type: 'Ping' }))).toThrow(ProviderRequestError);
     expect(() => hubtel.parse(call({ Type: 'Response', Mobile: { n: 1 } }))).toThrow(
       'Mobile must be a string.',
     );

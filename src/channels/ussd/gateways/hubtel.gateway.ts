@@ -1,4 +1,5 @@
-import { fieldsOf, json, msisdn, type UssdGateway, UssdRequestError, text } from './ussd-gateway';
+import { json, type UssdGateway } from './ussd-gateway';
+import { ProviderRequestError, fieldsOf, phoneField, text } from '../../provider-request';
 
 /**
  * Hubtel: JSON `Type` (Initiation, Response, Release, Timeout; any case), `Mobile`,
@@ -17,7 +18,7 @@ export const hubtel: UssdGateway = {
     const type = (text(f, 'Type', true) ?? '').toLowerCase();
     const common = {
       sessionId: text(f, 'SessionId', true)!,
-      phone: msisdn(f, 'Mobile'),
+      phone: phoneField(f, 'Mobile'),
       serviceCode: text(f, 'ServiceCode', false),
       network: text(f, 'Operator', false),
       echo: {},
@@ -31,7 +32,7 @@ export const hubtel: UssdGateway = {
       case 'timeout':
         return { ...common, event: 'end', input: '' };
       default:
-        throw new UssdRequestError(
+        throw new ProviderRequestError(
           'Type',
           'Type must be Initiation, Response, Release or Timeout.',
         );

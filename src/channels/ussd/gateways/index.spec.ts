@@ -1,6 +1,5 @@
 import { DEFAULT_USSD_GATEWAY, USSD_GATEWAYS } from './index';
-import { e164 } from '../../phone-number';
-import { msisdn, UssdRequestError } from './ussd-gateway';
+import { ProviderRequestError, e164, phoneField } from '../../provider-request';
 
 describe('USSD gateways', () => {
   it("should register the six gateways by provider name, Africa's Talking by default", () => {
@@ -20,15 +19,15 @@ describe('USSD gateways', () => {
   });
 
   it('should read phone numbers as digits with an optional +, and refuse the rest at their field', () => {
-    expect(msisdn({ m: '255 700-000001' }, 'm')).toBe('255 700-000001');
+    expect(phoneField({ m: '255 700-000001' }, 'm')).toBe('255 700-000001');
     expect(e164('255 700-000001')).toBe('+255700000001');
     expect(e164('+233244000000')).toBe('+233244000000');
-    expect(msisdn({}, 'm', false)).toBe('');
+    expect(phoneField({}, 'm', false)).toBe('');
     for (const bad of ['abc', '12', '+', '++2557000', '2557000000000000000', 'tel:255700000001'])
-      expect(() => msisdn({ m: bad }, 'm')).toThrow(
-        expect.objectContaining({ path: 'm' }) as UssdRequestError,
+      expect(() => phoneField({ m: bad }, 'm')).toThrow(
+        expect.objectContaining({ path: 'm' }) as ProviderRequestError,
       );
-    expect(() => msisdn({}, 'm')).toThrow(UssdRequestError);
+    expect(() => phoneField({}, 'm')).toThrow(ProviderRequestError);
   });
 
   it('should answer a valid reply or a field error for odd bodies, never anything else', () => {
@@ -46,7 +45,7 @@ describe('USSD gateways', () => {
           const req = g.parse({ body, path: ['session', 's', 'start'] });
           expect(typeof g.reply(req, { text: 'x', end: false }).body).toBe('string');
         } catch (e) {
-          expect((e as Error).constructor.name).toBe('UssdRequestError');
+          expect((e as Error).constructor.name).toBe('ProviderRequestError');
         }
       }
   });

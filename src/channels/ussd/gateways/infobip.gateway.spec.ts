@@ -1,5 +1,5 @@
 import { infobip } from './infobip.gateway';
-import { UssdRequestError } from './ussd-gateway';
+import { ProviderRequestError } from '../../provider-request';
 
 describe('Infobip gateway', () => {
   it('should read start, response and end from the path', () => {
@@ -17,9 +17,9 @@ describe('Infobip gateway', () => {
   });
 
   it('should refuse a call without its session path', () => {
-    expect(() => infobip.parse({ body: {}, path: [] })).toThrow(UssdRequestError);
+    expect(() => infobip.parse({ body: {}, path: [] })).toThrow(ProviderRequestError);
     expect(() => infobip.parse({ body: {}, path: ['session', 'x', 'poke'] })).toThrow(
-      UssdRequestError,
+      ProviderRequestError,
     );
   });
 

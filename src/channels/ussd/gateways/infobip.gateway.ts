@@ -1,4 +1,5 @@
-import { fieldsOf, json, msisdn, text, UssdRequestError, type UssdGateway } from './ussd-gateway';
+import { json, type UssdGateway } from './ussd-gateway';
+import { ProviderRequestError, fieldsOf, phoneField, text } from '../../provider-request';
 
 /**
  * Infobip: the session's calls come to the webhook URL followed by
@@ -14,7 +15,7 @@ export const infobip: UssdGateway = {
   parse({ body, path }) {
     const [session, sessionId, call] = path;
     if (session !== 'session' || !sessionId || !['start', 'response', 'end'].includes(call ?? ''))
-      throw new UssdRequestError(
+      throw new ProviderRequestError(
         '',
         'Infobip calls end in /session/{sessionId}/start, /response or /end.',
       );
@@ -22,7 +23,7 @@ export const infobip: UssdGateway = {
     const event = call === 'start' ? 'start' : call === 'response' ? 'input' : 'end';
     return {
       sessionId,
-      phone: msisdn(f, 'msisdn', event !== 'end'),
+      phone: phoneField(f, 'msisdn', event !== 'end'),
       serviceCode: text(f, 'shortCode', false),
       network: null,
       event,

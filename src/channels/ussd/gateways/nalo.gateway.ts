@@ -1,4 +1,5 @@
-import { fieldsOf, flag, json, msisdn, type UssdGateway, text } from './ussd-gateway';
+import { flag, json, type UssdGateway } from './ussd-gateway';
+import { fieldsOf, phoneField, text } from '../../provider-request';
 
 /**
  * Nalo: JSON `USERID, MSISDN, USERDATA, MSGTYPE, NETWORK, SESSIONID`; in a request `MSGTYPE`
@@ -17,7 +18,7 @@ export const nalo: UssdGateway = {
     const data = text(f, 'USERDATA', false) ?? '';
     return {
       sessionId: text(f, 'SESSIONID', true)!,
-      phone: msisdn(f, 'MSISDN'),
+      phone: phoneField(f, 'MSISDN'),
       serviceCode: start ? data || null : null,
       network: text(f, 'NETWORK', false),
       event: start ? 'start' : 'input',
