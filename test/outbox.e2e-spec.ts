@@ -27,12 +27,17 @@ async function until(check: () => Promise<boolean> | boolean, what: string, boun
  * (retryable, retried after 20 ms); `fail: "forever"` fails for good. Records what it sees.
  */
 class RecordingHandler implements OutboxHandler {
-  readonly kind = 'test_record';
+  constructor(
+    readonly kind = 'test_record',
+    readonly perChatbot?: number,
+  ) {}
   readonly delivered: Array<{ key: string; n: number; id: string }> = [];
   readonly attempts = new Map<string, number>();
   private readonly inFlightByKey = new Map<string, number>();
   maxInFlightPerKey = 0;
   hold: ((d: OutboxDelivery) => Promise<void>) | undefined;
+  /** What each attempt records beside its end (DeliveryResult.record). */
+  record: ((d: OutboxDelivery) => DeliveryResult['record']) | undefined;
 
   async deliver(d: OutboxDelivery): Promise<DeliveryResult> {
     const p = d.payload as { key: string; n: number; fail?: number | 'forever' };
@@ -48,7 +53,7 @@ class RecordingHandler implements OutboxHandler {
       if (p.fail !== undefined && seen <= p.fail)
         return { ok: false, retryable: true, error: `try ${seen} failed`, retryAfterMs: 20 };
       this.delivered.push({ key: p.key, n: p.n, id: d.id });
-      return { ok: true };
+      return { ok: true, record: this.record?.(d) };
     } finally {
       this.inFlightByKey.set(p.key, (this.inFlightByKey.get(p.key) ?? 1) - 1);
     }
@@ -181,6 +186,73 @@ describe('OutboxDispatcher', () => {
       release();
       await until(() => handler.delivered.length === 15, 'all rows');
     });
+
+    it("should count each kind's deliveries apart, with a kind's own cap", async () => {
+      const other = new RecordingHandler('test_other', 6);
+      t.handle.app.get(OutboxHandlers).register(other);
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      handler.hold = () => gate;
+      other.hold = () => gate;
+      for (let n = 0; n < 10; n++) {
+        await repo.enqueue([row(`a-${n}`, n)], { chatbotId, conversationId: null });
+        await repo.enqueue([{ ...row(`b-${n}`, n), kind: 'test_other' }], {
+          chatbotId,
+          conversationId: null,
+        });
+      }
+      t.handle.app.get(OutboxDispatcher).kick();
+      const claimedOf = async (kind: string) =>
+        (
+          await t.db.query(
+            `SELECT count(*)::int AS n FROM outbox WHERE kind = $1 AND locked_by IS NOT NULL`,
+            [kind],
+          )
+        )[0].n as number;
+      // A held kind does not take the other's slots: each fills its own cap.
+      await until(async () => (await claimedOf('test_other')) === 6, "the other kind's cap");
+      expect(await claimedOf('test_record')).toBe(4);
+      release();
+      await until(
+        () => handler.delivered.length === 10 && other.delivered.length === 10,
+        'all rows',
+      );
+    });
+  });
+
+  it("should write a delivery's record in its finishing statement, only while it holds the claim", async () => {
+    await t.db.query(`CREATE TABLE test_records (outbox_id text)`);
+    handler.record = (d) => (p, only) =>
+      `INSERT INTO test_records (outbox_id) SELECT ${p(d.id)} WHERE ${only}`;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    handler.hold = (d) =>
+      (d.payload as { key: string }).key === 'lost' ? gate : Promise.resolve();
+    const kept = row('kept', 0);
+    const lost = row('lost', 0);
+    await repo.enqueue([kept, lost], { chatbotId, conversationId: null });
+    t.handle.app.get(OutboxDispatcher).kick();
+    await until(() => handler.delivered.some((d) => d.key === 'kept'), 'the kept row');
+    await until(
+      async () =>
+        (
+          await t.db.query(`SELECT 1 FROM outbox WHERE id = $1 AND locked_by IS NOT NULL`, [
+            lost.id,
+          ])
+        ).length === 1,
+      'the lost row claimed',
+    );
+    // Its claim is taken over (it ran out and another instance took it) while it delivers.
+    await t.db.query(`UPDATE outbox SET locked_by = 'another instance' WHERE id = $1`, [lost.id]);
+    release();
+    await until(() => handler.delivered.some((d) => d.key === 'lost'), 'the lost row');
+    await t.handle.app.get(OutboxDispatcher).idle();
+    const recorded = await t.db.query(`SELECT outbox_id FROM test_records`);
+    expect(recorded).toEqual([{ outbox_id: kept.id }]);
+    const [row0] = await t.db.query(`SELECT status, locked_by FROM outbox WHERE id = $1`, [
+      lost.id,
+    ]);
+    expect(row0).toEqual({ status: 'pending', locked_by: 'another instance' });
   });
 
   it('should deliver rows left pending by a stopped instance after a restart', async () => {

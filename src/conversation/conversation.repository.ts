@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { GenericMessage, SessionState } from '../engine';
 import type { ConversationStatus } from './conversation-status';
-import { sqlRows } from '../database/sql';
+import { type SqlStep, sqlRows } from '../database/sql';
 import type { OutboxEntry } from '../outbox/outbox-entry';
 import { outboxEntriesJson } from '../outbox/outbox-sql';
 import {
@@ -62,7 +62,12 @@ export interface TurnWrite {
   inboxEventId: string | null;
   /** The channel's state after the turn; undefined keeps the stored one. */
   channelState?: unknown;
+  /** Stores the heads of the new outbox rows claimed by this dispatcher (see enqueueOutboxSql). */
+  outboxClaim?: { owner: string; claimMs: number } | null;
 }
+
+/** A committed turn: false when the lease was lost (nothing written). */
+export type TurnCommit = { ok: false } | { ok: true; claimedOutboxIds: string[] };
 
 export interface NewConversation {
   id: string;
@@ -217,28 +222,26 @@ export class ConversationRepository {
     return rows[0] ?? null;
   }
 
-  /** A channel sent these messages (joined into one provider message). */
-  async markSent(
+  /**
+   * Records a channel send on the messages it carried: `sent`, with the provider's id and
+   * the segment count. A step of the statement that ends the outbox delivery.
+   */
+  static markSent(
     ids: readonly string[],
     providerMessageId: string | null,
     segments: number | null,
-  ) {
-    await sqlRows(
-      this.db,
-      `UPDATE messages SET delivery_status = 'sent', provider_message_id = $2, segments = $3
-        WHERE id = ANY($1::text[]) AND delivery_status = 'queued'`,
-      [ids, providerMessageId, segments],
-    );
+  ): SqlStep {
+    return (p, only) =>
+      `UPDATE messages SET delivery_status = 'sent', provider_message_id = ${p(providerMessageId)},
+              segments = ${p(segments)}
+        WHERE id = ANY(${p(ids)}::text[]) AND delivery_status = 'queued' AND ${only}`;
   }
 
-  /** A channel could not send these messages (a final error, or opted out). */
-  async markFailed(ids: readonly string[], error: { code: string; title: string }) {
-    await sqlRows(
-      this.db,
-      `UPDATE messages SET delivery_status = 'failed', delivery_error = $2::jsonb
-        WHERE id = ANY($1::text[])`,
-      [ids, JSON.stringify(error)],
-    );
+  /** A channel could not send these messages (a final error, or opted out); as markSent. */
+  static markFailed(ids: readonly string[], error: { code: string; title: string }): SqlStep {
+    return (p, only) =>
+      `UPDATE messages SET delivery_status = 'failed', delivery_error = ${p(JSON.stringify(error))}::jsonb
+        WHERE id = ANY(${p(ids)}::text[]) AND ${only}`;
   }
 
   /**
@@ -339,10 +342,10 @@ export class ConversationRepository {
 
   /**
    * Writes the turn (messages, session, trace, outbox) and releases the lease in one
-   * statement. False when the lease was lost meanwhile: then nothing was written.
+   * statement. Not ok when the lease was lost meanwhile: then nothing was written.
    */
-  async commitTurn(w: TurnWrite): Promise<boolean> {
-    const rows = await sqlRows<{ ok: string }>(this.db, COMMIT_TURN_SQL, [
+  async commitTurn(w: TurnWrite): Promise<TurnCommit> {
+    const rows = await sqlRows<{ ok: string; claimed: string[] }>(this.db, COMMIT_TURN_SQL, [
       w.conversationId,
       w.owner,
       JSON.stringify(w.session),
@@ -360,7 +363,10 @@ export class ConversationRepository {
       outboxEntriesJson(w.outbox),
       w.inboxEventId,
       w.channelState === undefined ? null : JSON.stringify(w.channelState),
+      w.outboxClaim?.owner ?? null,
+      w.outboxClaim?.claimMs ?? null,
     ]);
-    return Number(rows[0]?.ok ?? 0) > 0;
+    if (Number(rows[0]?.ok ?? 0) === 0) return { ok: false };
+    return { ok: true, claimedOutboxIds: rows[0].claimed };
   }
 }

@@ -93,7 +93,9 @@ export const LEASE_WITH_TICKET_SQL = `WITH leased AS (
  * $1 id, $2 owner, $3 session json, $4 state, $5 status, $6 message count, $7 now,
  * $8 preview, $9 expires at, $10 contact name, $11 messages json, $12 trace id,
  * $13 trace events json, $14 duration ms, $15 outbox entries json, $16 inbox event id or null,
- * $17 channel state json (null keeps it).
+ * $17 channel state json (null keeps it), $18 the outbox dispatcher that takes the heads of
+ * the new outbox rows at once (null: none), $19 its claim ms. Returns `ok` and the ids of the
+ * outbox rows stored claimed.
  */
 export const COMMIT_TURN_SQL = `WITH conv AS (
          UPDATE conversations
@@ -115,8 +117,9 @@ export const COMMIT_TURN_SQL = `WITH conv AS (
          INSERT INTO conversation_traces (id, conversation_id, events, duration_ms, created_at)
          SELECT $12, conv.id, $13::jsonb, $14, $7 FROM conv
        ), ob AS (
-         ${enqueueOutboxSql({ entries: '$15', chatbotId: 'c.chatbot_id', conversationId: 'conv.id', now: '$7', from: 'conv JOIN conversations c ON c.id = conv.id' })}
+         ${enqueueOutboxSql({ entries: '$15', chatbotId: 'c.chatbot_id', conversationId: 'conv.id', now: '$7', from: 'conv JOIN conversations c ON c.id = conv.id', claimBy: { owner: '$18', ms: '$19' } })}
        ), ib AS (
          ${markInboxEventDoneSql({ id: '$16', now: '$7', from: 'conv' })}
        )
-       SELECT count(*) AS ok FROM conv`;
+       SELECT (SELECT count(*) FROM conv) AS ok,
+              (SELECT coalesce(jsonb_agg(id), '[]'::jsonb) FROM ob WHERE claimed) AS claimed`;

@@ -321,9 +321,16 @@ export class TurnService {
       outbox: record.outbox,
       inboxEventId: turn.inboxEventId ?? null,
       channelState,
+      outboxClaim: record.outbox.length
+        ? this.outbox.claimInCommit(row.chatbot_id, record.outbox)
+        : null,
     });
-    if (!committed) throw await this.lostLease(row);
-    if (record.outbox.length) this.outbox.kick();
+    if (!committed.ok) throw await this.lostLease(row);
+    if (record.outbox.length)
+      this.outbox.afterCommit(record.outbox, committed.claimedOutboxIds, {
+        chatbotId: row.chatbot_id,
+        conversationId: row.id,
+      });
     this.metrics.turns.inc({ channel: row.channel, outcome: 'ok' });
     this.metrics.turnDuration.observe({ channel: row.channel }, durationMs / 1000);
     return {

@@ -29,6 +29,11 @@ export abstract class ClaimWorker<T extends { id: string }> {
   private timer: NodeJS.Timeout | undefined;
   private filling: Promise<void> | null = null;
   private again = false;
+  /**
+   * A claim ran while items were in flight: rows queued behind them (later rows of their
+   * ordering key) or left for want of a free slot are claimed as soon as one finishes.
+   */
+  private recheck = false;
   private started = false;
   private stopped = false;
 
@@ -80,6 +85,11 @@ export abstract class ClaimWorker<T extends { id: string }> {
     );
   }
 
+  /** Whether it takes work now: begun, not winding down. */
+  protected isRunning(): boolean {
+    return this.started && !this.stopped;
+  }
+
   /** Whether an item is still this instance's to finish (false once abandoned at shutdown). */
   protected stillOwned(id: string): boolean {
     return this.inFlight.has(id);
@@ -125,9 +135,14 @@ export abstract class ClaimWorker<T extends { id: string }> {
   private async fill(): Promise<void> {
     for (;;) {
       const free = this.options.concurrency - this.inFlight.size;
-      if (this.stopped || free <= 0) return;
+      if (this.stopped) return;
+      if (free <= 0) {
+        this.recheck = true;
+        return;
+      }
       const claimed = await this.claim(free);
       for (const item of claimed) this.startOne(item);
+      if (this.inFlight.size > 0) this.recheck = true;
       // Fewer than asked: nothing else was due. Work arriving meanwhile kicks again.
       if (claimed.length < free) return;
     }
@@ -140,6 +155,9 @@ export abstract class ClaimWorker<T extends { id: string }> {
       )
       .finally(() => {
         this.inFlight.delete(item.id);
+        // Nothing can be waiting on an item nobody claimed alongside: no query then.
+        if (!this.recheck) return;
+        this.recheck = false;
         this.kick();
       });
     this.inFlight.set(item.id, { item, done });

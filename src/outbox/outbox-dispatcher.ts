@@ -12,6 +12,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { ClaimWorker } from '../database/claim-worker';
 import { DatabaseReady } from '../database/database-ready';
 import { outboxBackoffMs } from './outbox-backoff';
+import type { OutboxEntry } from './outbox-entry';
 import type { DeliveryResult, OutboxDelivery } from './outbox-handler';
 import { OutboxHandlers } from './outbox-handlers';
 import { OutboxRepository } from './outbox.repository';
@@ -21,8 +22,8 @@ const CLAIM_MS = 120_000;
 
 /**
  * Delivers the outbox (see docs/outbox.md). Deliveries run side by side up to
- * OUTBOX_CONCURRENCY, at most OUTBOX_PER_CHATBOT per chatbot, so a slow backend holds up its
- * own chatbot's deliveries only. Woken right after a turn commits; a sweeper looks for due
+ * OUTBOX_CONCURRENCY, at most OUTBOX_PER_CHATBOT of one kind per chatbot (a handler may set
+ * its own cap), so a slow backend holds up its own chatbot's deliveries only. Woken right after a turn commits; a sweeper looks for due
  * retries and expired claims every OUTBOX_POLL_MS.
  */
 @Injectable()
@@ -56,25 +57,82 @@ export class OutboxDispatcher
     return this.end();
   }
 
+  /**
+   * Lets a turn store its new outbox rows already claimed by this instance (see
+   * enqueueOutboxSql), saving a claiming query per delivery: only while it runs and has a
+   * free slot within the chatbot's cap. Null: store them unclaimed.
+   */
+  claimInCommit(
+    chatbotId: string,
+    entries: readonly OutboxEntry[],
+  ): { owner: string; claimMs: number } | null {
+    if (!this.isRunning() || this.inFlight.size >= this.config.outboxConcurrency) return null;
+    const inFlight = this.inFlightPerCap();
+    const room = entries.every(
+      (e) => (inFlight.get(capKey(chatbotId, e.kind)) ?? 0) < this.capOf(e.kind),
+    );
+    return room ? { owner: this.owner, claimMs: CLAIM_MS } : null;
+  }
+
+  /**
+   * After a turn committed its outbox rows: delivers at once those stored claimed by this
+   * instance (or gives the claims back if it has stopped meanwhile), and looks for the rest.
+   */
+  afterCommit(
+    entries: OutboxEntry[],
+    claimedIds: string[],
+    owner: { chatbotId: string; conversationId: string },
+  ): void {
+    const claimed = new Set(claimedIds);
+    const refused: string[] = [];
+    for (const e of entries) {
+      if (!claimed.has(e.id)) continue;
+      const row = { id: e.id, kind: e.kind, ...owner, payload: e.payload, attempt: 1 };
+      if (!this.adopt(row)) refused.push(e.id);
+    }
+    if (refused.length)
+      void this.rows.release(refused, this.owner).catch((err: unknown) => {
+        this.logger.error({ err }, 'Outbox: could not give back claims');
+      });
+    if (claimed.size < entries.length || refused.length) this.kick();
+  }
+
+  /** Deliveries of one kind in flight for one chatbot at most (see capKey). */
+  private capOf(kind: string): number {
+    return this.handlers.get(kind)?.perChatbot ?? this.config.outboxPerChatbot;
+  }
+
+  private inFlightPerCap(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const { item } of this.inFlight.values()) {
+      const key = capKey(item.chatbotId, item.kind);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return counts;
+  }
+
   protected async claim(free: number): Promise<OutboxDelivery[]> {
-    const perChatbot = new Map<string, number>();
-    for (const { item } of this.inFlight.values())
-      perChatbot.set(item.chatbotId, (perChatbot.get(item.chatbotId) ?? 0) + 1);
-    const cap = this.config.outboxPerChatbot;
-    const full = [...perChatbot].filter(([, n]) => n >= cap).map(([id]) => id);
-    const claimed = await this.rows.claim(this.owner, free, CLAIM_MS, full);
+    const counts = this.inFlightPerCap();
+    const full = [...this.inFlight.values()]
+      .map(({ item }) => item)
+      .filter(
+        (item) => (counts.get(capKey(item.chatbotId, item.kind)) ?? 0) >= this.capOf(item.kind),
+      )
+      .map((item) => capKey(item.chatbotId, item.kind));
+    const claimed = await this.rows.claim(this.owner, free, CLAIM_MS, [...new Set(full)]);
     const take: OutboxDelivery[] = [];
     const overCap: string[] = [];
     for (const row of claimed) {
-      const n = perChatbot.get(row.chatbotId) ?? 0;
-      if (n >= cap) {
+      const key = capKey(row.chatbotId, row.kind);
+      const n = counts.get(key) ?? 0;
+      if (n >= this.capOf(row.kind)) {
         overCap.push(row.id);
         continue;
       }
-      perChatbot.set(row.chatbotId, n + 1);
+      counts.set(key, n + 1);
       take.push(row);
     }
-    // Claimed in one batch beyond the chatbot's cap: back to the queue, not counted.
+    // Claimed in one batch beyond the cap: back to the queue, not counted.
     await this.rows.release(overCap, this.owner);
     return take;
   }
@@ -102,7 +160,7 @@ export class OutboxDispatcher
     if (!this.stillOwned(row.id)) return;
     const log = { outbox_id: row.id, kind: row.kind, attempt: row.attempt };
     if (result.ok) {
-      await this.rows.finish(row.id, this.owner, { status: 'done' });
+      await this.rows.finish(row.id, this.owner, { status: 'done' }, result.record);
       this.logger.info({ ...log, detail: result.detail }, 'Outbox: delivered');
       return;
     }
@@ -118,7 +176,14 @@ export class OutboxDispatcher
             retryInMs: outboxBackoffMs(row.attempt, Math.random, result.retryAfterMs),
           }
         : { status: 'failed', error: result.error },
+      result.record,
     );
     this.logger.warn({ ...log, error: result.error, will_retry: retry }, 'Outbox: delivery failed');
   }
 }
+
+/**
+ * The per-chatbot cap counts each kind apart: a chatbot's slow backend (its API calls) does
+ * not hold up its channel sends, nor the other way round.
+ */
+const capKey = (chatbotId: string, kind: string): string => `${chatbotId} ${kind}`;

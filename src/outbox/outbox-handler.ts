@@ -1,3 +1,5 @@
+import type { SqlStep } from '../database/sql';
+
 /** One claimed outbox row, as its handler sees it. */
 export interface OutboxDelivery {
   id: string;
@@ -9,10 +11,15 @@ export interface OutboxDelivery {
   attempt: number;
 }
 
-/** What one delivery attempt came to. */
-export type DeliveryResult =
+/**
+ * What one delivery attempt came to. `record`: the attempt's result on the producer's rows
+ * (e.g. the messages marked sent), written in the statement that ends the attempt, only if
+ * this instance still holds the claim.
+ */
+export type DeliveryResult = (
   | { ok: true; detail?: string }
-  | { ok: false; retryable: boolean; error: string; retryAfterMs?: number };
+  | { ok: false; retryable: boolean; error: string; retryAfterMs?: number }
+) & { record?: SqlStep };
 
 /**
  * Delivers one kind of outbox row (`api_call`, a channel's send…). Stateless: registered
@@ -22,5 +29,7 @@ export interface OutboxHandler {
   readonly kind: string;
   /** Tries before the row is marked failed (the server's OUTBOX_MAX_ATTEMPTS when absent). */
   readonly maxAttempts?: number;
+  /** Deliveries of this kind in flight per chatbot (the server's OUTBOX_PER_CHATBOT when absent). */
+  readonly perChatbot?: number;
   deliver(delivery: OutboxDelivery): Promise<DeliveryResult>;
 }

@@ -5,6 +5,12 @@ import type { OutboxEntry } from './outbox-entry';
  * commit), so a delivery is durable exactly when the turn is. Parameters are SQL
  * placeholders (`$15`) or expressions (`conv.id`); `entries` is a jsonb parameter built by
  * `outboxEntriesJson`.
+ *
+ * With `claimBy` (an owner expression, null for none, and a claim length in ms), each entry
+ * that is the head of its ordering key (no pending row of the key before it, none earlier in
+ * the batch) is stored already claimed by that owner, with its first attempt counted, so the
+ * dispatcher can deliver it at once without a claiming query; `RETURNING id, claimed` says
+ * which.
  */
 export function enqueueOutboxSql(p: {
   entries: string;
@@ -12,21 +18,38 @@ export function enqueueOutboxSql(p: {
   conversationId: string;
   now: string;
   from?: string;
+  claimBy?: { owner: string; ms: string };
 }): string {
-  return `INSERT INTO outbox (id, kind, ordering_key, chatbot_id, conversation_id, payload, created_at, next_attempt_at)
-         SELECT o.id, o.kind, o.ordering_key, ${p.chatbotId}, ${p.conversationId}, o.payload, ${p.now}, ${p.now}
-           FROM ${p.from ? `${p.from}, ` : ''}jsonb_to_recordset(${p.entries}::jsonb)
-                AS o(id text, kind text, ordering_key text, payload jsonb)`;
+  const head = p.claimBy
+    ? `${p.claimBy.owner}::text IS NOT NULL AND e.n = min(e.n) OVER (PARTITION BY e.ordering_key)
+                      AND NOT EXISTS (SELECT 1 FROM outbox q
+                                       WHERE q.ordering_key = e.ordering_key AND q.status = 'pending')`
+    : 'false';
+  const claim = p.claimBy
+    ? `CASE WHEN o.head THEN ${p.claimBy.owner} END,
+              CASE WHEN o.head THEN now() + make_interval(secs => ${p.claimBy.ms}::float8 / 1000) END,
+              CASE WHEN o.head THEN 1 ELSE 0 END`
+    : 'NULL, NULL, 0';
+  return `INSERT INTO outbox (id, kind, ordering_key, chatbot_id, conversation_id, payload, created_at, next_attempt_at,
+                             locked_by, locked_until, attempts)
+         SELECT o.id, o.kind, o.ordering_key, ${p.chatbotId}, ${p.conversationId}, o.payload, ${p.now}, ${p.now},
+              ${claim}
+           FROM ${p.from ? `${p.from}, ` : ''}
+                (SELECT e.*, ${head} AS head
+                   FROM jsonb_to_recordset(${p.entries}::jsonb)
+                        AS e(id text, kind text, ordering_key text, payload jsonb, n int)) o
+         RETURNING id, locked_by IS NOT NULL AS claimed`;
 }
 
 /** The jsonb parameter `enqueueOutboxSql` reads. */
 export function outboxEntriesJson(entries: OutboxEntry[]): string {
   return JSON.stringify(
-    entries.map((e) => ({
+    entries.map((e, n) => ({
       id: e.id,
       kind: e.kind,
       ordering_key: e.orderingKey,
       payload: e.payload,
+      n,
     })),
   );
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ClaimOutcome } from '../database/claim-worker';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { sqlRows } from '../database/sql';
+import { type SqlStep, sqlRows } from '../database/sql';
 import type { OutboxEntry } from './outbox-entry';
 import type { OutboxDelivery } from './outbox-handler';
 import { enqueueOutboxSql, outboxEntriesJson } from './outbox-sql';
@@ -38,13 +38,13 @@ export class OutboxRepository {
    * Claims up to `limit` due rows for `owner` until `claimMs` from now. Only the head of an
    * ordering key can be claimed (no older pending row with the same key), so rows of one key
    * go one at a time and in order; a head waiting for its retry holds back its own key only.
-   * Rows of chatbots in `skipChatbots` (at their in-flight cap here) are left for later.
+   * Rows of the `chatbot kind` pairs in `skip` (at their in-flight cap here) are left for later.
    */
   async claim(
     owner: string,
     limit: number,
     claimMs: number,
-    skipChatbots: string[],
+    skip: string[],
   ): Promise<OutboxDelivery[]> {
     const rows = await sqlRows<ClaimedRow>(
       this.db,
@@ -53,7 +53,7 @@ export class OutboxRepository {
         WHERE id IN (SELECT o.id FROM outbox o
                       WHERE o.status = 'pending' AND o.next_attempt_at <= now()
                         AND (o.locked_until IS NULL OR o.locked_until < now())
-                        AND NOT (o.chatbot_id = ANY($4::text[]))
+                        AND NOT ((o.chatbot_id || ' ' || o.kind) = ANY($4::text[]))
                         AND NOT EXISTS (SELECT 1 FROM outbox p
                                          WHERE p.ordering_key = o.ordering_key AND p.status = 'pending'
                                            AND (p.created_at, p.id) < (o.created_at, o.id))
@@ -61,7 +61,7 @@ export class OutboxRepository {
                       LIMIT $3
                       FOR UPDATE SKIP LOCKED)
        RETURNING id, kind, chatbot_id, conversation_id, payload, attempts`,
-      [owner, claimMs, limit, skipChatbots],
+      [owner, claimMs, limit, skip],
     );
     return rows.map((r) => ({
       id: r.id,
@@ -73,22 +73,33 @@ export class OutboxRepository {
     }));
   }
 
-  /** Ends an attempt: done, failed for good, or pending again after `retryInMs`. */
-  async finish(id: string, owner: string, outcome: ClaimOutcome): Promise<void> {
-    await sqlRows(
-      this.db,
-      `UPDATE outbox SET status = $3, last_error = $4, locked_by = NULL, locked_until = NULL,
+  /**
+   * Ends an attempt: done, failed for good, or pending again after `retryInMs`; `record` is
+   * written in the same statement, only if `owner` still held the claim.
+   */
+  async finish(id: string, owner: string, outcome: ClaimOutcome, record?: SqlStep): Promise<void> {
+    const params: unknown[] = [
+      id,
+      owner,
+      outcome.status,
+      outcome.status === 'done' ? null : outcome.error,
+      outcome.status === 'pending' ? outcome.retryInMs : null,
+    ];
+    const finish = `UPDATE outbox SET status = $3, last_error = $4, locked_by = NULL, locked_until = NULL,
               done_at = CASE WHEN $3 = 'pending' THEN NULL ELSE now() END,
               next_attempt_at = CASE WHEN $5::float8 IS NULL THEN next_attempt_at
                                      ELSE now() + make_interval(secs => $5::float8 / 1000) END
-        WHERE id = $1 AND locked_by = $2`,
-      [
-        id,
-        owner,
-        outcome.status,
-        outcome.status === 'done' ? null : outcome.error,
-        outcome.status === 'pending' ? outcome.retryInMs : null,
-      ],
+        WHERE id = $1 AND locked_by = $2`;
+    if (!record) {
+      await sqlRows(this.db, finish, params);
+      return;
+    }
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const step = record(param, 'EXISTS (SELECT 1 FROM finished)');
+    await sqlRows(
+      this.db,
+      `WITH finished AS (${finish} RETURNING id), recorded AS (${step}) SELECT 1`,
+      params,
     );
   }
 

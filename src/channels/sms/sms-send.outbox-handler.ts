@@ -44,11 +44,15 @@ const SEND_TIMEOUT_MS = 15_000;
 export class SmsSendOutboxHandler implements OutboxHandler, OnModuleInit {
   readonly kind = 'sms.send';
   readonly maxAttempts = MAX_ATTEMPTS;
+  /**
+   * A provider's API answers in tens of milliseconds and each number's SMS go one at a time
+   * anyway (the ordering key): a busy chatbot's replies get more room than its API calls.
+   */
+  readonly perChatbot = 16;
 
   constructor(
     @Inject(OutboxHandlers) private readonly handlers: OutboxHandlers,
     @Inject(ChannelIntegrations) private readonly integrations: ChannelIntegrations,
-    @Inject(ConversationRepository) private readonly conversations: ConversationRepository,
     @Inject(OptOutsRepository) private readonly optOuts: OptOutsRepository,
     @Inject(SecretBox) private readonly box: SecretBox,
     @Inject(MetricsService) private readonly metrics: MetricsService,
@@ -67,22 +71,28 @@ export class SmsSendOutboxHandler implements OutboxHandler, OnModuleInit {
   async deliver(row: OutboxDelivery): Promise<DeliveryResult> {
     const p = row.payload as SmsSendPayload;
     const integration = await this.integrations.byId(SMS_CHANNEL, p.integrationId);
-    if (!integration) {
-      await this.conversations.markFailed(p.messageIds, {
-        code: 'integration_deleted',
-        title: 'The SMS integration was deleted before the message was sent.',
-      });
-      return { ok: false, retryable: false, error: 'integration deleted' };
-    }
+    if (!integration)
+      return {
+        ok: false,
+        retryable: false,
+        error: 'integration deleted',
+        record: ConversationRepository.markFailed(p.messageIds, {
+          code: 'integration_deleted',
+          title: 'The SMS integration was deleted before the message was sent.',
+        }),
+      };
     const config = integration.config as SmsIntegrationConfig;
     const provider = smsProviderOf(config);
     if (!p.confirmation && (await this.optOuts.isOptedOut(row.chatbotId, SMS_CHANNEL, p.to))) {
       this.metrics.smsSends.inc({ provider: provider.name, outcome: 'opted_out' });
-      await this.conversations.markFailed(p.messageIds, {
-        code: 'opted_out',
-        title: 'The number opted out (STOP); nothing is sent to it until it sends START.',
-      });
-      return { ok: true, detail: 'opted out: not sent' };
+      return {
+        ok: true,
+        detail: 'opted out: not sent',
+        record: ConversationRepository.markFailed(p.messageIds, {
+          code: 'opted_out',
+          title: 'The number opted out (STOP); nothing is sent to it until it sends START.',
+        }),
+      };
     }
     const credentials = { ...config.fields, ...openSecrets(integration, this.box) };
     const request = provider.buildSend(credentials, config.api_base, {
@@ -92,29 +102,45 @@ export class SmsSendOutboxHandler implements OutboxHandler, OnModuleInit {
       ...(p.linkId ? { linkId: p.linkId, keyword: p.keyword } : {}),
     });
     const allowed = await this.guard.check(new URL(request.url).hostname);
-    if (!allowed.ok) {
-      await this.conversations.markFailed(p.messageIds, {
-        code: 'blocked_address',
-        title: 'api_base points at a private or internal address.',
-      });
-      return { ok: false, retryable: false, error: `blocked_address: ${allowed.reason}` };
-    }
+    if (!allowed.ok)
+      return {
+        ok: false,
+        retryable: false,
+        error: `blocked_address: ${allowed.reason}`,
+        record: ConversationRepository.markFailed(p.messageIds, {
+          code: 'blocked_address',
+          title: 'api_base points at a private or internal address.',
+        }),
+      };
     const answer = await send(request);
     const result = provider.readSendResponse(answer.status, answer.body);
     if (result.ok) {
       this.metrics.smsSends.inc({ provider: provider.name, outcome: 'sent' });
-      await this.conversations.markSent(
-        p.messageIds,
-        result.providerMessageId,
-        smsSegments(p.text).parts,
-      );
-      return { ok: true, detail: result.providerMessageId ?? 'sent' };
+      return {
+        ok: true,
+        detail: result.providerMessageId ?? 'sent',
+        record: ConversationRepository.markSent(
+          p.messageIds,
+          result.providerMessageId,
+          smsSegments(p.text).parts,
+        ),
+      };
     }
     const last = !result.retryable || row.attempt >= MAX_ATTEMPTS;
     this.metrics.smsSends.inc({ provider: provider.name, outcome: last ? 'failed' : 'retry' });
-    if (last)
-      await this.conversations.markFailed(p.messageIds, { code: result.code, title: result.title });
-    return { ok: false, retryable: result.retryable, error: `${result.code}: ${result.title}` };
+    return {
+      ok: false,
+      retryable: result.retryable,
+      error: `${result.code}: ${result.title}`,
+      ...(last
+        ? {
+            record: ConversationRepository.markFailed(p.messageIds, {
+              code: result.code,
+              title: result.title,
+            }),
+          }
+        : {}),
+    };
   }
 }
 
