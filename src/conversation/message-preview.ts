@@ -16,7 +16,8 @@ function textOf(m: GenericMessage): string {
     case 'document':
       return m.media_caption ?? m.media_filename ?? '[document]';
     case 'audio':
-      return '[audio]';
+    case 'sticker':
+      return `[${m.type}]`;
     case 'location':
       return m.name ?? '[location]';
   }

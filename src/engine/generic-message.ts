@@ -46,6 +46,8 @@ export type GenericMessage =
       mime_type?: string;
     }
   | { type: 'location'; latitude: number; longitude: number; name?: string; address?: string }
+  /** Inbound only (WhatsApp): a sticker the user sent; flows cannot send one. */
+  | { type: 'sticker'; media_url?: string; media_id?: string; mime_type?: string }
   /** Inbound only: a pressed button or list row. `text` is its title (or what the user typed). */
   | { type: 'button'; text: string; button_id: string };
 

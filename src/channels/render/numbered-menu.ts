@@ -61,6 +61,7 @@ export function numberedMenu(messages: readonly GenericMessage[]): NumberedMenu 
         addText(m.media_caption ?? m.media_filename);
         break;
       case 'audio':
+      case 'sticker':
         break;
       case 'location':
         addText(m.name ?? m.address ?? `${m.latitude},${m.longitude}`);

@@ -110,6 +110,7 @@ export function describeReply(message: GenericMessage): string {
     case 'list':
       return message.text;
     case 'audio':
+    case 'sticker':
       return '';
   }
 }
