@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { ApiChannelModule } from './channels/api/api-channel.module';
 import { SmsChannelModule } from './channels/sms/sms-channel.module';
+import { WhatsAppChannelModule } from './channels/whatsapp/whatsapp-channel.module';
 import { UssdChannelModule } from './channels/ussd/ussd-channel.module';
 import { OptOutsModule } from './opt-outs/opt-outs.module';
 import { ChatbotsModule } from './chatbots/chatbots.module';
@@ -44,6 +45,7 @@ export class AppModule {
         ApiChannelModule,
         UssdChannelModule,
         SmsChannelModule,
+        WhatsAppChannelModule,
         OptOutsModule,
         InboxModule,
         HealthModule,

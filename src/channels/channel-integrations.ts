@@ -15,6 +15,7 @@ export const CHANNEL_INTEGRATION_TTL_MS = 2000;
 @Injectable()
 export class ChannelIntegrations {
   private readonly cache = new Map<string, { row: IntegrationRow | null; until: number }>();
+  private readonly byAddressCache = new Map<string, { rows: IntegrationRow[]; until: number }>();
 
   constructor(
     @Inject(IntegrationsRepository) private readonly integrations: IntegrationsRepository,
@@ -25,6 +26,22 @@ export class ChannelIntegrations {
     const row = await this.byId(type, id);
     if (!row || !webhookTokenMatches(row, token)) throw notFound('Integration');
     return row;
+  }
+
+  /** The integrations of this type at a channel address (WhatsApp's app-level webhook). */
+  async byAddress(type: string, address: string): Promise<IntegrationRow[]> {
+    const key = `${type}@${address}`;
+    const now = Date.now();
+    let hit = this.byAddressCache.get(key);
+    if (!hit || hit.until < now) {
+      hit = {
+        rows: await this.integrations.findByAddress(type, address),
+        until: now + CHANNEL_INTEGRATION_TTL_MS,
+      };
+      if (this.byAddressCache.size > 10_000) this.byAddressCache.clear();
+      this.byAddressCache.set(key, hit);
+    }
+    return hit.rows;
   }
 
   /** The integration of this type and id (for deliveries and inbox events), or null. */

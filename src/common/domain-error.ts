@@ -3,6 +3,7 @@ export enum ErrorCode {
   BadRequest = 'bad_request',
   ValidationFailed = 'validation_failed',
   Unauthenticated = 'unauthenticated',
+  Forbidden = 'forbidden',
   NotFound = 'not_found',
   Conflict = 'conflict',
   Gone = 'gone',

@@ -25,6 +25,11 @@ function hasBody(req: Request): boolean {
 /** Provider webhooks: some gateways post HTML forms (Africa's Talking, Twilio). */
 const WEBHOOKS = '/webhooks/';
 const FORM = 'application/x-www-form-urlencoded';
+/**
+ * Meta's webhooks: signed over the raw bytes, so the body reaches the route as those bytes
+ * (a Buffer) and is parsed there after the signature is checked; batches may reach 3 MB.
+ */
+const SIGNED_RAW = /^\/webhooks\/whatsapp(\/|$)/;
 
 /**
  * Request bodies: JSON, and on provider webhooks also HTML forms (415 otherwise), at most
@@ -60,9 +65,17 @@ export function bodyMiddleware(): express.RequestHandler[] {
     parameterLimit: 200,
     verify: keepRaw,
   });
+  const raw = express.raw({
+    limit: '3mb',
+    type: ['application/json', 'application/*+json'],
+  });
   const parse = (req: Request, res: Response, done: (err?: unknown) => void): void =>
     req.is(FORM) ? form(req, res, done) : json(req, res, done);
   const parseStrictly = (req: Request, res: Response, next: NextFunction): void => {
+    if (SIGNED_RAW.test(req.path)) {
+      raw(req, res, (err?: unknown) => next(err ? bodyParserError(err, '3 MiB') : undefined));
+      return;
+    }
     parse(req, res, (err?: unknown) => {
       if (err) {
         next(bodyParserError(err));
@@ -96,14 +109,14 @@ function refuseBadInput(req: Request): DomainError | undefined {
   );
 }
 
-function bodyParserError(err: unknown): unknown {
+function bodyParserError(err: unknown, limit = '1 MiB'): unknown {
   switch ((err as { type?: string }).type) {
     case 'entity.parse.failed':
       return new DomainError(ErrorCode.BadRequest, 'Request body is not valid JSON.');
     case 'parameters.too.many':
       return new DomainError(ErrorCode.PayloadTooLarge, 'Request form has too many fields.');
     case 'entity.too.large':
-      return new DomainError(ErrorCode.PayloadTooLarge, 'Request body is larger than 1 MiB.');
+      return new DomainError(ErrorCode.PayloadTooLarge, `Request body is larger than ${limit}.`);
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new DomainError(ErrorCode.UnsupportedMediaType, 'Unsupported request body encoding.');

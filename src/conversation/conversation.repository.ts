@@ -253,20 +253,80 @@ export class ConversationRepository {
     chatbotId: string,
     channel: string,
     providerMessageId: string,
-    status: 'sent' | 'delivered' | 'failed',
+    status: 'sent' | 'delivered' | 'read' | 'failed',
     error: { code: string; title: string } | null,
   ): Promise<number> {
+    // Reports come out of order: never move back (sent < delivered < read); a failure
+    // counts unless the message was already delivered or read.
     const rows = await sqlRows(
       this.db,
-      `UPDATE messages m SET delivery_status = $4, delivery_error = $5::jsonb
+      `UPDATE messages m
+          SET delivery_status = CASE WHEN ${DELIVERY_RANK('m.delivery_status')} > ${DELIVERY_RANK('$4')}
+                                     THEN m.delivery_status ELSE $4 END,
+              delivery_error = CASE WHEN $4 = 'failed' THEN $5::jsonb ELSE m.delivery_error END
          FROM conversations c
         WHERE m.provider_message_id = $3 AND c.id = m.conversation_id
           AND c.chatbot_id = $1 AND c.channel = $2
-          AND NOT (m.delivery_status = 'delivered' AND $4 = 'sent')
         RETURNING m.id`,
       [chatbotId, channel, providerMessageId, status, error ? JSON.stringify(error) : null],
     );
     return rows.length;
+  }
+
+  /** A user's reaction on an outbound message ('' removes it); false for an unknown message. */
+  async setReaction(
+    chatbotId: string,
+    channel: string,
+    providerMessageId: string,
+    emoji: string,
+  ): Promise<boolean> {
+    const rows = await sqlRows(
+      this.db,
+      `UPDATE messages m SET reaction = nullif($4, '')
+         FROM conversations c
+        WHERE m.provider_message_id = $3 AND c.id = m.conversation_id
+          AND c.chatbot_id = $1 AND c.channel = $2
+        RETURNING m.id`,
+      [chatbotId, channel, providerMessageId, emoji],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * A user's new id on a channel (WhatsApp's changed number): the open session moves to it.
+   * False when there is none, or the new id already has an open session of its own.
+   */
+  async moveUser(chatbotId: string, channel: string, from: string, to: string): Promise<boolean> {
+    const rows = await sqlRows(
+      this.db,
+      `UPDATE conversations SET session_key = $4, user_id = $4, updated_at = now()
+        WHERE chatbot_id = $1 AND channel = $2 AND session_key = $3
+          AND status IN ('ACTIVE', 'HANDOFF_PENDING')
+          AND NOT EXISTS (SELECT 1 FROM conversations o
+                           WHERE o.chatbot_id = $1 AND o.channel = $2 AND o.session_key = $4
+                             AND o.status IN ('ACTIVE', 'HANDOFF_PENDING'))
+        RETURNING id`,
+      [chatbotId, channel, from, to],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * A person took the conversation over outside the bot (WhatsApp's echo of a message sent
+   * from the Business app): the user's active session waits for a person. False when none.
+   */
+  async handOffByKey(chatbotId: string, channel: string, key: string): Promise<boolean> {
+    const rows = await sqlRows(
+      this.db,
+      `UPDATE conversations
+          SET status = 'HANDOFF_PENDING', session = jsonb_set(session, '{status}', '"handoff"'),
+              updated_at = now()
+        WHERE chatbot_id = $1 AND channel = $2 AND session_key = $3 AND status = 'ACTIVE'
+          AND session ? 'state'
+        RETURNING id`,
+      [chatbotId, channel, key],
+    );
+    return rows.length > 0;
   }
 
   async exists(id: string, chatbotId: string, channel: string | null): Promise<boolean> {
@@ -370,3 +430,7 @@ export class ConversationRepository {
     return { ok: true, claimedOutboxIds: rows[0].claimed };
   }
 }
+
+/** The order of delivery statuses (failed aside, ranked with sent). */
+const DELIVERY_RANK = (expr: string) =>
+  `CASE ${expr} WHEN 'read' THEN 3 WHEN 'delivered' THEN 2 ELSE 1 END`;

@@ -32,6 +32,14 @@ export class InboxRepository {
    * processed by this instance now; not claimed when an earlier event of its session key is
    * still pending (order first: the processor takes it after that one). Null for a duplicate.
    */
+  /** Events stored and not yet processed, per channel (the inbox depth metric). */
+  async depth(): Promise<Array<{ channel: string; pending: number }>> {
+    return sqlRows(
+      this.db,
+      `SELECT channel, count(*)::int AS pending FROM inbox_events WHERE status = 'pending' GROUP BY channel`,
+    );
+  }
+
   async storeClaimed(
     e: NewInboxEvent,
     owner: string,

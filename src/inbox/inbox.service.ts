@@ -3,6 +3,7 @@ import { newId } from '../common/new-id';
 import type { InboxEvent, NewInboxEvent } from './inbox-event';
 import { CLAIM_MS, InboxProcessor } from './inbox-processor';
 import { InboxRepository } from './inbox.repository';
+import { MetricsService } from '../metrics/metrics.service';
 
 /** What webhooks call: store the event durably, answer, and process it afterwards. */
 @Injectable()
@@ -10,7 +11,10 @@ export class InboxService {
   constructor(
     @Inject(InboxRepository) private readonly events: InboxRepository,
     @Inject(InboxProcessor) private readonly processor: InboxProcessor,
-  ) {}
+    @Inject(MetricsService) metrics: MetricsService,
+  ) {
+    metrics.inboxDepthReader = () => events.depth();
+  }
 
   /**
    * Stores the event (once per provider id: a redelivery is accepted and ignored) and wakes

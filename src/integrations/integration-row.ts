@@ -8,6 +8,10 @@ export interface IntegrationRow {
   secrets: string | null;
   key_id: string | null;
   webhook_token: string | null;
+  /** The channel address webhooks are routed by (WhatsApp's phone number id). */
+  address: string | null;
+  /** A channel's last credential failure (e.g. WhatsApp's `auth_failed`); null: ok. */
+  health: unknown;
   created_at: Date;
   updated_at: Date;
 }

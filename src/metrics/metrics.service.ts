@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 const LATENCY_BUCKETS = [
   0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
@@ -80,6 +80,43 @@ export class MetricsService {
     help: 'Delivery reports by channel and outcome (applied, unknown_id)',
     labelNames: ['channel', 'outcome'] as const,
     registers: [this.registry],
+  });
+
+  readonly whatsappWebhookEvents = new Counter({
+    name: 'whatsapp_webhook_events_total',
+    help: 'WhatsApp webhook events by outcome (accepted, duplicate, bad_signature, ignored, invalid, status, reaction, error)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly whatsappSends = new Counter({
+    name: 'whatsapp_sends_total',
+    help: 'WhatsApp Graph API send attempts by outcome (sent, retry, failed, auth_failed)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly whatsappSendDuration = new Histogram({
+    name: 'whatsapp_send_duration_seconds',
+    help: 'Time of one Graph API send, answer included.',
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  /** Reads the inbox's pending events per channel when /metrics is scraped (set by the inbox). */
+  inboxDepthReader: (() => Promise<Array<{ channel: string; pending: number }>>) | null = null;
+
+  readonly inboxDepth = new Gauge({
+    name: 'inbox_pending_events',
+    help: 'Provider events stored and not yet processed, by channel.',
+    labelNames: ['channel'] as const,
+    registers: [this.registry],
+    collect: async () => {
+      if (!this.inboxDepthReader) return;
+      this.inboxDepth.reset();
+      for (const { channel, pending } of await this.inboxDepthReader())
+        this.inboxDepth.set({ channel }, pending);
+    },
   });
 
   readonly apiCalls = new Counter({

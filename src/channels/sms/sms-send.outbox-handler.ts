@@ -1,5 +1,3 @@
-import http from 'node:http';
-import https from 'node:https';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ConversationRepository } from '../../conversation/conversation.repository';
 import { SecretBox } from '../../integrations/crypto/secret-box';
@@ -14,7 +12,7 @@ import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { SsrfGuard } from '../../integrations/http/ssrf-guard';
 import { smsSegments } from '../render/gsm-text';
-import type { SmsHttpRequest } from './providers/sms-provider';
+import { providerRequest } from '../provider-http';
 import { SMS_CHANNEL, smsProviderOf } from './sms-events';
 
 /** One SMS to send (outbox kind `sms.send`). */
@@ -32,7 +30,6 @@ export interface SmsSendPayload {
 
 /** Tries of one send; failures past it are recorded on the messages. */
 const MAX_ATTEMPTS = 6;
-const SEND_TIMEOUT_MS = 15_000;
 
 /**
  * Sends SMS through the provider's API, one at a time per number in order (the outbox's
@@ -112,7 +109,7 @@ export class SmsSendOutboxHandler implements OutboxHandler, OnModuleInit {
           title: 'api_base points at a private or internal address.',
         }),
       };
-    const answer = await send(request);
+    const answer = await providerRequest(request);
     const result = provider.readSendResponse(answer.status, answer.body);
     if (result.ok) {
       this.metrics.smsSends.inc({ provider: provider.name, outcome: 'sent' });
@@ -142,43 +139,4 @@ export class SmsSendOutboxHandler implements OutboxHandler, OnModuleInit {
         : {}),
     };
   }
-}
-
-/** Kept-alive connections to the providers' APIs. */
-const AGENTS = {
-  'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }),
-  'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }),
-};
-const MAX_ANSWER_BYTES = 65_536;
-
-/** One HTTP request to the provider; status 0 when it did not answer in time. */
-function send(request: SmsHttpRequest): Promise<{ status: number; body: string }> {
-  const url = new URL(request.url);
-  const client = url.protocol === 'https:' ? https : http;
-  return new Promise((resolve) => {
-    const req = client.request(
-      url,
-      {
-        method: request.method,
-        headers: { ...request.headers, 'content-length': Buffer.byteLength(request.body) },
-        agent: AGENTS[url.protocol as keyof typeof AGENTS],
-        timeout: SEND_TIMEOUT_MS,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size <= MAX_ANSWER_BYTES) chunks.push(chunk);
-        });
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-        );
-        res.on('error', () => resolve({ status: 0, body: '' }));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', () => resolve({ status: 0, body: '' }));
-    req.end(request.body);
-  });
 }

@@ -10,6 +10,7 @@ import { TurnWaiters1764000400000 } from './1764000400000-turn-waiters';
 import { ChannelState1764000500000 } from './1764000500000-channel-state';
 import { OptOuts1764000600000 } from './1764000600000-opt-outs';
 import { MessageDelivery1764000700000 } from './1764000700000-message-delivery';
+import { WhatsApp1764000800000 } from './1764000800000-whatsapp';
 
 /** Every migration, oldest first. New ones are added here (and committed, reviewed). */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   ChannelState1764000500000,
   OptOuts1764000600000,
   MessageDelivery1764000700000,
+  WhatsApp1764000800000,
 ];

@@ -11,6 +11,8 @@ describe('integrationView', () => {
     secrets: 'v1:abcd1234:x:y:z',
     key_id: 'abcd1234',
     webhook_token: null,
+    address: null,
+    health: null,
     created_at: new Date('2026-01-01T00:00:00Z'),
     updated_at: new Date('2026-01-02T00:00:00Z'),
   });

@@ -14,7 +14,7 @@ import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { publicBaseUrl } from '../../config/public-base-url';
 import { SecretBox } from '../crypto/secret-box';
-import type { ViewContext } from '../types/integration-type';
+import type { SealedIntegration, ViewContext } from '../types/integration-type';
 import { HTTP_CALLER } from '../integrations.tokens';
 import { type Executor } from '../../database/executor';
 import { IntegrationsRepository } from '../integrations.repository';
@@ -79,12 +79,14 @@ export class IntegrationsService {
 
   async create(workspaceId: string, chatbotId: string, body: unknown): Promise<IntegrationView> {
     const input = requireObjectBody(body);
+    const type = String(input.type);
     const sealed = integrationTypeFor(input.type).create(input, this.box);
     try {
-      return integrationView(
-        await this.integrations.insert(newId(), chatbotId, String(input.type), sealed),
-        this.viewContext,
-      );
+      const row = await this.db.transaction(async (tx) => {
+        await this.refuseTakenAddress(tx, chatbotId, type, sealed, null);
+        return this.integrations.insert(newId(), chatbotId, type, sealed, tx);
+      });
+      return integrationView(row, this.viewContext);
     } catch (err) {
       throw this.translate(err, sealed.name);
     }
@@ -117,6 +119,7 @@ export class IntegrationsService {
         }
         fixed.throwIfAny();
         const sealed = kind.patch(row, input, this.box);
+        await this.refuseTakenAddress(tx, chatbotId, row.type, sealed, row.id);
         if (sealed.name !== row.name)
           await this.refuseIfPublishedFlowUses(tx, chatbotId, row.name, 'renamed');
         return integrationView(
@@ -194,6 +197,24 @@ export class IntegrationsService {
           'Publish a version of the flow that does not use it first.',
       );
     }
+  }
+
+  /** 409 when another integration of the workspace already serves this channel address. */
+  private async refuseTakenAddress(
+    tx: Executor,
+    chatbotId: string,
+    type: string,
+    sealed: SealedIntegration,
+    exceptId: string | null,
+  ): Promise<void> {
+    if (!sealed.address) return;
+    if (!(await this.integrations.addressTaken(tx, chatbotId, type, sealed.address, exceptId)))
+      return;
+    throw new DomainError(
+      ErrorCode.Conflict,
+      `Another ${type} integration of this workspace already uses this number (${sealed.address}).`,
+      [{ path: 'phone_number_id', message: 'This phone number id is already connected.' }],
+    );
   }
 
   private translate(err: unknown, name: string): unknown {

@@ -10,6 +10,13 @@ export interface SealedIntegration {
   keyId: string | null;
   /** A channel's webhook token (made by the server; kept when absent). */
   webhookToken?: string;
+  /**
+   * A channel's address that webhooks are routed by (WhatsApp's phone number id): at most
+   * one integration of a type per address in a workspace.
+   */
+  address?: string;
+  /** New credentials: forget a recorded failure (health back to ok). */
+  healthReset?: boolean;
 }
 
 /** What a view needs beyond the row: where providers reach this server. */

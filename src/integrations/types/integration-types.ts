@@ -3,13 +3,16 @@ import { httpIntegrationType } from './http.integration-type';
 import type { IntegrationType } from './integration-type';
 import { smsIntegrationType } from './sms.integration-type';
 import { ussdIntegrationType } from './ussd.integration-type';
+import { whatsappIntegrationType } from './whatsapp.integration-type';
 
 /** Every type of the contract (channels.md), in the order the API lists them. */
 export const INTEGRATION_TYPE_NAMES = ['http', 'whatsapp', 'ussd', 'sms', 'web'] as const;
 
 /** The registry: types the API accepts today. A channel adds its file here. */
 const TYPES: ReadonlyMap<string, IntegrationType> = new Map(
-  [httpIntegrationType, ussdIntegrationType, smsIntegrationType].map((t) => [t.type, t]),
+  [httpIntegrationType, whatsappIntegrationType, ussdIntegrationType, smsIntegrationType].map(
+    (t) => [t.type, t],
+  ),
 );
 
 const bad = (detail: string, message: string) =>

@@ -17,6 +17,8 @@ function row(body: Record<string, unknown>): IntegrationRow {
     secrets: sealed.secrets,
     key_id: sealed.keyId,
     webhook_token: sealed.webhookToken ?? null,
+    address: null,
+    health: null,
     created_at: new Date(0),
     updated_at: new Date(0),
   };

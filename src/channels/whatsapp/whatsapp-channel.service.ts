@@ -1,0 +1,278 @@
+import { timingSafeEqual } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { DomainError, ErrorCode, notFound } from '../../common/domain-error';
+import { LOGGER } from '../../common/logger';
+import { ConversationRepository } from '../../conversation/conversation.repository';
+import type { NewInboxEvent } from '../../inbox/inbox-event';
+import { InboxService } from '../../inbox/inbox.service';
+import { SecretBox } from '../../integrations/crypto/secret-box';
+import type { IntegrationRow } from '../../integrations/integration-row';
+import { IntegrationsRepository } from '../../integrations/integrations.repository';
+import { openSecrets } from '../../integrations/types/open-secrets';
+import type {
+  WhatsAppIntegrationConfig,
+  WhatsAppSecrets,
+} from '../../integrations/types/whatsapp.integration-type';
+import { MetricsService } from '../../metrics/metrics.service';
+import { ChannelIntegrations } from '../channel-integrations';
+import { ProviderRequestError } from '../provider-request';
+import { MediaSentWaiter } from './media-sent-waiter';
+import { readWhatsAppWebhook, type WhatsAppEvent } from './whatsapp-events';
+import { WHATSAPP_CHANNEL, WHATSAPP_INBOX, type WhatsAppMessagePayload } from './whatsapp-session';
+import { verifyWhatsAppSignature } from './whatsapp-signature';
+
+type Outcome =
+  | 'accepted'
+  | 'duplicate'
+  | 'bad_signature'
+  | 'ignored'
+  | 'invalid'
+  | 'status'
+  | 'reaction'
+  | 'error';
+
+/**
+ * The WhatsApp channel's webhooks (contract: channels.md › WhatsApp): the verify handshake,
+ * and signed event batches checked over their raw bytes, walked whole, and stored in the
+ * inbox (once per `wamid`) before the 200. Turns run after the answer, from the inbox.
+ * Statuses and reactions are one write each, made before the answer.
+ */
+@Injectable()
+export class WhatsAppChannelService {
+  constructor(
+    @Inject(ChannelIntegrations) private readonly integrations: ChannelIntegrations,
+    @Inject(IntegrationsRepository) private readonly rows: IntegrationsRepository,
+    @Inject(InboxService) private readonly inbox: InboxService,
+    @Inject(ConversationRepository) private readonly conversations: ConversationRepository,
+    @Inject(MediaSentWaiter) private readonly mediaSent: MediaSentWaiter,
+    @Inject(SecretBox) private readonly box: SecretBox,
+    @Inject(MetricsService) private readonly metrics: MetricsService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /**
+   * The GET handshake: `hub.challenge` when `hub.mode` is `subscribe` and `hub.verify_token`
+   * is the integration's (any WhatsApp integration's on the app-level URL); 403 otherwise.
+   */
+  async verify(integrationId: string | null, query: Record<string, unknown>): Promise<string> {
+    const mode = query['hub.mode'];
+    const token = query['hub.verify_token'];
+    const challenge = query['hub.challenge'];
+    const forbidden = () =>
+      new DomainError(ErrorCode.Forbidden, 'The verify token does not match.');
+    if (mode !== 'subscribe' || typeof token !== 'string' || typeof challenge !== 'string')
+      throw forbidden();
+    const candidates = integrationId
+      ? [await this.integrations.byId(WHATSAPP_CHANNEL, integrationId)]
+      : await this.rows.allOfType(WHATSAPP_CHANNEL);
+    const matches = candidates.some(
+      (row) => row && sameText((row.config as WhatsAppIntegrationConfig).verify_token, token),
+    );
+    if (!matches) throw forbidden();
+    return challenge;
+  }
+
+  /**
+   * A signed POST. On an integration's URL the signature is checked with its app secret (404
+   * for an unknown id); on the app-level URL each change goes to the integration owning its
+   * phone number id, and the body must verify with the app secret of the first change's.
+   */
+  async receive(
+    integrationId: string | null,
+    raw: unknown,
+    signature: string | undefined,
+  ): Promise<void> {
+    if (!Buffer.isBuffer(raw) || raw.length === 0)
+      throw new DomainError(ErrorCode.BadRequest, 'The body must be JSON (application/json).');
+    const own = integrationId
+      ? await this.integrations.byId(WHATSAPP_CHANNEL, integrationId)
+      : null;
+    if (integrationId && !own) throw notFound('Integration');
+    if (own && !this.signedBy(own, raw, signature)) return this.refuseSignature();
+    const events = this.read(raw);
+    const owners = new Map<string, IntegrationRow | null>();
+    if (own) owners.set((own.config as WhatsAppIntegrationConfig).phone_number_id, own);
+    else {
+      const first = events.find((e) => e.phoneNumberId)?.phoneNumberId;
+      const owner = first ? await this.ownerOf(first, raw, signature) : null;
+      if (!owner) return this.refuseSignature();
+    }
+    for (const event of events) {
+      const number = event.phoneNumberId;
+      if (number !== undefined && !owners.has(number))
+        owners.set(number, own ? null : await this.ownerOf(number, raw, signature));
+      const row = number === undefined ? null : owners.get(number);
+      this.count(
+        row ? await this.take(row, event) : event.kind === 'invalid' ? 'invalid' : 'ignored',
+      );
+      if (!row && event.kind !== 'invalid' && event.kind !== 'ignored')
+        this.logger.warn(
+          { phone_number_id: number ?? null },
+          'WhatsApp webhook: an event for a number no integration here owns (ignored)',
+        );
+    }
+  }
+
+  private read(raw: Buffer): WhatsAppEvent[] {
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new DomainError(ErrorCode.BadRequest, 'Request body is not valid JSON.');
+    }
+    try {
+      return readWhatsAppWebhook(body);
+    } catch (err) {
+      if (!(err instanceof ProviderRequestError)) throw err;
+      this.count('invalid');
+      throw new DomainError(ErrorCode.ValidationFailed, 'Invalid WhatsApp webhook body.', [
+        { path: err.path, message: err.message },
+      ]);
+    }
+  }
+
+  /** The integration that owns a number and whose app secret signed this body. */
+  private async ownerOf(
+    phoneNumberId: string,
+    raw: Buffer,
+    signature: string | undefined,
+  ): Promise<IntegrationRow | null> {
+    const rows = await this.integrations.byAddress(WHATSAPP_CHANNEL, phoneNumberId);
+    return rows.find((row) => this.signedBy(row, raw, signature)) ?? null;
+  }
+
+  private signedBy(row: IntegrationRow, raw: Buffer, signature: string | undefined): boolean {
+    const secrets = openSecrets<WhatsAppSecrets>(row, this.box);
+    return verifyWhatsAppSignature(secrets?.app_secret ?? '', raw, signature);
+  }
+
+  private refuseSignature(): never {
+    this.count('bad_signature');
+    this.logger.warn('WhatsApp webhook: bad or missing X-Hub-Signature-256 (nothing stored)');
+    throw new DomainError(ErrorCode.Unauthenticated, 'Invalid X-Hub-Signature-256.');
+  }
+
+  /** One event of a verified batch, for the integration that owns its number. */
+  private async take(row: IntegrationRow, event: WhatsAppEvent): Promise<Outcome> {
+    const common = {
+      integrationId: row.id,
+      chatbotId: row.chatbot_id,
+      channel: WHATSAPP_CHANNEL,
+    };
+    switch (event.kind) {
+      case 'message': {
+        const payload: WhatsAppMessagePayload = {
+          wamid: event.wamid,
+          userId: event.userId,
+          userKind: event.userKind,
+          timestamp: event.timestamp,
+          message: event.message ? withoutUnstorable(event.message) : null,
+          ...(event.contactName ? { contactName: withoutUnstorable(event.contactName) } : {}),
+          ...(event.contextId ? { contextId: event.contextId } : {}),
+          ...(event.unsupportedType ? { unsupportedType: event.unsupportedType } : {}),
+        };
+        const stored = await this.inbox.acceptAndProcess({
+          ...common,
+          kind: WHATSAPP_INBOX.message,
+          providerMessageId: event.wamid,
+          sessionKey: event.userId,
+          payload,
+        });
+        return stored ? 'accepted' : 'duplicate';
+      }
+      case 'status': {
+        const applied = await this.conversations.applyDeliveryReport(
+          row.chatbot_id,
+          WHATSAPP_CHANNEL,
+          event.wamid,
+          event.status,
+          event.error ?? null,
+        );
+        if (applied > 0) {
+          this.mediaSent.reported(event.wamid);
+          return 'status';
+        }
+        // Meta can report a send before its answer reached us: kept for a later try.
+        const stored = await this.inbox.accept({
+          ...common,
+          kind: WHATSAPP_INBOX.status,
+          providerMessageId: `status:${event.wamid}:${event.status}`,
+          sessionKey: null,
+          payload: event,
+        });
+        return stored ? 'status' : 'duplicate';
+      }
+      case 'reaction':
+        await this.conversations.setReaction(
+          row.chatbot_id,
+          WHATSAPP_CHANNEL,
+          event.reactedTo,
+          withoutUnstorable(event.emoji),
+        );
+        return 'reaction';
+      case 'user_changed':
+        return this.store({
+          ...common,
+          kind: WHATSAPP_INBOX.userChanged,
+          providerMessageId: event.wamid,
+          sessionKey: event.oldUserId,
+          payload: event,
+        });
+      case 'echo':
+        return this.store({
+          ...common,
+          kind: WHATSAPP_INBOX.echo,
+          providerMessageId: `echo:${event.wamid}`,
+          sessionKey: event.userId,
+          payload: event,
+        });
+      case 'error':
+        this.logger.warn(
+          { integration_id: row.id, code: event.code, title: event.title },
+          'WhatsApp webhook: Meta reported an error',
+        );
+        return 'error';
+      case 'ignored':
+        return 'ignored';
+      case 'invalid':
+        this.logger.warn(
+          { integration_id: row.id, path: event.path, reason: event.message },
+          'WhatsApp webhook: a malformed item was skipped',
+        );
+        return 'invalid';
+    }
+  }
+
+  private async store(event: NewInboxEvent): Promise<Outcome> {
+    return (await this.inbox.accept(event)) ? 'accepted' : 'duplicate';
+  }
+
+  private count(outcome: Outcome): void {
+    this.metrics.whatsappWebhookEvents.inc({ outcome });
+  }
+}
+
+/** Constant-time equality of two texts (a verify token). */
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
+}
+
+/**
+ * What PostgreSQL's jsonb cannot hold (NUL, lone surrogates) taken out of the strings of a
+ * value: a user's text is stored, never refused for it (Meta would retry it for days).
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function withoutUnstorable<T>(value: T): T {
+  if (typeof value === 'string')
+    return value.replaceAll('\u0000', '').replace(LONE_SURROGATE, '\uFFFD') as unknown as T;
+  if (Array.isArray(value)) return value.map(withoutUnstorable) as unknown as T;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, withoutUnstorable(v)]),
+    ) as T;
+  return value;
+}

@@ -1,0 +1,110 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { LOGGER } from '../../common/logger';
+import { ConversationRepository } from '../../conversation/conversation.repository';
+import { IntegrationsRepository } from '../../integrations/integrations.repository';
+import type { IntegrationHealth } from '../../integrations/types/whatsapp.integration-type';
+import { MetricsService } from '../../metrics/metrics.service';
+import type { DeliveryResult, OutboxDelivery, OutboxHandler } from '../../outbox/outbox-handler';
+import { OutboxHandlers } from '../../outbox/outbox-handlers';
+import { ChannelIntegrations } from '../channel-integrations';
+import { retryDelayMs } from './graph-api';
+import { MediaSentWaiter } from './media-sent-waiter';
+import { WhatsAppGraph } from './whatsapp-graph';
+import { WHATSAPP_CHANNEL, type WhatsAppSendPayload } from './whatsapp-session';
+
+/** How long the message after a media send waits for the media's first status at most. */
+export const MEDIA_SENT_WAIT_MS = 3000;
+
+/**
+ * Sends WhatsApp messages through the Graph API, one at a time per user in order (the
+ * outbox's ordering key). Rate limits (429, 130429, 131056) and Meta's 5xx are retried with
+ * growing jittered delays; 131047 and 131026 are final and recorded; 190 also marks the
+ * integration `auth_failed`. After a media send, the next message waits for its status.
+ */
+@Injectable()
+export class WhatsAppSendOutboxHandler implements OutboxHandler, OnModuleInit {
+  readonly kind = 'whatsapp.send';
+  readonly maxAttempts = 8;
+  /** Meta's API answers in tens of milliseconds; one user's sends go one at a time anyway. */
+  readonly perChatbot = 16;
+
+  constructor(
+    @Inject(OutboxHandlers) private readonly handlers: OutboxHandlers,
+    @Inject(ChannelIntegrations) private readonly integrations: ChannelIntegrations,
+    @Inject(IntegrationsRepository) private readonly integrationRows: IntegrationsRepository,
+    @Inject(WhatsAppGraph) private readonly graph: WhatsAppGraph,
+    @Inject(MediaSentWaiter) private readonly mediaSent: MediaSentWaiter,
+    @Inject(MetricsService) private readonly metrics: MetricsService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    this.handlers.register(this);
+  }
+
+  async deliver(row: OutboxDelivery): Promise<DeliveryResult> {
+    const p = row.payload as WhatsAppSendPayload;
+    const integration = await this.integrations.byId(WHATSAPP_CHANNEL, p.integrationId);
+    if (!integration)
+      return this.final(p, {
+        code: 'integration_deleted',
+        title: 'The WhatsApp integration was deleted before the message was sent.',
+      });
+    const result = await this.graph.send(integration, { id: p.to, kind: p.toKind }, p.body);
+    if (result.ok) {
+      this.count('sent');
+      if (p.media) await this.mediaSent.wait(result.wamid, MEDIA_SENT_WAIT_MS);
+      return {
+        ok: true,
+        detail: result.wamid,
+        ...(p.records
+          ? { record: ConversationRepository.markSent(p.messageIds, result.wamid, null) }
+          : {}),
+      };
+    }
+    const error = { code: result.code, title: result.title };
+    if (result.outcome === 'auth') {
+      const health: IntegrationHealth = {
+        status: 'auth_failed',
+        at: new Date().toISOString(),
+        detail: `Meta refused the access token (${result.code}).`,
+      };
+      await this.integrationRows.setHealth(integration.id, health);
+      this.logger.error(
+        { integration_id: integration.id, code: result.code },
+        'WhatsApp: the access token was refused; the integration is marked auth_failed',
+      );
+      this.count('auth_failed');
+      return this.final(p, error, false);
+    }
+    if (result.outcome === 'final') return this.final(p, error);
+    const last = row.attempt >= this.maxAttempts;
+    if (last) return this.final(p, error);
+    this.count('retry');
+    return {
+      ok: false,
+      retryable: true,
+      error: `${result.code}: ${result.title}`,
+      retryAfterMs: retryDelayMs(row.attempt, Math.random, result.retryAfterMs),
+    };
+  }
+
+  private final(
+    p: WhatsAppSendPayload,
+    error: { code: string; title: string },
+    counted = true,
+  ): DeliveryResult {
+    if (counted) this.count('failed');
+    return {
+      ok: false,
+      retryable: false,
+      error: `${error.code}: ${error.title}`,
+      record: ConversationRepository.markFailed(p.messageIds, error),
+    };
+  }
+
+  private count(outcome: 'sent' | 'retry' | 'failed' | 'auth_failed'): void {
+    this.metrics.whatsappSends.inc({ outcome });
+  }
+}

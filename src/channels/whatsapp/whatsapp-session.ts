@@ -1,0 +1,134 @@
+import { newId } from '../../common/new-id';
+import type { GenericMessage } from '../../engine';
+import type { ChannelRead } from '../../conversation/inbound-turn';
+import type { OutboxEntry } from '../../outbox/outbox-entry';
+import { numberedMenu, readMenuReply, type MenuOption } from '../render/numbered-menu';
+import type { WhatsAppUserKind } from './whatsapp-events';
+import { renderWhatsApp } from './whatsapp-render';
+
+export const WHATSAPP_CHANNEL = 'whatsapp';
+
+/** The inbox kinds of the WhatsApp channel, each with its handler in whatsapp-inbox.handlers.ts. */
+export const WHATSAPP_INBOX = {
+  message: 'whatsapp.message',
+  status: 'whatsapp.status',
+  userChanged: 'whatsapp.user_changed',
+  echo: 'whatsapp.echo',
+} as const;
+
+/** The payload of a `whatsapp.message` inbox event. */
+export interface WhatsAppMessagePayload {
+  wamid: string;
+  userId: string;
+  userKind: WhatsAppUserKind;
+  contactName?: string;
+  /** Unix seconds, Meta's. */
+  timestamp: number;
+  contextId?: string;
+  /** null: a type the bot cannot read (`unsupportedType`). */
+  message: GenericMessage | null;
+  unsupportedType?: string;
+}
+
+/** One Graph API message to one user (outbox kind `whatsapp.send`). */
+export interface WhatsAppSendPayload {
+  integrationId: string;
+  to: string;
+  toKind: WhatsAppUserKind;
+  /** The message part of the Graph request (see renderWhatsApp). */
+  body: Record<string, unknown>;
+  /** Image, video, document or audio: the next message waits for its `sent` status. */
+  media: boolean;
+  /** The stored messages this send carries: marked failed if it fails. */
+  messageIds: string[];
+  /** Whether its success marks them sent with its wamid (the last part of a split message). */
+  records: boolean;
+}
+
+/** What the channel keeps with the session: the last inbound time and numbered options. */
+export interface WhatsAppState {
+  /** Epoch ms of the user's last message: the 24-hour window runs from it. */
+  last_inbound_at: number;
+  /** The options of a menu too long for WhatsApp, sent as numbered text. */
+  options: MenuOption[];
+}
+
+/** The polite answer to a message type the bot cannot read. */
+export const UNSUPPORTED_REPLY = 'Sorry, I can only read text and buttons here.';
+
+/** Over this many options a menu is sent as numbered text (see renderWhatsApp). */
+const MAX_INTERACTIVE_OPTIONS = 10;
+
+/** The user's input against the options last sent as numbered text: `3` selects the third. */
+export function readWhatsAppInput(message: GenericMessage, stored: unknown): ChannelRead {
+  const options = (stored as WhatsAppState | null)?.options;
+  if (message.type !== 'text' || !Array.isArray(options) || options.length === 0)
+    return { kind: 'flow', message };
+  return { kind: 'flow', message: readMenuReply(message.text, options) };
+}
+
+/** The state after a turn: the inbound time, and the options of a menu sent as text. */
+export function whatsappState(
+  replies: readonly GenericMessage[],
+  lastInboundAt: number,
+): WhatsAppState {
+  let options: MenuOption[] = [];
+  for (const m of replies) {
+    const count =
+      m.type === 'buttons'
+        ? m.buttons.length
+        : m.type === 'list'
+          ? m.sections.reduce((n, s) => n + s.rows.length, 0)
+          : 0;
+    if (count > MAX_INTERACTIVE_OPTIONS) options = numberedMenu([m]).options;
+    else if (count > 0) options = [];
+  }
+  return { last_inbound_at: lastInboundAt, options };
+}
+
+/**
+ * The Graph API sends of a turn's replies, in order, to one user: each reply rendered within
+ * WhatsApp's limits (one or more messages), all on the user's ordering key.
+ */
+export function whatsappSends(
+  integrationId: string,
+  to: { userId: string; userKind: WhatsAppUserKind },
+  replies: readonly GenericMessage[],
+  messageIds: readonly string[],
+): OutboxEntry[] {
+  const entries: OutboxEntry[] = [];
+  replies.forEach((reply, i) => {
+    const parts = renderWhatsApp(reply);
+    parts.forEach((part, n) =>
+      entries.push(
+        whatsappSend(integrationId, to, {
+          body: part.body,
+          media: part.media,
+          messageIds: messageIds[i] ? [messageIds[i]] : [],
+          records: n === parts.length - 1,
+        }),
+      ),
+    );
+  });
+  return entries;
+}
+
+/** One send to one user, in order after every earlier one to them. */
+export function whatsappSend(
+  integrationId: string,
+  to: { userId: string; userKind: WhatsAppUserKind },
+  part: Pick<WhatsAppSendPayload, 'body' | 'media' | 'messageIds' | 'records'>,
+): OutboxEntry {
+  const payload: WhatsAppSendPayload = {
+    integrationId,
+    to: to.userId,
+    toKind: to.userKind,
+    ...part,
+  };
+  return {
+    id: newId(),
+    kind: 'whatsapp.send',
+    orderingKey: `whatsapp:${integrationId}:${to.userId}`,
+    payload,
+  };
+}

@@ -1,0 +1,434 @@
+import { OutboxDispatcher } from '../src/outbox/outbox-dispatcher';
+import { startBackend, type Backend } from './support/backend';
+import { publishedBot } from './support/flows';
+import { startGraphApiStub, type GraphApiStub, type StubRequest } from './support/graph-api-stub';
+import { startTestApp, type TestApp } from './support/test-app';
+import { waitFor } from './support/wait';
+import {
+  signedPost,
+  waButtonReply,
+  waEcho,
+  waEnvelope,
+  waLocation,
+  waMedia,
+  waReaction,
+  waStatus,
+  waText,
+  waUserChangedNumber,
+  type WaChange,
+} from './support/whatsapp-webhooks';
+
+const PUBLIC = 'https://gw.example.com';
+const APP_SECRET = 'meta-app-secret-for-tests';
+const ACCESS_TOKEN = 'EAAtest-access-token-0123456789';
+const VERIFY_TOKEN = 'verify-me-please';
+
+const shopFlow = (backendUrl: string) => ({
+  start: 'menu',
+  states: {
+    menu: {
+      message: 'Karibu Duka! What do you need?',
+      buttons: [
+        { id: 'balance', title: 'Balance' },
+        { id: 'photo', title: 'Send a photo' },
+        { id: 'talk', title: 'Talk' },
+      ],
+      transitions: { balance: 'ask_account', photo: 'photo', talk: 'talk' },
+    },
+    ask_account: {
+      message: 'Your 4-digit account number?',
+      input: {
+        save_to: 'account',
+        type: 'text',
+        pattern: '^[0-9]{4}$',
+        error_message: 'Account numbers have 4 digits.',
+      },
+      transitions: { default: 'lookup' },
+    },
+    lookup: {
+      actions: [
+        {
+          type: 'API_CALL',
+          url: `${backendUrl}/balance/{{account}}`,
+          method: 'GET',
+          save_to: 'bal',
+          success_transition: 'balance',
+          failure_transition: 'menu',
+        },
+      ],
+    },
+    balance: { message: 'Balance: {{bal.amount}} TZS.', transitions: { always: 'menu' } },
+    photo: {
+      message: 'Send it, I am looking.',
+      input: { save_to: 'pic', type: 'any' },
+      transitions: { default: 'got' },
+    },
+    got: { message: 'Got {{pic.type}}.', transitions: { always: 'menu' } },
+    talk: {
+      message: 'Say something.',
+      input: { save_to: 'said' },
+      transitions: { default: 'echo' },
+    },
+    echo: {
+      message: 'You said {{said}}.',
+      input: { save_to: 'said' },
+      transitions: { default: 'echo' },
+    },
+  },
+});
+
+describe('WhatsApp channel', () => {
+  let t: TestApp;
+  let auth: Record<string, string>;
+  let backend: Backend;
+  let graph: GraphApiStub;
+  let base: string;
+  let chatbotId: string;
+  let integration: { id: string; webhook_url: string };
+  let path: string;
+  let pnid = 100000;
+
+  beforeAll(async () => {
+    backend = await startBackend();
+    backend.respond(() => ({ status: 200, body: { amount: 5000 } }));
+    graph = await startGraphApiStub({ accessToken: ACCESS_TOKEN });
+    t = await startTestApp({
+      OUTBOUND_ALLOW_HOSTS: '127.0.0.1',
+      PUBLIC_BASE_URL: PUBLIC,
+      OUTBOX_POLL_MS: '200',
+    });
+    auth = (await t.newWorkspace()).auth;
+    ({ base, chatbotId } = await publishedBot(t, auth, shopFlow(backend.url)));
+    ({ record: integration, path } = await connect());
+  });
+  afterAll(async () => {
+    await t.close();
+    await backend.close();
+    await graph.close();
+  });
+
+  async function connect(fields: Record<string, unknown> = {}) {
+    const res = await t
+      .http()
+      .post(`${base}/integrations`)
+      .set(auth)
+      .send({
+        type: 'whatsapp',
+        name: `wa-${++pnid}`,
+        phone_number_id: String(pnid),
+        waba_id: '102290129340398',
+        access_token: ACCESS_TOKEN,
+        app_secret: APP_SECRET,
+        verify_token: VERIFY_TOKEN,
+        graph_api_base: graph.url,
+        graph_api_version: 'v21.0',
+        ...fields,
+      });
+    if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+    return {
+      record: res.body as { id: string; webhook_url: string; phone_number_id: string },
+      path: new URL(res.body.webhook_url as string).pathname,
+    };
+  }
+
+  const phoneId = () => String(pnid);
+  let wamids = 0;
+  const nextWamid = () => `wamid.in.${++wamids}.${Math.random().toString(36).slice(2)}`;
+
+  const post = (changes: WaChange[], to = path, secret = APP_SECRET) => {
+    const { raw, headers } = signedPost(secret, waEnvelope(...changes));
+    // A string: supertest would re-serialise a Buffer as JSON.
+    return t.http().post(to).set(headers).send(raw.toString());
+  };
+
+  /** The sends (not mark-reads) the stub got for one user, in order. */
+  const sentTo = (user: string) =>
+    graph.sends().filter((r) => (r.body as { to?: string }).to === user.replace('+', ''));
+  const textOf = (r: StubRequest) => {
+    const b = r.body as {
+      type: string;
+      text?: { body: string };
+      interactive?: { body: { text: string } };
+    };
+    return b.type === 'text' ? b.text!.body : (b.interactive?.body.text ?? b.type);
+  };
+
+  const messagesOf = async (userId: string) => {
+    const [row] = await t.db.query<Array<{ id: string; status: string }>>(
+      `SELECT id, status FROM conversations WHERE chatbot_id = $1 AND channel = 'whatsapp' AND user_id = $2`,
+      [chatbotId, userId],
+    );
+    const res = await t
+      .http()
+      .get(`${base}/conversations/${row.id}/messages`)
+      .set(auth)
+      .expect(200);
+    return res.body.items as Array<{
+      direction: string;
+      message: Record<string, unknown>;
+      status?: string;
+      error?: { code: string; title: string };
+    }>;
+  };
+
+  describe('integration', () => {
+    it('should show webhook_url and health, mask the secrets, and refuse bad fields at their path', async () => {
+      const res = await t
+        .http()
+        .get(`${base}/integrations/${integration.id}`)
+        .set(auth)
+        .expect(200);
+      expect(res.body).toMatchObject({
+        type: 'whatsapp',
+        phone_number_id: phoneId(),
+        access_token: '***',
+        app_secret: '***',
+        verify_token: VERIFY_TOKEN,
+        webhook_url: `${PUBLIC}/webhooks/whatsapp/${integration.id}`,
+        health: { status: 'ok' },
+      });
+      expect(JSON.stringify(res.body)).not.toContain(ACCESS_TOKEN);
+      expect(JSON.stringify(res.body)).not.toContain(APP_SECRET);
+      const bad = await t
+        .http()
+        .post(`${base}/integrations`)
+        .set(auth)
+        .send({ type: 'whatsapp', name: 'bad', phone_number_id: '+255 700', access_token: 'x' })
+        .expect(400);
+      const paths = (bad.body.errors as Array<{ path: string }>).map((e) => e.path);
+      expect(paths).toEqual(
+        expect.arrayContaining(['phone_number_id', 'app_secret', 'verify_token']),
+      );
+    });
+
+    it('should refuse a second integration of the same number in the workspace (409)', async () => {
+      const res = await t
+        .http()
+        .post(`${base}/integrations`)
+        .set(auth)
+        .send({
+          type: 'whatsapp',
+          name: 'same-number',
+          phone_number_id: phoneId(),
+          access_token: 'EAAother',
+          app_secret: 'other',
+          verify_token: 'other-verify',
+        })
+        .expect(409);
+      expect(res.body.errors).toEqual([{ path: 'phone_number_id', message: expect.any(String) }]);
+      // Sending the secrets back masked keeps them: still a working integration.
+      await t
+        .http()
+        .patch(`${base}/integrations/${integration.id}`)
+        .set(auth)
+        .send({ access_token: '***', app_secret: '***', graph_api_version: 'v21.0' })
+        .expect(200);
+    });
+  });
+
+  describe('webhooks', () => {
+    it('should answer the verify handshake with the challenge, and 403 otherwise', async () => {
+      const q = (token: string) =>
+        `hub.mode=subscribe&hub.verify_token=${encodeURIComponent(token)}&hub.challenge=1158201444`;
+      const ok = await t
+        .http()
+        .get(`${path}?${q(VERIFY_TOKEN)}`)
+        .expect(200);
+      expect(ok.text).toBe('1158201444');
+      expect(ok.headers['content-type']).toMatch(/^text\/plain/);
+      await t
+        .http()
+        .get(`${path}?${q('wrong-token')}`)
+        .expect(403);
+      await t
+        .http()
+        .get(`/webhooks/whatsapp?${q(VERIFY_TOKEN)}`)
+        .expect(200);
+      await t
+        .http()
+        .get(`/webhooks/whatsapp?${q('wrong-token')}`)
+        .expect(403);
+      await t
+        .http()
+        .get(`/webhooks/whatsapp/01ARZ3NDEKTSV4RRFFQ69G5FAV?${q(VERIFY_TOKEN)}`)
+        .expect(403);
+    });
+
+    it('should check the signature over the raw bytes: a bad one, or re-serialised JSON, is 401 and stores nothing', async () => {
+      const body = waEnvelope(waText(phoneId(), '+255700000900', nextWamid(), 'Habari, café ☕'));
+      const { raw, headers } = signedPost(APP_SECRET, body);
+      // Meta escapes non-ASCII as \uXXXX: the bytes differ from JSON.stringify's.
+      expect(raw.toString()).toContain('\\u00e9');
+      const reserialised = Buffer.from(JSON.stringify(JSON.parse(raw.toString())));
+      await t.http().post(path).set(headers).send(reserialised.toString()).expect(401);
+      await t
+        .http()
+        .post(path)
+        .set({ ...headers, 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` })
+        .send(raw.toString())
+        .expect(401);
+      await t
+        .http()
+        .post(path)
+        .set({ 'content-type': 'application/json' })
+        .send(raw.toString())
+        .expect(401);
+      const [none] = await t.db.query(
+        `SELECT count(*)::int AS n FROM inbox_events WHERE channel = 'whatsapp'`,
+      );
+      expect(none.n).toBe(0);
+      await t.http().post(path).set(headers).send(raw.toString()).expect(200);
+      await waitFor(() => sentTo('+255700000900').length === 1);
+      expect(textOf(sentTo('+255700000900')[0])).toBe('Karibu Duka! What do you need?');
+      // The app-level URL routes by phone number id, and takes the same signed bytes.
+      const again = signedPost(
+        APP_SECRET,
+        waEnvelope(waText(phoneId(), '+255700000901', nextWamid(), 'Hi')),
+      );
+      await t
+        .http()
+        .post('/webhooks/whatsapp')
+        .set(again.headers)
+        .send(again.raw.toString())
+        .expect(200);
+      await waitFor(() => sentTo('+255700000901').length === 1);
+      const stranger = signedPost(
+        APP_SECRET,
+        waEnvelope(waText('999999999', '+255700000902', nextWamid(), 'Hi')),
+      );
+      await t
+        .http()
+        .post('/webhooks/whatsapp')
+        .set(stranger.headers)
+        .send(stranger.raw.toString())
+        .expect(401);
+    });
+
+    it('should refuse bodies over 3 MB with 413, and bad JSON with 400', async () => {
+      const big = Buffer.alloc(3 * 1024 * 1024 + 10, 'a');
+      await t
+        .http()
+        .post(path)
+        .set({ 'content-type': 'application/json' })
+        .send(big.toString())
+        .expect(413);
+      const { headers } = signedPost(APP_SECRET, '{"entry": [');
+      await t.http().post(path).set(headers).send('{"entry": [').expect(400);
+    });
+  });
+
+  describe('conversations', () => {
+    it('should hold a conversation: read receipt with typing, buttons, typed input, API_CALL with X-Sarufi headers, statuses', async () => {
+      const user = '+255700000001';
+      const first = nextWamid();
+      await post([waText(phoneId(), user, first, 'Hi', { name: 'Asha' })]).expect(200);
+      await waitFor(() => sentTo(user).length === 1);
+      // The profile name is the conversation's contact name (the latest one wins).
+      const [conv] = await t.db.query(
+        `SELECT contact_name FROM conversations WHERE user_id = $1 AND channel = 'whatsapp'`,
+        [user],
+      );
+      expect(conv.contact_name).toBe('Asha');
+      const read = graph.requests.find(
+        (r) => (r.body as { message_id?: string }).message_id === first,
+      );
+      expect(read?.body).toEqual({
+        messaging_product: 'whatsapp',
+        status: 'read',
+        message_id: first,
+        typing_indicator: { type: 'text' },
+      });
+      const menu = sentTo(user)[0];
+      expect(menu.headers.authorization).toBe(`Bearer ${ACCESS_TOKEN}`);
+      expect(menu.path).toBe(`/v21.0/${phoneId()}/messages`);
+      expect(menu.body).toMatchObject({
+        messaging_product: 'whatsapp',
+        recipient_type: 'individual',
+        to: '255700000001',
+        type: 'interactive',
+        interactive: {
+          type: 'button',
+          action: {
+            buttons: [
+              { type: 'reply', reply: { id: 'balance', title: 'Balance' } },
+              { type: 'reply', reply: { id: 'photo', title: 'Send a photo' } },
+              { type: 'reply', reply: { id: 'talk', title: 'Talk' } },
+            ],
+          },
+        },
+      });
+      await post([waButtonReply(phoneId(), user, nextWamid(), 'balance', 'Balance')]).expect(200);
+      await waitFor(() => sentTo(user).length === 2);
+      await post([waText(phoneId(), user, nextWamid(), '4321')]).expect(200);
+      await waitFor(() => sentTo(user).length === 4);
+      expect(sentTo(user).map(textOf)).toEqual([
+        'Karibu Duka! What do you need?',
+        'Your 4-digit account number?',
+        'Balance: 5000 TZS.',
+        'Karibu Duka! What do you need?',
+      ]);
+      const call = backend.calls.find((c) => c.url === '/balance/4321')!;
+      expect(call.headers['x-sarufi-channel']).toBe('whatsapp');
+      expect(call.headers['x-sarufi-user-id']).toBe(user);
+
+      // Statuses update the stored messages; they come out of order and never move back.
+      const balance = sentTo(user)[2];
+      const wamid = (balance as StubRequest & { answer: { messages: Array<{ id: string }> } })
+        .answer.messages[0].id;
+      await post([
+        waStatus(phoneId(), wamid, 'read', user),
+        waStatus(phoneId(), wamid, 'delivered', user),
+      ]).expect(200);
+      const messages = await messagesOf(user);
+      const stored = messages.find((m) => m.message.text === 'Balance: 5000 TZS.');
+      expect(stored?.status).toBe('read');
+      expect(messages.find((m) => m.direction === 'inbound')?.message).toEqual({
+        type: 'text',
+        text: 'Hi',
+      });
+    });
+
+    it('should take a duplicate wamid once, sent twice and twice at once', async () => {
+      const user = '+255700000002';
+      const wamid = nextWamid();
+      const change = waText(phoneId(), user, wamid, 'Hi');
+      await Promise.all([post([change]).expect(200), post([change]).expect(200)]);
+      await post([change]).expect(200);
+      await waitFor(() => sentTo(user).length === 1);
+      await t.handle.app.get(OutboxDispatcher).idle();
+      expect(sentTo(user)).toHaveLength(1);
+      const [n] = await t.db.query(
+        `SELECT count(*)::int AS n FROM inbox_events WHERE provider_message_id = $1`,
+        [wamid],
+      );
+      expect(n.n).toBe(1);
+    });
+
+    it('should answer 20 messages of one batch in order, and 20 posted at once each once', async () => {
+      const user = '+255700000003';
+      await post([waText(phoneId(), user, nextWamid(), 'Hi')]).expect(200);
+      await waitFor(() => sentTo(user).length === 1);
+      const batch = [waButtonReply(phoneId(), user, nextWamid(), 'talk', 'Talk')];
+      for (let i = 1; i < 20; i++) batch.push(waText(phoneId(), user, nextWamid(), `m${i}`));
+      await post(batch).expect(200);
+      await waitFor(() => sentTo(user).length === 21, 30_000);
+      expect(sentTo(user).slice(1).map(textOf)).toEqual([
+        'Say something.',
+        ...Array.from({ length: 19 }, (_, i) => `You said m${i + 1}.`),
+      ]);
+      // Twenty posts racing: each message answered once, in the order the inbox took them.
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          post([waText(phoneId(), user, nextWamid(), `r${i}`)]).expect(200),
+        ),
+      );
+      await waitFor(() => sentTo(user).length === 41, 30_000);
+      const stored = await t.db.query<Array<{ text: string }>>(
+        `SELECT payload->'message'->>'text' AS text FROM inbox_events
+          WHERE session_key = $1 AND payload->'message'->>'text' LIKE 'r%' ORDER BY seq`,
+        [user],
+      );
+      expect(sentTo(user).slice(21).map(textOf)).toEqual(stored.map((r) => `You said ${r.text}.`));
+    });
+  });
+});
