@@ -84,7 +84,7 @@ describe('WhatsApp channel', () => {
   let graph: GraphApiStub;
   let base: string;
   let chatbotId: string;
-  let integration: { id: string; webhook_url: string };
+  let integration: { id: string; webhook_url: string; phone_number_id: string };
   let path: string;
   let pnid = 100000;
 
@@ -131,7 +131,8 @@ describe('WhatsApp channel', () => {
     };
   }
 
-  const phoneId = () => String(pnid);
+  /** The main integration's number (`connect` makes others). */
+  const phoneId = () => integration.phone_number_id;
   let wamids = 0;
   const nextWamid = () => `wamid.in.${++wamids}.${Math.random().toString(36).slice(2)}`;
 
@@ -429,6 +430,269 @@ describe('WhatsApp channel', () => {
         [user],
       );
       expect(sentTo(user).slice(21).map(textOf)).toEqual(stored.map((r) => `You said ${r.text}.`));
+    });
+  });
+
+  describe('inbound types', () => {
+    it('should map every type, give media a gateway media_url that streams the file, and answer unsupported types politely', async () => {
+      const user = '+255700000010';
+      await post([waText(phoneId(), user, nextWamid(), 'Hi')]).expect(200);
+      await waitFor(() => sentTo(user).length === 1);
+      await post([waButtonReply(phoneId(), user, nextWamid(), 'photo', 'Send a photo')]).expect(
+        200,
+      );
+      await waitFor(() => sentTo(user).length === 2);
+      graph.media.set('media.1', { bytes: Buffer.from('JPEGBYTES'), mimeType: 'image/jpeg' });
+      await post([
+        waMedia('image', phoneId(), user, nextWamid(), {
+          id: 'media.1',
+          mime_type: 'image/jpeg',
+          caption: 'My receipt',
+        }),
+      ]).expect(200);
+      await waitFor(() => sentTo(user).length >= 4);
+      expect(sentTo(user).map(textOf).slice(2, 3)).toEqual(['Got image.']);
+      await post([
+        waLocation(phoneId(), user, nextWamid(), {
+          latitude: '-6.8',
+          longitude: 39.28,
+          name: 'Kariakoo',
+        }),
+      ]).expect(200);
+      await post([
+        waMedia('document', phoneId(), user, nextWamid(), {
+          id: 'media.2',
+          mime_type: 'application/pdf',
+          filename: 'invoice.pdf',
+        }),
+        waMedia('sticker', phoneId(), user, nextWamid(), {
+          id: 'media.3',
+          mime_type: 'image/webp',
+        }),
+      ]).expect(200);
+      const unsupported = {
+        field: 'messages',
+        value: {
+          messaging_product: 'whatsapp',
+          metadata: { display_phone_number: '15550783881', phone_number_id: phoneId() },
+          contacts: [{ profile: { name: 'Test User' }, wa_id: user.slice(1) }],
+          messages: [
+            {
+              from: user.slice(1),
+              id: nextWamid(),
+              timestamp: String(Math.floor(Date.now() / 1000)),
+              type: 'unsupported',
+              errors: [{ code: 131051, title: 'Message type unknown' }],
+            },
+          ],
+        },
+      };
+      await post([unsupported]).expect(200);
+      await waitFor(() => sentTo(user).some((r) => textOf(r).includes('only read text')));
+      await waitFor(
+        async () => (await messagesOf(user)).filter((m) => m.direction === 'inbound').length === 6,
+      );
+      const inbound = (await messagesOf(user))
+        .filter((m) => m.direction === 'inbound')
+        .map((m) => m.message);
+      const mediaUrl = `${PUBLIC}/api/dev/v1/chatbots/${chatbotId}/media/media.1`;
+      expect(inbound.slice(2)).toEqual([
+        {
+          type: 'image',
+          media_id: 'media.1',
+          mime_type: 'image/jpeg',
+          media_caption: 'My receipt',
+          media_url: mediaUrl,
+        },
+        { type: 'location', latitude: -6.8, longitude: 39.28, name: 'Kariakoo' },
+        expect.objectContaining({
+          type: 'document',
+          media_id: 'media.2',
+          media_filename: 'invoice.pdf',
+        }),
+        expect.objectContaining({ type: 'sticker', media_id: 'media.3' }),
+      ]);
+      const file = await t
+        .http()
+        .get(`${base}/media/media.1`)
+        .set(auth)
+        .buffer(true)
+        .parse((res, done) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => done(null, Buffer.concat(chunks)));
+        })
+        .expect(200);
+      expect(file.headers['content-type']).toMatch(/^image\/jpeg/);
+      expect((file.body as Buffer).toString()).toBe('JPEGBYTES');
+      await t.http().get(`${base}/media/unknown.9`).set(auth).expect(404);
+      await t.http().get(`${base}/media/media.1`).expect(401);
+    });
+  });
+
+  describe('sends', () => {
+    const wamidOf = (r: StubRequest) =>
+      (r.answer as { messages?: Array<{ id: string }> } | undefined)?.messages?.[0]?.id;
+
+    it('should retry rate limits and 5xx, then send once, in order', async () => {
+      const user = '+255700000020';
+      graph.failNext('130429', 1);
+      graph.failNext('500', 1);
+      await post([waText(phoneId(), user, nextWamid(), 'Hi')]).expect(200);
+      await waitFor(() => sentTo(user).filter((r) => r.status === 200).length === 1, 20_000);
+      const attempts = sentTo(user);
+      expect(attempts.map((r) => r.status)).toEqual([429, 500, 200]);
+      const messages = await messagesOf(user);
+      expect(messages.at(-1)).toMatchObject({ direction: 'outbound', status: 'sent' });
+    });
+
+    it('should wait at least 6 s after the pair rate limit (131056) before the retry', async () => {
+      const user = '+255700000021';
+      graph.failNext('131056', 1);
+      await post([waText(phoneId(), user, nextWamid(), 'Hi')]).expect(200);
+      await waitFor(() => sentTo(user).filter((r) => r.status === 200).length === 1, 20_000);
+      const [refused, sent] = sentTo(user);
+      expect(sent.at - refused.at).toBeGreaterThanOrEqual(6000);
+    });
+
+    it('should record 131047 and 131026 as final failures and go on with the next message', async () => {
+      const user = '+255700000022';
+      await post([waText(phoneId(), user, nextWamid(), 'Hi')]).expect(200);
+      await waitFor(() => sentTo(user).length === 1);
+      graph.failNext('131047', 1);
+      await post([waButtonReply(phoneId(), user, nextWamid(), 'talk', 'Talk')]).expect(200);
+      await waitFor(() => sentTo(user).length === 2);
+      graph.failNext('131026', 1);
+      await post([waText(phoneId(), user, nextWamid(), 'one')]).expect(200);
+      await waitFor(() => sentTo(user).length === 3);
+      await post([waText(phoneId(), user, nextWamid(), 'two')]).expect(200);
+      await waitFor(() => sentTo(user).length === 4);
+      await t.handle.app.get(OutboxDispatcher).idle();
+      const out = (await messagesOf(user)).filter((m) => m.direction === 'outbound');
+      expect(out.map((m) => [m.message.text, m.status, m.error?.code])).toEqual([
+        ['Karibu Duka! What do you need?', 'sent', undefined],
+        ['Say something.', 'failed', '131047'],
+        ['You said one.', 'failed', '131026'],
+        ['You said two.', 'sent', undefined],
+      ]);
+      expect(sentTo(user)).toHaveLength(4); // never retried
+    });
+
+    it('should mark the integration auth_failed on 190, and ok again with a new token', async () => {
+      const other = await connect();
+      const user = '+255700000023';
+      graph.failNext('190', 1);
+      await post(
+        [waText(other.record.phone_number_id, user, nextWamid(), 'Hi')],
+        other.path,
+      ).expect(200);
+      await waitFor(async () => {
+        const res = await t.http().get(`${base}/integrations/${other.record.id}`).set(auth);
+        return res.body.health?.status === 'auth_failed';
+      });
+      const res = await t.http().get(`${base}/integrations/${other.record.id}`).set(auth);
+      expect(res.body.health).toEqual({
+        status: 'auth_failed',
+        at: expect.any(String),
+        detail: expect.stringContaining('190'),
+      });
+      const out = (await messagesOf(user)).filter((m) => m.direction === 'outbound');
+      expect(out[0]).toMatchObject({ status: 'failed', error: { code: '190' } });
+      const patched = await t
+        .http()
+        .patch(`${base}/integrations/${other.record.id}`)
+        .set(auth)
+        .send({ access_token: ACCESS_TOKEN })
+        .expect(200);
+      expect(patched.body.health).toEqual({ status: 'ok' });
+      expect(t.logs.text).not.toContain(ACCESS_TOKEN);
+      expect(t.logs.text).not.toContain(APP_SECRET);
+    });
+
+    it('should split a long text and adapt a long menu into numbered text that a typed number answers', async () => {
+      const wide = await t
+        .http()
+        .post(`/api/dev/v1/chatbots`)
+        .set(auth)
+        .send({ name: `wide-${Math.random().toString(36).slice(2)}` });
+      expect(wide.status).toBe(201);
+      const options = Array.from({ length: 12 }, (_, i) => ({
+        id: `o${i + 1}`,
+        title: `Option ${i + 1}`,
+      }));
+      const { base: wideBase } = await publishedBot(t, auth, {
+        start: 'pick',
+        states: {
+          pick: {
+            message: `${'Long sentence here. '.repeat(230)}Pick one.`,
+            buttons: options,
+            transitions: Object.fromEntries(
+              options.map((o) => [o.id, o.id === 'o11' ? 'eleven' : 'pick']),
+            ),
+          },
+          eleven: { message: 'You chose eleven.', transitions: { always: 'pick' } },
+        },
+      });
+      const res = await t
+        .http()
+        .post(`${wideBase}/integrations`)
+        .set(auth)
+        .send({
+          type: 'whatsapp',
+          name: 'wide',
+          phone_number_id: String(++pnid),
+          access_token: ACCESS_TOKEN,
+          app_secret: APP_SECRET,
+          verify_token: VERIFY_TOKEN,
+          graph_api_base: graph.url,
+        })
+        .expect(201);
+      const widePath = new URL(res.body.webhook_url as string).pathname;
+      const user = '+255700000024';
+      await post([waText(String(pnid), user, nextWamid(), 'Hi')], widePath).expect(200);
+      await waitFor(() => sentTo(user).length >= 2);
+      const parts = sentTo(user).map(textOf);
+      expect(parts.every((p) => [...p].length <= 4096)).toBe(true);
+      expect(parts.join(' ')).toContain('11. Option 11');
+      await post([waText(String(pnid), user, nextWamid(), '11')], widePath).expect(200);
+      await waitFor(() => sentTo(user).map(textOf).includes('You chose eleven.'));
+    });
+  });
+
+  describe('notifications', () => {
+    it('should store a reaction, move a changed number, and hand off on an echo', async () => {
+      const user = '+255700000030';
+      await post([waText(phoneId(), user, nextWamid(), 'Hi')]).expect(200);
+      await waitFor(() => sentTo(user).length === 1);
+      await t.handle.app.get(OutboxDispatcher).idle();
+      const menuWamid = (sentTo(user)[0].answer as { messages: Array<{ id: string }> }).messages[0]
+        .id;
+      await post([waReaction(phoneId(), user, nextWamid(), menuWamid, '👍')]).expect(200);
+      const out = (await messagesOf(user)).filter((m) => m.direction === 'outbound');
+      expect(out[0]).toMatchObject({ reaction: '👍' });
+
+      const moved = '+255700000031';
+      await post([waUserChangedNumber(phoneId(), user, moved, nextWamid())]).expect(200);
+      await waitFor(async () => {
+        const [row] = await t.db.query(
+          `SELECT count(*)::int AS n FROM conversations WHERE channel = 'whatsapp' AND user_id = $1`,
+          [moved],
+        );
+        return row.n === 1;
+      });
+      await post([waEcho(phoneId(), moved, nextWamid(), 'A person answers here')]).expect(200);
+      await waitFor(async () => {
+        const [row] = await t.db.query(
+          `SELECT status FROM conversations WHERE channel = 'whatsapp' AND user_id = $1`,
+          [moved],
+        );
+        return row.status === 'HANDOFF_PENDING';
+      });
+      const before = sentTo(moved).length;
+      await post([waText(phoneId(), moved, nextWamid(), 'hello?')]).expect(200);
+      await waitFor(async () => (await messagesOf(moved)).some((m) => m.message.text === 'hello?'));
+      await t.handle.app.get(OutboxDispatcher).idle();
+      expect(sentTo(moved)).toHaveLength(before); // the bot keeps quiet during the handoff
     });
   });
 });

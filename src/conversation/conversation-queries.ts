@@ -161,9 +161,10 @@ export class ConversationQueries {
         delivery_status: string | null;
         delivery_error: unknown;
         segments: number | null;
+        reaction: string | null;
       }>(
         this.db,
-        `SELECT id, direction, message, state, created_at, delivery_status, delivery_error, segments FROM messages
+        `SELECT id, direction, message, state, created_at, delivery_status, delivery_error, segments, reaction FROM messages
           WHERE conversation_id = $1 AND ($2::text IS NULL OR seq > (SELECT seq FROM messages WHERE id = $2))
           ORDER BY seq LIMIT $3`,
         [id, page.after, page.limit + 1],
@@ -183,6 +184,7 @@ export class ConversationQueries {
       ...(m.delivery_status ? { status: m.delivery_status } : {}),
       ...(m.delivery_error ? { error: m.delivery_error } : {}),
       ...(m.segments !== null ? { segments: m.segments } : {}),
+      ...(m.reaction !== null ? { reaction: m.reaction } : {}),
     }));
   }
 

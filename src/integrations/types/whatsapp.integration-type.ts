@@ -123,7 +123,12 @@ export const whatsappIntegrationType: IntegrationType = {
     const current = row.config as WhatsAppIntegrationConfig;
     const stored = openSecrets<WhatsAppSecrets>(row, box);
     const merged = { ...current, ...stored, ...body };
-    return seal((body.name as string | undefined) ?? row.name, merged, stored, box);
+    // Credentials sent anew (not `***`): the number is presumed healthy until Meta says otherwise.
+    const renewed = SECRETS.some((f) => typeof body[f] === 'string' && body[f] !== SECRET_MASK);
+    return {
+      ...seal((body.name as string | undefined) ?? row.name, merged, stored, box),
+      ...(renewed ? { healthReset: true } : {}),
+    };
   },
 
   view(row, { publicBaseUrl }) {
@@ -170,16 +175,11 @@ function seal(
     graph_api_version: (input.graph_api_version as string | undefined) ?? GRAPH_API_VERSION,
   };
   const envelope = box.encrypt(JSON.stringify(secrets));
-  // New credentials: the number is presumed healthy until Meta says otherwise.
-  const credentialsChanged =
-    stored !== null &&
-    (stored.access_token !== secrets.access_token || stored.app_secret !== secrets.app_secret);
   return {
     name,
     config,
     secrets: envelope,
     keyId: envelopeKeyId(envelope),
     address: config.phone_number_id,
-    ...(credentialsChanged ? { healthReset: true } : {}),
   };
 }
