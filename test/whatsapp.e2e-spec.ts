@@ -531,9 +531,6 @@ describe('WhatsApp channel', () => {
   });
 
   describe('sends', () => {
-    const wamidOf = (r: StubRequest) =>
-      (r.answer as { messages?: Array<{ id: string }> } | undefined)?.messages?.[0]?.id;
-
     it('should retry rate limits and 5xx, then send once, in order', async () => {
       const user = '+255700000020';
       graph.failNext('130429', 1);
