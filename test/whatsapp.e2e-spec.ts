@@ -63,7 +63,15 @@ const shopFlow = (backendUrl: string) => ({
       input: { save_to: 'pic', type: 'any' },
       transitions: { default: 'got' },
     },
-    got: { message: 'Got {{pic.type}}.', transitions: { always: 'menu' } },
+    got: {
+      message: {
+        type: 'image',
+        media_url: 'https://cdn.example.com/receipt.png',
+        media_caption: 'Your receipt',
+      },
+      actions: [{ type: 'SEND_MESSAGE', message: 'Got {{pic.type}}.' }],
+      transitions: { always: 'menu' },
+    },
     talk: {
       message: 'Say something.',
       input: { save_to: 'said' },
@@ -96,6 +104,8 @@ describe('WhatsApp channel', () => {
       OUTBOUND_ALLOW_HOSTS: '127.0.0.1',
       PUBLIC_BASE_URL: PUBLIC,
       OUTBOX_POLL_MS: '200',
+      // Long enough that the send after a media message only goes on because a status came.
+      WHATSAPP_MEDIA_WAIT_MS: '60000',
     });
     auth = (await t.newWorkspace()).auth;
     ({ base, chatbotId } = await publishedBot(t, auth, shopFlow(backend.url)));
@@ -297,12 +307,28 @@ describe('WhatsApp channel', () => {
         APP_SECRET,
         waEnvelope(waText('999999999', '+255700000902', nextWamid(), 'Hi')),
       );
+      // A number nobody here owns is ignored (Meta would retry a refusal for days); a
+      // known number signed with another secret is refused.
       await t
         .http()
         .post('/webhooks/whatsapp')
         .set(stranger.headers)
         .send(stranger.raw.toString())
+        .expect(200);
+      const forged = signedPost(
+        'not-the-app-secret',
+        waEnvelope(waText(phoneId(), '+255700000903', nextWamid(), 'Hi')),
+      );
+      await t
+        .http()
+        .post('/webhooks/whatsapp')
+        .set(forged.headers)
+        .send(forged.raw.toString())
         .expect(401);
+      const stored = await t.db.query(
+        `SELECT 1 FROM inbox_events WHERE session_key IN ('+255700000902', '+255700000903')`,
+      );
+      expect(stored).toEqual([]);
     });
 
     it('should refuse bodies over 3 MB with 413, and bad JSON with 400', async () => {
@@ -368,6 +394,12 @@ describe('WhatsApp channel', () => {
         'Balance: 5000 TZS.',
         'Karibu Duka! What do you need?',
       ]);
+      // The 24-hour window: the time of the user's last message is kept with the session.
+      const [state] = await t.db.query(
+        `SELECT channel_state FROM conversations WHERE user_id = $1 AND channel = 'whatsapp'`,
+        [user],
+      );
+      expect(state.channel_state.last_inbound_at).toBeGreaterThan(Date.now() - 120_000);
       const call = backend.calls.find((c) => c.url === '/balance/4321')!;
       expect(call.headers['x-sarufi-channel']).toBe('whatsapp');
       expect(call.headers['x-sarufi-user-id']).toBe(user);
@@ -383,6 +415,11 @@ describe('WhatsApp channel', () => {
       const messages = await messagesOf(user);
       const stored = messages.find((m) => m.message.text === 'Balance: 5000 TZS.');
       expect(stored?.status).toBe('read');
+      const metrics = (await t.http().get('/metrics').expect(200)).text;
+      expect(metrics).toMatch(/whatsapp_webhook_events_total\{outcome="accepted"\} [1-9]/);
+      expect(metrics).toMatch(/whatsapp_sends_total\{outcome="sent"\} [1-9]/);
+      expect(metrics).toMatch(/whatsapp_send_duration_seconds_count [1-9]/);
+      expect(metrics).toContain('inbox_pending_events');
       expect(messages.find((m) => m.direction === 'inbound')?.message).toEqual({
         type: 'text',
         text: 'Hi',
@@ -450,8 +487,21 @@ describe('WhatsApp channel', () => {
           caption: 'My receipt',
         }),
       ]).expect(200);
-      await waitFor(() => sentTo(user).length >= 4);
-      expect(sentTo(user).map(textOf).slice(2, 3)).toEqual(['Got image.']);
+      // The image goes first; the text after it waits for the image's first status.
+      await waitFor(() => sentTo(user).length === 3);
+      const image = sentTo(user)[2];
+      expect(image.body).toMatchObject({
+        type: 'image',
+        image: { link: 'https://cdn.example.com/receipt.png', caption: 'Your receipt' },
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(sentTo(user)).toHaveLength(3);
+      const imageWamid = (image.answer as { messages: Array<{ id: string }> }).messages[0].id;
+      const statusAt = Date.now();
+      await post([waStatus(phoneId(), imageWamid, 'sent', user)]).expect(200);
+      await waitFor(() => sentTo(user).length >= 5);
+      expect(sentTo(user).map(textOf).slice(3, 4)).toEqual(['Got image.']);
+      expect(sentTo(user)[3].at).toBeGreaterThanOrEqual(statusAt);
       await post([
         waLocation(phoneId(), user, nextWamid(), {
           latitude: '-6.8',

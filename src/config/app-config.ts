@@ -37,6 +37,8 @@ export interface AppConfig {
   outboxPerChatbot: number;
   /** On shutdown: how long in-flight deliveries may finish before their claims are released. */
   outboxShutdownMs: number;
+  /** How long the WhatsApp send after a media message waits for the media's first status. */
+  whatsappMediaWaitMs: number;
 }
 
 export class ConfigError extends Error {

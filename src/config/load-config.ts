@@ -134,6 +134,7 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
     outboxConcurrency: int(env, 'OUTBOX_CONCURRENCY', 32, 1, 1000),
     outboxPerChatbot: int(env, 'OUTBOX_PER_CHATBOT', 4, 1, 1000),
     outboxShutdownMs: int(env, 'OUTBOX_SHUTDOWN_MS', 10_000, 0, 600_000),
+    whatsappMediaWaitMs: int(env, 'WHATSAPP_MEDIA_WAIT_MS', 3000, 0, 60_000),
   };
   return { config, warnings };
 }

@@ -293,20 +293,37 @@ export class ConversationRepository {
   }
 
   /**
-   * A user's new id on a channel (WhatsApp's changed number): the open session moves to it.
-   * False when there is none, or the new id already has an open session of its own.
+   * A user's new id on a channel (WhatsApp's changed number): the open session under
+   * `fromKey` moves to the new key and user id. False when there is none, or the new key
+   * already has an open session of its own.
    */
-  async moveUser(chatbotId: string, channel: string, from: string, to: string): Promise<boolean> {
+  async moveUser(
+    chatbotId: string,
+    channel: string,
+    fromKey: string,
+    to: { key: string; userId: string },
+  ): Promise<boolean> {
     const rows = await sqlRows(
       this.db,
-      `UPDATE conversations SET session_key = $4, user_id = $4, updated_at = now()
+      `UPDATE conversations SET session_key = $4, user_id = $5, updated_at = now()
         WHERE chatbot_id = $1 AND channel = $2 AND session_key = $3
           AND status IN ('ACTIVE', 'HANDOFF_PENDING')
           AND NOT EXISTS (SELECT 1 FROM conversations o
                            WHERE o.chatbot_id = $1 AND o.channel = $2 AND o.session_key = $4
                              AND o.status IN ('ACTIVE', 'HANDOFF_PENDING'))
         RETURNING id`,
-      [chatbotId, channel, from, to],
+      [chatbotId, channel, fromKey, to.key, to.userId],
+    );
+    return rows.length > 0;
+  }
+
+  /** Whether the open session under a key waits for a person (the bot must keep quiet). */
+  async handedOff(chatbotId: string, channel: string, key: string): Promise<boolean> {
+    const rows = await sqlRows(
+      this.db,
+      `SELECT 1 FROM conversations
+        WHERE chatbot_id = $1 AND channel = $2 AND session_key = $3 AND status = 'HANDOFF_PENDING'`,
+      [chatbotId, channel, key],
     );
     return rows.length > 0;
   }

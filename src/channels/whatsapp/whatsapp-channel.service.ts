@@ -75,8 +75,8 @@ export class WhatsAppChannelService {
 
   /**
    * A signed POST. On an integration's URL the signature is checked with its app secret (404
-   * for an unknown id); on the app-level URL each change goes to the integration owning its
-   * phone number id, and the body must verify with the app secret of the first change's.
+   * for an unknown id; events of other numbers are ignored); on the app-level URL each change
+   * goes to the integration owning its phone number id (see ownersOf).
    */
   async receive(
     integrationId: string | null,
@@ -91,27 +91,44 @@ export class WhatsAppChannelService {
     if (integrationId && !own) throw notFound('Integration');
     if (own && !this.signedBy(own, raw, signature)) return this.refuseSignature();
     const events = this.read(raw);
-    const owners = new Map<string, IntegrationRow | null>();
-    if (own) owners.set((own.config as WhatsAppIntegrationConfig).phone_number_id, own);
-    else {
-      const first = events.find((e) => e.phoneNumberId)?.phoneNumberId;
-      const owner = first ? await this.ownerOf(first, raw, signature) : null;
-      if (!owner) return this.refuseSignature();
-    }
+    const owners = own
+      ? new Map([[(own.config as WhatsAppIntegrationConfig).phone_number_id, own]])
+      : await this.ownersOf(events, raw, signature);
     for (const event of events) {
-      const number = event.phoneNumberId;
-      if (number !== undefined && !owners.has(number))
-        owners.set(number, own ? null : await this.ownerOf(number, raw, signature));
-      const row = number === undefined ? null : owners.get(number);
-      this.count(
-        row ? await this.take(row, event) : event.kind === 'invalid' ? 'invalid' : 'ignored',
-      );
-      if (!row && event.kind !== 'invalid' && event.kind !== 'ignored')
+      const row = event.phoneNumberId === undefined ? null : owners.get(event.phoneNumberId);
+      if (row) {
+        this.count(await this.take(row, event));
+        continue;
+      }
+      this.count(event.kind === 'invalid' ? 'invalid' : 'ignored');
+      if (event.kind !== 'invalid' && event.kind !== 'ignored')
         this.logger.warn(
-          { phone_number_id: number ?? null },
+          { phone_number_id: event.phoneNumberId ?? null },
           'WhatsApp webhook: an event for a number no integration here owns (ignored)',
         );
     }
+  }
+
+  /**
+   * The app-level URL: the integration owning each number of the batch. The body must be
+   * signed with the app secret of every number's owner (one Meta app: one secret); numbers
+   * nobody here owns are left out, and their events ignored and counted.
+   */
+  private async ownersOf(
+    events: WhatsAppEvent[],
+    raw: Buffer,
+    signature: string | undefined,
+  ): Promise<Map<string, IntegrationRow>> {
+    const owners = new Map<string, IntegrationRow>();
+    const numbers = new Set(events.map((e) => e.phoneNumberId).filter((n) => n !== undefined));
+    for (const number of numbers) {
+      const rows = await this.integrations.byAddress(WHATSAPP_CHANNEL, number);
+      if (rows.length === 0) continue;
+      const owner = rows.find((row) => this.signedBy(row, raw, signature));
+      if (!owner) return this.refuseSignature();
+      owners.set(number, owner);
+    }
+    return owners;
   }
 
   private read(raw: Buffer): WhatsAppEvent[] {
@@ -130,16 +147,6 @@ export class WhatsAppChannelService {
         { path: err.path, message: err.message },
       ]);
     }
-  }
-
-  /** The integration that owns a number and whose app secret signed this body. */
-  private async ownerOf(
-    phoneNumberId: string,
-    raw: Buffer,
-    signature: string | undefined,
-  ): Promise<IntegrationRow | null> {
-    const rows = await this.integrations.byAddress(WHATSAPP_CHANNEL, phoneNumberId);
-    return rows.find((row) => this.signedBy(row, raw, signature)) ?? null;
   }
 
   private signedBy(row: IntegrationRow, raw: Buffer, signature: string | undefined): boolean {
@@ -182,6 +189,8 @@ export class WhatsAppChannelService {
         return stored ? 'accepted' : 'duplicate';
       }
       case 'status': {
+        // Wakes the send waiting after this media message, even before its wamid is stored.
+        this.mediaSent.reported(event.wamid);
         const applied = await this.conversations.applyDeliveryReport(
           row.chatbot_id,
           WHATSAPP_CHANNEL,
@@ -189,10 +198,7 @@ export class WhatsAppChannelService {
           event.status,
           event.error ?? null,
         );
-        if (applied > 0) {
-          this.mediaSent.reported(event.wamid);
-          return 'status';
-        }
+        if (applied > 0) return 'status';
         // Meta can report a send before its answer reached us: kept for a later try.
         const stored = await this.inbox.accept({
           ...common,

@@ -25,6 +25,7 @@ import {
   WHATSAPP_INBOX,
   whatsappSend,
   whatsappSends,
+  whatsappSessionKey,
   whatsappState,
   type WhatsAppMessagePayload,
 } from './whatsapp-session';
@@ -44,6 +45,7 @@ export class WhatsAppMessageInboxHandler implements InboxHandler, OnModuleInit {
     @Inject(TurnService) private readonly turns: TurnService,
     @Inject(ChannelIntegrations) private readonly integrations: ChannelIntegrations,
     @Inject(WhatsAppGraph) private readonly graph: WhatsAppGraph,
+    @Inject(ConversationRepository) private readonly conversations: ConversationRepository,
     @Inject(OutboxRepository) private readonly outbox: OutboxRepository,
     @Inject(OutboxDispatcher) private readonly dispatcher: OutboxDispatcher,
     @Inject(APP_CONFIG) config: AppConfig,
@@ -66,6 +68,10 @@ export class WhatsAppMessageInboxHandler implements InboxHandler, OnModuleInit {
       // System notices (a changed identity, a welcome request) are not the user talking.
       if (p.unsupportedType?.startsWith('system:') || p.unsupportedType === 'request_welcome')
         return undefined;
+      // During a handoff the bot says nothing, this included.
+      const key = whatsappSessionKey(row.id, p.userId);
+      if (await this.conversations.handedOff(event.chatbotId, WHATSAPP_CHANNEL, key))
+        return undefined;
       await this.outbox.enqueue(
         [
           whatsappSend(row.id, to, {
@@ -85,7 +91,11 @@ export class WhatsAppMessageInboxHandler implements InboxHandler, OnModuleInit {
     const turn: InboundTurn = {
       chatbotId: event.chatbotId,
       channel: WHATSAPP_CHANNEL,
-      session: { kind: 'key', userId: p.userId },
+      session: {
+        kind: 'key',
+        userId: p.userId,
+        sessionKey: whatsappSessionKey(row.id, p.userId),
+      },
       message,
       contactName: p.contactName ?? null,
       inboxEventId: event.id,
@@ -168,8 +178,8 @@ export class WhatsAppUserChangedInboxHandler implements InboxHandler, OnModuleIn
     const moved = await this.conversations.moveUser(
       event.chatbotId,
       WHATSAPP_CHANNEL,
-      c.oldUserId,
-      c.newUserId,
+      whatsappSessionKey(event.integrationId, c.oldUserId),
+      { key: whatsappSessionKey(event.integrationId, c.newUserId), userId: c.newUserId },
     );
     this.logger.info(
       { integration_id: event.integrationId, moved },
@@ -197,6 +207,10 @@ export class WhatsAppEchoInboxHandler implements InboxHandler, OnModuleInit {
 
   async handle(event: InboxEvent): Promise<void> {
     const echo = event.payload as Extract<WhatsAppEvent, { kind: 'echo' }>;
-    await this.conversations.handOffByKey(event.chatbotId, WHATSAPP_CHANNEL, echo.userId);
+    await this.conversations.handOffByKey(
+      event.chatbotId,
+      WHATSAPP_CHANNEL,
+      whatsappSessionKey(event.integrationId, echo.userId),
+    );
   }
 }

@@ -1,6 +1,8 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '../../common/logger';
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
 import { ConversationRepository } from '../../conversation/conversation.repository';
 import { IntegrationsRepository } from '../../integrations/integrations.repository';
 import type { IntegrationHealth } from '../../integrations/types/whatsapp.integration-type';
@@ -12,9 +14,6 @@ import { retryDelayMs } from './graph-api';
 import { MediaSentWaiter } from './media-sent-waiter';
 import { WhatsAppGraph } from './whatsapp-graph';
 import { WHATSAPP_CHANNEL, type WhatsAppSendPayload } from './whatsapp-session';
-
-/** How long the message after a media send waits for the media's first status at most. */
-export const MEDIA_SENT_WAIT_MS = 3000;
 
 /**
  * Sends WhatsApp messages through the Graph API, one at a time per user in order (the
@@ -37,6 +36,7 @@ export class WhatsAppSendOutboxHandler implements OutboxHandler, OnModuleInit {
     @Inject(MediaSentWaiter) private readonly mediaSent: MediaSentWaiter,
     @Inject(MetricsService) private readonly metrics: MetricsService,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -54,7 +54,7 @@ export class WhatsAppSendOutboxHandler implements OutboxHandler, OnModuleInit {
     const result = await this.graph.send(integration, { id: p.to, kind: p.toKind }, p.body);
     if (result.ok) {
       this.count('sent');
-      if (p.media) await this.mediaSent.wait(result.wamid, MEDIA_SENT_WAIT_MS);
+      if (p.media) await this.mediaSent.wait(result.wamid, this.config.whatsappMediaWaitMs);
       return {
         ok: true,
         detail: result.wamid,

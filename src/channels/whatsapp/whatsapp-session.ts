@@ -53,6 +53,13 @@ export interface WhatsAppState {
   options: MenuOption[];
 }
 
+/**
+ * A user's session key: per integration (channels.md), so a user writing to two numbers of
+ * one chatbot holds a conversation with each, answered from the number they wrote to.
+ */
+export const whatsappSessionKey = (integrationId: string, userId: string): string =>
+  `${integrationId}:${userId}`;
+
 /** The polite answer to a message type the bot cannot read. */
 export const UNSUPPORTED_REPLY = 'Sorry, I can only read text and buttons here.';
 
