@@ -61,7 +61,12 @@ export class WhatsAppChannelService {
     const challenge = query['hub.challenge'];
     const forbidden = () =>
       new DomainError(ErrorCode.Forbidden, 'The verify token does not match.');
-    if (mode !== 'subscribe' || typeof token !== 'string' || typeof challenge !== 'string')
+    if (
+      mode !== 'subscribe' ||
+      typeof token !== 'string' ||
+      typeof challenge !== 'string' ||
+      !/^[\x21-\x7e]{1,256}$/.test(challenge)
+    )
       throw forbidden();
     const candidates = integrationId
       ? [await this.integrations.byId(WHATSAPP_CHANNEL, integrationId)]
