@@ -27,11 +27,6 @@ export class InboxRepository {
     return (await this.insert(e, null, 0)) !== null;
   }
 
-  /**
-   * Stores an event claimed at once by `owner` for `claimMs` (its first attempt), to be
-   * processed by this instance now; not claimed when an earlier event of its session key is
-   * still pending (order first: the processor takes it after that one). Null for a duplicate.
-   */
   /** Events stored and not yet processed, per channel (the inbox depth metric). */
   async depth(): Promise<Array<{ channel: string; pending: number }>> {
     return sqlRows(
@@ -40,6 +35,11 @@ export class InboxRepository {
     );
   }
 
+  /**
+   * Stores an event claimed at once by `owner` for `claimMs` (its first attempt), to be
+   * processed by this instance now; not claimed when an earlier event of its session key is
+   * still pending (order first: the processor takes it after that one). Null for a duplicate.
+   */
   async storeClaimed(
     e: NewInboxEvent,
     owner: string,
@@ -48,24 +48,12 @@ export class InboxRepository {
     return this.insert(e, owner, claimMs);
   }
 
+  /** One statement: the `inbox_store` function keeps each session key's events in order. */
   private async insert(e: NewInboxEvent, owner: string | null, claimMs: number) {
     const id = newId();
     const rows = await sqlRows<{ claimed: boolean }>(
       this.db,
-      `WITH free AS (
-         SELECT $9::text IS NOT NULL AND ($7::text IS NULL OR NOT EXISTS (
-                  SELECT 1 FROM inbox_events p
-                   WHERE p.integration_id = $2 AND p.session_key = $7 AND p.status = 'pending')) AS claim
-       )
-       INSERT INTO inbox_events (id, integration_id, chatbot_id, channel, provider_message_id, kind, session_key, payload,
-                                 locked_by, locked_until, attempts)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8::jsonb,
-              CASE WHEN free.claim THEN $9 END,
-              CASE WHEN free.claim THEN now() + make_interval(secs => $10::float8 / 1000) END,
-              CASE WHEN free.claim THEN 1 ELSE 0 END
-         FROM free
-       ON CONFLICT (integration_id, provider_message_id) DO NOTHING
-       RETURNING locked_by IS NOT NULL AS claimed`,
+      'SELECT claimed FROM inbox_store($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10)',
       [
         id,
         e.integrationId,

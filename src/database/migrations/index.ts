@@ -11,6 +11,7 @@ import { ChannelState1764000500000 } from './1764000500000-channel-state';
 import { OptOuts1764000600000 } from './1764000600000-opt-outs';
 import { MessageDelivery1764000700000 } from './1764000700000-message-delivery';
 import { WhatsApp1764000800000 } from './1764000800000-whatsapp';
+import { InboxStore1764000900000 } from './1764000900000-inbox-store';
 
 /** Every migration, oldest first. New ones are added here (and committed, reviewed). */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   OptOuts1764000600000,
   MessageDelivery1764000700000,
   WhatsApp1764000800000,
+  InboxStore1764000900000,
 ];
