@@ -6,6 +6,7 @@ import type { ConversationStatus } from './conversation-status';
 import { type SqlStep, sqlRows } from '../database/sql';
 import type { OutboxEntry } from '../outbox/outbox-entry';
 import { outboxEntriesJson } from '../outbox/outbox-sql';
+import { OPTED_OUT_ERROR } from '../opt-outs/opt-outs-sql';
 import {
   COMMIT_TURN_SQL,
   CREATE_CONVERSATION_SQL,
@@ -442,6 +443,7 @@ export class ConversationRepository {
       w.channelState === undefined ? null : JSON.stringify(w.channelState),
       w.outboxClaim?.owner ?? null,
       w.outboxClaim?.claimMs ?? null,
+      JSON.stringify(OPTED_OUT_ERROR),
     ]);
     if (Number(rows[0]?.ok ?? 0) === 0) return { ok: false };
     return { ok: true, claimedOutboxIds: rows[0].claimed };

@@ -1,5 +1,6 @@
 import { markInboxEventDoneSql } from '../inbox/inbox-sql';
 import { enqueueOutboxSql } from '../outbox/outbox-sql';
+import { optedOutSql } from '../opt-outs/opt-outs-sql';
 
 /**
  * The statements of a turn (also run by the `npm run bench` baseline, so that both do
@@ -94,8 +95,10 @@ export const LEASE_WITH_TICKET_SQL = `WITH leased AS (
  * $8 preview, $9 expires at, $10 contact name, $11 messages json, $12 trace id,
  * $13 trace events json, $14 duration ms, $15 outbox entries json, $16 inbox event id or null,
  * $17 channel state json (null keeps it), $18 the outbox dispatcher that takes the heads of
- * the new outbox rows at once (null: none), $19 its claim ms. Returns `ok` and the ids of the
- * outbox rows stored claimed.
+ * the new outbox rows at once (null: none), $19 its claim ms, $20 the error an outbound
+ * message records when its user opted out (then the turn's sends to the user are not
+ * enqueued, and its queued messages are `failed` with it). Returns `ok` and the ids of the outbox rows stored
+ * claimed.
  */
 export const COMMIT_TURN_SQL = `WITH conv AS (
          UPDATE conversations
@@ -106,18 +109,23 @@ export const COMMIT_TURN_SQL = `WITH conv AS (
                 contact_name = coalesce($10, contact_name), channel_state = coalesce($17::jsonb, channel_state),
                 lease_owner = NULL, lease_until = NULL, updated_at = $7
           WHERE id = $1 AND lease_owner = $2
-         RETURNING id
+         RETURNING id, chatbot_id, channel, user_id
+       ), opted AS (
+         SELECT ${optedOutSql({ chatbotId: 'conv.chatbot_id', channel: 'conv.channel', userId: 'conv.user_id' })} AS out FROM conv
        ), msgs AS (
-         INSERT INTO messages (id, conversation_id, seq, direction, message, state, created_at, delivery_status)
-         SELECT m.id, conv.id, m.seq, m.direction, m.message, m.state, m.created_at, m.delivery_status
-           FROM conv, jsonb_to_recordset($11::jsonb)
+         INSERT INTO messages (id, conversation_id, seq, direction, message, state, created_at, delivery_status,
+                               delivery_error)
+         SELECT m.id, conv.id, m.seq, m.direction, m.message, m.state, m.created_at,
+                CASE WHEN m.delivery_status = 'queued' AND opted.out THEN 'failed' ELSE m.delivery_status END,
+                CASE WHEN m.delivery_status = 'queued' AND opted.out THEN $20::jsonb END
+           FROM conv, opted, jsonb_to_recordset($11::jsonb)
                 AS m(id text, seq int, direction text, message jsonb, state text, created_at timestamptz,
                      delivery_status text)
        ), tr AS (
          INSERT INTO conversation_traces (id, conversation_id, events, duration_ms, created_at)
          SELECT $12, conv.id, $13::jsonb, $14, $7 FROM conv
        ), ob AS (
-         ${enqueueOutboxSql({ entries: '$15', chatbotId: 'c.chatbot_id', conversationId: 'conv.id', now: '$7', from: 'conv JOIN conversations c ON c.id = conv.id', claimBy: { owner: '$18', ms: '$19' } })}
+         ${enqueueOutboxSql({ entries: '$15', chatbotId: 'conv.chatbot_id', conversationId: 'conv.id', now: '$7', from: 'conv', where: 'NOT (o.to_user AND (SELECT out FROM opted))', claimBy: { owner: '$18', ms: '$19' } })}
        ), ib AS (
          ${markInboxEventDoneSql({ id: '$16', now: '$7', from: 'conv' })}
        )

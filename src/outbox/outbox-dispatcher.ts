@@ -87,7 +87,14 @@ export class OutboxDispatcher
     const refused: string[] = [];
     for (const e of entries) {
       if (!claimed.has(e.id)) continue;
-      const row = { id: e.id, kind: e.kind, ...owner, payload: e.payload, attempt: 1 };
+      const row = {
+        id: e.id,
+        kind: e.kind,
+        ...owner,
+        payload: e.payload,
+        attempt: 1,
+        claimedInCommit: true,
+      };
       if (!this.adopt(row)) refused.push(e.id);
     }
     if (refused.length)

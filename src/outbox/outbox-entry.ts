@@ -10,4 +10,9 @@ export interface OutboxEntry {
   /** Serialises deliveries: e.g. `whatsapp:<integration>:<recipient>`; the row id when order does not matter. */
   orderingKey: string;
   payload: unknown;
+  /**
+   * A message to the conversation's user (a channel send): a turn does not enqueue it when
+   * the user opted out (see COMMIT_TURN_SQL).
+   */
+  toUser?: boolean;
 }

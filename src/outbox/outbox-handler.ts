@@ -9,6 +9,11 @@ export interface OutboxDelivery {
   payload: unknown;
   /** 1 on the first try. */
   attempt: number;
+  /**
+   * Stored claimed by the turn that enqueued it and handed over right after its commit: what
+   * that commit checked (the user had not opted out) is milliseconds old.
+   */
+  claimedInCommit?: boolean;
 }
 
 /**

@@ -18,6 +18,8 @@ export function enqueueOutboxSql(p: {
   conversationId: string;
   now: string;
   from?: string;
+  /** Which entries to store, over the entry `o` (e.g. `o.to_user`: not to an opted-out user). */
+  where?: string;
   claimBy?: { owner: string; ms: string };
 }): string {
   const head = p.claimBy
@@ -37,7 +39,8 @@ export function enqueueOutboxSql(p: {
            FROM ${p.from ? `${p.from}, ` : ''}
                 (SELECT e.*, ${head} AS head
                    FROM jsonb_to_recordset(${p.entries}::jsonb)
-                        AS e(id text, kind text, ordering_key text, payload jsonb, n int)) o
+                        AS e(id text, kind text, ordering_key text, payload jsonb, n int, to_user boolean)) o
+         ${p.where ? `WHERE ${p.where}` : ''}
          RETURNING id, locked_by IS NOT NULL AS claimed`;
 }
 
@@ -50,6 +53,7 @@ export function outboxEntriesJson(entries: OutboxEntry[]): string {
       ordering_key: e.orderingKey,
       payload: e.payload,
       n,
+      to_user: e.toUser === true,
     })),
   );
 }

@@ -36,6 +36,7 @@ export function smsSend(
     kind: 'sms.send',
     orderingKey: `sms:${integrationId}:${payload.to}`,
     payload: { integrationId, ...payload },
+    toUser: !payload.confirmation,
   };
 }
 

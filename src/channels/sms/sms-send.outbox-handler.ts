@@ -5,6 +5,7 @@ import { ChannelIntegrations } from '../channel-integrations';
 import { openSecrets } from '../../integrations/types/open-secrets';
 import type { SmsIntegrationConfig } from '../../integrations/types/sms.integration-type';
 import { MetricsService } from '../../metrics/metrics.service';
+import { OPTED_OUT_ERROR } from '../../opt-outs/opt-outs-sql';
 import { OptOutsRepository } from '../../opt-outs/opt-outs.repository';
 import type { DeliveryResult, OutboxDelivery, OutboxHandler } from '../../outbox/outbox-handler';
 import { OutboxHandlers } from '../../outbox/outbox-handlers';
@@ -80,15 +81,14 @@ export class SmsSendOutboxHandler implements OutboxHandler, OnModuleInit {
       };
     const config = integration.config as SmsIntegrationConfig;
     const provider = smsProviderOf(config);
-    if (!p.confirmation && (await this.optOuts.isOptedOut(row.chatbotId, SMS_CHANNEL, p.to))) {
+    // A turn's commit checked the opt-out list just now; a later try or a queued row looks again.
+    const checked = p.confirmation || row.claimedInCommit;
+    if (!checked && (await this.optOuts.isOptedOut(row.chatbotId, SMS_CHANNEL, p.to))) {
       this.metrics.smsSends.inc({ provider: provider.name, outcome: 'opted_out' });
       return {
         ok: true,
         detail: 'opted out: not sent',
-        record: ConversationRepository.markFailed(p.messageIds, {
-          code: 'opted_out',
-          title: 'The number opted out (STOP); nothing is sent to it until it sends START.',
-        }),
+        record: ConversationRepository.markFailed(p.messageIds, OPTED_OUT_ERROR),
       };
     }
     const credentials = { ...config.fields, ...openSecrets(integration, this.box) };

@@ -137,5 +137,6 @@ export function whatsappSend(
     kind: 'whatsapp.send',
     orderingKey: `whatsapp:${integrationId}:${to.userId}`,
     payload,
+    toUser: true,
   };
 }
