@@ -3,7 +3,7 @@ import type { GenericMessage } from '../../engine';
 import type { ChannelRead } from '../../conversation/inbound-turn';
 import type { OutboxEntry } from '../../outbox/outbox-entry';
 import { numberedMenu, readMenuReply, type MenuOption } from '../render/numbered-menu';
-import type { WhatsAppUserKind } from './whatsapp-events';
+import type { WhatsAppEvent, WhatsAppUserKind } from './whatsapp-events';
 import { renderWhatsApp } from './whatsapp-render';
 
 export const WHATSAPP_CHANNEL = 'whatsapp';
@@ -16,19 +16,11 @@ export const WHATSAPP_INBOX = {
   echo: 'whatsapp.echo',
 } as const;
 
-/** The payload of a `whatsapp.message` inbox event. */
-export interface WhatsAppMessagePayload {
-  wamid: string;
-  userId: string;
-  userKind: WhatsAppUserKind;
-  contactName?: string;
-  /** Unix seconds, Meta's. */
-  timestamp: number;
-  contextId?: string;
-  /** null: a type the bot cannot read (`unsupportedType`). */
-  message: GenericMessage | null;
-  unsupportedType?: string;
-}
+/** The payload of a `whatsapp.message` inbox event: the message as the webhook read it. */
+export type WhatsAppMessagePayload = Omit<
+  Extract<WhatsAppEvent, { kind: 'message' }>,
+  'kind' | 'phoneNumberId'
+>;
 
 /** One Graph API message to one user (outbox kind `whatsapp.send`). */
 export interface WhatsAppSendPayload {
