@@ -8,6 +8,8 @@ import {
   signedPost,
   waButtonReply,
   waEcho,
+  waLegacyButton,
+  waListReply,
   waEnvelope,
   waLocation,
   waMedia,
@@ -519,6 +521,10 @@ describe('WhatsApp channel', () => {
           id: 'media.3',
           mime_type: 'image/webp',
         }),
+        waMedia('audio', phoneId(), user, nextWamid(), { id: 'media.4' }),
+        waMedia('video', phoneId(), user, nextWamid(), { id: 'media.5', caption: 'Clip' }),
+        waListReply(phoneId(), user, nextWamid(), 'balance', 'Balance', 'See your balance'),
+        waLegacyButton(phoneId(), user, nextWamid(), 'talk', 'Talk'),
       ]).expect(200);
       const unsupported = {
         field: 'messages',
@@ -540,7 +546,7 @@ describe('WhatsApp channel', () => {
       await post([unsupported]).expect(200);
       await waitFor(() => sentTo(user).some((r) => textOf(r).includes('only read text')));
       await waitFor(
-        async () => (await messagesOf(user)).filter((m) => m.direction === 'inbound').length === 6,
+        async () => (await messagesOf(user)).filter((m) => m.direction === 'inbound').length === 10,
       );
       const inbound = (await messagesOf(user))
         .filter((m) => m.direction === 'inbound')
@@ -561,6 +567,10 @@ describe('WhatsApp channel', () => {
           media_filename: 'invoice.pdf',
         }),
         expect.objectContaining({ type: 'sticker', media_id: 'media.3' }),
+        expect.objectContaining({ type: 'audio', media_id: 'media.4' }),
+        expect.objectContaining({ type: 'video', media_id: 'media.5', media_caption: 'Clip' }),
+        { type: 'button', button_id: 'balance', text: 'Balance' },
+        { type: 'button', button_id: 'talk', text: 'Talk' },
       ]);
       const file = await t
         .http()
@@ -652,6 +662,16 @@ describe('WhatsApp channel', () => {
         .send({ access_token: ACCESS_TOKEN })
         .expect(200);
       expect(patched.body.health).toEqual({ status: 'ok' });
+      const [conv] = await t.db.query(
+        `SELECT id FROM conversations WHERE channel = 'whatsapp' AND user_id = $1`,
+        [user],
+      );
+      const trace = await t
+        .http()
+        .get(`${base}/conversations/${conv.id}/trace`)
+        .set(auth)
+        .expect(200);
+      expect(JSON.stringify(trace.body)).not.toContain(ACCESS_TOKEN);
       expect(t.logs.text).not.toContain(ACCESS_TOKEN);
       expect(t.logs.text).not.toContain(APP_SECRET);
     });
