@@ -40,13 +40,17 @@ export default tseslint.config(
     },
   },
   {
-    // The pure parts of channels: renderers, provider mappers, USSD gateways and SMS providers
+    // The pure parts of channels: renderers, provider mappers, USSD gateways, SMS providers and
+    // the WhatsApp webhook reader, renderer and signature check
     // turn messages and wire formats into each other, and nothing else (no I/O, no framework).
     files: [
       'src/channels/**/render/**/*.ts',
       'src/channels/**/*.mapper.ts',
       'src/channels/ussd/gateways/**/*.ts',
       'src/channels/sms/providers/**/*.ts',
+      'src/channels/whatsapp/whatsapp-events.ts',
+      'src/channels/whatsapp/whatsapp-render.ts',
+      'src/channels/whatsapp/whatsapp-signature.ts',
     ],
     rules: {
       'no-restricted-imports': [
