@@ -3,6 +3,7 @@ import {
   BUTTONS_LIST_LABEL,
   EMPTY_INTERACTIVE_BODY,
   renderWhatsApp,
+  sentAsNumberedText,
   type WhatsAppPayload,
 } from './whatsapp-render';
 
@@ -154,8 +155,24 @@ describe('renderWhatsApp', () => {
       expect(interactiveOf(payload).action.buttons[0].reply).toEqual({ id: 'b1', title: sent });
     });
 
+    it('should send a menu with an id over 200 characters as numbered text (ids are never cut)', () => {
+      const long = { id: 'i'.repeat(201), title: 'Yes' };
+      const [payload] = renderWhatsApp({ type: 'buttons', text: 'Pick', buttons: [long] });
+      expect(textsOf([payload])).toEqual(['Pick\n1. Yes']);
+      expect(sentAsNumberedText({ type: 'buttons', text: 'Pick', buttons: [long] })).toBe(true);
+      const row = { ...long, id: 'r'.repeat(201) };
+      expect(
+        sentAsNumberedText({
+          type: 'list',
+          text: 'Pick',
+          button_text: 'Menu',
+          sections: [{ rows: [row] }],
+        }),
+      ).toBe(true);
+    });
+
     it('should keep ids whole and show the id of a button without a title', () => {
-      const id = 'i'.repeat(256);
+      const id = 'i'.repeat(200);
       const [payload] = renderWhatsApp({
         type: 'buttons',
         text: 'Pick',

@@ -76,10 +76,32 @@ type ButtonsMessage = Extract<GenericMessage, { type: 'buttons' }>;
 type ListMessage = Extract<GenericMessage, { type: 'list' }>;
 type LocationMessage = Extract<GenericMessage, { type: 'location' }>;
 
+/**
+ * The longest option id sent to Meta: list rows take 200 characters (reply buttons 256, but
+ * buttons may go as a list), so one bound serves both.
+ */
+const OPTION_ID_MAX = 200;
+
+/**
+ * Whether a menu goes as numbered text: more options than a list holds, or an option id
+ * longer than Meta takes (ids are never shortened: routing depends on them; numbered text
+ * keeps them on our side, in the session's channel state).
+ */
+export function sentAsNumberedText(message: GenericMessage): boolean {
+  const options =
+    message.type === 'buttons'
+      ? message.buttons
+      : message.type === 'list'
+        ? message.sections.flatMap((s) => s.rows)
+        : [];
+  if (options.length > LIMITS.maxListRows) return true;
+  return options.some((o) => countCodePoints(o.id) > OPTION_ID_MAX);
+}
+
 function renderButtons(message: ButtonsMessage): WhatsAppPayload[] {
   const { text, buttons } = message;
   if (buttons.length === 0) return texts(text);
-  if (buttons.length > LIMITS.maxListRows) return numberedText(message);
+  if (sentAsNumberedText(message)) return numberedText(message);
   const titles = buttons.map((b) => shorten(labelOf(b), LIMITS.buttonTitle));
   // Meta refuses two buttons with one title; a list can tell them apart by their descriptions.
   if (buttons.length > LIMITS.maxButtons || new Set(titles).size < titles.length)
@@ -102,7 +124,7 @@ function renderList(message: ListMessage): WhatsAppPayload[] {
   const sections = message.sections.filter((s) => s.rows.length > 0);
   const rowCount = sections.reduce((n, s) => n + s.rows.length, 0);
   if (rowCount === 0) return texts(message.text);
-  if (rowCount > LIMITS.maxListRows) return numberedText(message);
+  if (sentAsNumberedText(message)) return numberedText(message);
   return interactive(message.text, (body) => ({
     type: 'list',
     body: { text: body },

@@ -4,7 +4,7 @@ import type { ChannelRead } from '../../conversation/inbound-turn';
 import type { OutboxEntry } from '../../outbox/outbox-entry';
 import { numberedMenu, readMenuReply, type MenuOption } from '../render/numbered-menu';
 import type { WhatsAppEvent, WhatsAppUserKind } from './whatsapp-events';
-import { renderWhatsApp } from './whatsapp-render';
+import { renderWhatsApp, sentAsNumberedText } from './whatsapp-render';
 
 export const WHATSAPP_CHANNEL = 'whatsapp';
 
@@ -55,9 +55,6 @@ export const whatsappSessionKey = (integrationId: string, userId: string): strin
 /** The polite answer to a message type the bot cannot read. */
 export const UNSUPPORTED_REPLY = 'Sorry, I can only read text and buttons here.';
 
-/** Over this many options a menu is sent as numbered text (see renderWhatsApp). */
-const MAX_INTERACTIVE_OPTIONS = 10;
-
 /** The user's input against the options last sent as numbered text: `3` selects the third. */
 export function readWhatsAppInput(message: GenericMessage, stored: unknown): ChannelRead {
   const options = (stored as WhatsAppState | null)?.options;
@@ -73,14 +70,9 @@ export function whatsappState(
 ): WhatsAppState {
   let options: MenuOption[] = [];
   for (const m of replies) {
-    const count =
-      m.type === 'buttons'
-        ? m.buttons.length
-        : m.type === 'list'
-          ? m.sections.reduce((n, s) => n + s.rows.length, 0)
-          : 0;
-    if (count > MAX_INTERACTIVE_OPTIONS) options = numberedMenu([m]).options;
-    else if (count > 0) options = [];
+    if (m.type !== 'buttons' && m.type !== 'list') continue;
+    // The last menu decides: a numbered one is read by number, an interactive one by its ids.
+    options = sentAsNumberedText(m) ? numberedMenu([m]).options : [];
   }
   return { last_inbound_at: lastInboundAt, options };
 }
