@@ -165,7 +165,7 @@ export class ConversationQueries {
       }>(
         this.db,
         `SELECT id, direction, message, state, created_at, delivery_status, delivery_error, segments, reaction FROM messages
-          WHERE conversation_id = $1 AND ($2::text IS NULL OR seq > (SELECT seq FROM messages WHERE id = $2))
+          WHERE conversation_id = $1 AND ($2::text IS NULL OR seq > (SELECT seq FROM messages WHERE id = $2::bpchar))
           ORDER BY seq LIMIT $3`,
         [id, page.after, page.limit + 1],
       ),

@@ -235,14 +235,14 @@ export class ConversationRepository {
     return (p, only) =>
       `UPDATE messages SET delivery_status = 'sent', provider_message_id = ${p(providerMessageId)},
               segments = ${p(segments)}
-        WHERE id = ANY(${p(ids)}::text[]) AND delivery_status = 'queued' AND ${only}`;
+        WHERE id = ANY(${p(ids)}::bpchar[]) AND delivery_status = 'queued' AND ${only}`;
   }
 
   /** A channel could not send these messages (a final error, or opted out); as markSent. */
   static markFailed(ids: readonly string[], error: { code: string; title: string }): SqlStep {
     return (p, only) =>
       `UPDATE messages SET delivery_status = 'failed', delivery_error = ${p(JSON.stringify(error))}::jsonb
-        WHERE id = ANY(${p(ids)}::text[]) AND ${only}`;
+        WHERE id = ANY(${p(ids)}::bpchar[]) AND ${only}`;
   }
 
   /**

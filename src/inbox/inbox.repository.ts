@@ -133,7 +133,7 @@ export class InboxRepository {
     await sqlRows(
       this.db,
       `UPDATE inbox_events SET locked_by = NULL, locked_until = NULL, attempts = greatest(attempts - 1, 0)
-        WHERE id = ANY($1::text[]) AND locked_by = $2`,
+        WHERE id = ANY($1::bpchar[]) AND locked_by = $2`,
       [ids, owner],
     );
   }
