@@ -40,6 +40,15 @@ export function findBadInput(
 }
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+
+/**
+ * A provider's text made storable instead of refused (a provider retries a refusal for days):
+ * NUL dropped, an unpaired surrogate replaced by U+FFFD — what `findBadInput` refuses.
+ */
+export function storableText(text: string): string {
+  return text.replaceAll('\u0000', '').replace(LONE_SURROGATES, '\uFFFD');
+}
 
 function badText(text: string): string | undefined {
   if (text.includes('\u0000')) return 'a NUL character (\\u0000)';

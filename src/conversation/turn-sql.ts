@@ -111,14 +111,16 @@ export const COMMIT_TURN_SQL = `WITH conv AS (
           WHERE id = $1 AND lease_owner = $2
          RETURNING id, chatbot_id, channel, user_id
        ), opted AS (
+         -- A scalar subquery below, evaluated when needed: a turn queuing no reply (Chat API) skips it.
          SELECT ${optedOutSql({ chatbotId: 'conv.chatbot_id', channel: 'conv.channel', userId: 'conv.user_id' })} AS out FROM conv
        ), msgs AS (
          INSERT INTO messages (id, conversation_id, seq, direction, message, state, created_at, delivery_status,
                                delivery_error)
          SELECT m.id, conv.id, m.seq, m.direction, m.message, m.state, m.created_at,
-                CASE WHEN m.delivery_status = 'queued' AND opted.out THEN 'failed' ELSE m.delivery_status END,
-                CASE WHEN m.delivery_status = 'queued' AND opted.out THEN $20::jsonb END
-           FROM conv, opted, jsonb_to_recordset($11::jsonb)
+                CASE WHEN m.delivery_status = 'queued' AND (SELECT out FROM opted) THEN 'failed'
+                     ELSE m.delivery_status END,
+                CASE WHEN m.delivery_status = 'queued' AND (SELECT out FROM opted) THEN $20::jsonb END
+           FROM conv, jsonb_to_recordset($11::jsonb)
                 AS m(id text, seq int, direction text, message jsonb, state text, created_at timestamptz,
                      delivery_status text)
        ), tr AS (

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DomainError, ErrorCode, notFound } from '../../common/domain-error';
@@ -10,6 +9,7 @@ import { SecretBox } from '../../integrations/crypto/secret-box';
 import type { IntegrationRow } from '../../integrations/integration-row';
 import { IntegrationsRepository } from '../../integrations/integrations.repository';
 import { openSecrets } from '../../integrations/types/open-secrets';
+import { sameToken } from '../../integrations/types/webhook-token';
 import type {
   WhatsAppIntegrationConfig,
   WhatsAppSecrets,
@@ -72,7 +72,7 @@ export class WhatsAppChannelService {
       ? [await this.integrations.byId(WHATSAPP_CHANNEL, integrationId)]
       : await this.rows.allOfType(WHATSAPP_CHANNEL);
     const matches = candidates.some(
-      (row) => row && sameText((row.config as WhatsAppIntegrationConfig).verify_token, token),
+      (row) => row && sameToken((row.config as WhatsAppIntegrationConfig).verify_token, token),
     );
     if (!matches) throw forbidden();
     return challenge;
@@ -179,8 +179,8 @@ export class WhatsAppChannelService {
           userId: event.userId,
           userKind: event.userKind,
           timestamp: event.timestamp,
-          message: event.message ? withoutUnstorable(event.message) : null,
-          ...(event.contactName ? { contactName: withoutUnstorable(event.contactName) } : {}),
+          message: event.message,
+          ...(event.contactName ? { contactName: event.contactName } : {}),
           ...(event.contextId ? { contextId: event.contextId } : {}),
           ...(event.unsupportedType ? { unsupportedType: event.unsupportedType } : {}),
         };
@@ -219,7 +219,7 @@ export class WhatsAppChannelService {
           row.chatbot_id,
           WHATSAPP_CHANNEL,
           event.reactedTo,
-          withoutUnstorable(event.emoji),
+          event.emoji,
         );
         return 'reaction';
       case 'user_changed':
@@ -262,28 +262,4 @@ export class WhatsAppChannelService {
   private count(outcome: Outcome): void {
     this.metrics.whatsappWebhookEvents.inc({ outcome });
   }
-}
-
-/** Constant-time equality of two texts (a verify token). */
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
-}
-
-/**
- * What PostgreSQL's jsonb cannot hold (NUL, lone surrogates) taken out of the strings of a
- * value: a user's text is stored, never refused for it (Meta would retry it for days).
- */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-function withoutUnstorable<T>(value: T): T {
-  if (typeof value === 'string')
-    return value.replaceAll('\u0000', '').replace(LONE_SURROGATE, '\uFFFD') as unknown as T;
-  if (Array.isArray(value)) return value.map(withoutUnstorable) as unknown as T;
-  if (value && typeof value === 'object')
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, withoutUnstorable(v)]),
-    ) as T;
-  return value;
 }

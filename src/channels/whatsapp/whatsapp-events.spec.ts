@@ -171,6 +171,14 @@ describe('readWhatsAppWebhook', () => {
       ]);
     });
 
+    it('should make texts storable: NUL dropped, a lone surrogate replaced, not refused', () => {
+      const [event] = read(msg('text', { text: { body: 'a\u0000b\ud800c' } }));
+      expect(event).toMatchObject({
+        kind: 'message',
+        message: { type: 'text', text: 'ab\ufffdc' },
+      });
+    });
+
     it('should keep the id of the message replied to', () => {
       const reply = {
         ...msg('interactive', {

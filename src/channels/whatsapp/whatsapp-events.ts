@@ -1,3 +1,4 @@
+import { storableText } from '../../common/input-scan';
 import type { GenericMessage } from '../../engine';
 import { ProviderRequestError } from '../provider-request';
 
@@ -437,7 +438,8 @@ function readContacts(list: unknown): Contact[] {
   return list.filter(isFields).map((c) => {
     const waId = typeof c.wa_id === 'string' || typeof c.wa_id === 'number' ? String(c.wa_id) : '';
     const userId = typeof c.user_id === 'string' && BSUID.test(c.user_id) ? c.user_id : undefined;
-    const name = isFields(c.profile) && typeof c.profile.name === 'string' ? c.profile.name : '';
+    const name =
+      isFields(c.profile) && typeof c.profile.name === 'string' ? storableText(c.profile.name) : '';
     return compact({
       waId: PHONE.exec(waId)?.[1],
       userId,
@@ -503,7 +505,7 @@ function text(o: Fields, key: string, path: string, max: number): string | undef
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') fail(`${path}.${key}`, `${key} must be a string.`);
   if (value.length > max) fail(`${path}.${key}`, `${key} is longer than ${max} characters.`);
-  return value;
+  return storableText(value);
 }
 
 function requiredText(o: Fields, key: string, path: string, max: number): string {

@@ -28,8 +28,8 @@ export class WhatsAppMediaService {
     for (const row of await this.integrations.ofChatbot(chatbotId, WHATSAPP_CHANNEL)) {
       const found = await this.graph.media(row, mediaId);
       if (found.ok) return found;
-      failure ??= found;
-      if (found.outcome !== 'final') failure = found;
+      // "Not found" on one number, "try later" on another: say "try later".
+      if (!failure || found.outcome !== 'final') failure = found;
     }
     if (!failure || failure.outcome === 'final') throw notFound('Media');
     throw new DomainError(

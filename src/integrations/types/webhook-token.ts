@@ -8,11 +8,16 @@ import type { IntegrationRow } from '../integration-row';
  */
 export const newWebhookToken = () => randomBytes(24).toString('base64url');
 
+/** Whether a token someone sent is the stored one (never an empty one), in constant time. */
+export function sameToken(stored: string, sent: string): boolean {
+  const want = Buffer.from(stored);
+  const got = Buffer.from(sent);
+  return want.length > 0 && want.length === got.length && timingSafeEqual(want, got);
+}
+
 /** Whether a token from a URL is this integration's, compared in constant time. */
 export function webhookTokenMatches(row: Pick<IntegrationRow, 'webhook_token'>, token: string) {
-  const want = Buffer.from(row.webhook_token ?? '');
-  const got = Buffer.from(token);
-  return want.length > 0 && want.length === got.length && timingSafeEqual(want, got);
+  return sameToken(row.webhook_token ?? '', token);
 }
 
 /** PATCH fields of a channel with a webhook token: the shown ones sent back, and the rotation. */
