@@ -6,6 +6,8 @@ import { ApiChannelModule } from './channels/api/api-channel.module';
 import { SmsChannelModule } from './channels/sms/sms-channel.module';
 import { WhatsAppChannelModule } from './channels/whatsapp/whatsapp-channel.module';
 import { UssdChannelModule } from './channels/ussd/ussd-channel.module';
+import { WebChannelModule } from './channels/web/web-channel.module';
+import { PlaygroundModule } from './playground/playground.module';
 import { OptOutsModule } from './opt-outs/opt-outs.module';
 import { ChatbotsModule } from './chatbots/chatbots.module';
 import { BodylessRouteGuard } from './common/bodyless-route.guard';
@@ -46,6 +48,8 @@ export class AppModule {
         UssdChannelModule,
         SmsChannelModule,
         WhatsAppChannelModule,
+        WebChannelModule,
+        PlaygroundModule,
         OptOutsModule,
         InboxModule,
         HealthModule,

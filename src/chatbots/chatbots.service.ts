@@ -61,6 +61,13 @@ export class ChatbotsService {
     return bot;
   }
 
+  /** A chatbot's name, for public pages that show it (the widget's default title). */
+  async name(id: string): Promise<string> {
+    const bot = await this.db.getRepository(Chatbot).findOneBy({ id });
+    if (!bot) throw notFound('Chatbot');
+    return bot.name;
+  }
+
   async list(workspaceId: string, page: PageRequest): Promise<Page<ChatbotView>> {
     return findPage(this.db.getRepository(Chatbot), { workspaceId }, page, view);
   }

@@ -91,7 +91,8 @@ export class ConversationQueries {
     f: ConversationFilters,
     page: PageRequest,
   ): Promise<Page<ReturnType<typeof record>>> {
-    const where = ['c.chatbot_id = $1'];
+    // Preview runs of a draft (the playground's) are the author's, not the bot's traffic.
+    const where = ['c.chatbot_id = $1', 'NOT c.preview'];
     const params: unknown[] = [chatbotId];
     const add = (sql: string, value: unknown) => {
       params.push(value);
@@ -162,9 +163,12 @@ export class ConversationQueries {
         delivery_error: unknown;
         segments: number | null;
         reaction: string | null;
+        responder: string | null;
+        agent: unknown;
       }>(
         this.db,
-        `SELECT id, direction, message, state, created_at, delivery_status, delivery_error, segments, reaction FROM messages
+        `SELECT id, direction, message, state, created_at, delivery_status, delivery_error, segments, reaction,
+                responder, agent FROM messages
           WHERE conversation_id = $1 AND ($2::text IS NULL OR seq > (SELECT seq FROM messages WHERE id = $2::bpchar))
           ORDER BY seq LIMIT $3`,
         [id, page.after, page.limit + 1],
@@ -185,6 +189,31 @@ export class ConversationQueries {
       ...(m.delivery_error ? { error: m.delivery_error } : {}),
       ...(m.segments !== null ? { segments: m.segments } : {}),
       ...(m.reaction !== null ? { reaction: m.reaction } : {}),
+      ...(m.direction === 'outbound' ? { responder: m.responder ?? 'BOT' } : {}),
+      ...(m.agent ? { agent: m.agent } : {}),
+    }));
+  }
+
+  /**
+   * A person's messages on a conversation after message `after` (null, or an id that is not
+   * one of its messages: from the start), in the order they were stored: what a widget's
+   * event stream sends.
+   */
+  async humanMessagesAfter(conversationId: string, after: string | null, limit: number) {
+    const rows = await sqlRows<{ id: string; message: unknown; agent: unknown; created_at: Date }>(
+      this.db,
+      `SELECT id, message, agent, created_at FROM messages
+        WHERE conversation_id = $1 AND responder = 'HUMAN'
+          AND seq > coalesce((SELECT seq FROM messages WHERE id = $2::bpchar AND conversation_id = $1), -1)
+        ORDER BY seq LIMIT $3`,
+      [conversationId, after, limit],
+    );
+    return rows.map((m) => ({
+      id: m.id,
+      message: m.message,
+      responder: 'HUMAN' as const,
+      ...(m.agent ? { agent: m.agent } : {}),
+      created_at: iso(m.created_at),
     }));
   }
 
@@ -221,7 +250,7 @@ export class ConversationQueries {
       `SELECT count(*) AS conversations,
               coalesce(sum(message_count), 0) AS messages,
               count(DISTINCT user_id) FILTER (WHERE last_message_at > now() - interval '7 days') AS active_users
-         FROM conversations WHERE chatbot_id = $1`,
+         FROM conversations WHERE chatbot_id = $1 AND NOT preview`,
       [chatbotId],
     );
     return {

@@ -8,6 +8,7 @@ import { ConversationRepository } from './conversation.repository';
 import { ConversationsController } from './conversations.controller';
 import { FlowCache } from './flow-cache';
 import { HandoffService } from './handoff.service';
+import { MessageSignals } from './message-signals';
 import { SessionLease } from './session-lease';
 import { TurnService } from './turn.service';
 
@@ -21,7 +22,8 @@ import { TurnService } from './turn.service';
     FlowCache,
     TurnService,
     HandoffService,
+    MessageSignals,
   ],
-  exports: [TurnService, ConversationQueries, ConversationRepository, FlowCache],
+  exports: [TurnService, ConversationQueries, ConversationRepository, FlowCache, MessageSignals],
 })
 export class ConversationModule {}

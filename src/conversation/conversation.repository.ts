@@ -10,6 +10,7 @@ import { OPTED_OUT_ERROR } from '../opt-outs/opt-outs-sql';
 import {
   COMMIT_TURN_SQL,
   CREATE_CONVERSATION_SQL,
+  CREATE_PREVIEW_CONVERSATION_SQL,
   LEASE_BY_KEY_SQL,
   LEASE_SQL,
   LEASE_WITH_TICKET_SQL,
@@ -81,6 +82,14 @@ export interface NewConversation {
   now: Date;
   /** Channel sessions found by key; null for Chat API sessions. */
   sessionKey: string | null;
+  /** A preview run on this flow version (a draft's snapshot) instead of the published flow. */
+  previewVersionId?: string;
+}
+
+/** The person who wrote an outbound message (an agent), as the API shows it. */
+export interface AgentRef {
+  id: string;
+  name?: string;
 }
 
 /**
@@ -97,7 +106,7 @@ export class ConversationRepository {
    * leased to `owner`. Null when the chatbot has no published conversation flow.
    */
   async create(c: NewConversation): Promise<{ flow_version_id: string } | null> {
-    const rows = await sqlRows<{ flow_version_id: string }>(this.db, CREATE_CONVERSATION_SQL, [
+    const params = [
       c.id,
       c.chatbotId,
       c.channel,
@@ -107,7 +116,13 @@ export class ConversationRepository {
       c.leaseMs,
       c.now,
       c.sessionKey,
-    ]);
+    ];
+    const rows = c.previewVersionId
+      ? await sqlRows<{ flow_version_id: string }>(this.db, CREATE_PREVIEW_CONVERSATION_SQL, [
+          ...params,
+          c.previewVersionId,
+        ])
+      : await sqlRows<{ flow_version_id: string }>(this.db, CREATE_CONVERSATION_SQL, params);
     return rows[0] ?? null;
   }
 
@@ -387,6 +402,41 @@ export class ConversationRepository {
         WHERE id = $1 AND lease_owner = $2`,
       [id, owner, status ?? null],
     );
+  }
+
+  /**
+   * Stores a person's outbound message (`responder` HUMAN) after the conversation's messages
+   * and releases the lease, in one statement under the lease; null when the lease was lost.
+   */
+  async appendAgentMessage(
+    id: string,
+    owner: string,
+    m: { id: string; message: GenericMessage; agent: AgentRef | null; preview: string | null },
+  ): Promise<{ created_at: Date } | null> {
+    const rows = await sqlRows<{ created_at: Date }>(
+      this.db,
+      `WITH conv AS (
+         UPDATE conversations
+            SET message_count = message_count + 1, last_message_at = now(),
+                last_message_preview = coalesce($5, last_message_preview), updated_at = now(),
+                lease_owner = NULL, lease_until = NULL
+          WHERE id = $1 AND lease_owner = $2
+          RETURNING id, message_count, current_state
+       )
+       INSERT INTO messages (id, conversation_id, seq, direction, message, state, created_at, responder, agent)
+       SELECT $3, conv.id, conv.message_count - 1, 'outbound', $4::jsonb, conv.current_state, now(), 'HUMAN', $6::jsonb
+         FROM conv
+       RETURNING created_at`,
+      [
+        id,
+        owner,
+        m.id,
+        JSON.stringify(m.message),
+        m.preview,
+        m.agent ? JSON.stringify(m.agent) : null,
+      ],
+    );
+    return rows[0] ?? null;
   }
 
   /** Removes a conversation whose first turn failed: nothing half-written is left behind. */

@@ -1,5 +1,15 @@
 import { ChatbotScopeGuard } from '../chatbots/chatbot-scope.guard';
-import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { pageRequest } from '../common/paging';
 import { UlidPipe } from '../common/ulid.pipe';
@@ -7,6 +17,7 @@ import { ApiKeyGuard } from '../workspaces/api-key.guard';
 import type { Principal } from '../workspaces/api-key-cache';
 import { CurrentPrincipal } from '../workspaces/principal.decorator';
 import { ConversationFilters, ConversationQueries } from './conversation-queries';
+import { AgentReplyDto } from './agent-reply.dto';
 import { HandoffService } from './handoff.service';
 
 type ListQuery = ConversationFilters & { limit?: string; cursor?: string };
@@ -67,5 +78,21 @@ export class ConversationsController {
     @Param('id', UlidPipe) id: string,
   ) {
     return this.handoff.release(chatbotId, id);
+  }
+
+  @Post(':id/messages')
+  @HttpCode(201)
+  async reply(
+    @CurrentPrincipal() p: Principal,
+    @Param('chatbotId', UlidPipe) chatbotId: string,
+    @Param('id', UlidPipe) id: string,
+    @Body() dto: AgentReplyDto,
+  ) {
+    return this.handoff.reply(
+      chatbotId,
+      id,
+      { type: 'text', text: dto.message.text },
+      dto.agent ? { id: dto.agent.id, ...(dto.agent.name ? { name: dto.agent.name } : {}) } : null,
+    );
   }
 }

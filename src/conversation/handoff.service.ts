@@ -1,15 +1,34 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { newId } from '../common/new-id';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import type { GenericMessage } from '../engine';
 import { ConversationQueries } from './conversation-queries';
+import { availability } from './conversation-status';
+import { AgentRef, ConversationRepository } from './conversation.repository';
+import { previewText } from './message-preview';
+import { MessageSignals } from './message-signals';
+import { SessionLease } from './session-lease';
 import { TurnRefused } from './turn-refused';
 import { TurnService } from './turn.service';
 
-/** People in the loop: giving a conversation that waits for a human back to the bot. */
+/**
+ * Channels a person's reply reaches today: the widget reads it from its event stream, a Chat
+ * API client from the history. WhatsApp and SMS replies go through the outbox (issue 13).
+ */
+const AGENT_REPLY_CHANNELS = new Set(['web', 'api']);
+
+/** People in the loop: a person's replies, and giving a conversation back to the bot. */
 @Injectable()
 export class HandoffService {
   constructor(
     @Inject(TurnService) private readonly turns: TurnService,
     @Inject(ConversationQueries) private readonly conversations: ConversationQueries,
+    @Inject(ConversationRepository) private readonly repository: ConversationRepository,
+    @Inject(SessionLease) private readonly lease: SessionLease,
+    @Inject(MessageSignals) private readonly signals: MessageSignals,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async release(chatbotId: string, id: string) {
@@ -28,5 +47,44 @@ export class HandoffService {
         `The conversation is ${current.status}, not waiting for a human.`,
       );
     return current;
+  }
+
+  /**
+   * Stores a person's message on the conversation, after the messages before it (under the
+   * session's lease, so never in the middle of a turn), and wakes the widget's stream.
+   */
+  async reply(chatbotId: string, id: string, message: GenericMessage, agent: AgentRef | null) {
+    const got = await this.lease.acquire(id, chatbotId, null, Date.now() + this.config.turnWaitMs);
+    if (got.kind === 'missing') throw new DomainError(ErrorCode.NotFound, 'Conversation not found');
+    if (got.kind === 'timeout') throw new TurnRefused('busy');
+    const { row, owner } = got;
+    const refusal = !AGENT_REPLY_CHANNELS.has(row.channel)
+      ? `Agent replies on the ${row.channel} channel are not available yet.`
+      : availability(row) !== 'open'
+        ? 'The conversation has ended; a reply would reach nobody.'
+        : null;
+    if (refusal) {
+      await this.repository.release(row.id, owner);
+      this.lease.released(row.id);
+      throw new DomainError(ErrorCode.Conflict, refusal);
+    }
+    const messageId = newId();
+    const stored = await this.repository.appendAgentMessage(row.id, owner, {
+      id: messageId,
+      message,
+      agent,
+      preview: previewText(message),
+    });
+    this.lease.released(row.id);
+    if (!stored) throw new TurnRefused('busy');
+    this.signals.notify(row.id);
+    return {
+      id: messageId,
+      direction: 'outbound',
+      message,
+      responder: 'HUMAN',
+      ...(agent ? { agent } : {}),
+      created_at: stored.created_at.toISOString(),
+    };
   }
 }

@@ -8,7 +8,12 @@ import type { OutboxEntry } from '../outbox/outbox-entry';
  */
 export type SessionAddress =
   /** A new session of its own (a Chat API create); the user id defaults to the session id. */
-  | { kind: 'new'; userId?: string | null }
+  | {
+      kind: 'new';
+      userId?: string | null;
+      /** A preview run of a draft: its snapshot's version id (see FlowsService.preview). */
+      previewVersionId?: string;
+    }
   | { kind: 'id'; conversationId: string }
   | {
       kind: 'key';

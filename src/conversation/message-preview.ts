@@ -26,7 +26,11 @@ function textOf(m: GenericMessage): string {
 /** A short text of the last message of a turn, for conversation listings. */
 export function messagePreview(rows: StoredMessage[]): string | null {
   const last = rows[rows.length - 1];
-  if (!last) return null;
-  const text = textOf(last.message).replace(/\s+/g, ' ').trim();
+  return last ? previewText(last.message) : null;
+}
+
+/** A message as one short line of text. */
+export function previewText(message: GenericMessage): string {
+  const text = textOf(message).replace(/\s+/g, ' ').trim();
   return text.length > MAX ? `${text.slice(0, MAX - 1)}…` : text;
 }

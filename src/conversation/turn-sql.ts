@@ -23,6 +23,15 @@ export const CREATE_CONVERSATION_SQL = `INSERT INTO conversations (id, chatbot_i
        ON CONFLICT DO NOTHING
        RETURNING flow_version_id`;
 
+/** CREATE_CONVERSATION_SQL for a preview run: on version $10 (a draft's snapshot), marked. */
+export const CREATE_PREVIEW_CONVERSATION_SQL = `INSERT INTO conversations (id, chatbot_id, channel, user_id, contact_name, status, flow_version_id,
+                                  session, lease_owner, lease_until, created_at, updated_at, session_key, preview)
+       SELECT $1, v.chatbot_id, $3, $4, $5, 'ACTIVE', v.id, '{}'::jsonb,
+              $6, now() + make_interval(secs => $7::float8 / 1000), $8, $8, $9, true
+         FROM flow_versions v
+        WHERE v.id = $10 AND v.chatbot_id = $2
+       RETURNING flow_version_id`;
+
 const LEASED_COLUMNS = `id, chatbot_id, channel, user_id, contact_name, status, flow_version_id, session,
                  message_count, (expires_at IS NOT NULL AND expires_at < now()) AS expired, created_at, channel_state`;
 

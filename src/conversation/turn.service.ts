@@ -79,7 +79,7 @@ export class TurnService {
       switch (address.kind) {
         case 'new':
           return await this.execute(
-            await this.open(turn, address.userId ?? null, null),
+            await this.open(turn, address.userId ?? null, null, address.previewVersionId),
             turn,
             started,
           );
@@ -148,6 +148,7 @@ export class TurnService {
     turn: InboundTurn,
     userId: string | null,
     sessionKey: string | null,
+    previewVersionId?: string,
   ): Promise<Leased> {
     const id = newId();
     const owner = this.lease.newOwner();
@@ -162,6 +163,7 @@ export class TurnService {
       leaseMs: LEASE_MS,
       now,
       sessionKey,
+      previewVersionId,
     });
     if (!created) throw new TurnRefused('no_published_flow');
     const row: LeasedConversation = {

@@ -27,4 +27,8 @@ export class FlowVersion {
 
   @Column({ name: 'published_at', type: 'timestamptz' })
   publishedAt: Date;
+
+  /** A preview run's snapshot of a draft: not a published version, not in the history. */
+  @Column({ type: 'boolean', default: false })
+  preview: boolean;
 }

@@ -18,7 +18,7 @@ import { UlidPipe } from '../common/ulid.pipe';
 import { ApiKeyGuard } from '../workspaces/api-key.guard';
 import type { Principal } from '../workspaces/api-key-cache';
 import { CurrentPrincipal } from '../workspaces/principal.decorator';
-import { CreateFlowDto, UpdateFlowDto } from './flows.dto';
+import { CreateFlowDto, UpdateFlowDto, ValidateFlowDto } from './flows.dto';
 import { FlowsService } from './flows.service';
 
 @ApiTags('flows')
@@ -84,8 +84,9 @@ export class FlowsController {
     @CurrentPrincipal() p: Principal,
     @Param('chatbotId', UlidPipe) chatbotId: string,
     @Param('flowId', UlidPipe) flowId: string,
+    @Body() body: ValidateFlowDto,
   ) {
-    return this.flows.validate(p.workspaceId, chatbotId, flowId);
+    return this.flows.validate(p.workspaceId, chatbotId, flowId, body.flow);
   }
 
   @Post(':flowId/publish')

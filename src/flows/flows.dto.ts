@@ -34,3 +34,12 @@ export class UpdateFlowDto {
   @IsObject({ message: 'flow must be a JSON object' })
   flow?: Record<string, unknown>;
 }
+
+export class ValidateFlowDto {
+  @ApiPropertyOptional({
+    description: 'A definition to check in place of the stored draft; it is not stored.',
+  })
+  @IsOptional()
+  @IsObject({ message: 'flow must be a JSON object' })
+  flow?: Record<string, unknown>;
+}

@@ -114,13 +114,55 @@ export class FlowsService {
     await this.db.getRepository(Flow).delete({ id: flowId });
   }
 
+  /** Checks the stored draft, or `definition` in its place (the playground, as one types). */
   async validate(
     workspaceId: string,
     chatbotId: string,
     flowId: string,
+    definition?: object,
   ): Promise<ValidationReport> {
     const flow = await this.require(workspaceId, chatbotId, flowId);
-    return this.check(this.db, flow);
+    if (definition === undefined) return this.check(this.db, flow);
+    checkSize(definition);
+    return this.check(this.db, { ...flow, definition: definition as Record<string, unknown> });
+  }
+
+  /**
+   * A snapshot of the draft as it is now, for a preview run (`preview-sessions`): refused
+   * like a publish when the draft has errors. Snapshots older than a day are dropped (their
+   * preview sessions end as `flow_gone`).
+   */
+  async previewSnapshot(workspaceId: string, chatbotId: string, flowId: string): Promise<string> {
+    const flow = await this.require(workspaceId, chatbotId, flowId);
+    if (flow.type !== 'conversation')
+      throw new DomainError(ErrorCode.BadRequest, 'Only a conversation flow can be previewed.');
+    const report = await this.check(this.db, flow);
+    if (!report.valid)
+      throw new DomainError(
+        ErrorCode.ValidationFailed,
+        'The flow has validation errors and cannot be previewed.',
+        report.errors,
+        undefined,
+        { warnings: report.warnings },
+      );
+    return this.db.transaction(async (tx) => {
+      await tx.query(
+        `DELETE FROM flow_versions WHERE flow_id = $1 AND preview AND published_at < now() - interval '1 day'`,
+        [flowId],
+      );
+      const version = await tx.getRepository(FlowVersion).save({
+        id: newId(),
+        flowId,
+        chatbotId,
+        version: 0,
+        name: flow.name,
+        type: flow.type,
+        definition: flow.definition,
+        publishedAt: new Date(),
+        preview: true,
+      });
+      return version.id;
+    });
   }
 
   /**
@@ -144,7 +186,7 @@ export class FlowsService {
         );
       }
       const [{ next }] = await tx.query<{ next: number }[]>(
-        'SELECT coalesce(max(version), 0) + 1 AS next FROM flow_versions WHERE flow_id = $1',
+        'SELECT coalesce(max(version), 0) + 1 AS next FROM flow_versions WHERE flow_id = $1 AND NOT preview',
         [flowId],
       );
       const now = new Date();
@@ -181,12 +223,21 @@ export class FlowsService {
 
   async versions(workspaceId: string, chatbotId: string, flowId: string, page: PageRequest) {
     await this.require(workspaceId, chatbotId, flowId);
-    return findPage(this.db.getRepository(FlowVersion), { flowId }, page, versionView);
+    return findPage(
+      this.db.getRepository(FlowVersion),
+      { flowId, preview: false },
+      page,
+      versionView,
+    );
   }
 
   async version(workspaceId: string, chatbotId: string, flowId: string, versionId: string) {
     await this.require(workspaceId, chatbotId, flowId);
-    const v = await this.db.getRepository(FlowVersion).findOneBy({ id: versionId, flowId });
+    const v = await this.db.getRepository(FlowVersion).findOneBy({
+      id: versionId,
+      flowId,
+      preview: false,
+    });
     if (!v) throw notFound('Flow version');
     return { ...versionView(v), flow: v.definition };
   }

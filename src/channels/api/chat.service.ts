@@ -17,7 +17,17 @@ const CHAT_WORDING: Partial<Record<TurnRefusal, string>> = {
   flow_gone: 'Chat session has been closed: its flow no longer exists',
 };
 
-/** The API channel (seed 003): sessions created explicitly, replies returned synchronously. */
+/** How a session is opened: the Chat API's, a widget's (channel `web`) or a preview run. */
+export interface SessionOptions {
+  channel?: string;
+  /** A preview run on this snapshot of a draft (FlowsService.previewSnapshot). */
+  previewVersionId?: string;
+}
+
+/**
+ * The API channel (seed 003): sessions created explicitly, replies returned synchronously.
+ * The web widget's API answers the same way on channel `web`.
+ */
 @Injectable()
 export class ChatService {
   constructor(
@@ -25,18 +35,23 @@ export class ChatService {
     @Inject(ConversationQueries) private readonly conversations: ConversationQueries,
   ) {}
 
-  async createSession(chatbotId: string, dto: CreateSessionDto) {
+  async createSession(chatbotId: string, dto: CreateSessionDto, opts: SessionOptions = {}) {
+    const channel = opts.channel ?? API_CHANNEL;
     const out = await this.turn({
       chatbotId,
-      channel: API_CHANNEL,
-      session: { kind: 'new', userId: dto.user_id ?? null },
+      channel,
+      session: {
+        kind: 'new',
+        userId: dto.user_id ?? null,
+        previewVersionId: opts.previewVersionId,
+      },
       message: null,
       contactName: dto.contact_name ?? null,
       locale: dto.locale,
     });
     return {
       session_id: out.conversationId,
-      channel: API_CHANNEL,
+      channel,
       created_at: out.createdAt.toISOString(),
       messages: out.messages,
       messages_count: out.messages.length,
@@ -45,10 +60,15 @@ export class ChatService {
     };
   }
 
-  async sendMessage(chatbotId: string, sessionId: string, dto: SendMessageDto) {
+  async sendMessage(
+    chatbotId: string,
+    sessionId: string,
+    dto: SendMessageDto,
+    channel = API_CHANNEL,
+  ) {
     const out = await this.turn({
       chatbotId,
-      channel: API_CHANNEL,
+      channel,
       session: { kind: 'id', conversationId: sessionId },
       message: toGenericMessage(dto),
     });

@@ -12,6 +12,7 @@ import { OptOuts1764000600000 } from './1764000600000-opt-outs';
 import { MessageDelivery1764000700000 } from './1764000700000-message-delivery';
 import { WhatsApp1764000800000 } from './1764000800000-whatsapp';
 import { InboxStore1764000900000 } from './1764000900000-inbox-store';
+import { Web1765000000000 } from './1765000000000-web';
 
 /** Every migration, oldest first. New ones are added here (and committed, reviewed). */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   MessageDelivery1764000700000,
   WhatsApp1764000800000,
   InboxStore1764000900000,
+  Web1765000000000,
 ];

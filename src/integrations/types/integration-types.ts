@@ -3,6 +3,7 @@ import { httpIntegrationType } from './http.integration-type';
 import type { IntegrationType } from './integration-type';
 import { smsIntegrationType } from './sms.integration-type';
 import { ussdIntegrationType } from './ussd.integration-type';
+import { webIntegrationType } from './web.integration-type';
 import { whatsappIntegrationType } from './whatsapp.integration-type';
 
 /** Every type of the contract (channels.md), in the order the API lists them. */
@@ -10,7 +11,13 @@ export const INTEGRATION_TYPE_NAMES = ['http', 'whatsapp', 'ussd', 'sms', 'web']
 
 /** The registry: types the API accepts today. A channel adds its file here. */
 const TYPES: ReadonlyMap<string, IntegrationType> = new Map(
-  [httpIntegrationType, whatsappIntegrationType, ussdIntegrationType, smsIntegrationType].map(
+  [
+    httpIntegrationType,
+    whatsappIntegrationType,
+    ussdIntegrationType,
+    smsIntegrationType,
+    webIntegrationType,
+  ].map(
     (t) => [t.type, t],
   ),
 );

@@ -1,0 +1,87 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import type { Response } from 'express';
+import type { Logger } from 'pino';
+import { DomainError, ErrorCode } from '../../common/domain-error';
+import { LOGGER } from '../../common/logger';
+import { ConversationQueries } from '../../conversation/conversation-queries';
+import { MessageSignals } from '../../conversation/message-signals';
+
+/** How often a stream looks for messages stored by another instance (this one wakes it at once). */
+const POLL_MS = 2_000;
+/** A comment line this often keeps proxies from closing an idle stream. */
+const PING_MS = 20_000;
+const BATCH = 100;
+/** Open streams per session on one instance (a few tabs of one visitor). */
+export const MAX_STREAMS_PER_SESSION = 3;
+
+/**
+ * The widget's event stream (Server-Sent Events): a person's messages on the session, each
+ * with its message id as the event id, so `Last-Event-ID` resumes after the last one seen:
+ * nothing lost across a reconnect, nothing sent twice.
+ */
+@Injectable()
+export class WebEventStream implements OnApplicationShutdown {
+  private readonly open = new Map<string, number>();
+  private readonly streams = new Set<AbortController>();
+
+  constructor(
+    @Inject(ConversationQueries) private readonly conversations: ConversationQueries,
+    @Inject(MessageSignals) private readonly signals: MessageSignals,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Streams until the client goes away (or the server stops). */
+  async run(sessionId: string, after: string | null, res: Response): Promise<void> {
+    const count = this.open.get(sessionId) ?? 0;
+    if (count >= MAX_STREAMS_PER_SESSION)
+      throw new DomainError(
+        ErrorCode.RateLimited,
+        `At most ${MAX_STREAMS_PER_SESSION} event streams may be open per session.`,
+        undefined,
+        5,
+      );
+    this.open.set(sessionId, count + 1);
+    const stop = new AbortController();
+    this.streams.add(stop);
+    res.on('close', () => stop.abort());
+    try {
+      res.writeHead(200, {
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-cache, no-transform',
+        'X-Accel-Buffering': 'no',
+      });
+      res.write('retry: 3000\n\n');
+      await this.pump(sessionId, after, res, stop.signal);
+    } catch (err) {
+      this.logger.warn({ err, sessionId }, 'widget event stream ended by an error');
+    } finally {
+      this.streams.delete(stop);
+      const left = (this.open.get(sessionId) ?? 1) - 1;
+      if (left > 0) this.open.set(sessionId, left);
+      else this.open.delete(sessionId);
+      res.end();
+    }
+  }
+
+  onApplicationShutdown(): void {
+    for (const stop of this.streams) stop.abort();
+  }
+
+  private async pump(sessionId: string, after: string | null, res: Response, stop: AbortSignal) {
+    let last = after;
+    let pinged = Date.now();
+    while (!stop.aborted) {
+      const batch = await this.conversations.humanMessagesAfter(sessionId, last, BATCH);
+      for (const m of batch) {
+        res.write(`id: ${m.id}\nevent: message\ndata: ${JSON.stringify(m)}\n\n`);
+        last = m.id;
+      }
+      if (batch.length === BATCH) continue;
+      if (Date.now() - pinged >= PING_MS) {
+        res.write(': ping\n\n');
+        pinged = Date.now();
+      }
+      await this.signals.wait(sessionId, Math.min(POLL_MS, PING_MS), stop);
+    }
+  }
+}
