@@ -123,6 +123,7 @@ describe('Conversations API', () => {
       direction: 'outbound',
       message: { type: 'text', text: 'Your name?' },
       state: 'ask',
+      responder: 'BOT',
       created_at: expect.any(String),
     });
     const page = await t

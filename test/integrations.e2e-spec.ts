@@ -342,7 +342,7 @@ describe('Integrations API', () => {
     });
 
     it('should say that channel types not built yet are not supported yet', async () => {
-      for (const type of ['web']) {
+      for (const type of ['rest-api']) {
         const res = await create({ type, name: `ch-${type}` }).expect(400);
         expect(res.body.detail).toBe(`type "${type}" is not supported yet`);
         expect(res.body.errors).toEqual([

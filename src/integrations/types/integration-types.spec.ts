@@ -23,7 +23,7 @@ describe('integration types', () => {
   });
 
   it('should answer the channel types of the contract not built yet as not supported yet', () => {
-    for (const type of ['web'])
+    for (const type of ['rest-api'])
       expect(refusal(() => integrationTypeFor(type))).toEqual({
         detail: `type "${type}" is not supported yet`,
         paths: ['type'],

@@ -7,7 +7,7 @@ import { webIntegrationType } from './web.integration-type';
 import { whatsappIntegrationType } from './whatsapp.integration-type';
 
 /** Every type of the contract (channels.md), in the order the API lists them. */
-export const INTEGRATION_TYPE_NAMES = ['http', 'whatsapp', 'ussd', 'sms', 'web'] as const;
+export const INTEGRATION_TYPE_NAMES = ['http', 'whatsapp', 'ussd', 'sms', 'web', 'rest-api'] as const;
 
 /** The registry: types the API accepts today. A channel adds its file here. */
 const TYPES: ReadonlyMap<string, IntegrationType> = new Map(
