@@ -1,67 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
 
-/** Debian's Chromium (installed by `.ci/run` when missing); never a downloaded browser. */
-export const CHROMIUM = '/usr/bin/chromium';
+export { CHROMIUM, launchBrowser, startPageServer } from '../../bench/support/chromium';
 
 /** Where browser tests save their screenshots (the README shows two of them). */
 export const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
-
-/**
- * Launches headless Chromium with a fresh profile and without any of its own network
- * traffic: the machines that run the tests have no internet, and nothing may leave loopback.
- */
-export async function launchBrowser(): Promise<{ browser: Browser; close(): Promise<void> }> {
-  const profile = mkdtempSync(join(tmpdir(), 'gw-chromium-'));
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-default-apps',
-      '--disable-extensions',
-      `--user-data-dir=${profile}`,
-    ],
-  });
-  return {
-    browser,
-    async close() {
-      await browser.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
-}
-
-/** Serves fixed HTML pages on a loopback port (a business's site that embeds the widget). */
-export async function startPageServer(
-  pages: Record<string, string>,
-  host = '127.0.0.1',
-): Promise<{ origin: string; close(): Promise<void> }> {
-  const server: Server = createServer((req, res) => {
-    const page = pages[(req.url ?? '/').split('?')[0]];
-    if (page === undefined) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
-  });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://${host}:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 export function screenshotPath(name: string): string {
   mkdirSync(SCREENSHOTS, { recursive: true });
