@@ -51,3 +51,12 @@ export class AgentReplyDto {
   @Type(() => AgentDto)
   agent?: AgentDto;
 }
+
+/** `POST .../conversations/{cid}/handoff`: hand the conversation to people. */
+export class HandoffDto {
+  @ApiPropertyOptional({ description: 'Why (shown in the trace and the handoff event).' })
+  @IsOptional()
+  @IsString({ message: 'reason must be a string' })
+  @Length(1, 500, { message: 'reason must be 1 to 500 characters long' })
+  reason?: string;
+}

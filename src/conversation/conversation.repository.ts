@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { GenericMessage, SessionState } from '../engine';
-import type { ConversationStatus } from './conversation-status';
+import { type ConversationStatus, HANDED_OFF_SQL, OPEN_STATUSES_SQL } from './conversation-status';
 import { type SqlStep, sqlRows } from '../database/sql';
 import type { OutboxEntry } from '../outbox/outbox-entry';
 import { outboxEntriesJson } from '../outbox/outbox-sql';
@@ -188,13 +188,13 @@ export class ConversationRepository {
     await sqlRows(this.db, 'DELETE FROM turn_waiters WHERE id = $1::bigint', [ticket]);
   }
 
-  /** The open (ACTIVE or HANDOFF_PENDING) conversation holding a channel session key. */
+  /** The open conversation (the bot's or a person's) holding a channel session key. */
   async findOpenByKey(chatbotId: string, channel: string, key: string): Promise<string | null> {
     const rows = await sqlRows<{ id: string }>(
       this.db,
       `SELECT id FROM conversations
         WHERE chatbot_id = $1 AND channel = $2 AND session_key = $3
-          AND status IN ('ACTIVE', 'HANDOFF_PENDING')`,
+          AND status IN ${OPEN_STATUSES_SQL}`,
       [chatbotId, channel, key],
     );
     return rows[0]?.id ?? null;
@@ -323,10 +323,10 @@ export class ConversationRepository {
       this.db,
       `UPDATE conversations SET session_key = $4, user_id = $5, updated_at = now()
         WHERE chatbot_id = $1 AND channel = $2 AND session_key = $3
-          AND status IN ('ACTIVE', 'HANDOFF_PENDING')
+          AND status IN ${OPEN_STATUSES_SQL}
           AND NOT EXISTS (SELECT 1 FROM conversations o
                            WHERE o.chatbot_id = $1 AND o.channel = $2 AND o.session_key = $4
-                             AND o.status IN ('ACTIVE', 'HANDOFF_PENDING'))
+                             AND o.status IN ${OPEN_STATUSES_SQL})
         RETURNING id`,
       [chatbotId, channel, fromKey, to.key, to.userId],
     );
@@ -338,7 +338,7 @@ export class ConversationRepository {
     const rows = await sqlRows(
       this.db,
       `SELECT 1 FROM conversations
-        WHERE chatbot_id = $1 AND channel = $2 AND session_key = $3 AND status = 'HANDOFF_PENDING'`,
+        WHERE chatbot_id = $1 AND channel = $2 AND session_key = $3 AND status IN ${HANDED_OFF_SQL}`,
       [chatbotId, channel, key],
     );
     return rows.length > 0;
@@ -418,6 +418,8 @@ export class ConversationRepository {
       `WITH conv AS (
          UPDATE conversations
             SET message_count = message_count + 1, last_message_at = now(),
+                -- A person's first answer: the bot already keeps quiet; now a person talks.
+                status = 'AGENT_ACTIVE', session = jsonb_set(session, '{status}', '"handoff"'),
                 last_message_preview = coalesce($5, last_message_preview), updated_at = now(),
                 lease_owner = NULL, lease_until = NULL
           WHERE id = $1 AND lease_owner = $2
@@ -448,24 +450,59 @@ export class ConversationRepository {
   }
 
   /**
-   * Hands a conversation in HANDOFF_PENDING back to the bot and releases the lease, in one
-   * statement under the lease. False when it was not waiting for a human.
+   * Hands a conversation waiting for or talking with a person back to the bot and releases
+   * the lease, in one statement under the lease. False when it was not handed off.
    */
   async releaseHandoff(id: string, owner: string): Promise<boolean> {
     const rows = await sqlRows<unknown>(
       this.db,
       `WITH before AS (SELECT status FROM conversations WHERE id = $1 AND lease_owner = $2)
        UPDATE conversations c
-          SET status = CASE WHEN c.status = 'HANDOFF_PENDING' THEN 'ACTIVE' ELSE c.status END,
-              session = CASE WHEN c.status = 'HANDOFF_PENDING'
+          SET status = CASE WHEN c.status IN ${HANDED_OFF_SQL} THEN 'ACTIVE' ELSE c.status END,
+              session = CASE WHEN c.status IN ${HANDED_OFF_SQL}
                              THEN jsonb_set(c.session, '{status}', '"active"') ELSE c.session END,
               updated_at = now(), lease_owner = NULL, lease_until = NULL
          FROM before
         WHERE c.id = $1 AND c.lease_owner = $2
-        RETURNING before.status = 'HANDOFF_PENDING' AS released`,
+        RETURNING before.status IN ${HANDED_OFF_SQL} AS released`,
       [id, owner],
     );
     return (rows[0] as { released?: boolean } | undefined)?.released === true;
+  }
+
+  /**
+   * Hands an open conversation to people (HANDOFF_PENDING: the bot keeps quiet) and releases
+   * the lease, in one statement under the lease. False when it was not the bot's (ACTIVE)
+   * or had no state yet.
+   */
+  async handOff(
+    id: string,
+    owner: string,
+    traceId: string,
+    reason: string | null,
+  ): Promise<boolean> {
+    const rows = await sqlRows(
+      this.db,
+      `WITH handed AS (
+         UPDATE conversations
+            SET status = 'HANDOFF_PENDING', session = jsonb_set(session, '{status}', '"handoff"'),
+                updated_at = now(), lease_owner = NULL, lease_until = NULL
+          WHERE id = $1 AND lease_owner = $2 AND status = 'ACTIVE' AND session ? 'state'
+          RETURNING id, current_state
+       ), tr AS (
+         INSERT INTO conversation_traces (id, conversation_id, events, duration_ms, created_at)
+         SELECT $3, h.id, jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
+                  'type', 'handoff', 'state', h.current_state, 'source', 'api', 'reason', $4::text))),
+                0, now()
+           FROM handed h
+       ), released AS (
+         UPDATE conversations SET lease_owner = NULL, lease_until = NULL
+          WHERE id = $1 AND lease_owner = $2 AND NOT EXISTS (SELECT 1 FROM handed)
+       )
+       SELECT count(*) > 0 AS handed FROM handed`,
+      [id, owner, traceId, reason],
+    );
+    return (rows[0] as { handed?: boolean } | undefined)?.handed === true;
   }
 
   /**

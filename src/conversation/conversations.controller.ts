@@ -17,7 +17,7 @@ import { ApiKeyGuard } from '../workspaces/api-key.guard';
 import type { Principal } from '../workspaces/api-key-cache';
 import { CurrentPrincipal } from '../workspaces/principal.decorator';
 import { ConversationFilters, ConversationQueries } from './conversation-queries';
-import { AgentReplyDto } from './agent-reply.dto';
+import { AgentReplyDto, HandoffDto } from './agent-reply.dto';
 import { HandoffService } from './handoff.service';
 
 type ListQuery = ConversationFilters & { limit?: string; cursor?: string };
@@ -68,6 +68,17 @@ export class ConversationsController {
     @Query() q: ListQuery,
   ) {
     return this.conversations.trace(chatbotId, id, pageRequest(q));
+  }
+
+  @Post(':id/handoff')
+  @HttpCode(200)
+  async handOff(
+    @CurrentPrincipal() p: Principal,
+    @Param('chatbotId', UlidPipe) chatbotId: string,
+    @Param('id', UlidPipe) id: string,
+    @Body() dto: HandoffDto,
+  ) {
+    return this.handoff.handOff(chatbotId, id, dto.reason ?? null);
   }
 
   @Post(':id/release')

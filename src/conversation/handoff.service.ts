@@ -19,6 +19,8 @@ import { TurnService } from './turn.service';
  */
 const AGENT_REPLY_CHANNELS = new Set(['web', 'api']);
 
+const ENDED = 'The conversation has ended.';
+
 /** People in the loop: a person's replies, and giving a conversation back to the bot. */
 @Injectable()
 export class HandoffService {
@@ -50,18 +52,34 @@ export class HandoffService {
   }
 
   /**
+   * Hands the conversation to people from outside the flow (the HANDOFF action's twin): the
+   * bot keeps quiet until a release. Already handed off: unchanged. Ended: 409.
+   */
+  async handOff(chatbotId: string, id: string, reason: string | null) {
+    const { row, owner } = await this.leased(chatbotId, id);
+    const open = availability(row) === 'open';
+    if (!open || row.status !== 'ACTIVE') {
+      await this.repository.release(row.id, owner);
+      this.lease.released(row.id);
+      if (!open) throw new DomainError(ErrorCode.Conflict, ENDED);
+      return this.conversations.get(chatbotId, id);
+    }
+    const handed = await this.repository.handOff(row.id, owner, newId(), reason);
+    this.lease.released(row.id);
+    if (!handed) throw new TurnRefused('busy');
+    return this.conversations.get(chatbotId, id);
+  }
+
+  /**
    * Stores a person's message on the conversation, after the messages before it (under the
    * session's lease, so never in the middle of a turn), and wakes the widget's stream.
    */
   async reply(chatbotId: string, id: string, message: GenericMessage, agent: AgentRef | null) {
-    const got = await this.lease.acquire(id, chatbotId, null, Date.now() + this.config.turnWaitMs);
-    if (got.kind === 'missing') throw new DomainError(ErrorCode.NotFound, 'Conversation not found');
-    if (got.kind === 'timeout') throw new TurnRefused('busy');
-    const { row, owner } = got;
+    const { row, owner } = await this.leased(chatbotId, id);
     const refusal = !AGENT_REPLY_CHANNELS.has(row.channel)
       ? `Agent replies on the ${row.channel} channel are not available yet.`
       : availability(row) !== 'open'
-        ? 'The conversation has ended; a reply would reach nobody.'
+        ? `${ENDED} A reply would reach nobody.`
         : null;
     if (refusal) {
       await this.repository.release(row.id, owner);
@@ -86,5 +104,12 @@ export class HandoffService {
       ...(agent ? { agent } : {}),
       created_at: stored.created_at.toISOString(),
     };
+  }
+
+  private async leased(chatbotId: string, id: string) {
+    const got = await this.lease.acquire(id, chatbotId, null, Date.now() + this.config.turnWaitMs);
+    if (got.kind === 'missing') throw new DomainError(ErrorCode.NotFound, 'Conversation not found');
+    if (got.kind === 'timeout') throw new TurnRefused('busy');
+    return got;
   }
 }

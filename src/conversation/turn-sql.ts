@@ -1,3 +1,4 @@
+import { OPEN_STATUSES_SQL } from './conversation-status';
 import { markInboxEventDoneSql } from '../inbox/inbox-sql';
 import { enqueueOutboxSql } from '../outbox/outbox-sql';
 import { optedOutSql } from '../opt-outs/opt-outs-sql';
@@ -79,7 +80,7 @@ export const LEASE_BY_KEY_SQL = firstTry(
   `target AS (
          SELECT id FROM conversations
           WHERE chatbot_id = $2 AND channel = $3 AND session_key = $1
-            AND status IN ('ACTIVE', 'HANDOFF_PENDING')
+            AND status IN ${OPEN_STATUSES_SQL}
        ), `,
 );
 

@@ -292,7 +292,7 @@ export class TurnService {
       deadline: turn.deadline,
     });
     const now = new Date();
-    const status = statusAfterTurn(result);
+    const status = statusAfterTurn(result, row.status);
     const record = buildTurnRecord({
       messageCount: row.message_count,
       inbound: turn.message,

@@ -13,6 +13,7 @@ import { MessageDelivery1764000700000 } from './1764000700000-message-delivery';
 import { WhatsApp1764000800000 } from './1764000800000-whatsapp';
 import { InboxStore1764000900000 } from './1764000900000-inbox-store';
 import { Web1765000000000 } from './1765000000000-web';
+import { AgentActive1765000100000 } from './1765000100000-agent-active';
 
 /** Every migration, oldest first. New ones are added here (and committed, reviewed). */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   WhatsApp1764000800000,
   InboxStore1764000900000,
   Web1765000000000,
+  AgentActive1765000100000,
 ];
