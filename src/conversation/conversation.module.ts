@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ChatbotsModule } from '../chatbots/chatbots.module';
 import { FlowsModule } from '../flows/flows.module';
 import { IntegrationsModule } from '../integrations/integrations.module';
+import { ChannelReplies } from './channel-replies';
 import { ChatbotStatsController } from './chatbot-stats.controller';
 import { ConversationQueries } from './conversation-queries';
 import { ConversationRepository } from './conversation.repository';
@@ -23,7 +24,15 @@ import { TurnService } from './turn.service';
     TurnService,
     HandoffService,
     MessageSignals,
+    ChannelReplies,
   ],
-  exports: [TurnService, ConversationQueries, ConversationRepository, FlowCache, MessageSignals],
+  exports: [
+    TurnService,
+    ConversationQueries,
+    ConversationRepository,
+    FlowCache,
+    MessageSignals,
+    ChannelReplies,
+  ],
 })
 export class ConversationModule {}

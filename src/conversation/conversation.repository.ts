@@ -5,7 +5,7 @@ import type { GenericMessage, SessionState } from '../engine';
 import { type ConversationStatus, HANDED_OFF_SQL, OPEN_STATUSES_SQL } from './conversation-status';
 import { type SqlStep, sqlRows } from '../database/sql';
 import type { OutboxEntry } from '../outbox/outbox-entry';
-import { outboxEntriesJson } from '../outbox/outbox-sql';
+import { enqueueOutboxSql, outboxEntriesJson } from '../outbox/outbox-sql';
 import { OPTED_OUT_ERROR } from '../opt-outs/opt-outs-sql';
 import {
   COMMIT_TURN_SQL,
@@ -31,6 +31,8 @@ export interface LeasedConversation {
   created_at: Date;
   /** What the channel keeps with the session (see InboundTurn.channelState). */
   channel_state: unknown;
+  /** The channel's session key (sessions by key); null for sessions by id. */
+  session_key: string | null;
 }
 
 export interface StoredMessage {
@@ -405,13 +407,20 @@ export class ConversationRepository {
   }
 
   /**
-   * Stores a person's outbound message (`responder` HUMAN) after the conversation's messages
-   * and releases the lease, in one statement under the lease; null when the lease was lost.
+   * Stores a person's outbound message (`responder` HUMAN) after the conversation's messages,
+   * with its deliveries (`queued` when there are some), and releases the lease, in one
+   * statement under the lease; null when the lease was lost.
    */
   async appendAgentMessage(
     id: string,
     owner: string,
-    m: { id: string; message: GenericMessage; agent: AgentRef | null; preview: string | null },
+    m: {
+      id: string;
+      message: GenericMessage;
+      agent: AgentRef | null;
+      preview: string | null;
+      outbox: OutboxEntry[];
+    },
   ): Promise<{ created_at: Date } | null> {
     const rows = await sqlRows<{ created_at: Date }>(
       this.db,
@@ -423,10 +432,14 @@ export class ConversationRepository {
                 last_message_preview = coalesce($5, last_message_preview), updated_at = now(),
                 lease_owner = NULL, lease_until = NULL
           WHERE id = $1 AND lease_owner = $2
-          RETURNING id, message_count, current_state
+          RETURNING id, chatbot_id, message_count, current_state
+       ), ob AS (
+         ${enqueueOutboxSql({ entries: '$7', chatbotId: 'conv.chatbot_id', conversationId: 'conv.id', now: 'now()', from: 'conv' })}
        )
-       INSERT INTO messages (id, conversation_id, seq, direction, message, state, created_at, responder, agent)
-       SELECT $3, conv.id, conv.message_count - 1, 'outbound', $4::jsonb, conv.current_state, now(), 'HUMAN', $6::jsonb
+       INSERT INTO messages (id, conversation_id, seq, direction, message, state, created_at, responder, agent,
+                             delivery_status)
+       SELECT $3, conv.id, conv.message_count - 1, 'outbound', $4::jsonb, conv.current_state, now(), 'HUMAN', $6::jsonb,
+              CASE WHEN jsonb_array_length($7::jsonb) > 0 THEN 'queued' END
          FROM conv
        RETURNING created_at`,
       [
@@ -436,6 +449,7 @@ export class ConversationRepository {
         JSON.stringify(m.message),
         m.preview,
         m.agent ? JSON.stringify(m.agent) : null,
+        outboxEntriesJson(m.outbox),
       ],
     );
     return rows[0] ?? null;

@@ -4,9 +4,12 @@ import { newId } from '../common/new-id';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import type { GenericMessage } from '../engine';
+import { OutboxDispatcher } from '../outbox/outbox-dispatcher';
+import type { OutboxEntry } from '../outbox/outbox-entry';
+import { ChannelReplies } from './channel-replies';
 import { ConversationQueries } from './conversation-queries';
 import { availability } from './conversation-status';
-import { AgentRef, ConversationRepository } from './conversation.repository';
+import { AgentRef, ConversationRepository, LeasedConversation } from './conversation.repository';
 import { previewText } from './message-preview';
 import { MessageSignals } from './message-signals';
 import { SessionLease } from './session-lease';
@@ -14,10 +17,10 @@ import { TurnRefused } from './turn-refused';
 import { TurnService } from './turn.service';
 
 /**
- * Channels a person's reply reaches today: the widget reads it from its event stream, a Chat
- * API client from the history. WhatsApp and SMS replies go through the outbox (issue 13).
+ * Channels whose clients read a person's reply themselves: the widget from its event stream,
+ * a Chat API client from the history. The others say how they send it (ChannelReplies).
  */
-const AGENT_REPLY_CHANNELS = new Set(['web', 'api']);
+const READ_BY_CLIENT = new Set(['web', 'api']);
 
 const ENDED = 'The conversation has ended.';
 
@@ -30,6 +33,8 @@ export class HandoffService {
     @Inject(ConversationRepository) private readonly repository: ConversationRepository,
     @Inject(SessionLease) private readonly lease: SessionLease,
     @Inject(MessageSignals) private readonly signals: MessageSignals,
+    @Inject(ChannelReplies) private readonly channels: ChannelReplies,
+    @Inject(OutboxDispatcher) private readonly outbox: OutboxDispatcher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -76,25 +81,25 @@ export class HandoffService {
    */
   async reply(chatbotId: string, id: string, message: GenericMessage, agent: AgentRef | null) {
     const { row, owner } = await this.leased(chatbotId, id);
-    const refusal = !AGENT_REPLY_CHANNELS.has(row.channel)
-      ? `Agent replies on the ${row.channel} channel are not available yet.`
-      : availability(row) !== 'open'
-        ? `${ENDED} A reply would reach nobody.`
-        : null;
-    if (refusal) {
+    const messageId = newId();
+    let outbox: OutboxEntry[];
+    try {
+      outbox = await this.deliveries(row, message, messageId);
+    } catch (err) {
       await this.repository.release(row.id, owner);
       this.lease.released(row.id);
-      throw new DomainError(ErrorCode.Conflict, refusal);
+      throw err;
     }
-    const messageId = newId();
     const stored = await this.repository.appendAgentMessage(row.id, owner, {
       id: messageId,
       message,
       agent,
       preview: previewText(message),
+      outbox,
     });
     this.lease.released(row.id);
     if (!stored) throw new TurnRefused('busy');
+    if (outbox.length) this.outbox.afterCommit(outbox, [], { chatbotId, conversationId: row.id });
     this.signals.notify(row.id);
     return {
       id: messageId,
@@ -104,6 +109,32 @@ export class HandoffService {
       ...(agent ? { agent } : {}),
       created_at: stored.created_at.toISOString(),
     };
+  }
+
+  /** The outbox entries that carry a person's message on the conversation's channel; 409 when none can. */
+  private async deliveries(
+    row: LeasedConversation,
+    message: GenericMessage,
+    messageId: string,
+  ): Promise<OutboxEntry[]> {
+    if (availability(row) !== 'open')
+      throw new DomainError(ErrorCode.Conflict, `${ENDED} A reply would reach nobody.`);
+    if (READ_BY_CLIENT.has(row.channel)) return [];
+    const replier = this.channels.for(row.channel);
+    if (!replier)
+      throw new DomainError(
+        ErrorCode.Conflict,
+        `People cannot answer on the ${row.channel} channel.`,
+      );
+    const reply = await replier.reply({
+      chatbotId: row.chatbot_id,
+      conversationId: row.id,
+      userId: row.user_id,
+      sessionKey: row.session_key,
+      channelState: row.channel_state,
+    });
+    if ('refused' in reply) throw new DomainError(ErrorCode.Conflict, reply.refused);
+    return reply.sends([message], [messageId]);
   }
 
   private async leased(chatbotId: string, id: string) {

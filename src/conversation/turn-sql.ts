@@ -34,7 +34,8 @@ export const CREATE_PREVIEW_CONVERSATION_SQL = `INSERT INTO conversations (id, c
        RETURNING flow_version_id`;
 
 const LEASED_COLUMNS = `id, chatbot_id, channel, user_id, contact_name, status, flow_version_id, session,
-                 message_count, (expires_at IS NOT NULL AND expires_at < now()) AS expired, created_at, channel_state`;
+                 message_count, (expires_at IS NOT NULL AND expires_at < now()) AS expired, created_at, channel_state,
+                 session_key`;
 
 /**
  * The lease update: `id` the conversation (a parameter or a subquery), $2 chatbot, $3 channel

@@ -179,6 +179,7 @@ export class TurnService {
       expired: false,
       created_at: now,
       channel_state: null,
+      session_key: sessionKey,
     };
     return { row, owner, start: true };
   }
