@@ -1,19 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
 /** Debian's Chromium (installed by `.ci/run` when missing); never a downloaded browser. */
 export const CHROMIUM = '/usr/bin/chromium';
 
 /**
- * Launches headless Chromium with a fresh profile and without any of its own network
- * traffic: the machines that run the tests have no internet, and nothing may leave loopback.
+ * Launches headless Chromium without any of its own network traffic: the machines that run
+ * the tests have no internet, and nothing may leave loopback. Playwright gives every launch a
+ * fresh temporary profile of its own (it refuses `--user-data-dir` in the arguments).
  */
 export async function launchBrowser(): Promise<{ browser: Browser; close(): Promise<void> }> {
-  const profile = mkdtempSync(join(tmpdir(), 'gw-chromium-'));
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -27,15 +24,11 @@ export async function launchBrowser(): Promise<{ browser: Browser; close(): Prom
       '--disable-sync',
       '--disable-default-apps',
       '--disable-extensions',
-      `--user-data-dir=${profile}`,
     ],
   });
   return {
     browser,
-    async close() {
-      await browser.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
+    close: () => browser.close(),
   };
 }
 

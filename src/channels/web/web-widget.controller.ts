@@ -133,6 +133,8 @@ export class WebWidgetController {
     const widget = await this.widget.resolve(key, origin);
     if (origin) {
       res.setHeader('Access-Control-Allow-Origin', origin);
+      // Browsers hide other headers from cross-origin scripts: the widget honours Retry-After.
+      res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
       res.setHeader('Vary', 'Origin');
     }
     if (req.method !== 'OPTIONS') this.widget.limit(req.ip ?? 'unknown', sessionId);
