@@ -55,12 +55,17 @@ async function timeToGreeting(browser: Browser, url: string, widget: boolean): P
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
+    const seen: string[] = [];
+    page.on('response', (r) => seen.push(`${r.status()} ${r.url()}`));
+    page.on('pageerror', (e) => seen.push(`page error: ${e.message}`));
     const started = performance.now();
     await page.goto(url, { waitUntil: 'commit' });
     const drawn = widget
       ? page.locator('.msg.bot', { hasText: GREETING }).first()
       : page.locator('#greeting', { hasText: GREETING });
-    await drawn.waitFor({ state: 'visible', timeout: 15_000 });
+    await drawn.waitFor({ state: 'visible', timeout: 15_000 }).catch(async (err: unknown) => {
+      throw new Error(`${String(err)}\nthe page got:\n${seen.join('\n')}\n${await page.content()}`);
+    });
     return performance.now() - started;
   } finally {
     await context.close();

@@ -57,6 +57,9 @@ describe('The server process', () => {
     });
     expect(created.status).toBe(201);
     const bot = (await created.json()) as { id: string };
+    // The built server finds the bundled pages of the build (dist/web).
+    for (const page of ['/widget.js', '/playground', '/playground/playground.js'])
+      expect((await fetch(`${first.baseUrl}${page}`)).status).toBe(200);
     expect(first.output()).toMatch(/ENCRYPTION_KEY is not set: generated one/);
     const generatedKey = readFileSync(join(dataDir, 'encryption.key'), 'utf8');
     // A first start on a fresh folder logs no error: workers wait for the migrations.

@@ -9,27 +9,26 @@ interface Asset {
   etag: string;
 }
 
-/** The project's root: the nearest folder above this file holding package.json. */
-function projectRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('package.json not found above ' + __dirname);
-    dir = up;
+/**
+ * Where `npm run build` puts the bundled browser code (scripts/build-web.mjs): `dist/web` in
+ * the nearest folder above this file that has one (this file runs from `src/common` under
+ * the tests and from `dist/src/common` once built). Null before the first build.
+ */
+function webAssetsDir(): string | null {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'dist', 'web'))) return join(dir, 'dist', 'web');
+    if (dirname(dir) === dir) return null;
   }
-  return dir;
 }
-
-/** Where `npm run build` puts the bundled browser code (scripts/build-web.mjs). */
-export const WEB_ASSETS_DIR = join(projectRoot(), 'dist', 'web');
 
 const cache = new Map<string, Asset>();
 
 function load(name: string): Asset {
   let asset = cache.get(name);
   if (!asset) {
-    const file = join(WEB_ASSETS_DIR, name);
-    if (!existsSync(file))
+    const dir = webAssetsDir();
+    const file = dir ? join(dir, name) : null;
+    if (!file || !existsSync(file))
       throw new DomainError(
         ErrorCode.Unavailable,
         `${name} has not been built; run "npm run build".`,
