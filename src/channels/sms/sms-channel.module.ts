@@ -12,6 +12,7 @@ import {
   SmsOptOutInboxHandler,
   SmsStatusInboxHandler,
 } from './sms-inbox.handlers';
+import { SmsReplier } from './sms-replier';
 import { SmsSendOutboxHandler } from './sms-send.outbox-handler';
 import { SmsWebhookController } from './sms-webhook.controller';
 
@@ -33,6 +34,7 @@ import { SmsWebhookController } from './sms-webhook.controller';
     SmsStatusInboxHandler,
     SmsOptOutInboxHandler,
     SmsSendOutboxHandler,
+    SmsReplier,
   ],
 })
 export class SmsChannelModule {}

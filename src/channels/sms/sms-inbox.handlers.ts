@@ -92,7 +92,7 @@ export class SmsMessageInboxHandler implements InboxHandler, OnModuleInit {
       inboxEventId: event.id,
       channelState: {
         read: (stored) => readSmsInput(p.text, stored),
-        write: (messages) => smsState(messages),
+        write: (messages) => smsState(messages, event.integrationId),
       },
       ...(inline
         ? {}

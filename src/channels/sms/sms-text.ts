@@ -22,18 +22,30 @@ export function keywordOf(text: string, extra: readonly string[]): 'opt_out' | '
   return null;
 }
 
-/** What the SMS channel keeps with a session: the options of the last reply. */
+/** What the SMS channel keeps with a session: the options of the last reply, and its route. */
 export interface SmsState {
   options: MenuOption[];
+  /**
+   * The integration the user's last message came through: a person's reply leaves by it
+   * (the session key is the number alone). Absent in states kept before it was.
+   */
+  integration_id?: string;
 }
 
 /** The reply of a turn as one SMS text: options as `1. Title` lines, GSM-friendly characters. */
 export const smsText = (messages: readonly GenericMessage[]): string =>
   foldToGsm(numberedMenu(messages).text);
 
-export const smsState = (messages: readonly GenericMessage[]): SmsState => ({
+export const smsState = (messages: readonly GenericMessage[], integrationId: string): SmsState => ({
   options: numberedMenu(messages).options,
+  integration_id: integrationId,
 });
+
+/** The integration a reply outside a turn goes through: the last inbound's; null when unknown. */
+export function smsReplyIntegration(stored: unknown): string | null {
+  const id = (stored as Partial<SmsState> | null)?.integration_id;
+  return typeof id === 'string' && id !== '' ? id : null;
+}
 
 /** A typed reply read against the options last sent: `1`, a title or an id selects. */
 export function readSmsInput(text: string, stored: unknown): ChannelRead {

@@ -4,6 +4,7 @@ import { ConversationModule } from '../../conversation/conversation.module';
 import { InboxModule } from '../../inbox/inbox.module';
 import { IntegrationsDataModule } from '../../integrations/integrations-data.module';
 import { IntegrationsModule } from '../../integrations/integrations.module';
+import { OptOutsModule } from '../../opt-outs/opt-outs.module';
 import { OutboxModule } from '../../outbox/outbox.module';
 import { ChannelIntegrations } from '../channel-integrations';
 import { MediaSentWaiter } from './media-sent-waiter';
@@ -17,6 +18,7 @@ import {
 } from './whatsapp-inbox.handlers';
 import { WhatsAppMediaController } from './whatsapp-media.controller';
 import { WhatsAppMediaService } from './whatsapp-media.service';
+import { WhatsAppReplier } from './whatsapp-replier';
 import { WhatsAppSendOutboxHandler } from './whatsapp-send.outbox-handler';
 import { WhatsAppWebhookController } from './whatsapp-webhook.controller';
 
@@ -28,6 +30,7 @@ import { WhatsAppWebhookController } from './whatsapp-webhook.controller';
     InboxModule,
     IntegrationsModule,
     IntegrationsDataModule,
+    OptOutsModule,
     OutboxModule,
   ],
   controllers: [WhatsAppWebhookController, WhatsAppMediaController],
@@ -42,6 +45,7 @@ import { WhatsAppWebhookController } from './whatsapp-webhook.controller';
     WhatsAppUserChangedInboxHandler,
     WhatsAppEchoInboxHandler,
     WhatsAppSendOutboxHandler,
+    WhatsAppReplier,
   ],
 })
 export class WhatsAppChannelModule {}

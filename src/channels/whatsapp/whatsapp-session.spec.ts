@@ -1,4 +1,9 @@
-import { readWhatsAppInput, whatsappState } from './whatsapp-session';
+import {
+  readWhatsAppInput,
+  readWhatsAppSessionKey,
+  whatsappSessionKey,
+  whatsappState,
+} from './whatsapp-session';
 
 describe('whatsapp session state', () => {
   const many = Array.from({ length: 12 }, (_, i) => ({
@@ -32,5 +37,34 @@ describe('whatsapp session state', () => {
       kind: 'flow',
       message: { type: 'text', text: '1' },
     });
+  });
+});
+
+describe('readWhatsAppSessionKey', () => {
+  const integrationId = '01JQ0000000000000000000000';
+
+  it('should read back the integration and a phone user, addressed by number', () => {
+    expect(readWhatsAppSessionKey(whatsappSessionKey(integrationId, '+255700000001'))).toEqual({
+      integrationId,
+      to: { userId: '+255700000001', userKind: 'phone' },
+    });
+  });
+
+  it('should read back a business-scoped user, addressed by id', () => {
+    expect(readWhatsAppSessionKey(whatsappSessionKey(integrationId, 'TZ.ENT.abc123'))).toEqual({
+      integrationId,
+      to: { userId: 'TZ.ENT.abc123', userKind: 'bsuid' },
+    });
+  });
+
+  it.each([
+    null,
+    '',
+    '+255700000001',
+    ':+255700000001',
+    `${integrationId}:`,
+    `${integrationId}:bob`,
+  ])('should not read a key of another form (%p)', (key) => {
+    expect(readWhatsAppSessionKey(key)).toBeNull();
   });
 });

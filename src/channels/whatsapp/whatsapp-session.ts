@@ -52,6 +52,25 @@ export interface WhatsAppState {
 export const whatsappSessionKey = (integrationId: string, userId: string): string =>
   `${integrationId}:${userId}`;
 
+/** A phone number as the webhook reads it (`+digits`), or a business-scoped user id. */
+const PHONE_USER = /^\+[0-9]{5,15}$/;
+const BSUID_USER = /^[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}$/;
+
+/**
+ * The integration and user a session key names (whatsappSessionKey's inverse), with how the
+ * Graph API addresses the user; null for a key of another form.
+ */
+export function readWhatsAppSessionKey(
+  key: string | null,
+): { integrationId: string; to: { userId: string; userKind: WhatsAppUserKind } } | null {
+  const colon = key?.indexOf(':') ?? -1;
+  if (!key || colon < 1) return null;
+  const userId = key.slice(colon + 1);
+  const userKind = PHONE_USER.test(userId) ? 'phone' : BSUID_USER.test(userId) ? 'bsuid' : null;
+  if (!userKind) return null;
+  return { integrationId: key.slice(0, colon), to: { userId, userKind } };
+}
+
 /** The polite answer to a message type the bot cannot read. */
 export const UNSUPPORTED_REPLY = 'Sorry, I can only read text and buttons here.';
 
