@@ -8,6 +8,7 @@ import { WhatsAppChannelModule } from './channels/whatsapp/whatsapp-channel.modu
 import { UssdChannelModule } from './channels/ussd/ussd-channel.module';
 import { WebChannelModule } from './channels/web/web-channel.module';
 import { PlaygroundModule } from './playground/playground.module';
+import { EventsModule } from './events/events.module';
 import { OptOutsModule } from './opt-outs/opt-outs.module';
 import { ChatbotsModule } from './chatbots/chatbots.module';
 import { BodylessRouteGuard } from './common/bodyless-route.guard';
@@ -50,6 +51,7 @@ export class AppModule {
         WhatsAppChannelModule,
         WebChannelModule,
         PlaygroundModule,
+        EventsModule,
         OptOutsModule,
         InboxModule,
         HealthModule,

@@ -22,6 +22,8 @@ describe('Chatbots API', () => {
       id: expect.stringMatching(/^[0-9A-Z]{26}$/),
       name: 'Orders',
       description: 'Order status bot',
+      events_url: null,
+      events_secret: null,
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });

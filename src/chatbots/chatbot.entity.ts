@@ -14,6 +14,17 @@ export class Chatbot {
   @Column({ type: 'text', nullable: true })
   description: string | null;
 
+  /** Where conversation events are POSTed (a helpdesk); null: none are made. */
+  @Column({ name: 'events_url', type: 'text', nullable: true })
+  eventsUrl: string | null;
+
+  /** The secret that signs them, sealed by the secret box. */
+  @Column({ name: 'events_secret', type: 'text', nullable: true })
+  eventsSecret: string | null;
+
+  @Column({ name: 'events_key_id', type: 'text', nullable: true })
+  eventsKeyId: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

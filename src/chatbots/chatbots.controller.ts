@@ -51,6 +51,8 @@ export class ChatbotsController {
     return this.chatbots.update(p.workspaceId, id, {
       name: dto.name?.trim(),
       description: dto.description,
+      eventsUrl: dto.events_url,
+      rotateEventsSecret: dto.rotate_events_secret === true,
     });
   }
 

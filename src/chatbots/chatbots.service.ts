@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { type Executor, executorRows } from '../database/executor';
@@ -6,23 +7,40 @@ import { sqlState } from '../database/sql';
 import { newId } from '../common/new-id';
 import { DomainError, ErrorCode, notFound } from '../common/domain-error';
 import { findPage, Page, PageRequest } from '../common/paging';
+import { SecretBox } from '../integrations/crypto/secret-box';
+import { SECRET_MASK } from '../integrations/api/http-integration-input';
+import { envelopeKeyId } from '../integrations/envelope-key-id';
 import { Chatbot } from './chatbot.entity';
 
 export interface ChatbotView {
   id: string;
   name: string;
   description: string | null;
+  events_url: string | null;
+  /** `***` when set; the value itself only in the answer that made it. */
+  events_secret: string | null;
   created_at: string;
   updated_at: string;
 }
 
-const view = (c: Chatbot): ChatbotView => ({
+const view = (c: Chatbot, newSecret?: string): ChatbotView => ({
   id: c.id,
   name: c.name,
   description: c.description,
+  events_url: c.eventsUrl,
+  events_secret: newSecret ?? (c.eventsSecret ? SECRET_MASK : null),
   created_at: c.createdAt.toISOString(),
   updated_at: c.updatedAt.toISOString(),
 });
+
+/** Where a chatbot's events go, and the secret that signs them (opened). */
+export interface EventsTarget {
+  url: string;
+  secret: string;
+}
+
+/** `whsec_` + 256 random bits: what signs a chatbot's events. */
+const newEventsSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
 
 /** How long a chatbot's ownership is remembered (see `owners`). */
 const OWNER_TTL_MS = 5_000;
@@ -40,7 +58,10 @@ export class ChatbotsService {
    */
   private readonly owners = new Map<string, { workspaceId: string; at: number }>();
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(SecretBox) private readonly box: SecretBox,
+  ) {}
 
   /** Ownership check for hot paths (ChatbotScopeGuard): answered from memory for OWNER_TTL_MS. */
   async requireOwned(workspaceId: string, id: string): Promise<void> {
@@ -68,6 +89,13 @@ export class ChatbotsService {
     return bot.name;
   }
 
+  /** Where the chatbot's events go; null when it has no receiver (or no longer exists). */
+  async eventsTarget(id: string): Promise<EventsTarget | null> {
+    const bot = await this.db.getRepository(Chatbot).findOneBy({ id });
+    if (!bot?.eventsUrl || !bot.eventsSecret) return null;
+    return { url: bot.eventsUrl, secret: this.box.decrypt(bot.eventsSecret) };
+  }
+
   async list(workspaceId: string, page: PageRequest): Promise<Page<ChatbotView>> {
     return findPage(this.db.getRepository(Chatbot), { workspaceId }, page, view);
   }
@@ -92,16 +120,40 @@ export class ChatbotsService {
     return view(await this.require(workspaceId, id));
   }
 
+  /**
+   * Name, description and the events receiver. Setting `events_url` the first time, or
+   * `rotate_events_secret`, makes a new secret, shown in this answer only; `events_url: null`
+   * turns events off and forgets the secret.
+   */
   async update(
     workspaceId: string,
     id: string,
-    patch: { name?: string; description?: string | null },
+    patch: {
+      name?: string;
+      description?: string | null;
+      eventsUrl?: string | null;
+      rotateEventsSecret?: boolean;
+    },
   ): Promise<ChatbotView> {
     const bot = await this.require(workspaceId, id);
     if (patch.name !== undefined) bot.name = patch.name;
     if (patch.description !== undefined) bot.description = patch.description;
+    if (patch.eventsUrl !== undefined) bot.eventsUrl = patch.eventsUrl;
+    if (patch.rotateEventsSecret && !bot.eventsUrl)
+      throw new DomainError(ErrorCode.ValidationFailed, 'Request validation failed.', [
+        { path: 'rotate_events_secret', message: 'set events_url first: there is no secret yet' },
+      ]);
+    let newSecret: string | undefined;
+    if (!bot.eventsUrl) {
+      bot.eventsSecret = null;
+      bot.eventsKeyId = null;
+    } else if (!bot.eventsSecret || patch.rotateEventsSecret) {
+      newSecret = newEventsSecret();
+      bot.eventsSecret = this.box.encrypt(newSecret);
+      bot.eventsKeyId = envelopeKeyId(bot.eventsSecret);
+    }
     try {
-      return view(await this.db.getRepository(Chatbot).save(bot));
+      return view(await this.db.getRepository(Chatbot).save(bot), newSecret);
     } catch (err) {
       if (isUniqueViolation(err)) throw this.duplicate(bot.name);
       throw err;

@@ -6,6 +6,7 @@ import { type ConversationStatus, HANDED_OFF_SQL, OPEN_STATUSES_SQL } from './co
 import { type SqlStep, sqlRows } from '../database/sql';
 import type { OutboxEntry } from '../outbox/outbox-entry';
 import { enqueueOutboxSql, outboxEntriesJson } from '../outbox/outbox-sql';
+import { eventsOnSql } from '../events/events-sql';
 import { OPTED_OUT_ERROR } from '../opt-outs/opt-outs-sql';
 import {
   COMMIT_TURN_SQL,
@@ -71,7 +72,14 @@ export interface TurnWrite {
 }
 
 /** A committed turn: false when the lease was lost (nothing written). */
-export type TurnCommit = { ok: false } | { ok: true; claimedOutboxIds: string[] };
+export type TurnCommit =
+  | { ok: false }
+  | {
+      ok: true;
+      claimedOutboxIds: string[];
+      /** The outbox rows stored (events are not when the chatbot has no receiver). */
+      storedOutboxIds: string[];
+    };
 
 export interface NewConversation {
   id: string;
@@ -408,7 +416,7 @@ export class ConversationRepository {
 
   /**
    * Stores a person's outbound message (`responder` HUMAN) after the conversation's messages,
-   * with its deliveries (`queued` when there are some), and releases the lease, in one
+   * with its deliveries (`queued` when a channel sends it) and events, and releases the lease, in one
    * statement under the lease; null when the lease was lost.
    */
   async appendAgentMessage(
@@ -434,12 +442,12 @@ export class ConversationRepository {
           WHERE id = $1 AND lease_owner = $2
           RETURNING id, chatbot_id, message_count, current_state
        ), ob AS (
-         ${enqueueOutboxSql({ entries: '$7', chatbotId: 'conv.chatbot_id', conversationId: 'conv.id', now: 'now()', from: 'conv' })}
+         ${enqueueOutboxSql({ entries: '$7', chatbotId: 'conv.chatbot_id', conversationId: 'conv.id', now: 'now()', from: 'conv', where: eventsOnSql('conv.chatbot_id') })}
        )
        INSERT INTO messages (id, conversation_id, seq, direction, message, state, created_at, responder, agent,
                              delivery_status)
        SELECT $3, conv.id, conv.message_count - 1, 'outbound', $4::jsonb, conv.current_state, now(), 'HUMAN', $6::jsonb,
-              CASE WHEN jsonb_array_length($7::jsonb) > 0 THEN 'queued' END
+              CASE WHEN $8 THEN 'queued' END
          FROM conv
        RETURNING created_at`,
       [
@@ -450,6 +458,7 @@ export class ConversationRepository {
         m.preview,
         m.agent ? JSON.stringify(m.agent) : null,
         outboxEntriesJson(m.outbox),
+        m.outbox.some((e) => !e.event),
       ],
     );
     return rows[0] ?? null;
@@ -494,6 +503,7 @@ export class ConversationRepository {
     owner: string,
     traceId: string,
     reason: string | null,
+    outbox: OutboxEntry[],
   ): Promise<boolean> {
     const rows = await sqlRows(
       this.db,
@@ -502,7 +512,9 @@ export class ConversationRepository {
             SET status = 'HANDOFF_PENDING', session = jsonb_set(session, '{status}', '"handoff"'),
                 updated_at = now(), lease_owner = NULL, lease_until = NULL
           WHERE id = $1 AND lease_owner = $2 AND status = 'ACTIVE' AND session ? 'state'
-          RETURNING id, current_state
+          RETURNING id, chatbot_id, current_state
+       ), ob AS (
+         ${enqueueOutboxSql({ entries: '$5', chatbotId: 'handed.chatbot_id', conversationId: 'handed.id', now: 'now()', from: 'handed', where: eventsOnSql('handed.chatbot_id') })}
        ), tr AS (
          INSERT INTO conversation_traces (id, conversation_id, events, duration_ms, created_at)
          SELECT $3, h.id, jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
@@ -514,7 +526,7 @@ export class ConversationRepository {
           WHERE id = $1 AND lease_owner = $2 AND NOT EXISTS (SELECT 1 FROM handed)
        )
        SELECT count(*) > 0 AS handed FROM handed`,
-      [id, owner, traceId, reason],
+      [id, owner, traceId, reason, outboxEntriesJson(outbox)],
     );
     return (rows[0] as { handed?: boolean } | undefined)?.handed === true;
   }
@@ -524,30 +536,34 @@ export class ConversationRepository {
    * statement. Not ok when the lease was lost meanwhile: then nothing was written.
    */
   async commitTurn(w: TurnWrite): Promise<TurnCommit> {
-    const rows = await sqlRows<{ ok: string; claimed: string[] }>(this.db, COMMIT_TURN_SQL, [
-      w.conversationId,
-      w.owner,
-      JSON.stringify(w.session),
-      w.session.state,
-      w.status,
-      w.messages.length,
-      w.now,
-      w.lastPreview,
-      w.expiresAt,
-      w.contactName,
-      JSON.stringify(w.messages),
-      w.trace.id,
-      JSON.stringify(w.trace.events),
-      w.trace.durationMs,
-      outboxEntriesJson(w.outbox),
-      w.inboxEventId,
-      w.channelState === undefined ? null : JSON.stringify(w.channelState),
-      w.outboxClaim?.owner ?? null,
-      w.outboxClaim?.claimMs ?? null,
-      JSON.stringify(OPTED_OUT_ERROR),
-    ]);
+    const rows = await sqlRows<{ ok: string; claimed: string[]; stored: string[] }>(
+      this.db,
+      COMMIT_TURN_SQL,
+      [
+        w.conversationId,
+        w.owner,
+        JSON.stringify(w.session),
+        w.session.state,
+        w.status,
+        w.messages.length,
+        w.now,
+        w.lastPreview,
+        w.expiresAt,
+        w.contactName,
+        JSON.stringify(w.messages),
+        w.trace.id,
+        JSON.stringify(w.trace.events),
+        w.trace.durationMs,
+        outboxEntriesJson(w.outbox),
+        w.inboxEventId,
+        w.channelState === undefined ? null : JSON.stringify(w.channelState),
+        w.outboxClaim?.owner ?? null,
+        w.outboxClaim?.claimMs ?? null,
+        JSON.stringify(OPTED_OUT_ERROR),
+      ],
+    );
     if (Number(rows[0]?.ok ?? 0) === 0) return { ok: false };
-    return { ok: true, claimedOutboxIds: rows[0].claimed };
+    return { ok: true, claimedOutboxIds: rows[0].claimed, storedOutboxIds: rows[0].stored };
   }
 }
 

@@ -4,6 +4,7 @@ import { newId } from '../common/new-id';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import type { GenericMessage } from '../engine';
+import { eventConversation, eventEntry } from '../events/conversation-event';
 import { OutboxDispatcher } from '../outbox/outbox-dispatcher';
 import type { OutboxEntry } from '../outbox/outbox-entry';
 import { ChannelReplies } from './channel-replies';
@@ -69,9 +70,17 @@ export class HandoffService {
       if (!open) throw new DomainError(ErrorCode.Conflict, ENDED);
       return this.conversations.get(chatbotId, id);
     }
-    const handed = await this.repository.handOff(row.id, owner, newId(), reason);
+    const event = eventEntry(
+      newId(),
+      'handoff.requested',
+      eventConversation(row),
+      { state: currentState(row), source: 'api', reason },
+      new Date(),
+    );
+    const handed = await this.repository.handOff(row.id, owner, newId(), reason, [event]);
     this.lease.released(row.id);
     if (!handed) throw new TurnRefused('busy');
+    this.outbox.afterCommit([event], [], { chatbotId, conversationId: row.id });
     return this.conversations.get(chatbotId, id);
   }
 
@@ -90,6 +99,14 @@ export class HandoffService {
       this.lease.released(row.id);
       throw err;
     }
+    const sent = eventEntry(
+      newId(),
+      'message.sent',
+      eventConversation(row),
+      { message_id: messageId, message, responder: 'HUMAN', ...(agent ? { agent } : {}) },
+      new Date(),
+    );
+    outbox = [...outbox, sent];
     const stored = await this.repository.appendAgentMessage(row.id, owner, {
       id: messageId,
       message,
@@ -99,7 +116,7 @@ export class HandoffService {
     });
     this.lease.released(row.id);
     if (!stored) throw new TurnRefused('busy');
-    if (outbox.length) this.outbox.afterCommit(outbox, [], { chatbotId, conversationId: row.id });
+    this.outbox.afterCommit(outbox, [], { chatbotId, conversationId: row.id });
     this.signals.notify(row.id);
     return {
       id: messageId,
@@ -144,3 +161,6 @@ export class HandoffService {
     return got;
   }
 }
+
+const currentState = (row: LeasedConversation) =>
+  'state' in row.session ? row.session.state : null;

@@ -2,6 +2,7 @@ import { OPEN_STATUSES_SQL } from './conversation-status';
 import { markInboxEventDoneSql } from '../inbox/inbox-sql';
 import { enqueueOutboxSql } from '../outbox/outbox-sql';
 import { optedOutSql } from '../opt-outs/opt-outs-sql';
+import { eventsOnSql } from '../events/events-sql';
 
 /**
  * The statements of a turn (also run by the `npm run bench` baseline, so that both do
@@ -108,8 +109,9 @@ export const LEASE_WITH_TICKET_SQL = `WITH leased AS (
  * $17 channel state json (null keeps it), $18 the outbox dispatcher that takes the heads of
  * the new outbox rows at once (null: none), $19 its claim ms, $20 the error an outbound
  * message records when its user opted out (then the turn's sends to the user are not
- * enqueued, and its queued messages are `failed` with it). Returns `ok` and the ids of the outbox rows stored
- * claimed.
+ * enqueued, and its queued messages are `failed` with it). Events are enqueued only when the
+ * chatbot has a receiver. Returns `ok`, the ids of the outbox rows stored claimed, and of
+ * all those stored.
  */
 export const COMMIT_TURN_SQL = `WITH conv AS (
          UPDATE conversations
@@ -138,9 +140,10 @@ export const COMMIT_TURN_SQL = `WITH conv AS (
          INSERT INTO conversation_traces (id, conversation_id, events, duration_ms, created_at)
          SELECT $12, conv.id, $13::jsonb, $14, $7 FROM conv
        ), ob AS (
-         ${enqueueOutboxSql({ entries: '$15', chatbotId: 'conv.chatbot_id', conversationId: 'conv.id', now: '$7', from: 'conv', where: 'NOT (o.to_user AND (SELECT out FROM opted))', claimBy: { owner: '$18', ms: '$19' } })}
+         ${enqueueOutboxSql({ entries: '$15', chatbotId: 'conv.chatbot_id', conversationId: 'conv.id', now: '$7', from: 'conv', where: `NOT (o.to_user AND (SELECT out FROM opted)) AND ${eventsOnSql('conv.chatbot_id')}`, claimBy: { owner: '$18', ms: '$19' } })}
        ), ib AS (
          ${markInboxEventDoneSql({ id: '$16', now: '$7', from: 'conv' })}
        )
        SELECT (SELECT count(*) FROM conv) AS ok,
-              (SELECT coalesce(jsonb_agg(id), '[]'::jsonb) FROM ob WHERE claimed) AS claimed`;
+              (SELECT coalesce(jsonb_agg(id), '[]'::jsonb) FROM ob WHERE claimed) AS claimed,
+              (SELECT coalesce(jsonb_agg(id), '[]'::jsonb) FROM ob) AS stored`;

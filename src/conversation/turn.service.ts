@@ -23,7 +23,9 @@ import type { InboundTurn } from './inbound-turn';
 import { QueueWaitTimeout, SessionQueue } from './session-queue';
 import { LEASE_MS, SessionLease } from './session-lease';
 import { buildTurnRecord, EMPTY_SESSION, turnTrace } from './turn-record';
+import { turnEvents } from './turn-events';
 import { TurnRefused } from './turn-refused';
+import { eventConversation } from '../events/conversation-event';
 
 export interface TurnOutcome {
   conversationId: string;
@@ -308,6 +310,21 @@ export class TurnService {
       now,
       newId,
     });
+    const inbound = record.messages.find((m) => m.direction === 'inbound');
+    const outbox = [
+      ...record.outbox,
+      ...turnEvents(
+        {
+          conversation: eventConversation(row),
+          before: start ? null : row.status,
+          after: status,
+          stateAfter: result.session.state,
+          inbound: inbound ? { id: inbound.id, message: inbound.message } : null,
+          at: now,
+        },
+        newId,
+      ),
+    ];
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
     const channelState = turn.channelState?.write(result.messages, status === 'ACTIVE');
     const committed = await this.conversations.commitTurn({
@@ -321,19 +338,22 @@ export class TurnService {
       expiresAt: record.expiresAt,
       now,
       trace: { ...record.trace, durationMs },
-      outbox: record.outbox,
+      outbox,
       inboxEventId: turn.inboxEventId ?? null,
       channelState,
-      outboxClaim: record.outbox.length
-        ? this.outbox.claimInCommit(row.chatbot_id, record.outbox)
-        : null,
+      outboxClaim: outbox.length ? this.outbox.claimInCommit(row.chatbot_id, outbox) : null,
     });
     if (!committed.ok) throw await this.lostLease(row);
-    if (record.outbox.length)
-      this.outbox.afterCommit(record.outbox, committed.claimedOutboxIds, {
-        chatbotId: row.chatbot_id,
-        conversationId: row.id,
-      });
+    const stored = new Set(committed.storedOutboxIds);
+    if (stored.size)
+      this.outbox.afterCommit(
+        outbox.filter((e) => stored.has(e.id)),
+        committed.claimedOutboxIds,
+        {
+          chatbotId: row.chatbot_id,
+          conversationId: row.id,
+        },
+      );
     this.metrics.turns.inc({ channel: row.channel, outcome: 'ok' });
     this.metrics.turnDuration.observe({ channel: row.channel }, durationMs / 1000);
     return {

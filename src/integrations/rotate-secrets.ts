@@ -4,7 +4,7 @@ import type { SecretBox } from './crypto/secret-box';
 import { envelopeKeyId } from './envelope-key-id';
 
 export interface RotationReport {
-  /** Integrations with stored secrets that were looked at. */
+  /** Sealed values (integration secrets, chatbots' events secrets) that were looked at. */
   scanned: number;
   /** Re-encrypted under the current key. */
   rotated: number;
@@ -18,17 +18,34 @@ export interface RotationReport {
 
 const BATCH = 200;
 
+/** Where sealed values live: the table, the sealed column and its key id column. */
+const SEALED = [
+  { table: 'integrations', column: 'secrets', keyId: 'key_id' },
+  { table: 'chatbots', column: 'events_secret', keyId: 'events_key_id' },
+] as const;
+
 /**
- * Re-encrypts every integration's `secrets` that is not under the box's current key. Each
- * row is one `UPDATE … WHERE id = $1 AND secrets = $old` (its own short transaction), so a
- * running server that edits an integration meanwhile is never overwritten.
+ * Re-encrypts every sealed value (integration secrets, chatbots' events secrets) that is not
+ * under the box's current key. Each row is one `UPDATE … WHERE id = $1 AND <column> = $old`
+ * (its own short transaction), so a running server that edits one meanwhile is never
+ * overwritten.
  */
 export async function rotateSecrets(db: DataSource, box: SecretBox): Promise<RotationReport> {
   const report: RotationReport = { scanned: 0, rotated: 0, current: 0, skipped: 0, failed: [] };
+  for (const place of SEALED) await rotateColumn(db, box, place, report);
+  return report;
+}
+
+async function rotateColumn(
+  db: DataSource,
+  box: SecretBox,
+  { table, column, keyId }: (typeof SEALED)[number],
+  report: RotationReport,
+): Promise<void> {
   let after = '';
   for (;;) {
     const rows = await db.query<{ id: string; secrets: string }[]>(
-      'SELECT id, secrets FROM integrations WHERE secrets IS NOT NULL AND id > $1 ORDER BY id LIMIT $2',
+      `SELECT id, ${column} AS secrets FROM ${table} WHERE ${column} IS NOT NULL AND id > $1 ORDER BY id LIMIT $2`,
       [after, BATCH],
     );
     if (rows.length === 0) break;
@@ -48,12 +65,11 @@ export async function rotateSecrets(db: DataSource, box: SecretBox): Promise<Rot
       }
       const updated = await sqlRows<{ id: string }>(
         db,
-        'UPDATE integrations SET secrets = $2, key_id = $3 WHERE id = $1 AND secrets = $4 RETURNING id',
+        `UPDATE ${table} SET ${column} = $2, ${keyId} = $3 WHERE id = $1 AND ${column} = $4 RETURNING id`,
         [row.id, sealed, envelopeKeyId(sealed), row.secrets],
       );
       if (updated.length === 1) report.rotated += 1;
       else report.skipped += 1;
     }
   }
-  return report;
 }

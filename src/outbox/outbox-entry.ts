@@ -15,4 +15,6 @@ export interface OutboxEntry {
    * the user opted out (see COMMIT_TURN_SQL).
    */
   toUser?: boolean;
+  /** A conversation event: stored only when the chatbot has an events receiver. */
+  event?: boolean;
 }

@@ -39,7 +39,8 @@ export function enqueueOutboxSql(p: {
            FROM ${p.from ? `${p.from}, ` : ''}
                 (SELECT e.*, ${head} AS head
                    FROM jsonb_to_recordset(${p.entries}::jsonb)
-                        AS e(id text, kind text, ordering_key text, payload jsonb, n int, to_user boolean)) o
+                        AS e(id text, kind text, ordering_key text, payload jsonb, n int, to_user boolean,
+                              event boolean)) o
          ${p.where ? `WHERE ${p.where}` : ''}
          RETURNING id, locked_by IS NOT NULL AS claimed`;
 }
@@ -54,6 +55,7 @@ export function outboxEntriesJson(entries: OutboxEntry[]): string {
       payload: e.payload,
       n,
       to_user: e.toUser === true,
+      event: e.event === true,
     })),
   );
 }

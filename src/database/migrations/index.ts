@@ -14,6 +14,7 @@ import { WhatsApp1764000800000 } from './1764000800000-whatsapp';
 import { InboxStore1764000900000 } from './1764000900000-inbox-store';
 import { Web1765000000000 } from './1765000000000-web';
 import { AgentActive1765000100000 } from './1765000100000-agent-active';
+import { ChatbotEvents1765000200000 } from './1765000200000-chatbot-events';
 
 /** Every migration, oldest first. New ones are added here (and committed, reviewed). */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   InboxStore1764000900000,
   Web1765000000000,
   AgentActive1765000100000,
+  ChatbotEvents1765000200000,
 ];

@@ -5,7 +5,6 @@ import { COMMON_FIELDS, READ_ONLY_FIELDS } from '../api/integration-schema';
 import { schemaCheck } from '../api/schema-check';
 import type { SecretBox } from '../crypto/secret-box';
 import { envelopeKeyId } from '../envelope-key-id';
-import type { IntegrationRow } from '../integration-row';
 import type { IntegrationType, SealedIntegration } from './integration-type';
 import { openSecrets } from './open-secrets';
 

@@ -1,0 +1,220 @@
+import { verifyEventSignature } from '../src/events/event-signature';
+import { startBackend, type Backend, type RecordedCall } from './support/backend';
+import { publishedBot } from './support/flows';
+import { startTestApp, type TestApp } from './support/test-app';
+import { waitFor } from './support/wait';
+
+const flow = {
+  start: 'menu',
+  states: {
+    menu: {
+      message: 'Hi! Say "agent" for a person, or "bye".',
+      transitions: { agent: 'agent', bye: 'bye', default: 'menu' },
+    },
+    agent: {
+      message: 'Connecting you to a person.',
+      actions: [{ type: 'HANDOFF' }],
+      transitions: { bye: 'bye', default: 'menu' },
+    },
+    bye: { message: 'Bye!', end: true },
+  },
+};
+
+interface Received {
+  id: string;
+  type: string;
+  conversation: { id: string; channel: string; user_id: string };
+  data: Record<string, unknown>;
+}
+
+describe('Conversation events to a helpdesk', () => {
+  let t: TestApp;
+  let desk: Backend;
+  let auth: { Authorization: string };
+  let bot: Awaited<ReturnType<typeof publishedBot>>;
+  let secret: string;
+
+  beforeAll(async () => {
+    desk = await startBackend();
+    t = await startTestApp({ OUTBOUND_ALLOW_HOSTS: '127.0.0.1', OUTBOX_POLL_MS: '100' });
+    ({ auth } = await t.newWorkspace());
+    bot = await publishedBot(t, auth, flow);
+    const set = await t
+      .http()
+      .patch(bot.base)
+      .set(auth)
+      .send({ events_url: `${desk.url}/sarufi-events` })
+      .expect(200);
+    secret = set.body.events_secret;
+  });
+
+  afterAll(async () => {
+    await t.close();
+    await desk.close();
+  });
+
+  const events = (sid: string): Received[] =>
+    desk.calls.map((c) => JSON.parse(c.body) as Received).filter((e) => e.conversation.id === sid);
+  const say = (sid: string, text: string) =>
+    t.http().post(`${bot.base}/chat/sessions/${sid}/messages`).set(auth).send({ message: text });
+  const session = async () =>
+    (await t.http().post(`${bot.base}/chat/sessions`).set(auth).send({}).expect(201)).body
+      .session_id as string;
+  const verified = (c: RecordedCall) =>
+    verifyEventSignature(
+      secret,
+      c.headers['x-sarufi-signature'] as string,
+      c.body,
+      Math.floor(Date.now() / 1000),
+    );
+
+  it('shows the secret once, then masked', async () => {
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    const got = await t.http().get(bot.base).set(auth).expect(200);
+    expect(got.body).toMatchObject({
+      events_url: `${desk.url}/sarufi-events`,
+      events_secret: '***',
+    });
+  });
+
+  it('tells the desk of a handoff, what the user writes meanwhile, a person’s reply and the end, in order and signed', async () => {
+    const sid = await session();
+    await say(sid, 'agent').expect(200);
+    const quiet = await say(sid, 'is anyone there?').expect(200);
+    expect(quiet.body.messages).toEqual([]);
+    await t
+      .http()
+      .post(`${bot.base}/conversations/${sid}/messages`)
+      .set(auth)
+      .send({ message: { type: 'text', text: 'Amina here' }, agent: { id: 'a1', name: 'Amina' } })
+      .expect(201);
+    await t.http().post(`${bot.base}/conversations/${sid}/release`).set(auth).expect(200);
+    await say(sid, 'bye').expect(200);
+
+    await waitFor(() => events(sid).length === 4);
+    expect(events(sid).map((e) => e.type)).toEqual([
+      'handoff.requested',
+      'message.received',
+      'message.sent',
+      'conversation.closed',
+    ]);
+    const [handoff, received, sent] = events(sid);
+    expect(handoff.data).toEqual({ state: 'agent', source: 'flow', reason: null });
+    expect(handoff.conversation).toEqual({ id: sid, channel: 'api', user_id: sid });
+    expect(received.data.message).toEqual({ type: 'text', text: 'is anyone there?' });
+    expect(sent.data).toMatchObject({ responder: 'HUMAN', agent: { id: 'a1', name: 'Amina' } });
+
+    const calls = desk.calls.filter(
+      (c) => (JSON.parse(c.body) as Received).conversation.id === sid,
+    );
+    for (const c of calls) {
+      expect(c.url).toBe('/sarufi-events');
+      expect(c.headers['x-sarufi-event-id']).toBe((JSON.parse(c.body) as Received).id);
+      expect(verified(c)).toBe(true);
+    }
+    // A tampered body fails the documented check.
+    expect(
+      verifyEventSignature(
+        secret,
+        calls[0].headers['x-sarufi-signature'] as string,
+        calls[0].body.replace('agent', 'agant'),
+        Math.floor(Date.now() / 1000),
+      ),
+    ).toBe(false);
+  });
+
+  it('tells of a handoff made through the API, with its reason', async () => {
+    const sid = await session();
+    await t
+      .http()
+      .post(`${bot.base}/conversations/${sid}/handoff`)
+      .set(auth)
+      .send({ reason: 'VIP customer' })
+      .expect(200);
+    await waitFor(() => events(sid).length === 1);
+    expect(events(sid)[0]).toMatchObject({
+      type: 'handoff.requested',
+      data: { state: 'menu', source: 'api', reason: 'VIP customer' },
+    });
+  });
+
+  it('tries again after the desk fails, keeping the order and the event id', async () => {
+    let failures = 2;
+    desk.respond(() => (failures-- > 0 ? { status: 503 } : { status: 200, body: {} }));
+    const sid = await session();
+    await say(sid, 'agent').expect(200);
+    await say(sid, 'hello?').expect(200);
+    await waitFor(() => events(sid).length === 4, 20_000);
+    desk.respond(() => ({ status: 200, body: {} }));
+    const seen = events(sid);
+    // The first event was refused twice, then delivered; the second waited behind it.
+    expect(seen.map((e) => e.type)).toEqual([
+      'handoff.requested',
+      'handoff.requested',
+      'handoff.requested',
+      'message.received',
+    ]);
+    expect(new Set(seen.slice(0, 3).map((e) => e.id)).size).toBe(1);
+  });
+
+  it('sends nothing once events are turned off', async () => {
+    const other = await publishedBot(t, auth, flow);
+    const sid = (await t.http().post(`${other.base}/chat/sessions`).set(auth).send({}).expect(201))
+      .body.session_id as string;
+    await t
+      .http()
+      .post(`${other.base}/chat/sessions/${sid}/messages`)
+      .set(auth)
+      .send({ message: 'agent' })
+      .expect(200);
+    const outbox = await t.db.query(
+      `SELECT count(*)::int AS n FROM outbox WHERE kind = 'event' AND conversation_id = $1`,
+      [sid],
+    );
+    expect(outbox[0].n).toBe(0);
+  });
+
+  it('rotates the secret: the new one is shown once and signs from then on', async () => {
+    const rotated = await t
+      .http()
+      .patch(bot.base)
+      .set(auth)
+      .send({ rotate_events_secret: true })
+      .expect(200);
+    expect(rotated.body.events_secret).toMatch(/^whsec_/);
+    expect(rotated.body.events_secret).not.toBe(secret);
+    const old = secret;
+    secret = rotated.body.events_secret;
+    const sid = await session();
+    await say(sid, 'agent').expect(200);
+    await waitFor(() => events(sid).length === 1);
+    const call = desk.calls.find((c) => (JSON.parse(c.body) as Received).conversation.id === sid)!;
+    expect(verified(call)).toBe(true);
+    expect(
+      verifyEventSignature(
+        old,
+        call.headers['x-sarufi-signature'] as string,
+        call.body,
+        Math.floor(Date.now() / 1000),
+      ),
+    ).toBe(false);
+  });
+
+  it('refuses a bad events_url and a rotation without one, with their paths', async () => {
+    const bad = await t
+      .http()
+      .patch(bot.base)
+      .set(auth)
+      .send({ events_url: 'ftp://x' })
+      .expect(400);
+    expect(bad.body.errors[0].path).toBe('events_url');
+    const other = await publishedBot(t, auth, flow);
+    const none = await t
+      .http()
+      .patch(other.base)
+      .set(auth)
+      .send({ rotate_events_secret: true })
+      .expect(400);
+    expect(none.body.errors[0].path).toBe('rotate_events_secret');
+  });
+});
