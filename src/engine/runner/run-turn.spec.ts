@@ -533,4 +533,61 @@ describe('runTurn', () => {
     }).start();
     expect(closed).toMatchObject({ handoff: false, closed: true });
   });
+
+  describe('goto (a command from outside the conversation)', () => {
+    const flow = compileFlow({
+      start: 'menu',
+      states: {
+        menu: { message: 'Menu', input: { save_to: 'x' }, transitions: { default: 'menu' } },
+        reminder: {
+          message: 'Your appointment is on {{day}}. Confirm?',
+          buttons: [{ id: 'yes', title: 'Yes' }],
+          transitions: { yes: 'done' },
+        },
+        done: { message: 'Confirmed', end: true },
+        agent: { actions: [{ type: 'HANDOFF' }] },
+      },
+    });
+    const goto = (
+      session: SessionState | null,
+      state: string,
+      variables?: Record<string, unknown>,
+    ) =>
+      runTurn(
+        flow,
+        session,
+        { kind: 'goto', state, variables, context: TEST_CONTEXT },
+        fakePorts(),
+      );
+
+    it('should open a fresh session at the state, with the variables set first', async () => {
+      const r = await goto(null, 'reminder', { day: '12 May' });
+      expect(texts(r)).toEqual(['Your appointment is on 12 May. Confirm?']);
+      expect(r.session).toMatchObject({ state: 'reminder', status: 'active', retries: 0 });
+      expect(r.trace).toContainEqual({ type: 'session_started', start: 'reminder' });
+      expect(r.trace).toContainEqual(
+        expect.objectContaining({ type: 'transition', to: 'reminder', reason: 'goto' }),
+      );
+    });
+
+    it('should give a handed-off session back to the bot at the state, keeping its variables', async () => {
+      const handed = await goto(null, 'agent');
+      expect(handed.session.status).toBe('handoff');
+      const resumed = await goto(
+        { ...handed.session, variables: { ...handed.session.variables, kept: 1 } },
+        'reminder',
+        { day: 'today' },
+      );
+      expect(resumed.session).toMatchObject({ state: 'reminder', status: 'active' });
+      expect(resumed.session.variables).toMatchObject({ kept: 1, day: 'today' });
+      expect(texts(resumed)).toEqual(['Your appointment is on today. Confirm?']);
+      const next = await runTurn(
+        flow,
+        resumed.session,
+        { kind: 'message', message: press('yes'), context: TEST_CONTEXT },
+        fakePorts(),
+      );
+      expect(texts(next)).toEqual(['Confirmed']);
+    });
+  });
 });

@@ -11,6 +11,8 @@ import type { EnginePorts, SessionState, TurnInput, TurnResult } from './turn-ty
  * - No session, a `start` input, or a closed session: a fresh session (variables from the
  *   flow) enters `start`; an inbound message that started it only sets `last_input`.
  * - A session waiting for a human (status `handoff`): no bot reply, session unchanged.
+ * - `goto` (from outside): the session (a fresh one when there is none) enters that state,
+ *   the bot's again, with the given variables set first.
  * - Otherwise the message is handled in the current state (see handleReply).
  *
  * Never mutates `session`; never throws for template errors or failed API calls (they are
@@ -34,6 +36,8 @@ export async function runTurn(
   }
 
   const fresh = session === null || input.kind === 'start' || session.status === 'closed';
+  // A command from outside gives the conversation back to the bot.
+  const status = input.kind === 'goto' ? 'active' : session?.status;
   const turn = fresh
     ? new TurnContext(
         flow,
@@ -48,12 +52,16 @@ export async function runTurn(
         input.context,
         { ...session.variables },
         session.state,
-        session.retries,
-        session.status,
+        input.kind === 'goto' ? 0 : session.retries,
+        status ?? session.status,
       );
 
   setBuiltIns(turn, input);
-  if (fresh) {
+  if (input.kind === 'goto') {
+    if (fresh) turn.record({ type: 'session_started', start: input.state });
+    turn.mergeVariables(input.variables ?? {});
+    await enterStates(turn, input.state, 'goto', ports);
+  } else if (fresh) {
     turn.record({ type: 'session_started', start: flow.start });
     await enterStates(turn, flow.start, 'start', ports);
   } else if (input.kind === 'message') {

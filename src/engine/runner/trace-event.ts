@@ -4,6 +4,7 @@
  */
 export type TransitionReason =
   | 'start'
+  | 'goto'
   | 'global'
   | 'button'
   | 'keyword'

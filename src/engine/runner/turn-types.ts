@@ -27,7 +27,17 @@ export interface TurnContextInfo {
 
 export type TurnInput =
   | { kind: 'start'; context: TurnContextInfo }
-  | { kind: 'message'; message: GenericMessage; context: TurnContextInfo };
+  | { kind: 'message'; message: GenericMessage; context: TurnContextInfo }
+  /**
+   * From outside the conversation (a handoff released at a state, a business writing first):
+   * enter `state`, with `variables` set first; the session is the bot's again.
+   */
+  | {
+      kind: 'goto';
+      state: string;
+      variables?: Record<string, unknown>;
+      context: TurnContextInfo;
+    };
 
 export interface EnginePorts {
   http: HttpCallerPort;
