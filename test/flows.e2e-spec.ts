@@ -50,6 +50,29 @@ describe('Flows API', () => {
     });
   });
 
+  it('should keep the definition as written, keys in their order, through publish', async () => {
+    const flow = {
+      states: {
+        welcome_message: { message: 'Hi', transitions: { default: 'z' } },
+        z: { message: 'Bye', end: true },
+      },
+      start: 'welcome_message',
+    };
+    const created = await createFlow({ name: 'Order', type: 'conversation', flow }).expect(201);
+    const id = created.body.id as string;
+    const got = await t.http().get(`${base}/${id}`).set(auth).expect(200);
+    expect(JSON.stringify(got.body.flow)).toBe(JSON.stringify(flow));
+    const pub = await t.http().post(`${base}/${id}/publish`).set(auth).expect(200);
+    const versions = await t.http().get(`${base}/${id}/versions`).set(auth).expect(200);
+    const version = await t
+      .http()
+      .get(`${base}/${id}/versions/${versions.body.items[0].id}`)
+      .set(auth)
+      .expect(200);
+    expect(pub.body.version).toBe(1);
+    expect(JSON.stringify(version.body.flow)).toBe(JSON.stringify(flow));
+  });
+
   it('should list, get, patch and delete flows', async () => {
     const created = await createFlow({
       name: 'CRUD',

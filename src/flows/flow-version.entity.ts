@@ -22,7 +22,7 @@ export class FlowVersion {
   @Column({ type: 'text' })
   type: FlowType;
 
-  @Column({ type: 'jsonb' })
+  @Column({ type: 'json' })
   definition: Record<string, unknown>;
 
   @Column({ name: 'published_at', type: 'timestamptz' })

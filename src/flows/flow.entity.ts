@@ -20,7 +20,7 @@ export class Flow {
   @Column({ type: 'text' })
   status: FlowStatus;
 
-  @Column({ type: 'jsonb' })
+  @Column({ type: 'json' })
   definition: Record<string, unknown>;
 
   @Column({ name: 'published_version_id', type: 'char', length: 26, nullable: true })

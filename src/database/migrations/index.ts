@@ -15,6 +15,7 @@ import { InboxStore1764000900000 } from './1764000900000-inbox-store';
 import { Web1765000000000 } from './1765000000000-web';
 import { AgentActive1765000100000 } from './1765000100000-agent-active';
 import { ChatbotEvents1765000200000 } from './1765000200000-chatbot-events';
+import { FlowKeyOrder1765000300000 } from './1765000300000-flow-key-order';
 
 /** Every migration, oldest first. New ones are added here (and committed, reviewed). */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   Web1765000000000,
   AgentActive1765000100000,
   ChatbotEvents1765000200000,
+  FlowKeyOrder1765000300000,
 ];
