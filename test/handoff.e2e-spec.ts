@@ -141,4 +141,43 @@ describe('People in the loop: handoff, agent replies, release', () => {
       .expect(400);
     expect(bad.body.errors[0].path).toBe('reason');
   });
+
+  it('releases at a named state: the bot says that state and carries on from there', async () => {
+    const sid = await session();
+    await say(sid, 'first question').expect(200);
+    await t.http().post(`${bot.base}/conversations/${sid}/handoff`).set(auth).expect(200);
+    const bad = await t
+      .http()
+      .post(`${bot.base}/conversations/${sid}/release`)
+      .set(auth)
+      .send({ state: 'nowhere' })
+      .expect(400);
+    expect(bad.body.errors[0].path).toBe('state');
+    expect(await status(sid)).toBe('HANDOFF_PENDING');
+
+    const released = await t
+      .http()
+      .post(`${bot.base}/conversations/${sid}/release`)
+      .set(auth)
+      .send({ state: 'ask' })
+      .expect(200);
+    expect(released.body).toMatchObject({ status: 'ACTIVE', current_state: 'ask' });
+    const history = await t
+      .http()
+      .get(`${bot.base}/conversations/${sid}/messages`)
+      .set(auth)
+      .expect(200);
+    const last = history.body.items[history.body.items.length - 1];
+    expect(last).toMatchObject({ message: { text: 'Ask me anything' }, responder: 'BOT' });
+    const answered = await say(sid, 'hours').expect(200);
+    expect(answered.body.messages).toEqual([{ type: 'text', text: 'Bot answer to hours' }]);
+
+    const again = await t
+      .http()
+      .post(`${bot.base}/conversations/${sid}/release`)
+      .set(auth)
+      .send({ state: 'ask' })
+      .expect(409);
+    expect(again.body.detail).toMatch(/not waiting for a human/);
+  });
 });

@@ -360,7 +360,10 @@ describe('Web channel (widget API)', () => {
   describe('the event stream', () => {
     /** Opens the stream with raw HTTP and collects its events until `count` arrive. */
     function stream(sid: string, token: string, lastEventId?: string) {
-      const events: { id: string; data: { id: string; message: { text: string } } }[] = [];
+      const events: {
+        id: string;
+        data: { id: string; responder: string; message: { text: string } };
+      }[] = [];
       let res: IncomingMessage | undefined;
       const req = httpRequest({
         host: '127.0.0.1',
@@ -448,6 +451,25 @@ describe('Web channel (widget API)', () => {
       expect(
         h.body.data.filter((m: { responder?: string }) => m.responder === 'HUMAN'),
       ).toHaveLength(4);
+    });
+
+    it("sends the bot's messages after a release at a state, which answer no request", async () => {
+      const s = await newSession();
+      const events = stream(s.session_id, s.visitor_token);
+      await events.ready;
+      await agentSays(s.session_id, 'Let me hand you back to the menu');
+      await t
+        .http()
+        .post(`${bot.base}/conversations/${s.session_id}/release`)
+        .set(auth)
+        .send({ state: 'menu' })
+        .expect(200);
+      await waitFor(() => events.events.length === 2);
+      events.close();
+      expect(events.events.map((e) => [e.data.responder, e.data.message.text])).toEqual([
+        ['HUMAN', 'Let me hand you back to the menu'],
+        ['BOT', 'Karibu! What do you need?'],
+      ]);
     });
 
     it('refuses a stream with a wrong token (404) and a bad Last-Event-ID (400)', async () => {

@@ -60,3 +60,12 @@ export class HandoffDto {
   @Length(1, 500, { message: 'reason must be 1 to 500 characters long' })
   reason?: string;
 }
+
+/** `POST .../conversations/{cid}/release`: back to the bot, optionally at a named state. */
+export class ReleaseDto {
+  @ApiPropertyOptional({ description: 'Resume at this state of the flow (its messages are sent).' })
+  @IsOptional()
+  @IsString({ message: 'state must be a string' })
+  @Length(1, 200, { message: 'state must be 1 to 200 characters long' })
+  state?: string;
+}

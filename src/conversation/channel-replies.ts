@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import { DomainError, ErrorCode } from '../common/domain-error';
+import type { LeasedConversation } from './conversation.repository';
 import type { ChannelSends } from './inbound-turn';
+
+/**
+ * Channels whose clients read such messages themselves: the widget from its event stream, a
+ * Chat API client from the history.
+ */
+const READ_BY_CLIENT = new Set(['web', 'api']);
 
 /** The conversation a message written outside a turn is for (a person's reply). */
 export interface ReplyTarget {
@@ -33,7 +41,27 @@ export class ChannelReplies {
     this.byChannel.set(replier.channel, replier);
   }
 
-  for(channel: string): ChannelReplier | undefined {
-    return this.byChannel.get(channel);
+  /**
+   * How a message written outside a turn (a person's reply, the bot's after a release at a
+   * state) reaches the user of `channel`: null when the client reads it itself; 409 when the
+   * channel cannot carry it now (USSD; WhatsApp's closed window; an opted-out number).
+   */
+  async sendsFor(channel: string, target: ReplyTarget): Promise<ChannelSends | null> {
+    if (READ_BY_CLIENT.has(channel)) return null;
+    const replier = this.byChannel.get(channel);
+    if (!replier)
+      throw new DomainError(ErrorCode.Conflict, `Nothing can be sent on the ${channel} channel.`);
+    const reply = await replier.reply(target);
+    if ('refused' in reply) throw new DomainError(ErrorCode.Conflict, reply.refused);
+    return reply.sends;
   }
 }
+
+/** Who and where a message written outside a turn goes. */
+export const replyTarget = (row: LeasedConversation): ReplyTarget => ({
+  chatbotId: row.chatbot_id,
+  conversationId: row.id,
+  userId: row.user_id,
+  sessionKey: row.session_key,
+  channelState: row.channel_state,
+});

@@ -195,15 +195,22 @@ export class ConversationQueries {
   }
 
   /**
-   * A person's messages on a conversation after message `after` (null, or an id that is not
-   * one of its messages: from the start), in the order they were stored: what a widget's
-   * event stream sends.
+   * The outbound messages of a conversation that answer no request (a person's, and the bot's
+   * after a release at a state or an outbound message) after message `after` (null, or an id
+   * that is not one of its messages: from the start), in the order they were stored: what a
+   * widget's event stream sends.
    */
-  async humanMessagesAfter(conversationId: string, after: string | null, limit: number) {
-    const rows = await sqlRows<{ id: string; message: unknown; agent: unknown; created_at: Date }>(
+  async pushedMessagesAfter(conversationId: string, after: string | null, limit: number) {
+    const rows = await sqlRows<{
+      id: string;
+      message: unknown;
+      responder: string;
+      agent: unknown;
+      created_at: Date;
+    }>(
       this.db,
-      `SELECT id, message, agent, created_at FROM messages
-        WHERE conversation_id = $1 AND responder = 'HUMAN'
+      `SELECT id, message, responder, agent, created_at FROM messages
+        WHERE conversation_id = $1 AND responder IS NOT NULL
           AND seq > coalesce((SELECT seq FROM messages WHERE id = $2::bpchar AND conversation_id = $1), -1)
         ORDER BY seq LIMIT $3`,
       [conversationId, after, limit],
@@ -211,7 +218,7 @@ export class ConversationQueries {
     return rows.map((m) => ({
       id: m.id,
       message: m.message,
-      responder: 'HUMAN' as const,
+      responder: m.responder,
       ...(m.agent ? { agent: m.agent } : {}),
       created_at: iso(m.created_at),
     }));

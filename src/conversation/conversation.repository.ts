@@ -45,6 +45,8 @@ export interface StoredMessage {
   created_at: string;
   /** `queued` for a message a channel sends through the outbox; absent otherwise. */
   delivery_status?: 'queued';
+  /** Set on the bot's messages that answer no request (see TurnFacts.pushed). */
+  responder?: 'BOT';
 }
 
 /** A first try at a lease: the leased row, or a place in line for conversation `id`. */

@@ -17,7 +17,7 @@ import { ApiKeyGuard } from '../workspaces/api-key.guard';
 import type { Principal } from '../workspaces/api-key-cache';
 import { CurrentPrincipal } from '../workspaces/principal.decorator';
 import { ConversationFilters, ConversationQueries } from './conversation-queries';
-import { AgentReplyDto, HandoffDto } from './agent-reply.dto';
+import { AgentReplyDto, HandoffDto, ReleaseDto } from './agent-reply.dto';
 import { HandoffService } from './handoff.service';
 
 type ListQuery = ConversationFilters & { limit?: string; cursor?: string };
@@ -87,8 +87,9 @@ export class ConversationsController {
     @CurrentPrincipal() p: Principal,
     @Param('chatbotId', UlidPipe) chatbotId: string,
     @Param('id', UlidPipe) id: string,
+    @Body() dto: ReleaseDto,
   ) {
-    return this.handoff.release(chatbotId, id);
+    return this.handoff.release(chatbotId, id, dto.state);
   }
 
   @Post(':id/messages')

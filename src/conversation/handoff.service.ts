@@ -7,7 +7,7 @@ import type { GenericMessage } from '../engine';
 import { eventConversation, eventEntry } from '../events/conversation-event';
 import { OutboxDispatcher } from '../outbox/outbox-dispatcher';
 import type { OutboxEntry } from '../outbox/outbox-entry';
-import { ChannelReplies } from './channel-replies';
+import { ChannelReplies, replyTarget } from './channel-replies';
 import { ConversationQueries } from './conversation-queries';
 import { availability } from './conversation-status';
 import { AgentRef, ConversationRepository, LeasedConversation } from './conversation.repository';
@@ -16,12 +16,6 @@ import { MessageSignals } from './message-signals';
 import { SessionLease } from './session-lease';
 import { TurnRefused } from './turn-refused';
 import { TurnService } from './turn.service';
-
-/**
- * Channels whose clients read a person's reply themselves: the widget from its event stream,
- * a Chat API client from the history. The others say how they send it (ChannelReplies).
- */
-const READ_BY_CLIENT = new Set(['web', 'api']);
 
 const ENDED = 'The conversation has ended.';
 
@@ -39,10 +33,25 @@ export class HandoffService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async release(chatbotId: string, id: string) {
+  /**
+   * Gives a conversation with people back to the bot: where it was, or at `state` (its
+   * messages sent as a person's reply would be, so a closed WhatsApp window is a 409).
+   */
+  async release(chatbotId: string, id: string, state?: string) {
     let released: boolean;
     try {
-      released = await this.turns.releaseHandoff(chatbotId, id);
+      if (state !== undefined) {
+        const { channel } = await this.conversations.get(chatbotId, id);
+        await this.turns.handle({
+          chatbotId,
+          channel,
+          session: { kind: 'id', conversationId: id },
+          message: null,
+          goto: { state },
+          onlyIfHandedOff: true,
+        });
+        released = true;
+      } else released = await this.turns.releaseHandoff(chatbotId, id);
     } catch (err) {
       if (err instanceof TurnRefused && err.reason === 'session_not_found')
         throw new DomainError(ErrorCode.NotFound, 'Conversation not found');
@@ -136,22 +145,8 @@ export class HandoffService {
   ): Promise<OutboxEntry[]> {
     if (availability(row) !== 'open')
       throw new DomainError(ErrorCode.Conflict, `${ENDED} A reply would reach nobody.`);
-    if (READ_BY_CLIENT.has(row.channel)) return [];
-    const replier = this.channels.for(row.channel);
-    if (!replier)
-      throw new DomainError(
-        ErrorCode.Conflict,
-        `People cannot answer on the ${row.channel} channel.`,
-      );
-    const reply = await replier.reply({
-      chatbotId: row.chatbot_id,
-      conversationId: row.id,
-      userId: row.user_id,
-      sessionKey: row.session_key,
-      channelState: row.channel_state,
-    });
-    if ('refused' in reply) throw new DomainError(ErrorCode.Conflict, reply.refused);
-    return reply.sends([message], [messageId]);
+    const sends = await this.channels.sendsFor(row.channel, replyTarget(row));
+    return sends ? sends([message], [messageId]) : [];
   }
 
   private async leased(chatbotId: string, id: string) {

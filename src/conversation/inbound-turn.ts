@@ -75,4 +75,12 @@ export interface InboundTurn {
   channelState?: ChannelState;
   /** How the channel sends the replies; none for channels that answer in the request. */
   sends?: ChannelSends;
+  /**
+   * From outside the conversation (with `message` null): enter this state, with these
+   * variables set first (the engine's `goto`). The bot's messages answer no request: they
+   * are sent as the channel sends a person's reply (ChannelReplies) unless `sends` is given.
+   */
+  goto?: { state: string; variables?: Record<string, unknown> };
+  /** With `goto`: refuse (409) unless the conversation is with people (a release at a state). */
+  onlyIfHandedOff?: boolean;
 }

@@ -23,6 +23,11 @@ export interface TurnFacts {
   sends?: ChannelSends;
   now: Date;
   newId: () => string;
+  /**
+   * The bot's messages are not the answer to a request (a release at a state, an outbound
+   * message): stored with responder BOT, which the widget's event stream sends.
+   */
+  pushed?: boolean;
 }
 
 /** The rows one turn writes (everything but the session json, which the engine returns). */
@@ -59,6 +64,7 @@ export function buildTurnRecord(f: TurnFacts): TurnRecord {
       message,
       state: f.stateAfter,
       created_at: at,
+      ...(f.pushed ? { responder: 'BOT' as const } : {}),
     });
   const outbox = f.deferredCalls.map((request): OutboxEntry => {
     const id = f.newId();

@@ -128,14 +128,15 @@ export const COMMIT_TURN_SQL = `WITH conv AS (
          SELECT ${optedOutSql({ chatbotId: 'conv.chatbot_id', channel: 'conv.channel', userId: 'conv.user_id' })} AS out FROM conv
        ), msgs AS (
          INSERT INTO messages (id, conversation_id, seq, direction, message, state, created_at, delivery_status,
-                               delivery_error)
+                               delivery_error, responder)
          SELECT m.id, conv.id, m.seq, m.direction, m.message, m.state, m.created_at,
                 CASE WHEN m.delivery_status = 'queued' AND (SELECT out FROM opted) THEN 'failed'
                      ELSE m.delivery_status END,
-                CASE WHEN m.delivery_status = 'queued' AND (SELECT out FROM opted) THEN $20::jsonb END
+                CASE WHEN m.delivery_status = 'queued' AND (SELECT out FROM opted) THEN $20::jsonb END,
+                m.responder
            FROM conv, jsonb_to_recordset($11::jsonb)
                 AS m(id text, seq int, direction text, message jsonb, state text, created_at timestamptz,
-                     delivery_status text)
+                     delivery_status text, responder text)
        ), tr AS (
          INSERT INTO conversation_traces (id, conversation_id, events, duration_ms, created_at)
          SELECT $12, conv.id, $13::jsonb, $14, $7 FROM conv

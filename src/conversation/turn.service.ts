@@ -17,6 +17,7 @@ import { HTTP_CALLER } from '../integrations/integrations.tokens';
 import { MetricsService } from '../metrics/metrics.service';
 import { OutboxDispatcher } from '../outbox/outbox-dispatcher';
 import { availability, ConversationStatus, statusAfterTurn } from './conversation-status';
+import { ChannelReplies, replyTarget } from './channel-replies';
 import { ConversationRepository, LeasedConversation } from './conversation.repository';
 import { CachedFlow, FlowCache } from './flow-cache';
 import type { InboundTurn } from './inbound-turn';
@@ -26,6 +27,8 @@ import { buildTurnRecord, EMPTY_SESSION, turnTrace } from './turn-record';
 import { turnEvents } from './turn-events';
 import { TurnRefused } from './turn-refused';
 import { eventConversation } from '../events/conversation-event';
+
+const HANDED_OFF: ReadonlySet<ConversationStatus> = new Set(['HANDOFF_PENDING', 'AGENT_ACTIVE']);
 
 export interface TurnOutcome {
   conversationId: string;
@@ -64,6 +67,7 @@ export class TurnService {
     @Inject(FlowCache) private readonly flows: FlowCache,
     @Inject(HTTP_CALLER) private readonly http: HttpCallerPort,
     @Inject(OutboxDispatcher) private readonly outbox: OutboxDispatcher,
+    @Inject(ChannelReplies) private readonly channels: ChannelReplies,
     @Inject(MetricsService) private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -245,6 +249,7 @@ export class TurnService {
     const stopRenewing = this.lease.keepAlive(row.id, owner);
     try {
       const flow = await this.usableFlow(row, owner);
+      if (turn.goto) return await this.runCommand(leased, turn, turn.goto.state, flow, started);
       const read =
         turn.channelState && !leased.start
           ? turn.channelState.read(row.channel_state)
@@ -268,6 +273,39 @@ export class TurnService {
     }
   }
 
+  /**
+   * A turn commanded from outside (InboundTurn.goto): checked first, then run like any turn,
+   * its messages sent the way a person's reply is. A refusal gives the lease back.
+   */
+  private async runCommand(
+    leased: Leased,
+    turn: InboundTurn,
+    state: string,
+    flow: CachedFlow,
+    started: bigint,
+  ): Promise<TurnOutcome> {
+    const { row, owner } = leased;
+    let sends = turn.sends;
+    try {
+      if (!flow.compiled.states.has(state))
+        throw new DomainError(ErrorCode.ValidationFailed, 'Request validation failed.', [
+          { path: 'state', message: `The flow has no state "${state}".` },
+        ]);
+      if (turn.onlyIfHandedOff && !HANDED_OFF.has(row.status))
+        throw new DomainError(
+          ErrorCode.Conflict,
+          `The conversation is ${row.status}, not waiting for a human.`,
+        );
+      if (availability(row) !== 'open')
+        throw new DomainError(ErrorCode.Conflict, 'The conversation has ended.');
+      sends ??= (await this.channels.sendsFor(row.channel, replyTarget(row))) ?? undefined;
+    } catch (err) {
+      await this.conversations.release(row.id, owner);
+      throw err;
+    }
+    return this.runAndCommit(leased, { ...turn, sends }, flow, started);
+  }
+
   private async runAndCommit(
     { row, owner, start }: Leased,
     turn: InboundTurn,
@@ -285,8 +323,9 @@ export class TurnService {
       ...(contactName ? { contact_name: contactName } : {}),
       ...(turn.locale ? { locale: turn.locale } : {}),
     };
-    const input: TurnInput =
-      turn.message && !start
+    const input: TurnInput = turn.goto
+      ? { kind: 'goto', state: turn.goto.state, variables: turn.goto.variables, context }
+      : turn.message && !start
         ? { kind: 'message', message: turn.message, context }
         : { kind: 'start', context };
     const result = await runTurn(flow.compiled, start ? null : session, input, {
@@ -307,6 +346,7 @@ export class TurnService {
       trace: turnTrace(turn.message, start, result.trace),
       deferredCalls: result.deferredCalls,
       sends: turn.sends,
+      pushed: turn.goto !== undefined,
       now,
       newId,
     });

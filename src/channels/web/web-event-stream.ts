@@ -15,7 +15,8 @@ const BATCH = 100;
 export const MAX_STREAMS_PER_SESSION = 3;
 
 /**
- * The widget's event stream (Server-Sent Events): a person's messages on the session, each
+ * The widget's event stream (Server-Sent Events): the messages that answer no request (a
+ * person's; the bot's after a release at a state or an outbound message), each
  * with its message id as the event id, so `Last-Event-ID` resumes after the last one seen:
  * nothing lost across a reconnect, nothing sent twice.
  */
@@ -71,7 +72,7 @@ export class WebEventStream implements OnApplicationShutdown {
     let last = after;
     let pinged = Date.now();
     while (!stop.aborted) {
-      const batch = await this.conversations.humanMessagesAfter(sessionId, last, BATCH);
+      const batch = await this.conversations.pushedMessagesAfter(sessionId, last, BATCH);
       for (const m of batch) {
         res.write(`id: ${m.id}\nevent: message\ndata: ${JSON.stringify(m)}\n\n`);
         last = m.id;

@@ -21,7 +21,7 @@ export class Web1765000000000 implements MigrationInterface {
     await q.query(`CREATE INDEX web_sessions_integration_idx ON web_sessions (integration_id)`);
     await q.query(`ALTER TABLE messages ADD COLUMN responder text, ADD COLUMN agent jsonb`);
     await q.query(
-      `CREATE INDEX messages_human_idx ON messages (conversation_id, id) WHERE responder = 'HUMAN'`,
+      `CREATE INDEX messages_pushed_idx ON messages (conversation_id, seq) WHERE responder IS NOT NULL`,
     );
     await q.query(`ALTER TABLE conversations ADD COLUMN preview boolean NOT NULL DEFAULT false`);
     await q.query(`ALTER TABLE flow_versions ADD COLUMN preview boolean NOT NULL DEFAULT false`);
@@ -39,7 +39,7 @@ export class Web1765000000000 implements MigrationInterface {
     );
     await q.query(`ALTER TABLE flow_versions DROP COLUMN preview`);
     await q.query(`ALTER TABLE conversations DROP COLUMN preview`);
-    await q.query(`DROP INDEX messages_human_idx`);
+    await q.query(`DROP INDEX messages_pushed_idx`);
     await q.query(`ALTER TABLE messages DROP COLUMN responder, DROP COLUMN agent`);
     await q.query(`DROP TABLE web_sessions`);
   }
