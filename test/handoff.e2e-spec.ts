@@ -1,5 +1,6 @@
 import { publishedBot } from './support/flows';
 import { startTestApp, type TestApp } from './support/test-app';
+import { waitFor } from './support/wait';
 
 const flow = {
   start: 'ask',
@@ -179,5 +180,39 @@ describe('People in the loop: handoff, agent replies, release', () => {
       .send({ state: 'ask' })
       .expect(409);
     expect(again.body.detail).toMatch(/not waiting for a human/);
+  });
+
+  it("gives an idle handoff back to the bot after the flow's handoff_idle_release_minutes", async () => {
+    const quick = await startTestApp({ HANDOFF_SWEEP_MS: '100' });
+    try {
+      const { auth: a } = await quick.newWorkspace();
+      const idle = await publishedBot(quick, a, {
+        ...flow,
+        settings: { handoff_idle_release_minutes: 0.01 },
+      });
+      const sid = (
+        await quick.http().post(`${idle.base}/chat/sessions`).set(a).send({}).expect(201)
+      ).body.session_id as string;
+      await quick.http().post(`${idle.base}/conversations/${sid}/handoff`).set(a).expect(200);
+      // Another with no idle setting stays with people.
+      const kept = (await t.http().post(`${bot.base}/chat/sessions`).set(auth).send({}).expect(201))
+        .body.session_id as string;
+      await t.http().post(`${bot.base}/conversations/${kept}/handoff`).set(auth).expect(200);
+      await waitFor(
+        async () =>
+          (await quick.http().get(`${idle.base}/conversations/${sid}`).set(a).expect(200)).body
+            .status === 'ACTIVE',
+      );
+      const answered = await quick
+        .http()
+        .post(`${idle.base}/chat/sessions/${sid}/messages`)
+        .set(a)
+        .send({ message: 'back?' })
+        .expect(200);
+      expect(answered.body.messages).toEqual([{ type: 'text', text: 'Bot answer to back?' }]);
+      expect(await status(kept)).toBe('HANDOFF_PENDING');
+    } finally {
+      await quick.close();
+    }
   });
 });

@@ -30,6 +30,8 @@ export interface AppConfig {
   publicBaseUrl: string | null;
   /** How often the outbox sweeper looks for due deliveries; 0 = only when woken. */
   outboxPollMs: number;
+  /** How often idle handoffs are looked for (a flow's settings.handoff_idle_release_minutes). */
+  handoffSweepMs: number;
   /** Deliveries of one outbox row before it is marked failed. */
   outboxMaxAttempts: number;
   /** Outbox deliveries in flight on this instance, in all and per chatbot. */

@@ -130,6 +130,7 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     publicBaseUrl,
     outboxPollMs: int(env, 'OUTBOX_POLL_MS', 2000, 0, 3_600_000),
+    handoffSweepMs: int(env, 'HANDOFF_SWEEP_MS', 30_000, 50, 3_600_000),
     outboxMaxAttempts: int(env, 'OUTBOX_MAX_ATTEMPTS', 8, 1, 100),
     outboxConcurrency: int(env, 'OUTBOX_CONCURRENCY', 32, 1, 1000),
     outboxPerChatbot: int(env, 'OUTBOX_PER_CHATBOT', 4, 1, 1000),

@@ -9,6 +9,7 @@ import { ConversationRepository } from './conversation.repository';
 import { ConversationsController } from './conversations.controller';
 import { FlowCache } from './flow-cache';
 import { HandoffService } from './handoff.service';
+import { HandoffSweeper } from './handoff-sweeper';
 import { MessageSignals } from './message-signals';
 import { SessionLease } from './session-lease';
 import { TurnService } from './turn.service';
@@ -25,6 +26,7 @@ import { TurnService } from './turn.service';
     HandoffService,
     MessageSignals,
     ChannelReplies,
+    HandoffSweeper,
   ],
   exports: [
     TurnService,

@@ -466,6 +466,26 @@ export class ConversationRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * Conversations with people that nobody touched for their flow's
+   * `settings.handoff_idle_release_minutes` (read from the pinned version), oldest first.
+   */
+  async idleHandoffs(limit: number): Promise<{ id: string; chatbot_id: string }[]> {
+    return sqlRows(
+      this.db,
+      `SELECT c.id, c.chatbot_id
+         FROM conversations c
+         JOIN flow_versions v ON v.id = c.flow_version_id
+        WHERE c.status IN ${HANDED_OFF_SQL}
+          AND json_typeof(v.definition -> 'settings' -> 'handoff_idle_release_minutes') = 'number'
+          AND c.updated_at < now() - make_interval(
+                secs => (v.definition -> 'settings' ->> 'handoff_idle_release_minutes')::float8 * 60)
+        ORDER BY c.updated_at
+        LIMIT $1`,
+      [limit],
+    );
+  }
+
   /** Removes a conversation whose first turn failed: nothing half-written is left behind. */
   async deleteLeased(id: string, owner: string): Promise<void> {
     await sqlRows(this.db, 'DELETE FROM conversations WHERE id = $1 AND lease_owner = $2', [

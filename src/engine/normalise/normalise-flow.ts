@@ -126,6 +126,9 @@ function normaliseSettings(raw: unknown): FlowSettings {
   const timeout = num('session_timeout_minutes');
   if (timeout !== undefined && timeout > 0)
     settings.session_timeout_minutes = Math.min(timeout, FLOW_LIMITS.maxSessionTimeoutMinutes);
+  const idle = num('handoff_idle_release_minutes');
+  if (idle !== undefined && idle > 0)
+    settings.handoff_idle_release_minutes = Math.min(idle, FLOW_LIMITS.maxSessionTimeoutMinutes);
   const retries = num('max_input_retries');
   if (retries !== undefined && retries >= 0)
     settings.max_input_retries = Math.min(Math.floor(retries), FLOW_LIMITS.maxInputRetries);

@@ -13,6 +13,11 @@ export interface FlowSettings {
   max_auto_steps: number;
   /** Not used by the engine itself; kept for the conversation layer. */
   session_timeout_minutes: number;
+  /**
+   * A conversation with people and idle this long goes back to the bot (the conversation
+   * layer's sweeper reads it from the stored version); absent: never.
+   */
+  handoff_idle_release_minutes?: number;
 }
 
 export const DEFAULT_SETTINGS: Readonly<FlowSettings> = {

@@ -15,6 +15,14 @@ const RULES: Record<string, { test: (value: unknown) => boolean; expected: strin
       value <= FLOW_LIMITS.maxSessionTimeoutMinutes,
     expected: `a number of minutes above 0 and at most ${FLOW_LIMITS.maxSessionTimeoutMinutes} (30 days)`,
   },
+  handoff_idle_release_minutes: {
+    test: (value) =>
+      typeof value === 'number' &&
+      Number.isFinite(value) &&
+      value > 0 &&
+      value <= FLOW_LIMITS.maxSessionTimeoutMinutes,
+    expected: `a number of minutes above 0 and at most ${FLOW_LIMITS.maxSessionTimeoutMinutes} (30 days)`,
+  },
   fallback_message: { test: (value) => typeof value === 'string', expected: 'a string' },
   max_input_retries: {
     test: (value) => isNonNegativeInteger(value) && value <= FLOW_LIMITS.maxInputRetries,
