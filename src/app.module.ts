@@ -9,6 +9,7 @@ import { UssdChannelModule } from './channels/ussd/ussd-channel.module';
 import { WebChannelModule } from './channels/web/web-channel.module';
 import { PlaygroundModule } from './playground/playground.module';
 import { EventsModule } from './events/events.module';
+import { AgentsModule } from './agents/agents.module';
 import { OptOutsModule } from './opt-outs/opt-outs.module';
 import { ChatbotsModule } from './chatbots/chatbots.module';
 import { BodylessRouteGuard } from './common/bodyless-route.guard';
@@ -52,6 +53,7 @@ export class AppModule {
         WebChannelModule,
         PlaygroundModule,
         EventsModule,
+        AgentsModule,
         OptOutsModule,
         InboxModule,
         HealthModule,

@@ -18,6 +18,15 @@ export interface ReplyTarget {
   sessionKey: string | null;
   /** What the channel keeps with the session (WhatsApp: the last inbound time). */
   channelState: unknown;
+  /** The integration to send through when the caller names it (an outbound message). */
+  integrationId?: string;
+}
+
+/** A user on a channel, as an outbound message finds (or opens) their session. */
+export interface ChannelAddress {
+  userId: string;
+  /** The session key on the channel (WhatsApp's names the number); absent: the user id. */
+  sessionKey?: string;
 }
 
 /** Whether and how a channel can carry such a message to the user now. */
@@ -27,6 +36,11 @@ export type ChannelReply = { refused: string } | { sends: ChannelSends };
 export interface ChannelReplier {
   readonly channel: string;
   reply(target: ReplyTarget): Promise<ChannelReply>;
+  /**
+   * Whose session a business's message to `to` through this integration is for (outbound);
+   * absent or refused for channels a business cannot write first on.
+   */
+  address?(integrationId: string, to: string): ChannelAddress | { refused: string };
 }
 
 /**
@@ -39,6 +53,15 @@ export class ChannelReplies {
 
   register(replier: ChannelReplier): void {
     this.byChannel.set(replier.channel, replier);
+  }
+
+  /** The session an outbound message to `to` is for; 409 on channels that cannot take one. */
+  addressFor(channel: string, integrationId: string, to: string): ChannelAddress {
+    const found = this.byChannel.get(channel)?.address?.(integrationId, to) ?? {
+      refused: `A business cannot write first on the ${channel} channel.`,
+    };
+    if ('refused' in found) throw new DomainError(ErrorCode.Conflict, found.refused);
+    return found;
   }
 
   /**
@@ -58,10 +81,11 @@ export class ChannelReplies {
 }
 
 /** Who and where a message written outside a turn goes. */
-export const replyTarget = (row: LeasedConversation): ReplyTarget => ({
+export const replyTarget = (row: LeasedConversation, integrationId?: string): ReplyTarget => ({
   chatbotId: row.chatbot_id,
   conversationId: row.id,
   userId: row.user_id,
   sessionKey: row.session_key,
   channelState: row.channel_state,
+  ...(integrationId ? { integrationId } : {}),
 });

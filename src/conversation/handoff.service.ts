@@ -48,7 +48,7 @@ export class HandoffService {
           session: { kind: 'id', conversationId: id },
           message: null,
           goto: { state },
-          onlyIfHandedOff: true,
+          onlyIf: 'handed_off',
         });
         released = true;
       } else released = await this.turns.releaseHandoff(chatbotId, id);

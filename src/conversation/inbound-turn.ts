@@ -80,7 +80,17 @@ export interface InboundTurn {
    * variables set first (the engine's `goto`). The bot's messages answer no request: they
    * are sent as the channel sends a person's reply (ChannelReplies) unless `sends` is given.
    */
-  goto?: { state: string; variables?: Record<string, unknown> };
-  /** With `goto`: refuse (409) unless the conversation is with people (a release at a state). */
-  onlyIfHandedOff?: boolean;
+  goto?: {
+    state: string;
+    variables?: Record<string, unknown>;
+    /** Sent instead of the state's own messages (an outbound message with its own text). */
+    messages?: GenericMessage[];
+    /** The integration to send through (an outbound message names it). */
+    integrationId?: string;
+  };
+  /**
+   * With `goto`: refuse (409) unless the conversation is with people (`handed_off`: a release
+   * at a state), or while it is (`bot`: an outbound message does not talk over a person).
+   */
+  onlyIf?: 'handed_off' | 'bot';
 }

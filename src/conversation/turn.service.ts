@@ -291,16 +291,25 @@ export class TurnService {
         throw new DomainError(ErrorCode.ValidationFailed, 'Request validation failed.', [
           { path: 'state', message: `The flow has no state "${state}".` },
         ]);
-      if (turn.onlyIfHandedOff && !HANDED_OFF.has(row.status))
+      if (turn.onlyIf === 'handed_off' && !HANDED_OFF.has(row.status))
         throw new DomainError(
           ErrorCode.Conflict,
           `The conversation is ${row.status}, not waiting for a human.`,
         );
+      if (turn.onlyIf === 'bot' && HANDED_OFF.has(row.status))
+        throw new DomainError(
+          ErrorCode.Conflict,
+          `The conversation is ${row.status}: a person has it; answer through the conversation's messages route.`,
+        );
       if (availability(row) !== 'open')
         throw new DomainError(ErrorCode.Conflict, 'The conversation has ended.');
-      sends ??= (await this.channels.sendsFor(row.channel, replyTarget(row))) ?? undefined;
+      sends ??=
+        (await this.channels.sendsFor(row.channel, replyTarget(row, turn.goto?.integrationId))) ??
+        undefined;
     } catch (err) {
-      await this.conversations.release(row.id, owner);
+      // A session opened for this command alone is not left behind empty.
+      if (leased.start) await this.conversations.deleteLeased(row.id, owner);
+      else await this.conversations.release(row.id, owner);
       throw err;
     }
     return this.runAndCommit(leased, { ...turn, sends }, flow, started);
@@ -335,10 +344,12 @@ export class TurnService {
     });
     const now = new Date();
     const status = statusAfterTurn(result, row.status);
+    // An outbound message's own text stands in for the state's messages.
+    const replies = turn.goto?.messages ?? result.messages;
     const record = buildTurnRecord({
       messageCount: row.message_count,
       inbound: turn.message,
-      outbound: result.messages,
+      outbound: replies,
       stateBefore: session?.state ?? null,
       stateAfter: result.session.state,
       status,
@@ -366,7 +377,7 @@ export class TurnService {
       ),
     ];
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-    const channelState = turn.channelState?.write(result.messages, status === 'ACTIVE');
+    const channelState = turn.channelState?.write(replies, status === 'ACTIVE');
     const committed = await this.conversations.commitTurn({
       conversationId: row.id,
       owner,
@@ -398,7 +409,7 @@ export class TurnService {
     this.metrics.turnDuration.observe({ channel: row.channel }, durationMs / 1000);
     return {
       conversationId: row.id,
-      messages: result.messages,
+      messages: replies,
       currentState: result.session.state,
       status,
       createdAt: row.created_at,

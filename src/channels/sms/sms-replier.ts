@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import {
   ChannelReplies,
+  type ChannelAddress,
   type ChannelReplier,
   type ChannelReply,
   type ReplyTarget,
@@ -31,8 +32,13 @@ export class SmsReplier implements ChannelReplier, OnModuleInit {
     this.replies.register(this);
   }
 
+  /** A business writing first: the number's session (sent through the integration named). */
+  address(_integrationId: string, to: string): ChannelAddress {
+    return { userId: to };
+  }
+
   async reply(target: ReplyTarget): Promise<ChannelReply> {
-    const integrationId = smsReplyIntegration(target.channelState);
+    const integrationId = target.integrationId ?? smsReplyIntegration(target.channelState);
     if (!integrationId)
       return {
         refused:

@@ -1,13 +1,19 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import {
   ChannelReplies,
+  type ChannelAddress,
   type ChannelReplier,
   type ChannelReply,
   type ReplyTarget,
 } from '../../conversation/channel-replies';
 import { OptOutsRepository } from '../../opt-outs/opt-outs.repository';
 import { ChannelIntegrations } from '../channel-integrations';
-import { readWhatsAppSessionKey, WHATSAPP_CHANNEL, whatsappSends } from './whatsapp-session';
+import {
+  readWhatsAppSessionKey,
+  WHATSAPP_CHANNEL,
+  whatsappSends,
+  whatsappSessionKey,
+} from './whatsapp-session';
 import { closedWindowDetail } from './whatsapp-window';
 
 /**
@@ -28,6 +34,11 @@ export class WhatsAppReplier implements ChannelReplier, OnModuleInit {
 
   onModuleInit(): void {
     this.replies.register(this);
+  }
+
+  /** A business writing first: the user's session with that number. */
+  address(integrationId: string, to: string): ChannelAddress {
+    return { userId: to, sessionKey: whatsappSessionKey(integrationId, to) };
   }
 
   async reply(target: ReplyTarget): Promise<ChannelReply> {

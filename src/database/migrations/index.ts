@@ -16,6 +16,7 @@ import { Web1765000000000 } from './1765000000000-web';
 import { AgentActive1765000100000 } from './1765000100000-agent-active';
 import { ChatbotEvents1765000200000 } from './1765000200000-chatbot-events';
 import { FlowKeyOrder1765000300000 } from './1765000300000-flow-key-order';
+import { OutboundRequests1765000400000 } from './1765000400000-outbound-requests';
 
 /** Every migration, oldest first. New ones are added here (and committed, reviewed). */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   AgentActive1765000100000,
   ChatbotEvents1765000200000,
   FlowKeyOrder1765000300000,
+  OutboundRequests1765000400000,
 ];

@@ -1,0 +1,40 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { AgentTextMessageDto } from '../conversation/agent-reply.dto';
+
+/** `POST /chatbots/{id}/outbound`: the business writes first. */
+export class OutboundDto {
+  @ApiProperty({ description: 'The channel integration to send through (whatsapp or sms).' })
+  @Matches(/^[0-9A-HJKMNP-TV-Z]{26}$/i, { message: 'integration_id must be an integration id' })
+  integration_id: string;
+
+  @ApiProperty({ example: '+255712345678', description: 'The user, in E.164.' })
+  @IsString({ message: 'to must be a phone number in E.164, such as +255712345678' })
+  @Matches(/^\+[1-9][0-9]{6,14}$/, {
+    message: 'to must be a phone number in E.164, such as +255712345678',
+  })
+  to: string;
+
+  @ApiProperty({
+    description: 'The flow state the conversation continues from; its messages are sent.',
+  })
+  @IsString({ message: 'state must be the name of a state of the flow' })
+  @Length(1, 200, { message: 'state must be 1 to 200 characters long' })
+  state: string;
+
+  @ApiPropertyOptional({ description: 'Set before the state is entered.' })
+  @IsOptional()
+  @IsObject({ message: 'variables must be an object' })
+  variables?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    type: AgentTextMessageDto,
+    description: "Sent instead of the state's own messages.",
+  })
+  @IsOptional()
+  @IsObject({ message: 'message must be an object' })
+  @ValidateNested()
+  @Type(() => AgentTextMessageDto)
+  message?: AgentTextMessageDto;
+}

@@ -1,0 +1,263 @@
+import { startBackend, type Backend, type RecordedCall } from './support/backend';
+import { publishedBot } from './support/flows';
+import { startGraphApiStub, type GraphApiStub } from './support/graph-api-stub';
+import { startTestApp, type TestApp } from './support/test-app';
+import { waitFor } from './support/wait';
+import { signedPost, waButtonReply, waEnvelope, waText } from './support/whatsapp-webhooks';
+
+const APP_SECRET = 'meta-app-secret-for-tests';
+const ACCESS_TOKEN = 'EAAtest-access-token-0123456789';
+
+/** An appointment reminder the business sends first; the user's tap continues the flow. */
+const flow = {
+  start: 'menu',
+  states: {
+    menu: {
+      message: 'Karibu! Say anything.',
+      input: { save_to: 'q' },
+      transitions: { default: 'menu' },
+    },
+    reminder: {
+      message: 'Reminder: your appointment is on {{day}}. Confirm?',
+      buttons: [
+        { id: 'confirm', title: 'Confirm' },
+        { id: 'cancel', title: 'Cancel' },
+      ],
+      transitions: { confirm: 'confirmed', cancel: 'cancelled' },
+    },
+    confirmed: { message: 'See you on {{day}}!', end: true },
+    cancelled: { message: 'Cancelled.', end: true },
+  },
+};
+
+const formOf = (call: RecordedCall) => Object.fromEntries(new URLSearchParams(call.body));
+
+describe('Outbound: the business writes first', () => {
+  let t: TestApp;
+  let auth: Record<string, string>;
+  let base: string;
+  let graph: GraphApiStub;
+  let sms: Backend;
+  let smsId: string;
+  let waId: string;
+  let waPath: string;
+  const pnid = '300001';
+
+  beforeAll(async () => {
+    graph = await startGraphApiStub({ accessToken: ACCESS_TOKEN });
+    sms = await startBackend();
+    let n = 0;
+    sms.respond((call) => ({
+      status: 201,
+      body: {
+        SMSMessageData: {
+          Message: 'Sent to 1/1 Total Cost: TZS 20.0000',
+          Recipients: [
+            {
+              statusCode: 101,
+              number: formOf(call).to,
+              status: 'Success',
+              cost: 'TZS 20.0000',
+              messageId: `ATXid_ob_${++n}`,
+            },
+          ],
+        },
+      },
+    }));
+    t = await startTestApp({
+      OUTBOUND_ALLOW_HOSTS: '127.0.0.1',
+      PUBLIC_BASE_URL: 'https://gw.example.com',
+      OUTBOX_POLL_MS: '200',
+    });
+    auth = (await t.newWorkspace()).auth;
+    ({ base } = await publishedBot(t, auth, flow));
+    const smsRecord = await t.http().post(`${base}/integrations`).set(auth).send({
+      type: 'sms',
+      name: 'at',
+      provider: 'africastalking',
+      api_base: sms.url,
+      username: 'sandbox',
+      api_key: 'at-key-0123456789',
+      sender_id: 'DUKA',
+    });
+    if (smsRecord.status !== 201) throw new Error(JSON.stringify(smsRecord.body));
+    smsId = smsRecord.body.id;
+    const wa = await t
+      .http()
+      .post(`${base}/integrations`)
+      .set(auth)
+      .send({
+        type: 'whatsapp',
+        name: 'wa',
+        phone_number_id: pnid,
+        access_token: ACCESS_TOKEN,
+        app_secret: APP_SECRET,
+        verify_token: 'verify-me',
+        graph_api_base: graph.url,
+      })
+      .expect(201);
+    waId = wa.body.id;
+    waPath = new URL(wa.body.webhook_url).pathname;
+  });
+
+  afterAll(async () => {
+    await t.close();
+    await graph.close();
+    await sms.close();
+  });
+
+  const outbound = (body: object, key?: string) => {
+    const req = t.http().post(`${base}/outbound`).set(auth);
+    return (key ? req.set('Idempotency-Key', key) : req).send(body);
+  };
+  const smsTo = (to: string) => sms.calls.filter((c) => formOf(c).to === to);
+
+  it('opens an SMS session at the named state, with its variables, and sends that state as text', async () => {
+    const to = '+255720000001';
+    const r = await outbound({
+      integration_id: smsId,
+      to,
+      state: 'reminder',
+      variables: { day: 'Friday' },
+    }).expect(202);
+    expect(r.body).toMatchObject({ status: 'ACTIVE', current_state: 'reminder' });
+    await waitFor(() => smsTo(to).length === 1);
+    expect(formOf(smsTo(to)[0]).message).toBe(
+      'Reminder: your appointment is on Friday. Confirm?\n1. Confirm\n2. Cancel',
+    );
+    const history = await t
+      .http()
+      .get(`${base}/conversations/${r.body.conversation_id}/messages`)
+      .set(auth)
+      .expect(200);
+    expect(history.body.items[0]).toMatchObject({ responder: 'BOT', direction: 'outbound' });
+  });
+
+  it('sends once for the same Idempotency-Key, answering the first result again', async () => {
+    const to = '+255720000002';
+    const body = { integration_id: smsId, to, state: 'reminder', variables: { day: 'Monday' } };
+    const first = await outbound(body, 'reminder-42').expect(202);
+    const again = await outbound(body, 'reminder-42').expect(202);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
+    const other = await outbound({ ...body, to: '+255720000003' }, 'reminder-42').expect(409);
+    expect(other.body.detail).toMatch(/another request/);
+    await waitFor(() => smsTo(to).length === 1);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(smsTo(to)).toHaveLength(1);
+  });
+
+  it('refuses WhatsApp outside the 24-hour window (409), sending and storing nothing', async () => {
+    const to = '+255720000004';
+    const r = await outbound({
+      integration_id: waId,
+      to,
+      state: 'reminder',
+      variables: { day: 'Sunday' },
+    }).expect(409);
+    expect(r.body.detail).toMatch(/24-hour window/);
+    const rows = await t.db.query(
+      `SELECT count(*)::int AS n FROM conversations WHERE user_id = $1`,
+      [to],
+    );
+    expect(rows[0].n).toBe(0);
+    expect(
+      graph.sends().filter((s) => (s.body as { to?: string }).to === to.slice(1)),
+    ).toHaveLength(0);
+  });
+
+  it('moves an open WhatsApp session to the state inside the window, and the tap continues', async () => {
+    const to = '+255720000005';
+    const post = (...changes: Parameters<typeof waEnvelope>) => {
+      const { raw, headers } = signedPost(APP_SECRET, waEnvelope(...changes));
+      return t.http().post(waPath).set(headers).send(raw.toString());
+    };
+    await post(waText(pnid, to, 'wamid.ob.1', 'Hi')).expect(200);
+    const sent = () => graph.sends().filter((s) => (s.body as { to?: string }).to === to.slice(1));
+    await waitFor(() => sent().length === 1);
+    const r = await outbound({
+      integration_id: waId,
+      to,
+      state: 'reminder',
+      variables: { day: 'Tuesday' },
+    }).expect(202);
+    expect(r.body.current_state).toBe('reminder');
+    await waitFor(() => sent().length === 2);
+    expect(sent()[1].body).toMatchObject({ type: 'interactive' });
+    await post(waButtonReply(pnid, to, 'wamid.ob.2', 'confirm', 'Confirm')).expect(200);
+    await waitFor(() => sent().length === 3);
+    expect((sent()[2].body as { text?: { body: string } }).text?.body).toBe('See you on Tuesday!');
+  });
+
+  it('sends a message of its own in place of the state’s', async () => {
+    const to = '+255720000006';
+    await outbound({
+      integration_id: smsId,
+      to,
+      state: 'reminder',
+      variables: { day: 'Friday' },
+      message: { type: 'text', text: 'Reply 1 to confirm Friday, 2 to cancel.' },
+    }).expect(202);
+    await waitFor(() => smsTo(to).length === 1);
+    expect(formOf(smsTo(to)[0]).message).toBe('Reply 1 to confirm Friday, 2 to cancel.');
+  });
+
+  it('refuses an opted-out number, USSD, a state the flow lacks and bad fields', async () => {
+    const to = '+255720000007';
+    await t
+      .http()
+      .post(`${base}/opt-outs`)
+      .set(auth)
+      .send({ channel: 'sms', user_id: to })
+      .expect(201);
+    const opted = await outbound({ integration_id: smsId, to, state: 'reminder' }).expect(409);
+    expect(opted.body.detail).toMatch(/opted out/);
+
+    const ussd = await t
+      .http()
+      .post(`${base}/integrations`)
+      .set(auth)
+      .send({ type: 'ussd', name: 'ussd', service_code: '*150*88#' })
+      .expect(201);
+    const refused = await outbound({
+      integration_id: ussd.body.id,
+      to: '+255720000008',
+      state: 'reminder',
+    }).expect(409);
+    expect(refused.body.detail).toMatch(/ussd/);
+
+    const missing = await outbound({
+      integration_id: smsId,
+      to: '+255720000009',
+      state: 'nowhere',
+    }).expect(400);
+    expect(missing.body.errors[0].path).toBe('state');
+    const none = await t.db.query(
+      `SELECT count(*)::int AS n FROM conversations WHERE user_id = '+255720000009'`,
+    );
+    expect(none[0].n).toBe(0);
+
+    const bad = await outbound({ integration_id: 'x', to: '0712', state: 'reminder' }).expect(400);
+    expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'integration_id',
+      'to',
+    ]);
+    await outbound({
+      integration_id: '01ARZ3NDEKTSV4RRFFQ69G5FAV',
+      to: '+255720000010',
+      state: 'reminder',
+    }).expect(404);
+  });
+
+  it('does not talk over a person who has the conversation', async () => {
+    const to = '+255720000011';
+    const r = await outbound({ integration_id: smsId, to, state: 'menu' }).expect(202);
+    await t
+      .http()
+      .post(`${base}/conversations/${r.body.conversation_id}/handoff`)
+      .set(auth)
+      .expect(200);
+    const busy = await outbound({ integration_id: smsId, to, state: 'reminder' }).expect(409);
+    expect(busy.body.detail).toMatch(/a person has it/);
+  });
+});
