@@ -157,16 +157,20 @@ describe('Bad bytes and bad shapes at the edge', () => {
     expect(res.body.errors[0].message).toMatch(/nested deeper than 64 levels/);
   });
 
-  it.each([
-    ['validate', () => `${bot.base}/flows/${bot.flowId}/validate`],
-    ['publish', () => `${bot.base}/flows/${bot.flowId}/publish`],
-  ])('should refuse unknown fields on %s, which takes no body', async (_what, url) => {
-    const headers = auth;
-    const res = await t.http().post(url()).set(headers).send({ bogus_field: 1 }).expect(400);
+  it('should refuse unknown fields on publish, which takes no body', async () => {
+    const url = `${bot.base}/flows/${bot.flowId}/publish`;
+    const res = await t.http().post(url).set(auth).send({ bogus_field: 1 }).expect(400);
     expect(res.body.errors).toEqual([
       { path: 'bogus_field', message: expect.stringMatching(/no request body/) },
     ]);
-    await t.http().post(url()).set(headers).send({}).expect(200);
+    await t.http().post(url).set(auth).send({}).expect(200);
+  });
+
+  it('should refuse unknown fields on validate, whose only field is flow', async () => {
+    const url = `${bot.base}/flows/${bot.flowId}/validate`;
+    const res = await t.http().post(url).set(auth).send({ bogus_field: 1 }).expect(400);
+    expect(res.body.errors).toEqual([{ path: 'bogus_field', message: 'Unknown field.' }]);
+    await t.http().post(url).set(auth).send({}).expect(200);
   });
 
   it('should refuse unknown fields when creating an API key on the admin API', async () => {
