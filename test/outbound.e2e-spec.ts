@@ -3,7 +3,13 @@ import { publishedBot } from './support/flows';
 import { startGraphApiStub, type GraphApiStub } from './support/graph-api-stub';
 import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
-import { signedPost, waButtonReply, waEnvelope, waText } from './support/whatsapp-webhooks';
+import {
+  signedPost,
+  waButtonReply,
+  waEnvelope,
+  waLegacyButton,
+  waText,
+} from './support/whatsapp-webhooks';
 
 const APP_SECRET = 'meta-app-secret-for-tests';
 const ACCESS_TOKEN = 'EAAtest-access-token-0123456789';
@@ -164,6 +170,59 @@ describe('Outbound: the business writes first', () => {
     expect(
       graph.sends().filter((s) => (s.body as { to?: string }).to === to.slice(1)),
     ).toHaveLength(0);
+  });
+
+  it('reaches a WhatsApp user outside the window with a template, and the quick-reply tap continues the flow', async () => {
+    const to = '+255720000012';
+    const template = {
+      name: 'appointment_reminder',
+      language: 'en',
+      components: [{ type: 'body', parameters: [{ type: 'text', text: 'Sunday' }] }],
+    };
+    const r = await outbound({
+      integration_id: waId,
+      to,
+      state: 'reminder',
+      variables: { day: 'Sunday' },
+      template,
+    }).expect(202);
+    expect(r.body.messages).toEqual([{ type: 'template', ...template }]);
+    const sent = () => graph.sends().filter((s) => (s.body as { to?: string }).to === to.slice(1));
+    await waitFor(() => sent().length === 1);
+    expect(sent()[0].body).toMatchObject({
+      type: 'template',
+      template: {
+        name: 'appointment_reminder',
+        language: { code: 'en' },
+        components: template.components,
+      },
+    });
+    const { raw, headers } = signedPost(
+      APP_SECRET,
+      waEnvelope(waLegacyButton(pnid, to, 'wamid.ob.tpl', 'confirm', 'Confirm')),
+    );
+    await t.http().post(waPath).set(headers).send(raw.toString()).expect(200);
+    await waitFor(() => sent().length === 2);
+    expect((sent()[1].body as { text?: { body: string } }).text?.body).toBe('See you on Sunday!');
+  });
+
+  it('refuses a template on SMS, and a template with a message', async () => {
+    const template = { name: 'appointment_reminder', language: 'en' };
+    const sms = await outbound({
+      integration_id: smsId,
+      to: '+255720000013',
+      state: 'reminder',
+      template,
+    }).expect(400);
+    expect(sms.body.errors[0].path).toBe('template');
+    const both = await outbound({
+      integration_id: waId,
+      to: '+255720000013',
+      state: 'reminder',
+      template,
+      message: { type: 'text', text: 'x' },
+    }).expect(400);
+    expect(both.body.errors[0].path).toBe('template');
   });
 
   it('moves an open WhatsApp session to the state inside the window, and the tap continues', async () => {

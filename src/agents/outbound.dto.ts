@@ -1,7 +1,35 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import {
+  IsArray,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
 import { AgentTextMessageDto } from '../conversation/agent-reply.dto';
+
+/** A WhatsApp template approved by Meta: the Cloud API's template object. */
+export class OutboundTemplateDto {
+  @ApiProperty({ example: 'appointment_reminder' })
+  @Matches(/^[a-z0-9_]{1,512}$/, {
+    message: "template.name must be the approved template's name (lowercase letters, digits, _)",
+  })
+  name: string;
+
+  @ApiProperty({ example: 'en' })
+  @Matches(/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/, {
+    message: 'template.language must be a language code such as "en" or "en_US"',
+  })
+  language: string;
+
+  @ApiPropertyOptional({ description: "The Cloud API's components (header, body, buttons)." })
+  @IsOptional()
+  @IsArray({ message: 'template.components must be a list' })
+  components?: unknown[];
+}
 
 /** `POST /chatbots/{id}/outbound`: the business writes first. */
 export class OutboundDto {
@@ -37,4 +65,15 @@ export class OutboundDto {
   @ValidateNested()
   @Type(() => AgentTextMessageDto)
   message?: AgentTextMessageDto;
+
+  @ApiPropertyOptional({
+    type: OutboundTemplateDto,
+    description:
+      "WhatsApp only: sent instead of the state's messages, also outside the 24-hour window.",
+  })
+  @IsOptional()
+  @IsObject({ message: 'template must be an object' })
+  @ValidateNested()
+  @Type(() => OutboundTemplateDto)
+  template?: OutboundTemplateDto;
 }

@@ -81,6 +81,17 @@ export class OutboundService {
       throw new DomainError(ErrorCode.ValidationFailed, 'Request validation failed.', [
         { path: 'to', message: `${dto.to} is not a valid phone number.` },
       ]);
+    if (dto.template && dto.message)
+      throw new DomainError(ErrorCode.ValidationFailed, 'Request validation failed.', [
+        { path: 'template', message: 'Send either message or template, not both.' },
+      ]);
+    if (dto.template && integration.type !== 'whatsapp')
+      throw new DomainError(ErrorCode.ValidationFailed, 'Request validation failed.', [
+        {
+          path: 'template',
+          message: `Templates are WhatsApp's; this is a ${integration.type} integration.`,
+        },
+      ]);
     const address = this.channels.addressFor(integration.type, integration.id, dto.to);
     const out = await this.turns.handle({
       chatbotId,
@@ -90,7 +101,11 @@ export class OutboundService {
       goto: {
         state: dto.state,
         variables: dto.variables,
-        messages: dto.message ? [{ type: 'text', text: dto.message.text }] : undefined,
+        messages: dto.template
+          ? [{ type: 'template', ...dto.template }]
+          : dto.message
+            ? [{ type: 'text', text: dto.message.text }]
+            : undefined,
         integrationId: integration.id,
       },
       onlyIf: 'bot',

@@ -20,6 +20,8 @@ export interface ReplyTarget {
   channelState: unknown;
   /** The integration to send through when the caller names it (an outbound message). */
   integrationId?: string;
+  /** Every message is a WhatsApp template: it may go outside the 24-hour window. */
+  onlyTemplates?: boolean;
 }
 
 /** A user on a channel, as an outbound message finds (or opens) their session. */
@@ -81,11 +83,14 @@ export class ChannelReplies {
 }
 
 /** Who and where a message written outside a turn goes. */
-export const replyTarget = (row: LeasedConversation, integrationId?: string): ReplyTarget => ({
+export const replyTarget = (
+  row: LeasedConversation,
+  opts: { integrationId?: string; onlyTemplates?: boolean } = {},
+): ReplyTarget => ({
   chatbotId: row.chatbot_id,
   conversationId: row.id,
   userId: row.user_id,
   sessionKey: row.session_key,
   channelState: row.channel_state,
-  ...(integrationId ? { integrationId } : {}),
+  ...opts,
 });

@@ -20,6 +20,8 @@ function textOf(m: GenericMessage): string {
       return `[${m.type}]`;
     case 'location':
       return m.name ?? '[location]';
+    case 'template':
+      return m.text ?? `[template ${m.name}]`;
   }
 }
 

@@ -304,8 +304,13 @@ export class TurnService {
       if (availability(row) !== 'open')
         throw new DomainError(ErrorCode.Conflict, 'The conversation has ended.');
       sends ??=
-        (await this.channels.sendsFor(row.channel, replyTarget(row, turn.goto?.integrationId))) ??
-        undefined;
+        (await this.channels.sendsFor(
+          row.channel,
+          replyTarget(row, {
+            integrationId: turn.goto?.integrationId,
+            onlyTemplates: turn.goto?.messages?.every((m) => m.type === 'template') === true,
+          }),
+        )) ?? undefined;
     } catch (err) {
       // A session opened for this command alone is not left behind empty.
       if (leased.start) await this.conversations.deleteLeased(row.id, owner);

@@ -49,6 +49,18 @@ export type GenericMessage =
   /** Inbound only (WhatsApp): a sticker the user sent; flows cannot send one. */
   | { type: 'sticker'; media_url?: string; media_id?: string; mime_type?: string }
   /** Inbound only: a pressed button or list row. `text` is its title (or what the user typed). */
-  | { type: 'button'; text: string; button_id: string };
+  | { type: 'button'; text: string; button_id: string }
+  /**
+   * A WhatsApp message template approved by Meta (the Cloud API's `template` object): the only
+   * message that reaches a user outside the 24-hour window. `text` stands in for it where a
+   * channel has no templates (SMS, the widget, the history's preview).
+   */
+  | {
+      type: 'template';
+      name: string;
+      language: string;
+      components?: unknown[];
+      text?: string;
+    };
 
 export type GenericMessageType = GenericMessage['type'];

@@ -63,6 +63,9 @@ export function numberedMenu(messages: readonly GenericMessage[]): NumberedMenu 
       case 'audio':
       case 'sticker':
         break;
+      case 'template':
+        addText(m.text);
+        break;
       case 'location':
         addText(m.name ?? m.address ?? `${m.latitude},${m.longitude}`);
         break;

@@ -64,6 +64,20 @@ export function renderWhatsApp(message: GenericMessage): WhatsAppPayload[] {
       return renderMedia('audio', message.media_url, message.media_id);
     case 'location':
       return renderLocation(message);
+    case 'template':
+      return [
+        {
+          body: {
+            type: 'template',
+            template: {
+              name: message.name,
+              language: { code: message.language },
+              ...(message.components?.length ? { components: message.components } : {}),
+            },
+          },
+          media: false,
+        },
+      ];
     case 'button':
     case 'sticker':
       return [];

@@ -52,7 +52,10 @@ export class WhatsAppReplier implements ChannelReplier, OnModuleInit {
     // The list a turn's commit checks for bot replies too (numbers added through the API).
     if (await this.optOuts.isOptedOut(target.chatbotId, WHATSAPP_CHANNEL, route.to.userId))
       return { refused: 'This user is on the opt-out list for WhatsApp; nothing was sent.' };
-    const closed = closedWindowDetail(target.channelState, Date.now());
+    // A template is how a business reaches a user outside the window.
+    const closed = target.onlyTemplates
+      ? null
+      : closedWindowDetail(target.channelState, Date.now());
     if (closed) return { refused: closed };
     return {
       sends: (messages, messageIds) => whatsappSends(row.id, route.to, messages, messageIds),

@@ -120,5 +120,7 @@ export function describeReply(message: GenericMessage): string {
     case 'audio':
     case 'sticker':
       return '';
+    case 'template':
+      return message.text ?? '';
   }
 }

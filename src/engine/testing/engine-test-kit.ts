@@ -57,7 +57,7 @@ export const press = (buttonId: string, title = buttonId): GenericMessage => ({
 
 /** The texts of a turn's messages (text, buttons and list messages), for compact assertions. */
 export function texts(result: TurnResult): string[] {
-  return result.messages.map((m) => ('text' in m ? m.text : `<${m.type}>`));
+  return result.messages.map((m) => ('text' in m && m.text !== undefined ? m.text : `<${m.type}>`));
 }
 
 /** Drives a conversation: `start()` then `send(...)`, keeping the session between turns. */

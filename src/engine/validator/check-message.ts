@@ -18,6 +18,7 @@ const MESSAGE_FIELDS: Record<string, readonly string[]> = {
   audio: ['media_url', 'media_id', 'mime_type'],
   document: ['media_url', 'media_id', 'media_filename', 'media_caption', 'mime_type'],
   location: ['latitude', 'longitude', 'name', 'address'],
+  template: ['name', 'language', 'components', 'text'],
 };
 
 /**
@@ -99,9 +100,39 @@ function checkByType(
       optionalText(value, 'name', path, ctx);
       optionalText(value, 'address', path, ctx);
       return;
+    case 'template':
+      checkWhatsAppTemplate(value, path, ctx);
+      summary.hasText = typeof value.text === 'string';
+      return;
     default:
       checkMedia(type, value, path, ctx);
   }
+}
+
+/**
+ * A WhatsApp template (the Cloud API's template object, `language` as its code): the name and
+ * language Meta approved it under, its components (strings in them are templates, as
+ * elsewhere), and `text` for channels without templates.
+ */
+function checkWhatsAppTemplate(value: JsonObject, path: string, ctx: ScanContext): void {
+  if (typeof value.name !== 'string' || !/^[a-z0-9_]{1,512}$/.test(value.name))
+    ctx.issues.error(
+      childPath(path, 'name'),
+      `A template needs "name": the approved template's name (lowercase letters, digits and "_"), not ${show(value.name)}.`,
+    );
+  if (typeof value.language !== 'string' || !/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/.test(value.language))
+    ctx.issues.error(
+      childPath(path, 'language'),
+      `A template needs "language": its language code, such as "en" or "en_US", not ${show(value.language)}.`,
+    );
+  if (value.components !== undefined && !Array.isArray(value.components))
+    ctx.issues.error(
+      childPath(path, 'components'),
+      `"components" must be a list (the Cloud API's template components), not ${show(value.components)}.`,
+    );
+  else if (value.components !== undefined)
+    checkTemplatesDeep(value.components, childPath(path, 'components'), ctx);
+  optionalText(value, 'text', path, ctx);
 }
 
 function checkMedia(type: string, value: JsonObject, path: string, ctx: ScanContext): void {

@@ -167,6 +167,9 @@ function botBubble(
     case 'sticker':
       bubble.append(`[${message.type}]`);
       break;
+    case 'template':
+      bubble.append(message.text ?? `[WhatsApp template ${message.name}]`);
+      break;
   }
   return bubble;
 }

@@ -95,6 +95,9 @@ function blocksOf(m: GenericMessage): BlockView[] {
     }
     case 'location':
       return location(m.latitude, m.longitude, m.name, m.address);
+    case 'template':
+      // WhatsApp's templates have no web form; their fallback text stands in.
+      return m.text ? [text(m.text)] : [];
     default:
       return []; // a type newer than this widget: describeMessage shows its name
   }
