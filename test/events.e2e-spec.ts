@@ -157,6 +157,83 @@ describe('Conversation events to a helpdesk', () => {
     expect(new Set(seen.slice(0, 3).map((e) => e.id)).size).toBe(1);
   });
 
+  it("tells of a message's delivery (SMS report), once per change", async () => {
+    const provider = await startBackend();
+    let n = 0;
+    provider.respond((call) => ({
+      status: 201,
+      body: {
+        SMSMessageData: {
+          Message: 'Sent to 1/1',
+          Recipients: [
+            {
+              statusCode: 101,
+              number: new URLSearchParams(call.body).get('to'),
+              status: 'Success',
+              cost: 'TZS 20.0000',
+              messageId: `ATXid_ev_${++n}`,
+            },
+          ],
+        },
+      },
+    }));
+    try {
+      const sms = await t
+        .http()
+        .post(`${bot.base}/integrations`)
+        .set(auth)
+        .send({
+          type: 'sms',
+          name: 'at-events',
+          provider: 'africastalking',
+          username: 'duka',
+          api_key: 'atsk_x',
+          sender_id: '15055',
+          api_base: provider.url,
+        })
+        .expect(201);
+      const path = new URL(sms.body.webhook_url as string).pathname;
+      const number = '+255700000555';
+      await t
+        .http()
+        .post(path)
+        .type('form')
+        .send({ from: number, to: '15055', text: 'Hi', date: '2026-12-05', id: 'ATXid_in_ev' })
+        .expect(200);
+      await waitFor(() => provider.calls.length === 1);
+      const [row] = await t.db.query<
+        Array<{ id: string; provider_message_id: string; cid: string }>
+      >(
+        `SELECT m.id, m.provider_message_id, c.id AS cid FROM messages m JOIN conversations c ON c.id = m.conversation_id
+          WHERE c.user_id = $1 AND m.direction = 'outbound'`,
+        [number],
+      );
+      await waitFor(async () => {
+        const [r] = await t.db.query<Array<{ p: string | null }>>(
+          'SELECT provider_message_id AS p FROM messages WHERE id = $1',
+          [row.id],
+        );
+        return r.p !== null;
+      });
+      const [{ p: providerId }] = await t.db.query<Array<{ p: string }>>(
+        'SELECT provider_message_id AS p FROM messages WHERE id = $1',
+        [row.id],
+      );
+      const report = () =>
+        t.http().post(path).type('form').send({ id: providerId, status: 'Success' }).expect(200);
+      await report();
+      await waitFor(() => events(row.cid).some((e) => e.type === 'message.status'), 10_000);
+      await report();
+      await new Promise((r) => setTimeout(r, 600));
+      const statuses = events(row.cid).filter((e) => e.type === 'message.status');
+      expect(statuses).toHaveLength(1);
+      expect(statuses[0].data).toEqual({ message_id: row.id, status: 'delivered' });
+      expect(statuses[0].conversation).toEqual({ id: row.cid, channel: 'sms', user_id: number });
+    } finally {
+      await provider.close();
+    }
+  });
+
   it('sends nothing once events are turned off', async () => {
     const other = await publishedBot(t, auth, flow);
     const sid = (await t.http().post(`${other.base}/chat/sessions`).set(auth).send({}).expect(201))

@@ -9,6 +9,7 @@ import { TurnRefused } from '../src/conversation/turn-refused';
 import { TurnService } from '../src/conversation/turn.service';
 import { HTTP_CALLER } from '../src/integrations/integrations.tokens';
 import { MetricsService } from '../src/metrics/metrics.service';
+import { ChannelReplies } from '../src/conversation/channel-replies';
 import { OutboxDispatcher } from '../src/outbox/outbox-dispatcher';
 import { Backend, startBackend } from './support/backend';
 import { echoFlow, publishedBot } from './support/flows';
@@ -286,6 +287,7 @@ describe('TurnService', () => {
         app.get(FlowCache),
         app.get(HTTP_CALLER),
         app.get(OutboxDispatcher),
+        app.get(ChannelReplies),
         app.get(MetricsService),
         app.get(APP_CONFIG),
         app.get<Logger>(LOGGER),

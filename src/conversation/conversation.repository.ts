@@ -6,7 +6,9 @@ import { type ConversationStatus, HANDED_OFF_SQL, OPEN_STATUSES_SQL } from './co
 import { type SqlStep, sqlRows } from '../database/sql';
 import type { OutboxEntry } from '../outbox/outbox-entry';
 import { enqueueOutboxSql, outboxEntriesJson } from '../outbox/outbox-sql';
+import { EVENT_KIND } from '../events/conversation-event';
 import { eventsOnSql } from '../events/events-sql';
+import { newId } from '../common/new-id';
 import { OPTED_OUT_ERROR } from '../opt-outs/opt-outs-sql';
 import {
   COMMIT_TURN_SQL,
@@ -275,6 +277,9 @@ export class ConversationRepository {
   /**
    * A provider's delivery report: every message of this chatbot's channel sent as that
    * provider message. A report never moves a message back (delivered stays delivered).
+   * A message that became delivered, read or failed is told to the chatbot's events
+   * receiver (`message.status`), in the same statement, when it has one: at most
+   * STATUS_EVENT_IDS messages per report (one send carries one message, or a few in one SMS).
    * The number of messages updated (0: an unknown id).
    */
   async applyDeliveryReport(
@@ -288,15 +293,43 @@ export class ConversationRepository {
     // counts unless the message was already delivered or read.
     const rows = await sqlRows(
       this.db,
-      `UPDATE messages m
-          SET delivery_status = CASE WHEN ${DELIVERY_RANK('m.delivery_status')} > ${DELIVERY_RANK('$4')}
-                                     THEN m.delivery_status ELSE $4 END,
-              delivery_error = CASE WHEN $4 = 'failed' THEN $5::jsonb ELSE m.delivery_error END
-         FROM conversations c
-        WHERE m.provider_message_id = $3 AND c.id = m.conversation_id
-          AND c.chatbot_id = $1 AND c.channel = $2
-        RETURNING m.id`,
-      [chatbotId, channel, providerMessageId, status, error ? JSON.stringify(error) : null],
+      `WITH before AS (
+         SELECT m.id, m.delivery_status AS old, c.id AS conversation_id, c.channel, c.user_id
+           FROM messages m JOIN conversations c ON c.id = m.conversation_id
+          WHERE m.provider_message_id = $3 AND c.chatbot_id = $1 AND c.channel = $2
+          FOR UPDATE OF m
+       ), moved AS (
+         UPDATE messages m
+            SET delivery_status = CASE WHEN ${DELIVERY_RANK('m.delivery_status')} > ${DELIVERY_RANK('$4')}
+                                       THEN m.delivery_status ELSE $4 END,
+                delivery_error = CASE WHEN $4 = 'failed' THEN $5::jsonb ELSE m.delivery_error END
+           FROM before b
+          WHERE m.id = b.id
+          RETURNING m.id, m.delivery_status AS now, m.delivery_error, b.old, b.conversation_id, b.channel, b.user_id
+       ), told AS (
+         SELECT mv.*, row_number() OVER (ORDER BY mv.id) AS n FROM moved mv
+          WHERE mv.now IS DISTINCT FROM mv.old AND mv.now IN ('delivered', 'read', 'failed')
+            AND EXISTS (SELECT 1 FROM chatbots b WHERE b.id = $1 AND b.events_url IS NOT NULL)
+       ), ev AS (
+         INSERT INTO outbox (id, kind, ordering_key, chatbot_id, conversation_id, payload, created_at, next_attempt_at)
+         SELECT ($6::text[])[t.n], '${EVENT_KIND}', 'events:' || t.conversation_id, $1, t.conversation_id,
+                jsonb_build_object(
+                  'id', ($6::text[])[t.n], 'type', 'message.status', 'created_at', now(), 'chatbot_id', $1,
+                  'conversation', jsonb_build_object('id', t.conversation_id, 'channel', t.channel, 'user_id', t.user_id),
+                  'data', jsonb_strip_nulls(jsonb_build_object('message_id', t.id, 'status', t.now,
+                                                               'error', CASE WHEN t.now = 'failed' THEN t.delivery_error END))),
+                now(), now()
+           FROM told t WHERE t.n <= ${STATUS_EVENT_IDS}
+       )
+       SELECT id FROM moved`,
+      [
+        chatbotId,
+        channel,
+        providerMessageId,
+        status,
+        error ? JSON.stringify(error) : null,
+        Array.from({ length: STATUS_EVENT_IDS }, () => newId()),
+      ],
     );
     return rows.length;
   }
@@ -361,15 +394,29 @@ export class ConversationRepository {
    * from the Business app): the user's active session waits for a person. False when none.
    */
   async handOffByKey(chatbotId: string, channel: string, key: string): Promise<boolean> {
+    const eventId = newId();
     const rows = await sqlRows(
       this.db,
-      `UPDATE conversations
-          SET status = 'HANDOFF_PENDING', session = jsonb_set(session, '{status}', '"handoff"'),
-              updated_at = now()
-        WHERE chatbot_id = $1 AND channel = $2 AND session_key = $3 AND status = 'ACTIVE'
-          AND session ? 'state'
-        RETURNING id`,
-      [chatbotId, channel, key],
+      `WITH handed AS (
+         UPDATE conversations
+            SET status = 'HANDOFF_PENDING', session = jsonb_set(session, '{status}', '"handoff"'),
+                updated_at = now()
+          WHERE chatbot_id = $1 AND channel = $2 AND session_key = $3 AND status = 'ACTIVE'
+            AND session ? 'state'
+          RETURNING id, user_id, current_state
+       ), ev AS (
+         INSERT INTO outbox (id, kind, ordering_key, chatbot_id, conversation_id, payload, created_at, next_attempt_at)
+         SELECT $4::bpchar, '${EVENT_KIND}', 'events:' || h.id, $1, h.id,
+                jsonb_build_object(
+                  'id', $4::bpchar, 'type', 'handoff.requested', 'created_at', now(), 'chatbot_id', $1::bpchar,
+                  'conversation', jsonb_build_object('id', h.id, 'channel', $2::text, 'user_id', h.user_id),
+                  'data', jsonb_build_object('state', h.current_state, 'source', 'business_app', 'reason', NULL)),
+                now(), now()
+           FROM handed h
+          WHERE EXISTS (SELECT 1 FROM chatbots b WHERE b.id = $1 AND b.events_url IS NOT NULL)
+       )
+       SELECT id FROM handed`,
+      [chatbotId, channel, key, eventId],
     );
     return rows.length > 0;
   }
@@ -590,5 +637,8 @@ export class ConversationRepository {
 }
 
 /** The order of delivery statuses (failed aside, ranked with sent). */
+/** Event ids made for one delivery report (see applyDeliveryReport). */
+const STATUS_EVENT_IDS = 8;
+
 const DELIVERY_RANK = (expr: string) =>
   `CASE ${expr} WHEN 'read' THEN 3 WHEN 'delivered' THEN 2 ELSE 1 END`;
