@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
 import { signEvent, verifyEventSignature } from './event-signature';
 
 describe('event signatures', () => {
@@ -31,5 +34,33 @@ describe('event signatures', () => {
   it('accepts any of several v1 signatures (a receiver during a secret rotation)', () => {
     const header = `${signEvent(secret, body, now)},v1=${'0'.repeat(64)}`;
     expect(verifyEventSignature(secret, header, body, now)).toBe(true);
+  });
+});
+
+describe('the verifier shown in docs/events.md', () => {
+  /** The receiver's code exactly as the docs show it, run here. */
+  const documented = (() => {
+    const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'events.md'), 'utf8');
+    const code = /```js\n([\s\S]*?)```/.exec(doc)![1];
+    return runInNewContext(`${code}; verifySarufiEvent`, { require, Buffer }) as (
+      secret: string,
+      header: string | undefined,
+      body: string,
+      now?: number,
+    ) => boolean;
+  })();
+  const secret = 'whsec_docs';
+  const body = '{"id":"01J","type":"message.sent"}';
+  const now = 1_780_000_000;
+
+  it('accepts what the server signs', () => {
+    expect(documented(secret, signEvent(secret, body, now), body, now)).toBe(true);
+  });
+
+  it('refuses a tampered body, another secret and an old signature', () => {
+    const header = signEvent(secret, body, now);
+    expect(documented(secret, header, body.replace('sent', 'sant'), now)).toBe(false);
+    expect(documented('whsec_other', header, body, now)).toBe(false);
+    expect(documented(secret, header, body, now + 301)).toBe(false);
   });
 });
