@@ -127,6 +127,15 @@ export class InboxRepository {
     );
   }
 
+  /** Removes a pending event still claimed by `owner` (see InboxService.withdrawInline). */
+  async withdraw(id: string, owner: string): Promise<void> {
+    await sqlRows(
+      this.db,
+      `DELETE FROM inbox_events WHERE id = $1 AND locked_by = $2 AND status = 'pending'`,
+      [id, owner],
+    );
+  }
+
   /** Gives claims back without counting the attempt (shutdown). */
   async release(ids: string[], owner: string): Promise<void> {
     if (ids.length === 0) return;

@@ -51,14 +51,24 @@ export class InboxService {
   async acceptInline(
     event: NewInboxEvent,
     claimMs: number,
+    owner = `inline:${newId()}`,
   ): Promise<{ duplicate: boolean; run: InboxEvent | null }> {
-    const stored = await this.events.storeClaimed(event, `inline:${newId()}`, claimMs);
+    const stored = await this.events.storeClaimed(event, owner, claimMs);
     if (!stored) return { duplicate: true, run: null };
     if (!stored.claimed) {
       this.processor.kick();
       return { duplicate: false, run: null };
     }
     return { duplicate: false, run: claimedEvent(event, stored.id) };
+  }
+
+  /**
+   * Takes back an event that `owner` (acceptInline's) stored and whose request failed before
+   * its turn was saved: removed as if never sent, so the sender may send it again with the same
+   * id. An event already done (its turn committed) stays.
+   */
+  async withdrawInline(id: string, owner: string): Promise<void> {
+    await this.events.withdraw(id, owner);
   }
 }
 

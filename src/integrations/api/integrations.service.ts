@@ -86,7 +86,7 @@ export class IntegrationsService {
         await this.refuseTakenAddress(tx, chatbotId, type, sealed, null);
         return this.integrations.insert(newId(), chatbotId, type, sealed, tx);
       });
-      return integrationView(row, this.viewContext);
+      return { ...integrationView(row, this.viewContext), ...sealed.revealed };
     } catch (err) {
       throw this.translate(err, sealed.name);
     }
@@ -122,10 +122,13 @@ export class IntegrationsService {
         await this.refuseTakenAddress(tx, chatbotId, row.type, sealed, row.id);
         if (sealed.name !== row.name)
           await this.refuseIfPublishedFlowUses(tx, chatbotId, row.name, 'renamed');
-        return integrationView(
-          await this.integrations.update(tx, chatbotId, id, sealed),
-          this.viewContext,
-        );
+        return {
+          ...integrationView(
+            await this.integrations.update(tx, chatbotId, id, sealed),
+            this.viewContext,
+          ),
+          ...sealed.revealed,
+        };
       });
     } catch (err) {
       throw this.translate(err, typeof input.name === 'string' ? input.name : '');

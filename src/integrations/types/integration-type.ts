@@ -17,6 +17,11 @@ export interface SealedIntegration {
   address?: string;
   /** New credentials: forget a recorded failure (health back to ok). */
   healthReset?: boolean;
+  /**
+   * Secrets the server made in this request (rest-api's `webhook_secret`): shown in clear in
+   * this answer only, in place of their `***`.
+   */
+  revealed?: Record<string, string>;
 }
 
 /** What a view needs beyond the row: where providers reach this server. */
@@ -26,7 +31,7 @@ export interface ViewContext {
 }
 
 /**
- * One kind of integration (`http` today; `whatsapp`, `ussd`, `sms`, `web` with their
+ * One kind of integration (`http`; `whatsapp`, `ussd`, `sms`, `web`, `rest-api` with their
  * channels): how its create and patch bodies are checked, how it is sealed for storage and
  * shown by the API. Each lives in one file under `types/` and is listed in the registry.
  * Errors are 400s with `errors[{path, message}]`; secret values never appear in them.
