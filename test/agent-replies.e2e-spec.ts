@@ -1,8 +1,9 @@
 import { CHANNEL_INTEGRATION_TTL_MS } from '../src/channels/channel-integrations';
 import { OutboxDispatcher } from '../src/outbox/outbox-dispatcher';
-import { startBackend, type Backend, type RecordedCall } from './support/backend';
+import { startBackend, type Backend } from './support/backend';
 import { publishedBot } from './support/flows';
 import { startGraphApiStub, type GraphApiStub, type StubRequest } from './support/graph-api-stub';
+import { africasTalkingAccepted, formOf } from './support/sms-provider-answers';
 import { startTestApp, type TestApp } from './support/test-app';
 import { driverFor, ussdUser } from './support/ussd-gateways';
 import { waitFor } from './support/wait';
@@ -45,8 +46,6 @@ interface HistoryItem {
   status?: string;
 }
 
-const formOf = (call: RecordedCall) => Object.fromEntries(new URLSearchParams(call.body));
-
 describe("People's replies on the phone channels (WhatsApp, SMS, USSD)", () => {
   let t: TestApp;
   let auth: Record<string, string>;
@@ -60,23 +59,7 @@ describe("People's replies on the phone channels (WhatsApp, SMS, USSD)", () => {
     graph = await startGraphApiStub({ accessToken: ACCESS_TOKEN });
     sms = await startBackend();
     let sent = 0;
-    sms.respond((call) => ({
-      status: 201,
-      body: {
-        SMSMessageData: {
-          Message: 'Sent to 1/1 Total Cost: TZS 20.0000',
-          Recipients: [
-            {
-              statusCode: 101,
-              number: formOf(call).to,
-              status: 'Success',
-              cost: 'TZS 20.0000',
-              messageId: `ATXid_out_${++sent}`,
-            },
-          ],
-        },
-      },
-    }));
+    sms.respond((call) => africasTalkingAccepted(call, `ATXid_out_${++sent}`));
     t = await startTestApp({
       OUTBOUND_ALLOW_HOSTS: '127.0.0.1',
       PUBLIC_BASE_URL: PUBLIC,

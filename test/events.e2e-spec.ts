@@ -1,6 +1,7 @@
 import { verifyEventSignature } from '../src/events/event-signature';
 import { startBackend, type Backend, type RecordedCall } from './support/backend';
 import { publishedBot } from './support/flows';
+import { africasTalkingAccepted } from './support/sms-provider-answers';
 import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
 
@@ -160,23 +161,7 @@ describe('Conversation events to a helpdesk', () => {
   it("tells of a message's delivery (SMS report), once per change", async () => {
     const provider = await startBackend();
     let n = 0;
-    provider.respond((call) => ({
-      status: 201,
-      body: {
-        SMSMessageData: {
-          Message: 'Sent to 1/1',
-          Recipients: [
-            {
-              statusCode: 101,
-              number: new URLSearchParams(call.body).get('to'),
-              status: 'Success',
-              cost: 'TZS 20.0000',
-              messageId: `ATXid_ev_${++n}`,
-            },
-          ],
-        },
-      },
-    }));
+    provider.respond((call) => africasTalkingAccepted(call, `ATXid_ev_${++n}`));
     try {
       const sms = await t
         .http()

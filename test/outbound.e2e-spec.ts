@@ -1,6 +1,7 @@
-import { startBackend, type Backend, type RecordedCall } from './support/backend';
+import { startBackend, type Backend } from './support/backend';
 import { publishedBot } from './support/flows';
 import { startGraphApiStub, type GraphApiStub } from './support/graph-api-stub';
+import { africasTalkingAccepted, formOf } from './support/sms-provider-answers';
 import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
 import {
@@ -36,8 +37,6 @@ const flow = {
   },
 };
 
-const formOf = (call: RecordedCall) => Object.fromEntries(new URLSearchParams(call.body));
-
 describe('Outbound: the business writes first', () => {
   let t: TestApp;
   let auth: Record<string, string>;
@@ -53,23 +52,7 @@ describe('Outbound: the business writes first', () => {
     graph = await startGraphApiStub({ accessToken: ACCESS_TOKEN });
     sms = await startBackend();
     let n = 0;
-    sms.respond((call) => ({
-      status: 201,
-      body: {
-        SMSMessageData: {
-          Message: 'Sent to 1/1 Total Cost: TZS 20.0000',
-          Recipients: [
-            {
-              statusCode: 101,
-              number: formOf(call).to,
-              status: 'Success',
-              cost: 'TZS 20.0000',
-              messageId: `ATXid_ob_${++n}`,
-            },
-          ],
-        },
-      },
-    }));
+    sms.respond((call) => africasTalkingAccepted(call, `ATXid_ob_${++n}`));
     t = await startTestApp({
       OUTBOUND_ALLOW_HOSTS: '127.0.0.1',
       PUBLIC_BASE_URL: 'https://gw.example.com',
