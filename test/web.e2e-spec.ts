@@ -80,6 +80,21 @@ describe('Web channel (widget API)', () => {
   });
 
   const widget = (path: string) => `/widget/v1/${key}${path}`;
+  /** A request of the widget on SITE for the visitor who opened session `s`. */
+  const asVisitor = (s: { visitor_token: string }) => ({
+    post: (path: string) =>
+      t
+        .http()
+        .post(widget(path))
+        .set('Origin', SITE)
+        .set('Authorization', `Visitor ${s.visitor_token}`),
+    get: (path: string) =>
+      t
+        .http()
+        .get(widget(path))
+        .set('Origin', SITE)
+        .set('Authorization', `Visitor ${s.visitor_token}`),
+  });
   const newSession = async (body: object = {}) =>
     (await t.http().post(widget('/sessions')).set('Origin', SITE).send(body).expect(201)).body;
 
@@ -220,20 +235,14 @@ describe('Web channel (widget API)', () => {
       });
       expect(s.visitor_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
-      const pressed = await t
-        .http()
-        .post(widget(`/sessions/${s.session_id}/messages`))
-        .set('Origin', SITE)
-        .set('Authorization', `Visitor ${s.visitor_token}`)
+      const pressed = await asVisitor(s)
+        .post(`/sessions/${s.session_id}/messages`)
         .send({ message: 'My order', button_id: 'order' })
         .expect(200);
       expect(pressed.body.messages).toEqual([{ type: 'text', text: 'Your order number?' }]);
 
-      const answered = await t
-        .http()
-        .post(widget(`/sessions/${s.session_id}/messages`))
-        .set('Origin', SITE)
-        .set('Authorization', `Visitor ${s.visitor_token}`)
+      const answered = await asVisitor(s)
+        .post(`/sessions/${s.session_id}/messages`)
         .send({ message: 'A-17' })
         .expect(200);
       expect(answered.body.messages[0].text).toBe('Order A-17 is on its way.');
@@ -245,19 +254,11 @@ describe('Web channel (widget API)', () => {
 
     it('redraws the history after a reload, oldest first, and pages with after', async () => {
       const s = await newSession();
-      await t
-        .http()
-        .post(widget(`/sessions/${s.session_id}/messages`))
-        .set('Origin', SITE)
-        .set('Authorization', `Visitor ${s.visitor_token}`)
+      await asVisitor(s)
+        .post(`/sessions/${s.session_id}/messages`)
         .send({ message: 'Help', button_id: 'help' })
         .expect(200);
-      const h = await t
-        .http()
-        .get(widget(`/sessions/${s.session_id}/messages`))
-        .set('Origin', SITE)
-        .set('Authorization', `Visitor ${s.visitor_token}`)
-        .expect(200);
+      const h = await asVisitor(s).get(`/sessions/${s.session_id}/messages`).expect(200);
       expect(h.body.status).toBe('CLOSED');
       expect(h.body.has_more).toBe(false);
       expect(h.body.data.map((m: { direction: string }) => m.direction)).toEqual([
@@ -266,11 +267,8 @@ describe('Web channel (widget API)', () => {
         'outbound',
       ]);
       expect(h.body.data[0].responder).toBe('BOT');
-      const after = await t
-        .http()
-        .get(widget(`/sessions/${s.session_id}/messages?after=${h.body.data[0].id}`))
-        .set('Origin', SITE)
-        .set('Authorization', `Visitor ${s.visitor_token}`)
+      const after = await asVisitor(s)
+        .get(`/sessions/${s.session_id}/messages?after=${h.body.data[0].id}`)
         .expect(200);
       expect(after.body.data).toHaveLength(2);
     });
@@ -278,11 +276,8 @@ describe('Web channel (widget API)', () => {
     it('answers 410 on a session that has ended', async () => {
       const s = await newSession();
       const send = () =>
-        t
-          .http()
-          .post(widget(`/sessions/${s.session_id}/messages`))
-          .set('Origin', SITE)
-          .set('Authorization', `Visitor ${s.visitor_token}`)
+        asVisitor(s)
+          .post(`/sessions/${s.session_id}/messages`)
           .send({ message: 'Help', button_id: 'help' });
       await send().expect(200);
       const r = await send().expect(410);
@@ -320,11 +315,8 @@ describe('Web channel (widget API)', () => {
         .expect(400);
       expect(bad.body.errors[0].path).toBe('visitor_id');
       const s = await newSession();
-      const long = await t
-        .http()
-        .post(widget(`/sessions/${s.session_id}/messages`))
-        .set('Origin', SITE)
-        .set('Authorization', `Visitor ${s.visitor_token}`)
+      const long = await asVisitor(s)
+        .post(`/sessions/${s.session_id}/messages`)
         .send({ message: 'x'.repeat(4097) })
         .expect(400);
       expect(long.body.errors[0].path).toBe('message');
@@ -442,12 +434,7 @@ describe('Web channel (widget API)', () => {
       ]);
 
       // The person's messages are in the history too, marked as theirs.
-      const h = await t
-        .http()
-        .get(widget(`/sessions/${s.session_id}/messages`))
-        .set('Origin', SITE)
-        .set('Authorization', `Visitor ${s.visitor_token}`)
-        .expect(200);
+      const h = await asVisitor(s).get(`/sessions/${s.session_id}/messages`).expect(200);
       expect(
         h.body.data.filter((m: { responder?: string }) => m.responder === 'HUMAN'),
       ).toHaveLength(4);
@@ -480,11 +467,8 @@ describe('Web channel (widget API)', () => {
         .set('Origin', SITE)
         .set('Authorization', 'Visitor aaaaaaaaaaaaaaaaaaaaaaaa')
         .expect(404);
-      const r = await t
-        .http()
-        .get(widget(`/sessions/${s.session_id}/events`))
-        .set('Origin', SITE)
-        .set('Authorization', `Visitor ${s.visitor_token}`)
+      const r = await asVisitor(s)
+        .get(`/sessions/${s.session_id}/events`)
         .set('Last-Event-ID', 'nope')
         .expect(400);
       expect(r.body.errors[0].path).toBe('Last-Event-ID');
@@ -503,11 +487,8 @@ describe('Web channel (widget API)', () => {
   describe('agent replies', () => {
     it('refuses a reply on a channel it cannot reach yet, and on an ended conversation', async () => {
       const s = await newSession();
-      await t
-        .http()
-        .post(widget(`/sessions/${s.session_id}/messages`))
-        .set('Origin', SITE)
-        .set('Authorization', `Visitor ${s.visitor_token}`)
+      await asVisitor(s)
+        .post(`/sessions/${s.session_id}/messages`)
         .send({ message: 'Help', button_id: 'help' })
         .expect(200);
       const ended = await t
@@ -536,11 +517,7 @@ describe('Web channel (widget API)', () => {
       const s = await newSession();
       let limited: { status: number; headers: Record<string, string> } | undefined;
       for (let i = 0; i < 40 && !limited; i++) {
-        const r = await t
-          .http()
-          .get(widget(`/sessions/${s.session_id}/messages`))
-          .set('Origin', SITE)
-          .set('Authorization', `Visitor ${s.visitor_token}`);
+        const r = await asVisitor(s).get(`/sessions/${s.session_id}/messages`);
         if (r.status === 429) limited = r;
         else expect(r.status).toBe(200);
       }
