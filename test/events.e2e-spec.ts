@@ -2,6 +2,8 @@ import { verifyEventSignature } from '../src/events/event-signature';
 import { startBackend, type Backend, type RecordedCall } from './support/backend';
 import { publishedBot } from './support/flows';
 import { africasTalkingAccepted } from './support/sms-provider-answers';
+import { startGraphApiStub } from './support/graph-api-stub';
+import { signedPost, waEnvelope, waText } from './support/whatsapp-webhooks';
 import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
 
@@ -37,7 +39,11 @@ describe('Conversation events to a helpdesk', () => {
 
   beforeAll(async () => {
     desk = await startBackend();
-    t = await startTestApp({ OUTBOUND_ALLOW_HOSTS: '127.0.0.1', OUTBOX_POLL_MS: '100' });
+    t = await startTestApp({
+      OUTBOUND_ALLOW_HOSTS: '127.0.0.1',
+      OUTBOX_POLL_MS: '100',
+      HANDOFF_SWEEP_MS: '200',
+    });
     ({ auth } = await t.newWorkspace());
     bot = await publishedBot(t, auth, flow);
     const set = await t
@@ -216,6 +222,51 @@ describe('Conversation events to a helpdesk', () => {
       expect(statuses[0].conversation).toEqual({ id: row.cid, channel: 'sms', user_id: number });
     } finally {
       await provider.close();
+    }
+  });
+
+  it('tells of a WhatsApp window an hour before it closes, once', async () => {
+    const graph = await startGraphApiStub({ accessToken: 'EAAtest-token-0123456789' });
+    try {
+      const wa = await t
+        .http()
+        .post(`${bot.base}/integrations`)
+        .set(auth)
+        .send({
+          type: 'whatsapp',
+          name: 'wa-events',
+          phone_number_id: '400001',
+          access_token: 'EAAtest-token-0123456789',
+          app_secret: 'meta-app-secret',
+          verify_token: 'verify-me',
+          graph_api_base: graph.url,
+        })
+        .expect(201);
+      const user = '+255700000777';
+      // Meta delivers late webhooks with the time the user wrote: 23 h 30 min ago here.
+      const wrote = Math.floor((Date.now() - 23.5 * 60 * 60 * 1000) / 1000);
+      const { raw, headers } = signedPost(
+        'meta-app-secret',
+        waEnvelope(waText('400001', user, 'wamid.window.1', 'Hi', { timestamp: wrote })),
+      );
+      await t
+        .http()
+        .post(new URL(wa.body.webhook_url as string).pathname)
+        .set(headers)
+        .send(raw.toString())
+        .expect(200);
+      const expiring = () =>
+        desk.calls
+          .map((c) => JSON.parse(c.body) as Received)
+          .filter((e) => e.type === 'window.expiring' && e.conversation.user_id === user);
+      await waitFor(() => expiring().length === 1, 10_000);
+      await new Promise((r) => setTimeout(r, 600));
+      expect(expiring()).toHaveLength(1);
+      expect(expiring()[0].data).toEqual({
+        closes_at: new Date((wrote + 24 * 60 * 60) * 1000).toISOString(),
+      });
+    } finally {
+      await graph.close();
     }
   });
 

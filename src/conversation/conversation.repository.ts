@@ -7,7 +7,7 @@ import { type SqlStep, sqlRows } from '../database/sql';
 import type { OutboxEntry } from '../outbox/outbox-entry';
 import { enqueueOutboxSql, outboxEntriesJson } from '../outbox/outbox-sql';
 import { EVENT_KIND } from '../events/conversation-event';
-import { eventsOnSql } from '../events/events-sql';
+import { eventsOnSql, isoSql } from '../events/events-sql';
 import { newId } from '../common/new-id';
 import { OPTED_OUT_ERROR } from '../opt-outs/opt-outs-sql';
 import {
@@ -314,7 +314,7 @@ export class ConversationRepository {
          INSERT INTO outbox (id, kind, ordering_key, chatbot_id, conversation_id, payload, created_at, next_attempt_at)
          SELECT ($6::text[])[t.n], '${EVENT_KIND}', 'events:' || t.conversation_id, $1, t.conversation_id,
                 jsonb_build_object(
-                  'id', ($6::text[])[t.n], 'type', 'message.status', 'created_at', now(), 'chatbot_id', $1,
+                  'id', ($6::text[])[t.n], 'type', 'message.status', 'created_at', ${isoSql('now()')}, 'chatbot_id', $1,
                   'conversation', jsonb_build_object('id', t.conversation_id, 'channel', t.channel, 'user_id', t.user_id),
                   'data', jsonb_strip_nulls(jsonb_build_object('message_id', t.id, 'status', t.now,
                                                                'error', CASE WHEN t.now = 'failed' THEN t.delivery_error END))),
@@ -408,7 +408,7 @@ export class ConversationRepository {
          INSERT INTO outbox (id, kind, ordering_key, chatbot_id, conversation_id, payload, created_at, next_attempt_at)
          SELECT $4::bpchar, '${EVENT_KIND}', 'events:' || h.id, $1, h.id,
                 jsonb_build_object(
-                  'id', $4::bpchar, 'type', 'handoff.requested', 'created_at', now(), 'chatbot_id', $1::bpchar,
+                  'id', $4::bpchar, 'type', 'handoff.requested', 'created_at', ${isoSql('now()')}, 'chatbot_id', $1::bpchar,
                   'conversation', jsonb_build_object('id', h.id, 'channel', $2::text, 'user_id', h.user_id),
                   'data', jsonb_build_object('state', h.current_state, 'source', 'business_app', 'reason', NULL)),
                 now(), now()
@@ -531,6 +531,54 @@ export class ConversationRepository {
         LIMIT $1`,
       [limit],
     );
+  }
+
+  /**
+   * Tells the chatbots' events receivers (`window.expiring`) of open conversations on
+   * `channel` whose messaging window closes within `warnMs`: the window runs `windowMs` from
+   * the epoch-ms number the channel keeps at `channel_state.<field>` (WhatsApp's
+   * last_inbound_at). Each window is told once (`channel_state.window_warned_for` keeps which;
+   * a new user message opens a new window). Only chatbots with a receiver are read. At most
+   * `eventIds.length` per call; returns how many were told.
+   */
+  async tellExpiringWindows(w: {
+    channel: string;
+    field: string;
+    windowMs: number;
+    warnMs: number;
+    eventIds: string[];
+  }): Promise<number> {
+    const rows = await sqlRows(
+      this.db,
+      `WITH due AS (
+         SELECT c.id, c.chatbot_id, c.user_id, (c.channel_state ->> $2)::float8 AS opened,
+                row_number() OVER (ORDER BY c.id) AS n
+           FROM chatbots b
+           JOIN conversations c ON c.chatbot_id = b.id
+          WHERE b.events_url IS NOT NULL AND c.channel = $1 AND c.status IN ${OPEN_STATUSES_SQL}
+            AND jsonb_typeof(c.channel_state -> $2) = 'number'
+            AND (c.channel_state ->> $2)::float8 + $3 - $4 <= extract(epoch FROM now()) * 1000
+            AND (c.channel_state ->> $2)::float8 + $3 > extract(epoch FROM now()) * 1000
+            AND (c.channel_state -> 'window_warned_for') IS DISTINCT FROM (c.channel_state -> $2)
+          ORDER BY c.id
+          LIMIT cardinality($5::text[])
+       ), marked AS (
+         UPDATE conversations c
+            SET channel_state = jsonb_set(c.channel_state, '{window_warned_for}', c.channel_state -> $2)
+           FROM due d WHERE c.id = d.id
+       )
+       INSERT INTO outbox (id, kind, ordering_key, chatbot_id, conversation_id, payload, created_at, next_attempt_at)
+       SELECT ($5::text[])[d.n], '${EVENT_KIND}', 'events:' || d.id, d.chatbot_id, d.id,
+              jsonb_build_object(
+                'id', ($5::text[])[d.n], 'type', 'window.expiring', 'created_at', ${isoSql('now()')}, 'chatbot_id', d.chatbot_id,
+                'conversation', jsonb_build_object('id', d.id, 'channel', $1::text, 'user_id', d.user_id),
+                'data', jsonb_build_object('closes_at', ${isoSql('to_timestamp((d.opened + $3) / 1000)')})),
+              now(), now()
+         FROM due d
+       RETURNING id`,
+      [w.channel, w.field, w.windowMs, w.warnMs, w.eventIds],
+    );
+    return rows.length;
   }
 
   /** Removes a conversation whose first turn failed: nothing half-written is left behind. */

@@ -5,3 +5,7 @@
  */
 export const eventsOnSql = (chatbotId: string) =>
   `(NOT o.event OR EXISTS (SELECT 1 FROM chatbots b WHERE b.id = ${chatbotId} AND b.events_url IS NOT NULL))`;
+
+/** A timestamptz expression as JavaScript's toISOString writes it (what every event carries). */
+export const isoSql = (expr: string) =>
+  `to_char(${expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;

@@ -18,6 +18,7 @@ import {
 } from './whatsapp-inbox.handlers';
 import { WhatsAppMediaController } from './whatsapp-media.controller';
 import { WhatsAppMediaService } from './whatsapp-media.service';
+import { WhatsAppWindowSweeper } from './whatsapp-window.sweeper';
 import { WhatsAppReplier } from './whatsapp-replier';
 import { WhatsAppSendOutboxHandler } from './whatsapp-send.outbox-handler';
 import { WhatsAppWebhookController } from './whatsapp-webhook.controller';
@@ -46,6 +47,7 @@ import { WhatsAppWebhookController } from './whatsapp-webhook.controller';
     WhatsAppEchoInboxHandler,
     WhatsAppSendOutboxHandler,
     WhatsAppReplier,
+    WhatsAppWindowSweeper,
   ],
 })
 export class WhatsAppChannelModule {}
