@@ -220,6 +220,36 @@ describe("People's replies on the phone channels (WhatsApp, SMS, USSD)", () => {
       expect(textOf(sentTo(user)[2])).toBe('Sorry for the wait');
     });
 
+    it('should send a template a person picks outside the window, and refuse a malformed one at its path', async () => {
+      const user = '+255710000009';
+      const sentAt = Math.floor((Date.now() - 30 * 60 * 60 * 1000) / 1000);
+      await post([
+        waText(wa.phone_number_id, user, nextWamid(), 'Hi', { timestamp: sentAt }),
+      ]).expect(200);
+      await waitFor(() => sentTo(user).length === 1);
+      const cid = await conversationOf('whatsapp', user);
+      const template = { type: 'template', name: 'order_update', language: 'en_US' };
+      const res = await t
+        .http()
+        .post(`${base}/conversations/${cid}/messages`)
+        .set(auth)
+        .send({ message: template, agent: AMINA })
+        .expect(201);
+      expect(res.body.message).toEqual(template);
+      await waitFor(() => sentTo(user).length === 2);
+      expect(sentTo(user)[1].body).toMatchObject({
+        type: 'template',
+        template: { name: 'order_update', language: { code: 'en_US' } },
+      });
+      const bad = await t
+        .http()
+        .post(`${base}/conversations/${cid}/messages`)
+        .set(auth)
+        .send({ message: { type: 'template', name: 'Order Update', language: 'en' } })
+        .expect(400);
+      expect(bad.body.errors[0].path).toBe('message.name');
+    });
+
     it("should refuse a reply to a user on the opt-out list, as the bot's replies are held back", async () => {
       const user = '+255710000005';
       await post([waText(wa.phone_number_id, user, nextWamid(), 'Hi')]).expect(200);

@@ -17,7 +17,7 @@ import { ApiKeyGuard } from '../workspaces/api-key.guard';
 import type { Principal } from '../workspaces/api-key-cache';
 import { CurrentPrincipal } from '../workspaces/principal.decorator';
 import { ConversationFilters, ConversationQueries } from './conversation-queries';
-import { AgentReplyDto, HandoffDto, ReleaseDto } from './agent-reply.dto';
+import { AgentReplyDto, agentMessage, HandoffDto, ReleaseDto } from './agent-reply.dto';
 import { HandoffService } from './handoff.service';
 
 type ListQuery = ConversationFilters & { limit?: string; cursor?: string };
@@ -103,7 +103,7 @@ export class ConversationsController {
     return this.handoff.reply(
       chatbotId,
       id,
-      { type: 'text', text: dto.message.text },
+      agentMessage(dto.message),
       dto.agent ? { id: dto.agent.id, ...(dto.agent.name ? { name: dto.agent.name } : {}) } : null,
     );
   }

@@ -145,7 +145,17 @@ export class HandoffService {
   ): Promise<OutboxEntry[]> {
     if (availability(row) !== 'open')
       throw new DomainError(ErrorCode.Conflict, `${ENDED} A reply would reach nobody.`);
-    const sends = await this.channels.sendsFor(row.channel, replyTarget(row));
+    if (message.type === 'template' && row.channel !== 'whatsapp')
+      throw new DomainError(ErrorCode.ValidationFailed, 'Request validation failed.', [
+        {
+          path: 'message.type',
+          message: `Templates are WhatsApp's; this is a ${row.channel} conversation.`,
+        },
+      ]);
+    const sends = await this.channels.sendsFor(
+      row.channel,
+      replyTarget(row, { onlyTemplates: message.type === 'template' }),
+    );
     return sends ? sends([message], [messageId]) : [];
   }
 
