@@ -7,6 +7,7 @@ import { SmsChannelModule } from './channels/sms/sms-channel.module';
 import { WhatsAppChannelModule } from './channels/whatsapp/whatsapp-channel.module';
 import { UssdChannelModule } from './channels/ussd/ussd-channel.module';
 import { WebChannelModule } from './channels/web/web-channel.module';
+import { RestApiChannelModule } from './channels/rest-api/rest-api-channel.module';
 import { PlaygroundModule } from './playground/playground.module';
 import { EventsModule } from './events/events.module';
 import { AgentsModule } from './agents/agents.module';
@@ -51,6 +52,7 @@ export class AppModule {
         SmsChannelModule,
         WhatsAppChannelModule,
         WebChannelModule,
+        RestApiChannelModule,
         PlaygroundModule,
         EventsModule,
         AgentsModule,

@@ -341,14 +341,33 @@ describe('Integrations API', () => {
       expect(JSON.stringify(errors)).not.toContain(TOKEN);
     });
 
-    it('should say that channel types not built yet are not supported yet', async () => {
-      for (const type of ['rest-api']) {
-        const res = await create({ type, name: `ch-${type}` }).expect(400);
-        expect(res.body.detail).toBe(`type "${type}" is not supported yet`);
-        expect(res.body.errors).toEqual([
-          { path: 'type', message: expect.stringContaining('not supported yet') },
-        ]);
+    it('should know every type of the contract: a body with the type alone misses its own fields', async () => {
+      for (const type of ['http', 'whatsapp', 'ussd', 'sms', 'web', 'rest-api']) {
+        const paths = await pathsOf({ type });
+        expect(paths).toContain('name');
+        expect(paths).not.toContain('type');
       }
+    });
+
+    it('should show a stored row of a type this server does not know, refuse to change it, and delete it', async () => {
+      const id = '01JZZZZZZZZZZZZZZZZZZZZZZZ';
+      await t.db.query(
+        `INSERT INTO integrations (id, chatbot_id, type, name, config) VALUES ($1, $2, 'telex', 'old-telex', '{}'::jsonb)`,
+        [id, bot],
+      );
+      const got = await t.http().get(`${base}/${id}`).set(auth).expect(200);
+      expect(got.body).toMatchObject({ id, type: 'telex', name: 'old-telex' });
+      const res = await t
+        .http()
+        .patch(`${base}/${id}`)
+        .set(auth)
+        .send({ name: 'new-telex' })
+        .expect(400);
+      expect(res.body.detail).toBe('type "telex" is not supported');
+      expect(res.body.errors).toEqual([
+        { path: 'type', message: expect.stringContaining('not supported by this server') },
+      ]);
+      await t.http().delete(`${base}/${id}`).set(auth).expect(204);
     });
 
     it('should validate PATCH bodies the same way, and refuse a type change', async () => {

@@ -1,14 +1,12 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ChatbotsService } from '../chatbots/chatbots.service';
-import { providerRequest } from '../channels/provider-http';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { SsrfGuard } from '../integrations/http/ssrf-guard';
-import { USER_AGENT } from '../integrations/user-agent';
 import type { DeliveryResult, OutboxDelivery, OutboxHandler } from '../outbox/outbox-handler';
 import { OutboxHandlers } from '../outbox/outbox-handlers';
 import { EVENT_KIND, type ConversationEvent } from './conversation-event';
-import { signEvent } from './event-signature';
+import { postSigned } from './signed-post';
 
 /** A receiver down for a while (a helpdesk redeploying) still gets its events: about an hour of backoff. */
 const MAX_ATTEMPTS = 20;
@@ -41,22 +39,15 @@ export class EventOutboxHandler implements OutboxHandler, OnModuleInit {
     const event = row.payload as ConversationEvent;
     const target = await this.chatbots.eventsTarget(row.chatbotId);
     if (!target) return { ok: true, detail: 'events turned off: dropped' };
-    const allowed = await this.guard.check(new URL(target.url).hostname);
-    if (!allowed.ok)
-      return { ok: false, retryable: false, error: `blocked_address: ${allowed.reason}` };
-    const body = JSON.stringify(event);
-    const answer = await providerRequest({
-      method: 'POST',
+    const answer = await postSigned(this.guard, {
       url: target.url,
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': USER_AGENT,
-        'x-sarufi-event-id': event.id,
-        'x-sarufi-event-type': event.type,
-        'x-sarufi-signature': signEvent(target.secret, body, Math.floor(Date.now() / 1000)),
-      },
-      body,
+      secret: target.secret,
+      body: JSON.stringify(event),
+      id: event.id,
+      type: event.type,
     });
+    if ('blocked' in answer)
+      return { ok: false, retryable: false, error: `blocked_address: ${answer.blocked}` };
     if (answer.status >= 200 && answer.status < 300)
       return { ok: true, detail: `HTTP ${answer.status}` };
     return {

@@ -1,6 +1,11 @@
 import { DomainError } from '../../common/domain-error';
 import { requireObjectBody } from '../api/field-issues';
-import { integrationTypeFor, storedIntegrationType } from './integration-types';
+import {
+  INTEGRATION_TYPE_NAMES,
+  integrationTypeFor,
+  storedIntegrationType,
+  unsupportedType,
+} from './integration-types';
 
 function refusal(fn: () => unknown): { detail: string; paths: string[] } {
   try {
@@ -14,20 +19,20 @@ function refusal(fn: () => unknown): { detail: string; paths: string[] } {
 }
 
 describe('integration types', () => {
-  it('should find http and the channels built so far, in the registry and for stored rows', () => {
-    expect(integrationTypeFor('http').type).toBe('http');
-    expect(storedIntegrationType('http')?.type).toBe('http');
-    for (const type of ['whatsapp', 'ussd', 'sms'])
+  it('should find every type of the contract, in the registry and for stored rows', () => {
+    for (const type of INTEGRATION_TYPE_NAMES) {
       expect(integrationTypeFor(type).type).toBe(type);
+      expect(storedIntegrationType(type)?.type).toBe(type);
+    }
     expect(storedIntegrationType('telex')).toBeNull();
   });
 
-  it('should answer the channel types of the contract not built yet as not supported yet', () => {
-    for (const type of ['rest-api'])
-      expect(refusal(() => integrationTypeFor(type))).toEqual({
-        detail: `type "${type}" is not supported yet`,
-        paths: ['type'],
-      });
+  it('should answer a stored row of a type this server does not know as not supported', () => {
+    expect(
+      refusal(() => {
+        throw unsupportedType('telex');
+      }),
+    ).toEqual({ detail: 'type "telex" is not supported', paths: ['type'] });
   });
 
   it('should refuse a missing or unknown type at path "type"', () => {

@@ -8,7 +8,14 @@ import { webIntegrationType } from './web.integration-type';
 import { whatsappIntegrationType } from './whatsapp.integration-type';
 
 /** Every type of the contract (channels.md), in the order the API lists them. */
-export const INTEGRATION_TYPE_NAMES = ['http', 'whatsapp', 'ussd', 'sms', 'web', 'rest-api'] as const;
+export const INTEGRATION_TYPE_NAMES = [
+  'http',
+  'whatsapp',
+  'ussd',
+  'sms',
+  'web',
+  'rest-api',
+] as const;
 
 /** The registry: every type of the contract, each in its own file. */
 const TYPES: ReadonlyMap<string, IntegrationType> = new Map(
