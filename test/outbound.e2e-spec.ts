@@ -244,6 +244,43 @@ describe('Outbound: the business writes first', () => {
     expect(formOf(smsTo(to)[0]).message).toBe('Reply 1 to confirm Friday, 2 to cancel.');
   });
 
+  it('sends a message without moving an open session, or opens a new one at the start', async () => {
+    const to = '+255720000020';
+    const opened = await outbound({
+      integration_id: smsId,
+      to,
+      state: 'reminder',
+      variables: { day: 'Monday' },
+    }).expect(202);
+    await waitFor(() => smsTo(to).length === 1);
+    const note = await outbound({
+      integration_id: smsId,
+      to,
+      message: { type: 'text', text: 'The clinic opens at 9.' },
+    }).expect(202);
+    expect(note.body).toMatchObject({
+      conversation_id: opened.body.conversation_id,
+      current_state: 'reminder',
+      messages: [{ type: 'text', text: 'The clinic opens at 9.' }],
+    });
+    await waitFor(() => smsTo(to).length === 2);
+    expect(formOf(smsTo(to)[1]).message).toBe('The clinic opens at 9.');
+
+    const fresh = '+255720000021';
+    const started = await outbound({
+      integration_id: smsId,
+      to: fresh,
+      message: { type: 'text', text: 'Welcome to the clinic.' },
+    }).expect(202);
+    expect(started.body).toMatchObject({
+      current_state: 'menu',
+      messages: [{ text: 'Welcome to the clinic.' }],
+    });
+
+    const nothing = await outbound({ integration_id: smsId, to: fresh }).expect(400);
+    expect(nothing.body.errors[0].path).toBe('state');
+  });
+
   it('refuses an opted-out number, USSD, a state the flow lacks and bad fields', async () => {
     const to = '+255720000007';
     await t

@@ -44,12 +44,14 @@ export class OutboundDto {
   })
   to: string;
 
-  @ApiProperty({
-    description: 'The flow state the conversation continues from; its messages are sent.',
+  @ApiPropertyOptional({
+    description:
+      "The state the conversation continues from; its messages are sent unless message or template is given. Absent: a new session starts at the flow's start, an open one stays where it is.",
   })
+  @IsOptional()
   @IsString({ message: 'state must be the name of a state of the flow' })
   @Length(1, 200, { message: 'state must be 1 to 200 characters long' })
-  state: string;
+  state?: string;
 
   @ApiPropertyOptional({ description: 'Set before the state is entered.' })
   @IsOptional()

@@ -81,6 +81,10 @@ export class OutboundService {
       throw new DomainError(ErrorCode.ValidationFailed, 'Request validation failed.', [
         { path: 'to', message: `${dto.to} is not a valid phone number.` },
       ]);
+    if (dto.state === undefined && !dto.template && !dto.message)
+      throw new DomainError(ErrorCode.ValidationFailed, 'Request validation failed.', [
+        { path: 'state', message: 'Give a state to enter, or a message or template to send.' },
+      ]);
     if (dto.template && dto.message)
       throw new DomainError(ErrorCode.ValidationFailed, 'Request validation failed.', [
         { path: 'template', message: 'Send either message or template, not both.' },

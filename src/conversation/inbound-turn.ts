@@ -81,7 +81,11 @@ export interface InboundTurn {
    * are sent as the channel sends a person's reply (ChannelReplies) unless `sends` is given.
    */
   goto?: {
-    state: string;
+    /**
+     * Absent: a new session starts at the flow's start, an open one stays where it is (the
+     * flow does not run; only `messages` are sent).
+     */
+    state?: string;
     variables?: Record<string, unknown>;
     /** Sent instead of the state's own messages (an outbound message with its own text). */
     messages?: GenericMessage[];

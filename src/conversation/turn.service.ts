@@ -12,6 +12,7 @@ import type {
   SessionState,
   TurnContextInfo,
   TurnInput,
+  TurnResult,
 } from '../engine';
 import { HTTP_CALLER } from '../integrations/integrations.tokens';
 import { MetricsService } from '../metrics/metrics.service';
@@ -249,7 +250,7 @@ export class TurnService {
     const stopRenewing = this.lease.keepAlive(row.id, owner);
     try {
       const flow = await this.usableFlow(row, owner);
-      if (turn.goto) return await this.runCommand(leased, turn, turn.goto.state, flow, started);
+      if (turn.goto) return await this.runCommand(leased, turn, turn.goto, flow, started);
       const read =
         turn.channelState && !leased.start
           ? turn.channelState.read(row.channel_state)
@@ -280,14 +281,15 @@ export class TurnService {
   private async runCommand(
     leased: Leased,
     turn: InboundTurn,
-    state: string,
+    goto: NonNullable<InboundTurn['goto']>,
     flow: CachedFlow,
     started: bigint,
   ): Promise<TurnOutcome> {
     const { row, owner } = leased;
     let sends = turn.sends;
+    const state = goto.state ?? (leased.start ? flow.compiled.start : undefined);
     try {
-      if (!flow.compiled.states.has(state))
+      if (state !== undefined && !flow.compiled.states.has(state))
         throw new DomainError(ErrorCode.ValidationFailed, 'Request validation failed.', [
           { path: 'state', message: `The flow has no state "${state}".` },
         ]);
@@ -317,7 +319,7 @@ export class TurnService {
       else await this.conversations.release(row.id, owner);
       throw err;
     }
-    return this.runAndCommit(leased, { ...turn, sends }, flow, started);
+    return this.runAndCommit(leased, { ...turn, sends, goto: { ...goto, state } }, flow, started);
   }
 
   private async runAndCommit(
@@ -337,16 +339,21 @@ export class TurnService {
       ...(contactName ? { contact_name: contactName } : {}),
       ...(turn.locale ? { locale: turn.locale } : {}),
     };
-    const input: TurnInput = turn.goto
-      ? { kind: 'goto', state: turn.goto.state, variables: turn.goto.variables, context }
+    const goto = turn.goto;
+    const input: TurnInput | null = goto
+      ? goto.state !== undefined
+        ? { kind: 'goto', state: goto.state, variables: goto.variables, context }
+        : null
       : turn.message && !start
         ? { kind: 'message', message: turn.message, context }
         : { kind: 'start', context };
-    const result = await runTurn(flow.compiled, start ? null : session, input, {
-      http: this.http,
-      clock: { now: () => new Date() },
-      deadline: turn.deadline,
-    });
+    const result = input
+      ? await runTurn(flow.compiled, start ? null : session, input, {
+          http: this.http,
+          clock: { now: () => new Date() },
+          deadline: turn.deadline,
+        })
+      : stayed(session ?? EMPTY_SESSION, goto?.messages ?? [], goto?.variables);
     const now = new Date();
     const status = statusAfterTurn(result, row.status);
     // An outbound message's own text stands in for the state's messages.
@@ -506,4 +513,24 @@ export class TurnService {
       })
       .catch(() => this.conversations.release(row.id, owner));
   }
+}
+
+/** A command that names no state on an open session: the flow does not run, it stays put. */
+function stayed(
+  session: SessionState,
+  messages: GenericMessage[],
+  variables: Record<string, unknown> = {},
+): TurnResult {
+  return {
+    messages,
+    session: { ...session, variables: { ...session.variables, ...variables } },
+    trace: messages.map((m) => ({
+      type: 'message_sent',
+      state: session.state,
+      message_type: m.type,
+    })),
+    deferredCalls: [],
+    handoff: session.status === 'handoff',
+    closed: false,
+  };
 }
