@@ -21,6 +21,10 @@ export const OPEN_STATUSES_SQL = `('ACTIVE', 'HANDOFF_PENDING', 'AGENT_ACTIVE')`
 /** Waiting for or talking with a person: the bot keeps quiet. */
 export const HANDED_OFF_SQL = `('HANDOFF_PENDING', 'AGENT_ACTIVE')`;
 
+/** HANDED_OFF_SQL's statuses, for code. */
+export const isHandedOff = (status: ConversationStatus | null): boolean =>
+  status === 'HANDOFF_PENDING' || status === 'AGENT_ACTIVE';
+
 /**
  * The conversation's status after an engine turn. A person already answering (AGENT_ACTIVE)
  * stays so while the session waits for people.

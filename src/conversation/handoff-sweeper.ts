@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '../common/logger';
+import { PeriodicTask } from '../common/periodic-task';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ConversationRepository } from './conversation.repository';
@@ -16,43 +17,38 @@ const BATCH = 100;
  */
 @Injectable()
 export class HandoffSweeper implements OnModuleInit, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
+  private readonly periodic: PeriodicTask<number>;
 
   constructor(
     @Inject(ConversationRepository) private readonly conversations: ConversationRepository,
     @Inject(TurnService) private readonly turns: TurnService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.periodic = new PeriodicTask(
+      config.handoffSweepMs,
+      () => this.releaseIdle(),
+      (err) => logger.error({ err }, 'Handoff sweep failed'),
+    );
+  }
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.sweep(), this.config.handoffSweepMs);
-    this.timer.unref();
+    this.periodic.start();
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.periodic.stop();
   }
 
-  /** One pass; returns how many conversations went back to the bot. */
-  async sweep(): Promise<number> {
-    if (this.running) return 0;
-    this.running = true;
+  private async releaseIdle(): Promise<number> {
     let released = 0;
-    try {
-      for (const c of await this.conversations.idleHandoffs(BATCH)) {
-        try {
-          if (await this.turns.releaseHandoff(c.chatbot_id, c.id)) released++;
-        } catch (err) {
-          // Busy (a person is answering now) or gone: the next pass looks again.
-          if (!(err instanceof TurnRefused)) throw err;
-        }
+    for (const c of await this.conversations.idleHandoffs(BATCH)) {
+      try {
+        if (await this.turns.releaseHandoff(c.chatbot_id, c.id)) released++;
+      } catch (err) {
+        // Busy (a person is answering now) or gone: the next pass looks again.
+        if (!(err instanceof TurnRefused)) throw err;
       }
-    } catch (err) {
-      this.logger.error({ err }, 'Handoff sweep failed');
-    } finally {
-      this.running = false;
     }
     return released;
   }

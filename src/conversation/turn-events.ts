@@ -1,7 +1,7 @@
 import type { GenericMessage } from '../engine';
 import { eventEntry, type EventConversation } from '../events/conversation-event';
 import type { OutboxEntry } from '../outbox/outbox-entry';
-import type { ConversationStatus } from './conversation-status';
+import { isHandedOff, type ConversationStatus } from './conversation-status';
 
 /** What a turn changed, as its events tell it (see eventEntry). */
 export interface TurnChange {
@@ -22,9 +22,7 @@ export interface TurnChange {
  */
 export function turnEvents(c: TurnChange, newId: () => string): OutboxEntry[] {
   const events: OutboxEntry[] = [];
-  const handedOff = (s: ConversationStatus | null) =>
-    s === 'HANDOFF_PENDING' || s === 'AGENT_ACTIVE';
-  if (handedOff(c.before) && c.inbound)
+  if (isHandedOff(c.before) && c.inbound)
     events.push(
       eventEntry(
         newId(),
@@ -34,7 +32,7 @@ export function turnEvents(c: TurnChange, newId: () => string): OutboxEntry[] {
         c.at,
       ),
     );
-  if (!handedOff(c.before) && c.after === 'HANDOFF_PENDING')
+  if (!isHandedOff(c.before) && c.after === 'HANDOFF_PENDING')
     events.push(
       eventEntry(
         newId(),

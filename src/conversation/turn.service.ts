@@ -17,7 +17,12 @@ import type {
 import { HTTP_CALLER } from '../integrations/integrations.tokens';
 import { MetricsService } from '../metrics/metrics.service';
 import { OutboxDispatcher } from '../outbox/outbox-dispatcher';
-import { availability, ConversationStatus, statusAfterTurn } from './conversation-status';
+import {
+  availability,
+  ConversationStatus,
+  isHandedOff,
+  statusAfterTurn,
+} from './conversation-status';
 import { ChannelReplies, replyTarget } from './channel-replies';
 import { ConversationRepository, LeasedConversation } from './conversation.repository';
 import { CachedFlow, FlowCache } from './flow-cache';
@@ -28,8 +33,6 @@ import { buildTurnRecord, EMPTY_SESSION, turnTrace } from './turn-record';
 import { turnEvents } from './turn-events';
 import { TurnRefused } from './turn-refused';
 import { eventConversation } from '../events/conversation-event';
-
-const HANDED_OFF: ReadonlySet<ConversationStatus> = new Set(['HANDOFF_PENDING', 'AGENT_ACTIVE']);
 
 export interface TurnOutcome {
   conversationId: string;
@@ -293,12 +296,12 @@ export class TurnService {
         throw new DomainError(ErrorCode.ValidationFailed, 'Request validation failed.', [
           { path: 'state', message: `The flow has no state "${state}".` },
         ]);
-      if (turn.onlyIf === 'handed_off' && !HANDED_OFF.has(row.status))
+      if (turn.onlyIf === 'handed_off' && !isHandedOff(row.status))
         throw new DomainError(
           ErrorCode.Conflict,
           `The conversation is ${row.status}, not waiting for a human.`,
         );
-      if (turn.onlyIf === 'bot' && HANDED_OFF.has(row.status))
+      if (turn.onlyIf === 'bot' && isHandedOff(row.status))
         throw new DomainError(
           ErrorCode.Conflict,
           `The conversation is ${row.status}: a person has it; answer through the conversation's messages route.`,

@@ -84,19 +84,15 @@ export class WebWidgetService {
   /** 429 when the address or the session is over its limit. */
   limit(ip: string, sessionId?: string): void {
     const now = Date.now();
-    for (const [limiter, key] of [
-      [this.perIp, ip],
-      ...(sessionId ? [[this.perSession, sessionId] as const] : []),
-    ] as const) {
-      const decision = limiter.take(key, now);
-      if (!decision.ok)
-        throw new DomainError(
-          ErrorCode.RateLimited,
-          'Too many messages; wait a moment and try again.',
-          undefined,
-          decision.retryAfterSeconds,
-        );
-    }
+    const decision = this.perIp.take(ip, now);
+    const refused = decision.ok && sessionId ? this.perSession.take(sessionId, now) : decision;
+    if (!refused.ok)
+      throw new DomainError(
+        ErrorCode.RateLimited,
+        'Too many messages; wait a moment and try again.',
+        undefined,
+        refused.retryAfterSeconds,
+      );
   }
 
   /** What the widget draws before any session: the theme, the title defaulting to the bot's name. */

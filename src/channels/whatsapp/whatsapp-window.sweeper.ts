@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import type { Logger } from 'pino';
 import { LOGGER } from '../../common/logger';
 import { newId } from '../../common/new-id';
+import { PeriodicTask } from '../../common/periodic-task';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { ConversationRepository } from '../../conversation/conversation.repository';
@@ -19,41 +20,35 @@ const BATCH = 100;
  */
 @Injectable()
 export class WhatsAppWindowSweeper implements OnModuleInit, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
+  private readonly periodic: PeriodicTask<number>;
 
   constructor(
     @Inject(ConversationRepository) private readonly conversations: ConversationRepository,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.periodic = new PeriodicTask(
+      config.handoffSweepMs,
+      () => this.tellExpiring(),
+      (err) => logger.error({ err }, 'WhatsApp window sweep failed'),
+    );
+  }
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.sweep(), this.config.handoffSweepMs);
-    this.timer.unref();
+    this.periodic.start();
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.periodic.stop();
   }
 
-  /** One pass: how many windows were told of. */
-  async sweep(): Promise<number> {
-    if (this.running) return 0;
-    this.running = true;
-    try {
-      return await this.conversations.tellExpiringWindows({
-        channel: WHATSAPP_CHANNEL,
-        field: 'last_inbound_at',
-        windowMs: WHATSAPP_WINDOW_MS,
-        warnMs: WINDOW_WARNING_MS,
-        eventIds: Array.from({ length: BATCH }, () => newId()),
-      });
-    } catch (err) {
-      this.logger.error({ err }, 'WhatsApp window sweep failed');
-      return 0;
-    } finally {
-      this.running = false;
-    }
+  private tellExpiring(): Promise<number> {
+    return this.conversations.tellExpiringWindows({
+      channel: WHATSAPP_CHANNEL,
+      field: 'last_inbound_at',
+      windowMs: WHATSAPP_WINDOW_MS,
+      warnMs: WINDOW_WARNING_MS,
+      eventIds: Array.from({ length: BATCH }, () => newId()),
+    });
   }
 }
