@@ -183,6 +183,9 @@ async function commit(
     '[]',
     null,
     null,
+    null,
+    null,
+    null,
   ]);
   if (Number(result.rows[0]?.ok ?? 0) === 0) throw new HttpError(500, 'lease lost');
   return { now, count: rows.length };
