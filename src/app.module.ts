@@ -26,6 +26,7 @@ import { HealthModule } from './health/health.module';
 import { InboxModule } from './inbox/inbox.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { RetentionModule } from './retention/retention.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
 @Module({})
@@ -58,6 +59,7 @@ export class AppModule {
         AgentsModule,
         OptOutsModule,
         InboxModule,
+        RetentionModule,
         HealthModule,
       ],
       providers: [

@@ -38,6 +38,9 @@ export async function createApp(
       },
     );
     app.disable('x-powered-by');
+    // API answers change with every turn: hashing each body for an ETag (Express's default)
+    // costs CPU per request and saves nothing. Static assets set their own (web-assets.ts).
+    app.set('etag', false);
     app.set('trust proxy', true);
     app.use(requestIdMiddleware);
     app.use(requestMetricsMiddleware(app.get(MetricsService), logger));

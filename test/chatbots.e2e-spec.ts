@@ -24,6 +24,7 @@ describe('Chatbots API', () => {
       description: 'Order status bot',
       events_url: null,
       events_secret: null,
+      retention: { traces_days: null, messages_days: null },
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });

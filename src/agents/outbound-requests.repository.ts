@@ -9,6 +9,9 @@ export type KeyClaim =
   | { kind: 'answered'; requestHash: string; response: unknown }
   | { kind: 'running'; requestHash: string };
 
+/** How long an Idempotency-Key holds its answer; older rows are deleted by the retention sweep. */
+export const IDEMPOTENCY_WINDOW_HOURS = 24;
+
 /** The `outbound_requests` table: outbound messages by Idempotency-Key, for 24 hours. */
 @Injectable()
 export class OutboundRequestsRepository {
@@ -22,7 +25,7 @@ export class OutboundRequestsRepository {
        VALUES ($1, $2, $3)
        ON CONFLICT (chatbot_id, idempotency_key) DO UPDATE
           SET request_hash = EXCLUDED.request_hash, response = NULL, created_at = now()
-        WHERE outbound_requests.created_at < now() - interval '24 hours'
+        WHERE outbound_requests.created_at < now() - interval '${IDEMPOTENCY_WINDOW_HOURS} hours'
        RETURNING true AS taken`,
       [chatbotId, key, requestHash],
     );

@@ -25,6 +25,14 @@ export class Chatbot {
   @Column({ name: 'events_key_id', type: 'text', nullable: true })
   eventsKeyId: string | null;
 
+  /** Days its turn traces are kept; null: TRACE_RETENTION_DAYS, 0: for ever. */
+  @Column({ name: 'trace_retention_days', type: 'double precision', nullable: true })
+  traceRetentionDays: number | null;
+
+  /** Days its finished conversations' messages are kept; null: MESSAGE_RETENTION_DAYS. */
+  @Column({ name: 'message_retention_days', type: 'double precision', nullable: true })
+  messageRetentionDays: number | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

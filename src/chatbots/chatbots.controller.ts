@@ -53,6 +53,8 @@ export class ChatbotsController {
       description: dto.description,
       eventsUrl: dto.events_url,
       rotateEventsSecret: dto.rotate_events_secret === true,
+      retention:
+        dto.retention === null ? { traces_days: null, messages_days: null } : dto.retention,
     });
   }
 

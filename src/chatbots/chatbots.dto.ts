@@ -1,5 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { MAX_RETENTION_DAYS } from '../config/app-config';
 
 export class CreateChatbotDto {
   @ApiProperty({ example: 'Order bot' })
@@ -18,7 +32,46 @@ export class CreateChatbotDto {
 /** `scheme://host…` over http(s), as the events receiver's URL. */
 const EVENTS_URL = /^https?:\/\/[^\s/?#]+([/?][^\s#]*)?$/;
 
+const days = (field: string) =>
+  `retention.${field} must be a number of days from 0 (keep for ever) to ${MAX_RETENTION_DAYS}, or null (the server's default)`;
+
+/** A chatbot's own retention periods (docs/retention.md); absent: unchanged. */
+export class ChatbotRetentionDto {
+  @ApiPropertyOptional({
+    nullable: true,
+    description:
+      "Days its turn traces are kept; 0: for ever; null: the server's TRACE_RETENTION_DAYS.",
+  })
+  @ValidateIf((_o, v) => v !== null && v !== undefined)
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: days('traces_days') })
+  @Min(0, { message: days('traces_days') })
+  @Max(MAX_RETENTION_DAYS, { message: days('traces_days') })
+  traces_days?: number | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    description:
+      "Days a finished conversation's messages are kept after its last activity; 0: for ever; null: the server's MESSAGE_RETENTION_DAYS.",
+  })
+  @ValidateIf((_o, v) => v !== null && v !== undefined)
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: days('messages_days') })
+  @Min(0, { message: days('messages_days') })
+  @Max(MAX_RETENTION_DAYS, { message: days('messages_days') })
+  messages_days?: number | null;
+}
+
 export class UpdateChatbotDto {
+  @ApiPropertyOptional({
+    type: ChatbotRetentionDto,
+    nullable: true,
+    description: "How long its traces and messages are kept; null: the server's defaults.",
+  })
+  @IsOptional()
+  @IsObject({ message: 'retention must be an object or null' })
+  @ValidateNested()
+  @Type(() => ChatbotRetentionDto)
+  retention?: ChatbotRetentionDto | null;
+
   @ApiPropertyOptional({
     nullable: true,
     description:

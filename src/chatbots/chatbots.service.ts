@@ -12,6 +12,12 @@ import { SECRET_MASK } from '../integrations/api/http-integration-input';
 import { envelopeKeyId } from '../integrations/envelope-key-id';
 import { Chatbot } from './chatbot.entity';
 
+/** A chatbot's own retention periods (docs/retention.md). */
+export interface ChatbotRetention {
+  traces_days: number | null;
+  messages_days: number | null;
+}
+
 export interface ChatbotView {
   id: string;
   name: string;
@@ -19,6 +25,8 @@ export interface ChatbotView {
   events_url: string | null;
   /** `***` when set; the value itself only in the answer that made it. */
   events_secret: string | null;
+  /** Its own retention periods in days (null: the server's default; 0: for ever). */
+  retention: ChatbotRetention;
   created_at: string;
   updated_at: string;
 }
@@ -29,6 +37,7 @@ const view = (c: Chatbot, newSecret?: string): ChatbotView => ({
   description: c.description,
   events_url: c.eventsUrl,
   events_secret: newSecret ?? (c.eventsSecret ? SECRET_MASK : null),
+  retention: { traces_days: c.traceRetentionDays, messages_days: c.messageRetentionDays },
   created_at: c.createdAt.toISOString(),
   updated_at: c.updatedAt.toISOString(),
 });
@@ -121,7 +130,7 @@ export class ChatbotsService {
   }
 
   /**
-   * Name, description and the events receiver. Setting `events_url` the first time, or
+   * Name, description, retention periods and the events receiver. Setting `events_url` the first time, or
    * `rotate_events_secret`, makes a new secret, shown in this answer only; `events_url: null`
    * turns events off and forgets the secret.
    */
@@ -133,10 +142,16 @@ export class ChatbotsService {
       description?: string | null;
       eventsUrl?: string | null;
       rotateEventsSecret?: boolean;
+      /** Fields absent stay as they are; null: back to the server's default. */
+      retention?: Partial<ChatbotRetention>;
     },
   ): Promise<ChatbotView> {
     const bot = await this.require(workspaceId, id);
     if (patch.name !== undefined) bot.name = patch.name;
+    if (patch.retention?.traces_days !== undefined)
+      bot.traceRetentionDays = patch.retention.traces_days;
+    if (patch.retention?.messages_days !== undefined)
+      bot.messageRetentionDays = patch.retention.messages_days;
     if (patch.description !== undefined) bot.description = patch.description;
     if (patch.eventsUrl !== undefined) bot.eventsUrl = patch.eventsUrl;
     if (patch.rotateEventsSecret && !bot.eventsUrl)

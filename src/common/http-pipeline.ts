@@ -8,8 +8,14 @@ import { requestContext } from './request-context';
 export const BODY_LIMIT = '1mb';
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** The request's arrival (process.hrtime.bigint() in the first middleware), for the metrics. */
+export interface ArrivalStamped {
+  arrivedAt?: bigint;
+}
+
 /** Echoes a sane incoming X-Request-Id or makes one; every response carries it. */
 export function requestIdMiddleware(req: Request, res: Response, next: NextFunction): void {
+  (req as ArrivalStamped).arrivedAt = process.hrtime.bigint();
   const incoming = req.header('x-request-id');
   const requestId = incoming && VALID_REQUEST_ID.test(incoming) ? incoming : newId();
   res.setHeader('X-Request-Id', requestId);

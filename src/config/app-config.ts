@@ -41,6 +41,27 @@ export interface AppConfig {
   outboxShutdownMs: number;
   /** How long the WhatsApp send after a media message waits for the media's first status. */
   whatsappMediaWaitMs: number;
+  /** What is deleted when, and how (docs/retention.md). */
+  retention: RetentionConfig;
+}
+
+/** The longest retention period a setting may ask for (100 years). */
+export const MAX_RETENTION_DAYS = 36_500;
+
+/** Days are whole or fractional (0.5 = 12 hours); 0 keeps rows for ever. */
+export interface RetentionConfig {
+  /** How often this instance sweeps; 0 = never (another instance does). */
+  sweepMs: number;
+  /** Rows looked at, and at most deleted, by one statement (one short transaction). */
+  batchSize: number;
+  /** Outbox rows done or failed, counted from when they ended. */
+  outboxDays: number;
+  /** Inbox events done or failed (they also remember provider ids against redelivery). */
+  inboxDays: number;
+  /** Turn traces; a chatbot may set its own. */
+  tracesDays: number;
+  /** Messages of finished conversations, from their last activity; a chatbot may set its own. */
+  messagesDays: number;
 }
 
 export class ConfigError extends Error {

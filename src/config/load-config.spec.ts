@@ -38,6 +38,10 @@ describe('loadConfig', () => {
     [{ MIGRATE_ON_START: 'maybe' }, 'MIGRATE_ON_START'],
     [{ ADMIN_TOKEN: 'short' }, 'ADMIN_TOKEN'],
     [{ RATE_LIMIT_PER_MINUTE: 'lots' }, 'RATE_LIMIT_PER_MINUTE'],
+    [{ TRACE_RETENTION_DAYS: '-1' }, 'TRACE_RETENTION_DAYS'],
+    [{ MESSAGE_RETENTION_DAYS: '36501' }, 'MESSAGE_RETENTION_DAYS'],
+    [{ OUTBOX_RETENTION_DAYS: '1e3' }, 'OUTBOX_RETENTION_DAYS'],
+    [{ RETENTION_BATCH_SIZE: '5' }, 'RETENTION_BATCH_SIZE'],
   ])('should name the variable in the error for %j', (env, variable) => {
     let error: unknown;
     try {
@@ -48,6 +52,24 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).variable).toBe(variable);
     expect((error as ConfigError).message).toContain(variable);
+  });
+
+  it('should read retention periods in whole or fractional days, 0 keeping rows for ever', () => {
+    const { config } = loadConfig({
+      DATA_DIR: dir,
+      ENCRYPTION_KEY: KEY,
+      TRACE_RETENTION_DAYS: '0.5',
+      MESSAGE_RETENTION_DAYS: '0',
+      RETENTION_SWEEP_MS: '0',
+    });
+    expect(config.retention).toEqual({
+      sweepMs: 0,
+      batchSize: 1000,
+      outboxDays: 7,
+      inboxDays: 14,
+      tracesDays: 0.5,
+      messagesDays: 0,
+    });
   });
 
   it('should accept an encryption key in hex or base64', () => {

@@ -6,6 +6,7 @@ import {
   ConfigError,
   LOG_LEVELS,
   LogLevel,
+  MAX_RETENTION_DAYS,
   isHostOrCidr,
   parseEncryptionKey,
 } from './app-config';
@@ -22,6 +23,19 @@ function int(env: Env, name: string, def: number, min: number, max: number): num
   if (v === null) return def;
   if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
     throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got "${v}")`);
+  }
+  return Number(v);
+}
+
+/** A retention period: days, whole or fractional, 0 (for ever) to 100 years. */
+function days(env: Env, name: string, def: number): number {
+  const v = str(env, name);
+  if (v === null) return def;
+  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) > MAX_RETENTION_DAYS) {
+    throw new ConfigError(
+      name,
+      `must be a number of days from 0 (keep for ever) to ${MAX_RETENTION_DAYS}, e.g. 30 or 0.5 (got "${v}")`,
+    );
   }
   return Number(v);
 }
@@ -136,6 +150,14 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
     outboxPerChatbot: int(env, 'OUTBOX_PER_CHATBOT', 4, 1, 1000),
     outboxShutdownMs: int(env, 'OUTBOX_SHUTDOWN_MS', 10_000, 0, 600_000),
     whatsappMediaWaitMs: int(env, 'WHATSAPP_MEDIA_WAIT_MS', 3000, 0, 60_000),
+    retention: {
+      sweepMs: int(env, 'RETENTION_SWEEP_MS', 60_000, 0, 86_400_000),
+      batchSize: int(env, 'RETENTION_BATCH_SIZE', 1000, 10, 10_000),
+      outboxDays: days(env, 'OUTBOX_RETENTION_DAYS', 7),
+      inboxDays: days(env, 'INBOX_RETENTION_DAYS', 14),
+      tracesDays: days(env, 'TRACE_RETENTION_DAYS', 14),
+      messagesDays: days(env, 'MESSAGE_RETENTION_DAYS', 90),
+    },
   };
   return { config, warnings };
 }

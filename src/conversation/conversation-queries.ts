@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { DomainError, ErrorCode, FieldError } from '../common/domain-error';
 import { Page, PageRequest, toPage } from '../common/paging';
 import { CONVERSATION_STATUSES, ConversationStatus } from './conversation-status';
+import { decodeTrace } from './trace-codec';
 import { sqlRows } from '../database/sql';
 
 /** ACTIVE conversations past their expiry read as EXPIRED, without a sweeper. */
@@ -244,7 +245,7 @@ export class ConversationQueries {
       id: t.id,
       created_at: iso(t.created_at),
       duration_ms: Math.round(t.duration_ms * 100) / 100,
-      events: t.events,
+      events: decodeTrace(t.events),
     }));
   }
 

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { GenericMessage, SessionState } from '../engine';
 import { type ConversationStatus, HANDED_OFF_SQL, OPEN_STATUSES_SQL } from './conversation-status';
+import { encodeTrace } from './trace-codec';
 import { type SqlStep, sqlRows } from '../database/sql';
 import type { OutboxEntry } from '../outbox/outbox-entry';
 import { enqueueOutboxSql, outboxEntriesJson } from '../outbox/outbox-sql';
@@ -65,7 +66,7 @@ export interface TurnWrite {
   lastPreview: string | null;
   expiresAt: Date | null;
   now: Date;
-  trace: { id: string; events: unknown; durationMs: number };
+  trace: { id: string; events: unknown[]; durationMs: number };
   outbox: OutboxEntry[];
   /** The inbox event this turn consumes, marked done in the same statement. */
   inboxEventId: string | null;
@@ -635,7 +636,7 @@ export class ConversationRepository {
        ), tr AS (
          INSERT INTO conversation_traces (id, conversation_id, events, duration_ms, created_at)
          SELECT $3, h.id, jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
-                  'type', 'handoff', 'state', h.current_state, 'source', 'api', 'reason', $4::text))),
+                  'type', 'handoff', 'state', h.current_state, 'source', 'api', 'reason', $4::text)))::json,
                 0, now()
            FROM handed h
        ), released AS (
@@ -669,7 +670,7 @@ export class ConversationRepository {
         w.contactName,
         JSON.stringify(w.messages),
         w.trace.id,
-        JSON.stringify(w.trace.events),
+        encodeTrace(w.trace.events),
         w.trace.durationMs,
         outboxEntriesJson(w.outbox),
         w.inboxEventId,

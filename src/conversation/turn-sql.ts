@@ -105,7 +105,7 @@ export const LEASE_WITH_TICKET_SQL = `WITH leased AS (
  * closed or expired meanwhile keeps its terminal status.
  * $1 id, $2 owner, $3 session json, $4 state, $5 status, $6 message count, $7 now,
  * $8 preview, $9 expires at, $10 contact name, $11 messages json, $12 trace id,
- * $13 trace events json, $14 duration ms, $15 outbox entries json, $16 inbox event id or null,
+ * $13 trace events (stored form: trace-codec.ts), $14 duration ms, $15 outbox entries json, $16 inbox event id or null,
  * $17 channel state json (null keeps it), $18 the outbox dispatcher that takes the heads of
  * the new outbox rows at once (null: none), $19 its claim ms, $20 the error an outbound
  * message records when its user opted out (then the turn's sends to the user are not
@@ -139,7 +139,7 @@ export const COMMIT_TURN_SQL = `WITH conv AS (
                      delivery_status text, responder text)
        ), tr AS (
          INSERT INTO conversation_traces (id, conversation_id, events, duration_ms, created_at)
-         SELECT $12, conv.id, $13::jsonb, $14, $7 FROM conv
+         SELECT $12, conv.id, $13::json, $14, $7 FROM conv
        ), ob AS (
          ${enqueueOutboxSql({ entries: '$15', chatbotId: 'conv.chatbot_id', conversationId: 'conv.id', now: '$7', from: 'conv', where: `NOT (o.to_user AND (SELECT out FROM opted)) AND ${eventsOnSql('conv.chatbot_id')}`, claimBy: { owner: '$18', ms: '$19' } })}
        ), ib AS (

@@ -1,19 +1,33 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { EventLoopDelayMetrics } from './event-loop-delay';
+import { GcPauseMetrics } from './gc-pauses';
 
 const LATENCY_BUCKETS = [
   0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
 ];
 
+/** From 0.1 ms: the wait before a handler is normally far below a request's whole time. */
+const WAIT_BUCKETS = [
+  0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
+
 /** One Prometheus registry per app instance (so several apps can live in one test process). */
 @Injectable()
-export class MetricsService {
+export class MetricsService implements OnModuleDestroy {
   readonly registry = new Registry();
 
   readonly httpRequests = new Counter({
     name: 'http_requests_total',
     help: 'HTTP requests by method, route and status.',
     labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly requestToHandler = new Histogram({
+    name: 'http_request_to_handler_seconds',
+    help: "Time from a request's arrival (first middleware) to the start of its route handler: body parsing, guards and event-loop waits.",
+    buckets: WAIT_BUCKETS,
     registers: [this.registry],
   });
 
@@ -134,8 +148,26 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly retentionDeleted = new Counter({
+    name: 'retention_deleted_rows_total',
+    help: 'Rows deleted by the retention sweep, by table.',
+    labelNames: ['table'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly eventLoopDelay: EventLoopDelayMetrics;
+  private readonly gcPauses: GcPauseMetrics;
+
   constructor() {
+    // Defaults include nodejs_eventloop_lag_* (since the previous scrape); ours replaces the GC one.
     collectDefaultMetrics({ register: this.registry });
+    this.eventLoopDelay = new EventLoopDelayMetrics(this.registry);
+    this.gcPauses = new GcPauseMetrics(this.registry);
+  }
+
+  onModuleDestroy(): void {
+    this.eventLoopDelay.stop();
+    this.gcPauses.stop();
   }
 
   async render(): Promise<string> {

@@ -1,11 +1,12 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import type { ArrivalStamped } from '../common/http-pipeline';
 import type { MetricsService } from './metrics.service';
 
 /** Counts and times every request by its route pattern, and writes one access log line. */
 export function requestMetricsMiddleware(metrics: MetricsService, logger: Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const start = process.hrtime.bigint();
+    const start = (req as ArrivalStamped).arrivedAt ?? process.hrtime.bigint();
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       const route = req.route

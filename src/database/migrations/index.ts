@@ -17,6 +17,8 @@ import { AgentActive1765000100000 } from './1765000100000-agent-active';
 import { ChatbotEvents1765000200000 } from './1765000200000-chatbot-events';
 import { FlowKeyOrder1765000300000 } from './1765000300000-flow-key-order';
 import { OutboundRequests1765000400000 } from './1765000400000-outbound-requests';
+import { StoragePerTurn1765000600000 } from './1765000600000-storage-per-turn';
+import { Retention1765000500000 } from './1765000500000-retention';
 
 /** Every migration, oldest first. New ones are added here (and committed, reviewed). */
 export const MIGRATIONS = [
@@ -39,4 +41,6 @@ export const MIGRATIONS = [
   ChatbotEvents1765000200000,
   FlowKeyOrder1765000300000,
   OutboundRequests1765000400000,
+  Retention1765000500000,
+  StoragePerTurn1765000600000,
 ];

@@ -1,0 +1,37 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Less stored and written per turn (docs/scaling.md › storage per turn):
+ * - traces are kept as `json` text in the compact form of trace-codec.ts (a turn's trace
+ *   goes from about 800 to about 300 bytes; older rows keep their form and read alike);
+ * - a turn's conversation update becomes a HOT update (no new index entries): the
+ *   handed-off index no longer names `updated_at`, which every turn changes, and pages keep
+ *   room for the new row version (fillfactor 80).
+ */
+export class StoragePerTurn1765000600000 implements MigrationInterface {
+  name = 'StoragePerTurn1765000600000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(
+      `ALTER TABLE conversation_traces ALTER COLUMN events TYPE json USING events::json`,
+    );
+    await q.query(`DROP INDEX conversations_handed_off_idx`);
+    await q.query(
+      `CREATE INDEX conversations_handed_off_idx ON conversations (status)
+        WHERE status IN ('HANDOFF_PENDING', 'AGENT_ACTIVE')`,
+    );
+    await q.query(`ALTER TABLE conversations SET (fillfactor = 80)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE conversations RESET (fillfactor)`);
+    await q.query(`DROP INDEX conversations_handed_off_idx`);
+    await q.query(
+      `CREATE INDEX conversations_handed_off_idx ON conversations (updated_at)
+        WHERE status IN ('HANDOFF_PENDING', 'AGENT_ACTIVE')`,
+    );
+    await q.query(
+      `ALTER TABLE conversation_traces ALTER COLUMN events TYPE jsonb USING events::jsonb`,
+    );
+  }
+}
