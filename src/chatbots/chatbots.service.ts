@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 import { type Executor, executorRows } from '../database/executor';
 import { sqlState } from '../database/sql';
@@ -53,6 +54,8 @@ const newEventsSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
 
 /** How long a chatbot's ownership is remembered (see `owners`). */
 const OWNER_TTL_MS = 5_000;
+/** Chatbots whose ownership is remembered at once (least recently used out first). */
+const OWNERS_MAX = 100_000;
 
 function isUniqueViolation(err: unknown): boolean {
   return sqlState(err) === '23505';
@@ -61,11 +64,21 @@ function isUniqueViolation(err: unknown): boolean {
 @Injectable()
 export class ChatbotsService {
   /**
-   * chatbot id → workspace id and when it was looked up. A chatbot never changes workspace;
-   * entries live OWNER_TTL_MS so a chatbot deleted through another instance stops passing
-   * here within that time (a delete through this instance evicts at once).
+   * chatbot id → workspace id. A chatbot never changes workspace; entries live OWNER_TTL_MS
+   * so a chatbot deleted through another instance stops passing here within that time (a
+   * delete through this instance evicts at once). Concurrent misses for one chatbot share
+   * one lookup, so an entry running out under load costs one query, not one per request.
    */
-  private readonly owners = new Map<string, { workspaceId: string; at: number }>();
+  private readonly owners = new LRUCache<string, string>({
+    max: OWNERS_MAX,
+    ttl: OWNER_TTL_MS,
+    fetchMethod: async (id) =>
+      (
+        await this.db
+          .getRepository(Chatbot)
+          .findOne({ where: { id }, select: { workspaceId: true } })
+      )?.workspaceId,
+  });
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -74,14 +87,7 @@ export class ChatbotsService {
 
   /** Ownership check for hot paths (ChatbotScopeGuard): answered from memory for OWNER_TTL_MS. */
   async requireOwned(workspaceId: string, id: string): Promise<void> {
-    const cached = this.owners.get(id);
-    if (cached && Date.now() - cached.at < OWNER_TTL_MS) {
-      if (cached.workspaceId !== workspaceId) throw notFound('Chatbot');
-      return;
-    }
-    const bot = await this.require(workspaceId, id);
-    if (this.owners.size > 100_000) this.owners.clear();
-    this.owners.set(id, { workspaceId: bot.workspaceId, at: Date.now() });
+    if ((await this.owners.fetch(id)) !== workspaceId) throw notFound('Chatbot');
   }
 
   /** The chatbot if it belongs to the workspace; otherwise "not found", exactly like a missing one. */
