@@ -36,9 +36,15 @@ export interface GraphApiStub {
    * for `code`, with its real HTTP status.
    */
   failNext(code: StubFailure, times?: number, matcher?: (request: StubRequest) => boolean): void;
+  /**
+   * From now on, requests that `matcher` accepts (default: message sends) are never answered,
+   * like a Graph API that hangs: each waits until its sender gives up or goes away (then it is
+   * `aborted`). `stall(null)` stops it for requests arriving afterwards.
+   */
+  stall(matcher?: ((request: StubRequest) => boolean) | null): void;
   /** Resolves with the sends once `n` of them were answered; rejects after `timeoutMs`. */
   waitForSends(n: number, timeoutMs?: number): Promise<StubRequest[]>;
-  /** Forgets requests, failures, media and delay (the token stays). */
+  /** Forgets requests, failures, media, delay and stalling (the token stays). */
   reset(): void;
   close(): Promise<void>;
 }
@@ -55,6 +61,8 @@ export interface StubRequest {
   /** The answer, once given. */
   status?: number;
   answer?: unknown;
+  /** The sender closed the connection before it was answered (it never got an answer). */
+  aborted?: boolean;
 }
 
 export interface StubMedia {
@@ -137,6 +145,7 @@ class Stub implements GraphApiStub {
     matcher: (r: StubRequest) => boolean;
   }> = [];
   private readonly answered = new Set<() => void>();
+  private stalling: ((r: StubRequest) => boolean) | null = null;
   private sent = 0;
   private readonly server = createServer((req, res) => {
     this.handle(req, res).catch(() => res.destroy());
@@ -155,6 +164,10 @@ class Stub implements GraphApiStub {
 
   failNext(code: StubFailure, times = 1, matcher: (r: StubRequest) => boolean = isSend): void {
     this.failures.push({ code, left: times, matcher });
+  }
+
+  stall(matcher: ((r: StubRequest) => boolean) | null = isSend): void {
+    this.stalling = matcher;
   }
 
   waitForSends(n: number, timeoutMs = 5_000): Promise<StubRequest[]> {
@@ -183,6 +196,7 @@ class Stub implements GraphApiStub {
     this.failures = [];
     this.media.clear();
     this.delayMs = 0;
+    this.stalling = null;
   }
 
   close(): Promise<void> {
@@ -204,8 +218,17 @@ class Stub implements GraphApiStub {
       at: Date.now(),
     };
     this.requests.push(request);
+    const gone = new Promise<void>((resolve) =>
+      res.once('close', () => {
+        if (!res.writableFinished) request.aborted = true;
+        resolve();
+      }),
+    );
+    if (this.stalling?.(request)) return gone;
     const answer = this.answer(request);
-    if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+    if (this.delayMs > 0)
+      await Promise.race([gone, new Promise((r) => setTimeout(r, this.delayMs))]);
+    if (request.aborted) return;
     request.status = answer.status;
     request.answer = answer.json;
     if (answer.bytes)
