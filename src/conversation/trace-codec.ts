@@ -2,7 +2,8 @@
  * How a turn's trace events are stored (conversation_traces.events, a `json` column): the
  * events every turn writes become short arrays, `[code, ...values]`, with the values in the
  * fixed key order below and any other keys in a last object; every other event stays the
- * object it was. A turn's trace shrinks to about a third. Rows written before this form are
+ * object it was. A transition followed by its entering the state it names is one array,
+ * code `T`. A turn's trace shrinks to about a third. Rows written before this form are
  * objects, which decode as they are, so old and new rows read alike.
  *
  * The codes are part of the stored format: never change or reuse one, only add.
@@ -55,12 +56,38 @@ function decodeEvent(stored: unknown): unknown {
   return isEvent(extra) ? { ...event, ...extra } : event;
 }
 
+/** Whether `next` is exactly the entering of the state `transition` moved to. */
+function entersTarget(transition: unknown, next: unknown): boolean {
+  return (
+    Array.isArray(transition) &&
+    transition[0] === 't' &&
+    isEvent(next) &&
+    next.type === 'state_entered' &&
+    next.state === transition[2] &&
+    Object.keys(next).length === 2
+  );
+}
+
 /** A turn's events as the JSON text stored. */
 export function encodeTrace(events: readonly unknown[]): string {
-  return JSON.stringify(events.map(encodeEvent));
+  const out: unknown[] = [];
+  for (let i = 0; i < events.length; i++) {
+    const e = encodeEvent(events[i]);
+    if (entersTarget(e, events[i + 1])) {
+      (e as unknown[])[0] = 'T';
+      i++;
+    }
+    out.push(e);
+  }
+  return JSON.stringify(out);
 }
 
 /** The stored events (either form) as the trace API shows them. */
 export function decodeTrace(stored: unknown): unknown[] {
-  return Array.isArray(stored) ? stored.map(decodeEvent) : [];
+  if (!Array.isArray(stored)) return [];
+  return (stored as unknown[]).flatMap((e) => {
+    if (!Array.isArray(e) || e[0] !== 'T') return [decodeEvent(e)];
+    const transition = decodeEvent(['t', ...(e as unknown[]).slice(1)]) as Event;
+    return [transition, { type: 'state_entered', state: transition.to }];
+  });
 }
