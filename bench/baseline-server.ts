@@ -12,6 +12,7 @@ import http from 'node:http';
 import { Pool } from 'pg';
 import { monotonicFactory } from 'ulid';
 import { COMMIT_TURN_SQL, CREATE_CONVERSATION_SQL, LEASE_SQL } from '../src/conversation/turn-sql';
+import { encodeTrace } from '../src/conversation/trace-codec';
 
 const nextId = monotonicFactory();
 const instance = nextId();
@@ -178,7 +179,7 @@ async function commit(
     null,
     JSON.stringify(rows),
     nextId(),
-    JSON.stringify(events),
+    encodeTrace(events),
     Number(process.hrtime.bigint() - started) / 1e6,
     '[]',
     null,

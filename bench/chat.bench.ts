@@ -52,41 +52,9 @@ import {
   openLoop,
   sendTurn,
 } from './support/chat-load';
+import { BENCH_FLOW } from './support/bench-flow';
 
 const BASELINE_JS = join(ROOT, 'dist', 'bench', 'baseline-server.js');
-
-/** Five states: an integer input, a `when` branch, templates, buttons, and a loop back. */
-export const BENCH_FLOW = {
-  start: 'menu',
-  settings: { session_timeout_minutes: 30 },
-  variables: { last: 'nothing' },
-  states: {
-    menu: {
-      message: 'Send me a number, {{default contact_name "friend"}}.',
-      input: { save_to: 'n', type: 'integer', error_message: 'That is not a whole number.' },
-      transitions: [{ when: { var: 'n', op: 'gte', value: 50 }, to: 'big' }, { to: 'small' }],
-    },
-    big: {
-      message: '{{n}} is big.',
-      actions: [{ type: 'SET_VARIABLES', set: { last: 'big' } }],
-      transitions: { always: 'ask_more' },
-    },
-    small: {
-      message: '{{n}} is small.',
-      actions: [{ type: 'SET_VARIABLES', set: { last: 'small' } }],
-      transitions: { always: 'ask_more' },
-    },
-    ask_more: {
-      message: 'Another one?',
-      buttons: [
-        { id: 'yes', title: 'Yes' },
-        { id: 'no', title: 'No' },
-      ],
-      transitions: { yes: 'menu', no: 'bye', default: 'menu' },
-    },
-    bye: { message: 'Bye for now; the last one was {{last}}.', transitions: { always: 'menu' } },
-  },
-};
 
 async function publishBot(client: LoopbackClient): Promise<string> {
   const bot = await client.expect<{ id: string }>(201, 'POST', '/api/dev/v1/chatbots', {
@@ -137,6 +105,7 @@ function row(r: LoadResult): string[] {
     ms(s.p50),
     ms(s.p95),
     ms(s.p99),
+    ms(s.p999),
     ms(s.max),
     String(r.errors),
   ];
@@ -250,7 +219,7 @@ async function main(): Promise<number> {
     const ratio = closed[0].turnsPerSecond / closed[1].turnsPerSecond;
     const [oursRateP99, baseRateP99] = open.map((r) => stats(r.latenciesMs).p99);
     const p99Ratio = oursRateP99 / baseRateP99;
-    const header = ['', 'turns/s', 'p50', 'p95', 'p99', 'max', 'errors'];
+    const header = ['', 'turns/s', 'p50', 'p95', 'p99', 'p99.9', 'max', 'errors'];
     console.log('');
     console.log(
       `Chat API turns — closed loop, ${concurrency} concurrent sessions, ${measureMs / 1000} s`,

@@ -343,7 +343,7 @@ async function closedRounds(
 function latencyCells(acks: number[], e2e: number[]): string[] {
   const a = stats(acks);
   const e = stats(e2e);
-  return [ms(a.p50), ms(a.p99), ms(e.p50), ms(e.p99)];
+  return [ms(a.p50), ms(a.p99), ms(a.p999), ms(a.max), ms(e.p50), ms(e.p99), ms(e.p999), ms(e.max)];
 }
 
 function closedRow(m: Measured): string[] {
@@ -569,7 +569,19 @@ async function main(): Promise<number> {
       dups.push(r);
     }
 
-    const header = ['', 'events/s', 'ack p50', 'ack p99', 'e2e p50', 'e2e p99', 'errors'];
+    const header = [
+      '',
+      'events/s',
+      'ack p50',
+      'ack p99',
+      'ack p99.9',
+      'ack max',
+      'e2e p50',
+      'e2e p99',
+      'e2e p99.9',
+      'e2e max',
+      'errors',
+    ];
     console.log('');
     console.log(
       `Closed loop, ${users} concurrent users (ack: the webhook's 200; e2e: to the reply at the stub)`,

@@ -26,6 +26,52 @@ describe('Operations endpoints', () => {
       );
     });
 
+    it('should expose event-loop delay, GC pauses and the wait before each handler', async () => {
+      for (let i = 0; i < 5; i++) await t.http().get('/health/live').expect(200);
+      // Garbage enough for several collections (the app runs in this process).
+      let allocated = 0;
+      for (let i = 0; i < 200; i++) allocated += new Array(100_000).fill(i).length;
+      expect(allocated).toBe(20_000_000);
+      const read = async () => {
+        const text = (await t.http().get('/metrics').expect(200)).text;
+        return (series: string): number => {
+          const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+          return line === undefined ? NaN : Number(line.slice(series.length + 1));
+        };
+      };
+      let value = await read();
+      // GC entries reach their observer asynchronously.
+      for (
+        let i = 0;
+        i < 50 && !(value('nodejs_gc_duration_seconds_count{kind="minor"}') > 0);
+        i++
+      ) {
+        await new Promise((r) => setTimeout(r, 20));
+        value = await read();
+      }
+
+      const handled = value('http_request_to_handler_seconds_count');
+      expect(handled).toBeGreaterThanOrEqual(5);
+      expect(value('http_request_to_handler_seconds_bucket{le="+Inf"}')).toBe(handled);
+      expect(value('http_request_to_handler_seconds_sum')).toBeGreaterThan(0);
+
+      expect(value('nodejs_eventloop_delay_seconds_count')).toBeGreaterThan(0);
+      const p50 = value('nodejs_eventloop_delay_seconds{quantile="0.5"}');
+      const p99 = value('nodejs_eventloop_delay_seconds{quantile="0.99"}');
+      const p999 = value('nodejs_eventloop_delay_seconds{quantile="0.999"}');
+      const max = value('nodejs_eventloop_delay_max_seconds');
+      expect(p50).toBeGreaterThanOrEqual(0);
+      expect(p99).toBeGreaterThanOrEqual(p50);
+      expect(p999).toBeGreaterThanOrEqual(p99);
+      expect(max).toBeGreaterThanOrEqual(p999);
+      expect(value('nodejs_eventloop_delay_seconds_sum')).toBeGreaterThanOrEqual(0);
+      // prom-client's own figures since the previous scrape stay beside ours.
+      expect(value('nodejs_eventloop_lag_p99_seconds')).toBeGreaterThanOrEqual(0);
+
+      expect(value('nodejs_gc_duration_seconds_count{kind="minor"}')).toBeGreaterThan(0);
+      expect(value('nodejs_gc_duration_seconds_sum{kind="minor"}')).toBeGreaterThan(0);
+    });
+
     it('should serve the OpenAPI document and the docs page', async () => {
       const doc = await t.http().get('/api/dev/v1/openapi.json').expect(200);
       expect(doc.body.openapi).toMatch(/^3\./);

@@ -32,6 +32,8 @@ export interface LatencyStats {
   p50: number;
   p95: number;
   p99: number;
+  /** 99.9th percentile: one turn in a thousand is slower (a stall shows here before p99). */
+  p999: number;
   max: number;
   mean: number;
 }
@@ -49,6 +51,7 @@ export function stats(latenciesMs: ArrayLike<number>): LatencyStats {
     p50: at(50),
     p95: at(95),
     p99: at(99),
+    p999: at(99.9),
     max: n ? sorted[n - 1] : NaN,
     mean: n ? sum / n : NaN,
   };

@@ -151,6 +151,8 @@ export function row(r: Run): string[] {
     Math.round(r.turnsPerSecond).toLocaleString('en'),
     ms(s.p50),
     ms(s.p99),
+    ms(s.p999),
+    ms(s.max),
     String(r.errors),
     ms(r.cpuMsPerTurn, 3),
   ];
@@ -313,7 +315,7 @@ export async function compareWithChat(
   const loaded = await alternate(users, measureMs, 'l');
   console.log('one user at a time (latency without queueing):');
   const single = await alternate(1, serialMs, 's');
-  const header = ['', 'turns/s', 'p50', 'p99', 'errors', 'server CPU/turn'];
+  const header = ['', 'turns/s', 'p50', 'p99', 'p99.9', 'max', 'errors', 'server CPU/turn'];
   console.log('');
   console.log(`Closed loop, ${users} concurrent users (Chat API = the baseline)`);
   console.log(table([header, ...loaded.runs.map(row)]));
@@ -341,7 +343,7 @@ export async function compareWithChat(
   console.log(
     `Open loop at ${rate} turns/s (half the Chat API's closed-loop turns/s), latency from the due time`,
   );
-  console.log(table([header.slice(0, 5), ...open.map((r) => row(r).slice(0, 5))]));
+  console.log(table([header.slice(0, 7), ...open.map((r) => row(r).slice(0, 7))]));
   console.log(
     `${channel.name} p99 / Chat API's at the same rate: ${(channelP99 / chatP99).toFixed(2)}× (${ms(channelP99)} vs ${ms(chatP99)})`,
   );
