@@ -240,7 +240,11 @@ async function main(): Promise<number> {
     );
     console.log('');
     console.log(`throughput ratio ours / baseline: ${(ratio * 100).toFixed(1)} %`);
-    console.log(`target throughput ≥ 60 % of baseline: ${verdict(ratio >= 0.6)}`);
+    console.log(`target throughput ≥ 85 % of baseline: ${verdict(ratio >= 0.85)}`);
+    const cpuRatio = cpuPerTurn[0] / cpuPerTurn[1];
+    console.log(
+      `server CPU per turn ours / baseline: ${cpuRatio.toFixed(2)}× (${ms(cpuPerTurn[0], 3)} vs ${ms(cpuPerTurn[1], 3)}); target ≤ 1.5×: ${verdict(cpuRatio <= 1.5)}`,
+    );
     console.log(
       `open-loop p99 ours / baseline at ${rate} turns/s: ${p99Ratio.toFixed(2)}× (${ms(oursRateP99)} vs ${ms(baseRateP99)})`,
     );
