@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { CompiledFlow, compileFlow } from '../engine';
 import { FlowsRepository } from '../flows/flows.repository';
 
@@ -7,40 +8,45 @@ export interface CachedFlow {
   name: string;
 }
 
-const MAX_ENTRIES = 500;
+/** Compiled versions kept per instance (least recently used out first). */
+export const FLOW_CACHE_MAX = 500;
+/** Injection token to give a FlowCache another bound (specs). */
+export const FLOW_CACHE_LIMIT = Symbol('FLOW_CACHE_LIMIT');
 
 /**
  * Published flow versions are immutable, so each is loaded, normalised and compiled once
- * and kept (least recently used out first).
+ * and kept, at most FLOW_CACHE_MAX of them (least recently used out first). Concurrent
+ * first asks share one load; a version that is gone, or a failed load, is not kept.
  */
 @Injectable()
 export class FlowCache {
-  private readonly entries = new Map<string, Promise<CachedFlow | null>>();
+  private readonly entries: LRUCache<string, CachedFlow>;
 
-  constructor(@Inject(FlowsRepository) private readonly flows: FlowsRepository) {}
-
-  /** The compiled version, or null when it no longer exists (its flow was deleted). */
-  get(versionId: string): Promise<CachedFlow | null> {
-    const hit = this.entries.get(versionId);
-    if (hit) {
-      this.entries.delete(versionId);
-      this.entries.set(versionId, hit);
-      return hit;
-    }
-    const loading = this.load(versionId);
-    this.entries.set(versionId, loading);
-    loading.then(
-      (v) => v === null && this.entries.delete(versionId),
-      () => this.entries.delete(versionId),
-    );
-    if (this.entries.size > MAX_ENTRIES)
-      this.entries.delete(this.entries.keys().next().value as string);
-    return loading;
+  constructor(
+    @Inject(FlowsRepository) private readonly flows: FlowsRepository,
+    @Optional() @Inject(FLOW_CACHE_LIMIT) max: number = FLOW_CACHE_MAX,
+  ) {
+    this.entries = new LRUCache<string, CachedFlow>({
+      max,
+      // A load pushed out by newer ones before it finished still answers its callers.
+      ignoreFetchAbort: true,
+      fetchMethod: (versionId) => this.load(versionId),
+    });
   }
 
-  private async load(versionId: string): Promise<CachedFlow | null> {
+  /** The compiled version, or null when it no longer exists (its flow was deleted). */
+  async get(versionId: string): Promise<CachedFlow | null> {
+    return (await this.entries.fetch(versionId)) ?? null;
+  }
+
+  /** Versions held now (at most the bound). */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private async load(versionId: string): Promise<CachedFlow | undefined> {
     const version = await this.flows.version(versionId);
-    if (!version) return null;
+    if (!version) return undefined;
     return { compiled: compileFlow(version.definition), name: version.name };
   }
 }

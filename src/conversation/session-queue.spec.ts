@@ -72,4 +72,22 @@ describe('SessionQueue', () => {
     await Promise.all([slow, patient]);
     expect(ran).toEqual(['slow', 'patient']);
   });
+
+  it('should forget every key once its tasks are done, run or dropped, however many keys it saw', async () => {
+    const q = new SessionQueue();
+    const runs: Promise<unknown>[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const key = `s${i % 500}`;
+      runs.push(q.run(key, async () => i));
+      // Every tenth key also gets a task that cannot start in time behind a slow one.
+      if (i % 10 === 0) {
+        runs.push(q.run(key, () => tick(5)));
+        runs.push(q.run(key, async () => i, Date.now()).catch((e: unknown) => e));
+      }
+      expect(q.size).toBeLessThanOrEqual(500);
+    }
+    await Promise.all(runs);
+    await tick(0);
+    expect(q.size).toBe(0);
+  });
 });

@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
@@ -15,32 +16,39 @@ export interface Principal {
 
 interface Entry {
   principal: Principal | null;
-  expires: number;
 }
+
+/** Answers kept per instance (least recently used out first). */
+export const API_KEY_CACHE_MAX = 10_000;
+/** Injection token to give an ApiKeyCache another bound (specs). */
+export const API_KEY_CACHE_LIMIT = Symbol('API_KEY_CACHE_LIMIT');
 
 /**
  * Verifies API keys against the database, remembering answers (good and bad) for
  * API_KEY_CACHE_SECONDS so the hot path does not query per request. A revocation on this
- * instance takes effect at once; on other instances within that time.
+ * instance takes effect at once; on other instances within that time. At most
+ * API_KEY_CACHE_MAX answers are kept: a flood of made-up keys pushes out the least recently
+ * used, not the keys in use.
  */
 @Injectable()
 export class ApiKeyCache {
-  private readonly entries = new Map<string, Entry>();
-  private readonly ttlMs: number;
+  /** Key hash → answer; null when API_KEY_CACHE_SECONDS is 0 (every request asks the database). */
+  private readonly entries: LRUCache<string, Entry> | null;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Optional() @Inject(API_KEY_CACHE_LIMIT) max: number = API_KEY_CACHE_MAX,
   ) {
-    this.ttlMs = config.apiKeyCacheSeconds * 1000;
+    const ttl = config.apiKeyCacheSeconds * 1000;
+    this.entries = ttl > 0 ? new LRUCache<string, Entry>({ max, ttl }) : null;
   }
 
   async verify(key: string): Promise<Principal | null> {
     if (!API_KEY_SHAPE.test(key)) return null;
     const hash = hashApiKey(key);
-    const now = Date.now();
-    const hit = this.entries.get(hash);
-    if (hit && hit.expires > now) return hit.principal;
+    const hit = this.entries?.get(hash);
+    if (hit) return hit.principal;
     const rows: {
       key_id: string;
       prefix: string;
@@ -63,15 +71,18 @@ export class ApiKeyCache {
           keyCreatedAt: new Date(r.created_at),
         }
       : null;
-    if (this.ttlMs > 0) {
-      if (this.entries.size > 10_000) this.entries.clear();
-      this.entries.set(hash, { principal, expires: now + this.ttlMs });
-    }
+    this.entries?.set(hash, { principal });
     return principal;
   }
 
   forgetKeyId(keyId: string): void {
-    for (const [hash, e] of this.entries)
+    if (!this.entries) return;
+    for (const [hash, e] of this.entries.entries())
       if (e.principal?.keyId === keyId) this.entries.delete(hash);
+  }
+
+  /** Answers held now (at most the bound). */
+  get size(): number {
+    return this.entries?.size ?? 0;
   }
 }

@@ -26,4 +26,18 @@ describe('RateLimiter', () => {
     limiter.take('k', 0);
     expect(limiter.take('k', 999)).toEqual({ ok: false, retryAfterSeconds: 1 });
   });
+
+  it('keeps at most maxKeys windows, forgetting the least recently used', () => {
+    const limiter = new RateLimiter({ limit: 1, windowMs: 10_000 }, 5);
+    expect(limiter.take('visitor', 0).ok).toBe(true);
+    for (let i = 0; i < 50; i++) {
+      expect(limiter.take(`flood-${i}`, 1).ok).toBe(true);
+      expect(limiter.take('visitor', 1).ok).toBe(false); // used again: stays in
+      expect(limiter.size).toBeLessThanOrEqual(5);
+    }
+    expect(limiter.size).toBe(5);
+    // A key pushed out starts a fresh window when it comes back.
+    expect(limiter.take('flood-0', 2).ok).toBe(true);
+    expect(limiter.take('flood-0', 3).ok).toBe(false);
+  });
 });

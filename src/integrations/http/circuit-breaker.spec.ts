@@ -75,4 +75,38 @@ describe('CircuitBreaker', () => {
     now += 1;
     expect(breaker.state('h')).toBe('half_open');
   });
+
+  it('should remember at most maxKeys hosts, a host pushed out counting as closed', () => {
+    const breaker = new CircuitBreaker({ failureThreshold: 1, maxKeys: 4, now: clock });
+    for (let i = 0; i < 40; i++) {
+      breaker.recordFailure(`h${i}`);
+      expect(breaker.size).toBeLessThanOrEqual(4);
+    }
+    expect(breaker.size).toBe(4);
+    expect(breaker.state('h39')).toBe('open');
+    expect(breaker.state('h0')).toBe('closed');
+    expect(breaker.tryAcquire('h0')).toBe(true);
+    breaker.recordFailure('h0');
+    expect(breaker.state('h0')).toBe('open');
+    expect(breaker.size).toBe(4);
+  });
+
+  it('should keep the hosts it was asked about most recently', () => {
+    const breaker = new CircuitBreaker({ failureThreshold: 1, maxKeys: 2, now: clock });
+    breaker.recordFailure('a');
+    breaker.recordFailure('b');
+    expect(breaker.tryAcquire('a')).toBe(false); // a is used again
+    breaker.recordFailure('c'); // pushes out b
+    expect(breaker.state('a')).toBe('open');
+    expect(breaker.state('b')).toBe('closed');
+  });
+
+  it('should forget a host on success, so healthy hosts take no room', () => {
+    const breaker = new CircuitBreaker({ now: clock });
+    for (let i = 0; i < 100; i++) {
+      breaker.recordFailure(`h${i}`);
+      breaker.recordSuccess(`h${i}`);
+    }
+    expect(breaker.size).toBe(0);
+  });
 });

@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 export type CircuitState = 'closed' | 'open' | 'half_open';
 
 export interface CircuitBreakerOptions {
@@ -7,6 +9,8 @@ export interface CircuitBreakerOptions {
   coolDownMs?: number;
   /** Clock in epoch ms; injectable for tests. */
   now?: () => number;
+  /** Hosts with failures remembered at most (default 10,000; least recently used out first). */
+  maxKeys?: number;
 }
 
 interface HostCircuit {
@@ -22,9 +26,12 @@ interface HostCircuit {
  *
  * Callers pair every successful `tryAcquire` with exactly one of `recordSuccess`,
  * `recordFailure` or `release` (an outcome that says nothing about the host's health).
+ *
+ * Only hosts with failures are remembered, and at most `maxKeys` of them: a host pushed out
+ * counts as closed with no failures.
  */
 export class CircuitBreaker {
-  private readonly circuits = new Map<string, HostCircuit>();
+  private readonly circuits: LRUCache<string, HostCircuit>;
   private readonly threshold: number;
   private readonly coolDownMs: number;
   private readonly now: () => number;
@@ -33,10 +40,16 @@ export class CircuitBreaker {
     this.threshold = Math.max(1, options.failureThreshold ?? 5);
     this.coolDownMs = Math.max(0, options.coolDownMs ?? 30_000);
     this.now = options.now ?? Date.now;
+    this.circuits = new LRUCache({ max: Math.max(1, options.maxKeys ?? 10_000) });
+  }
+
+  /** Hosts remembered now (at most `maxKeys`). */
+  get size(): number {
+    return this.circuits.size;
   }
 
   state(key: string): CircuitState {
-    const circuit = this.circuits.get(key);
+    const circuit = this.circuits.peek(key);
     if (!circuit || circuit.openedAt === undefined) return 'closed';
     if (circuit.trialInFlight || this.now() - circuit.openedAt >= this.coolDownMs)
       return 'half_open';

@@ -1,0 +1,92 @@
+import { ulid } from 'ulid';
+import { FlowCache } from '../src/conversation/flow-cache';
+import { FlowsRepository } from '../src/flows/flows.repository';
+import { ApiKeyCache } from '../src/workspaces/api-key-cache';
+import { generateApiKey } from '../src/workspaces/api-key-hash';
+import { publishedBot } from './support/flows';
+import { startTestApp, TestApp } from './support/test-app';
+
+const FLOW = {
+  start: 'hi',
+  states: { hi: { message: 'Hello', transitions: { always: 'hi' } } },
+};
+
+/** The per-instance caches in front of the database stay within their bounds (issue 14). */
+describe('bounded caches', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  describe('FlowCache', () => {
+    const BOUND = 3;
+    let versionIds: string[];
+
+    beforeAll(async () => {
+      const { auth } = await t.newWorkspace();
+      const { flowId } = await publishedBot(t, auth, FLOW);
+      // Ten times the bound of published versions, each with its own name.
+      versionIds = Array.from({ length: BOUND * 10 }, () => ulid());
+      for (const [i, id] of versionIds.entries())
+        await t.db.query(
+          `INSERT INTO flow_versions (id, flow_id, chatbot_id, version, name, type, definition)
+           SELECT $1, flow_id, chatbot_id, 100 + $2::int, 'v' || $2::int, type, definition
+             FROM flow_versions WHERE flow_id = $3 LIMIT 1`,
+          [id, i, flowId],
+        );
+    });
+
+    it('should keep at most its bound, and load a version pushed out again when asked', async () => {
+      const cache = new FlowCache(t.handle.app.get(FlowsRepository), BOUND);
+      for (const [i, id] of versionIds.entries()) {
+        const flow = await cache.get(id);
+        expect(flow?.name).toBe(`v${i}`);
+        expect(cache.size).toBeLessThanOrEqual(BOUND);
+      }
+      expect(cache.size).toBe(BOUND);
+      const first = await cache.get(versionIds[0]);
+      expect(first?.name).toBe('v0');
+      expect(first?.compiled.states.has('hi')).toBe(true);
+      expect(cache.size).toBe(BOUND);
+    });
+
+    it('should share one load between concurrent first asks, and keep the most recently used', async () => {
+      const cache = new FlowCache(t.handle.app.get(FlowsRepository), BOUND);
+      const [a, b] = await Promise.all([cache.get(versionIds[5]), cache.get(versionIds[5])]);
+      expect(a).toBe(b);
+      await cache.get(versionIds[6]);
+      await cache.get(versionIds[7]);
+      expect(await cache.get(versionIds[5])).toBe(a); // used again: now the most recent
+      await cache.get(versionIds[8]); // pushes out 6, the least recently used
+      expect(await cache.get(versionIds[5])).toBe(a);
+    });
+
+    it('should answer null for a version that does not exist, without keeping it', async () => {
+      const cache = new FlowCache(t.handle.app.get(FlowsRepository), BOUND);
+      expect(await cache.get(ulid())).toBeNull();
+      expect(cache.size).toBe(0);
+    });
+  });
+
+  describe('ApiKeyCache', () => {
+    const BOUND = 5;
+
+    it('should keep at most its bound of answers, good and bad, and still verify keys pushed out', async () => {
+      const cache = new ApiKeyCache(t.db, t.config, BOUND);
+      const real = await Promise.all([t.newWorkspace(), t.newWorkspace()]);
+      const madeUp = Array.from({ length: BOUND * 10 }, () => generateApiKey());
+      for (const w of real) expect((await cache.verify(w.apiKey))?.workspaceId).toBe(w.workspaceId);
+      for (const key of madeUp) {
+        expect(await cache.verify(key)).toBeNull();
+        expect(cache.size).toBeLessThanOrEqual(BOUND);
+      }
+      expect(cache.size).toBe(BOUND);
+      // Both real keys were pushed out by the flood; asked again, they verify as before.
+      for (const w of real) expect((await cache.verify(w.apiKey))?.workspaceId).toBe(w.workspaceId);
+      expect(cache.size).toBe(BOUND);
+    });
+  });
+});
