@@ -1,7 +1,6 @@
-// Bundles the browser code (the chat widget and the playground) into dist/web with esbuild,
-// after type-checking it against the DOM library. Run by `npm run build`.
+// Bundles the browser code (the chat widget and the playground) into dist/web with esbuild.
+// Run by `npm run build` (scripts/build.mjs); `npm run typecheck` checks it against the DOM library.
 import { build } from 'esbuild';
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,11 +8,6 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist', 'web');
 mkdirSync(out, { recursive: true });
-
-execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.client.json'], {
-  cwd: root,
-  stdio: 'inherit',
-});
 
 const common = { bundle: true, minify: true, format: 'iife', target: 'es2020', legalComments: 'none', logLevel: 'warning' };
 await build({ ...common, entryPoints: [join(root, 'src/channels/web/client/widget.ts')], outfile: join(out, 'widget.js') });

@@ -1,10 +1,14 @@
 import { AppConfig } from '../config/app-config';
 import { startEmbeddedPostgres } from './embedded-postgres';
+import { MIGRATIONS } from './migrations';
+import { findTemplate } from './pglite-template';
 
 export interface DatabaseTarget {
   url: string;
   poolSize: number;
   embedded: boolean;
+  /** The embedded database was created at this start from the build's template. */
+  fromTemplate: boolean;
   /** Stops the embedded server; a no-op for an external PostgreSQL. */
   stop(): Promise<void>;
 }
@@ -15,9 +19,17 @@ export async function openDatabase(config: AppConfig): Promise<DatabaseTarget> {
       url: config.databaseUrl,
       poolSize: config.databasePoolSize,
       embedded: false,
+      fromTemplate: false,
       stop: async () => {},
     };
   }
-  const embedded = await startEmbeddedPostgres(config.dataDir);
-  return { url: embedded.url, poolSize: 1, embedded: true, stop: () => embedded.stop() };
+  const template = findTemplate(MIGRATIONS.map((m) => m.name));
+  const embedded = await startEmbeddedPostgres(config.dataDir, template);
+  return {
+    url: embedded.url,
+    poolSize: 1,
+    embedded: true,
+    fromTemplate: embedded.fromTemplate,
+    stop: () => embedded.stop(),
+  };
 }
