@@ -33,6 +33,25 @@
  * (event-loop delay, GC pauses, wait before the handler, the server's own turn time) and the
  * checkpoints PostgreSQL made.
  *
+ * 4. retention interplay (issue 15), when BENCH_LONG_SECONDS is set (1200 for the issue's 20
+ *    minutes; unset: skipped): the gateway with its retention sweep on periods of seconds
+ *    (BENCH_LONG_RETAIN_SECONDS, default a tenth of the run, at least 30; a sweep every
+ *    BENCH_LONG_SWEEP_MS, 5000) under an open loop at half the gateway's fresh closed-loop
+ *    turns/s (BENCH_LONG_RATE overrides: requests/s) for BENCH_LONG_SECONDS, sessions closed
+ *    or left to expire and new ones opened all along. Every BENCH_LONG_SAMPLE_SECONDS (a
+ *    twentieth of the run, at least 10) it prints the row counts and sizes of the swept
+ *    tables and the window's p99, then start vs end, the peak, whether messages and traces
+ *    stayed flat (last third of the run within ±20 % of the middle third), and the p99 of the
+ *    first and last windows against BENCH_LONG_CONTROL_SECONDS (one window) of the same load
+ *    with the sweep off. BENCH_LONG_HISTORY: `due` (default: the preloaded history falls under
+ *    the short periods and is deleted during the run) or `keep` (the history's chatbot keeps
+ *    everything, its own periods 0, so the sweep steps over it on every pass).
+ *    BENCH_LONG_ONLY=1 runs this phase alone (after the preload), BENCH_LONG_RATE then needed;
+ *    BENCH_LONG_USERS (= BENCH_SESSIONS), BENCH_LONG_SESSION_TIMEOUT_SECONDS (the flow's; by
+ *    default half the period, at least 15 s). Where the server has autovacuum off, the bench
+ *    stands in for it every BENCH_LONG_VACUUM_SECONDS (60, autovacuum's naptime; 0: not) with
+ *    autovacuum's default threshold and throttling. See support/retention-phase.ts.
+ *
  * Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres if it
  * answers), BENCH_SESSIONS (200), BENCH_CONCURRENCY (= sessions), BENCH_WARMUP_SECONDS (3),
  * BENCH_SECONDS (15), BENCH_REPEAT (1), BENCH_PRELOAD_TURNS (1000000; 0 skips the history),
@@ -70,6 +89,11 @@ import { ChatTarget, LoadResult, closedLoop, createSessions, sendTurn } from './
 import { PreloadStep, TemplateConversation, preloadHistory } from './support/history-preload';
 import { PgDelta, PgObserver, pgDelta } from './support/pg-observe';
 import {
+  RetentionPhaseResult,
+  retentionReport,
+  runRetentionPhase,
+} from './support/retention-phase';
+import {
   bucketMax,
   bucketQuantile,
   countAbove,
@@ -104,7 +128,11 @@ interface ServerOptions {
  * Starts one server on the scratch database. Each phase runs one server alone, so the
  * other's background work (the gateway's pollers and retention sweep) stays out of it.
  */
-async function startServer(name: Server['name'], o: ServerOptions): Promise<Server> {
+async function startServer(
+  name: Server['name'],
+  o: ServerOptions,
+  env: Record<string, string> = {},
+): Promise<Server> {
   const child =
     name === 'gateway'
       ? await startChild(
@@ -116,6 +144,7 @@ async function startServer(name: Server['name'], o: ServerOptions): Promise<Serv
             ENCRYPTION_KEY: BENCH_ENCRYPTION_KEY,
             BOOTSTRAP_API_KEY: BENCH_API_KEY,
             LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+            ...env,
           },
           '/health/live',
           SERVER_NODE_FLAGS,
@@ -585,6 +614,58 @@ function report(
 
 // ---------------------------------------------------------------------------------------
 
+async function measureIdle(
+  pg: PgObserver,
+  settleMs: number,
+): Promise<{ backendMsPerS: number; cpuMsPerS: number; walPerS: number }> {
+  await sleep(settleMs);
+  const idleBefore = await pg.snapshot();
+  const idleBackends = pg.backendCpu();
+  const idleT0 = performance.now();
+  await sleep(Math.max(5000, settleMs));
+  const idleAfter = await pg.snapshot();
+  const idleS = (performance.now() - idleT0) / 1000;
+  return {
+    backendMsPerS: (await idleBackends.stop()) / idleS,
+    cpuMsPerS: (idleAfter.cpuMs - idleBefore.cpuMs) / idleS,
+    walPerS: Number(idleAfter.wal - idleBefore.wal) / idleS,
+  };
+}
+
+/** A number setting from the environment, fractions allowed (undefined when unset). */
+function envNumber(name: string): number | undefined {
+  const v = process.env[name];
+  if (v === undefined || v.trim() === '') return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new Error(`${name} must be a number above 0 (got "${v}")`);
+  return n;
+}
+
+/** The retention-interplay phase's settings (see the file comment); null: not asked for. */
+function longPhaseSettings(sessions: number) {
+  const seconds = envInt('BENCH_LONG_SECONDS', 0, 0);
+  if (seconds === 0) return null;
+  const history: string = process.env.BENCH_LONG_HISTORY ?? 'due';
+  if (history !== 'due' && history !== 'keep')
+    throw new Error(`BENCH_LONG_HISTORY must be due or keep (got "${history}")`);
+  const mode: 'due' | 'keep' = history;
+  const sampleSeconds = envInt('BENCH_LONG_SAMPLE_SECONDS', Math.max(10, Math.round(seconds / 20)));
+  return {
+    seconds,
+    only: process.env.BENCH_LONG_ONLY === '1',
+    rate: envNumber('BENCH_LONG_RATE'),
+    users: envInt('BENCH_LONG_USERS', sessions),
+    sampleSeconds,
+    retainSeconds: envInt('BENCH_LONG_RETAIN_SECONDS', Math.max(30, Math.round(seconds / 10))),
+    sweepMs: envInt('BENCH_LONG_SWEEP_MS', 5000),
+    sessionTimeoutSeconds: envNumber('BENCH_LONG_SESSION_TIMEOUT_SECONDS'),
+    controlSeconds: envInt('BENCH_LONG_CONTROL_SECONDS', sampleSeconds, 0),
+    vacuumSeconds: envInt('BENCH_LONG_VACUUM_SECONDS', 60, 0),
+    history: mode,
+  };
+}
+
 async function main(): Promise<number> {
   const baseUrl = await findDatabaseUrl();
   if (!baseUrl) {
@@ -611,6 +692,7 @@ async function main(): Promise<number> {
   const settleMs = envInt('BENCH_SETTLE_SECONDS', 11, 0) * 1000;
   const poolSize = String(envInt('DATABASE_POOL_SIZE', 10));
   const loop = { sessions, concurrency, warmupMs, measureMs, repeat, settleMs };
+  const long = longPhaseSettings(sessions);
 
   let db: ScratchDatabase | undefined;
   let pg: PgObserver | undefined;
@@ -619,8 +701,11 @@ async function main(): Promise<number> {
     db = await createScratchDatabase(baseUrl, 'steady');
     console.log(`database: ${db.name} (scratch, dropped at the end)`);
     const serverOptions: ServerOptions = { dbUrl: db.url, poolSize, concurrency };
-    const start = async (name: Server['name']): Promise<Server> => {
-      running = await startServer(name, serverOptions);
+    const start = async (
+      name: Server['name'],
+      env: Record<string, string> = {},
+    ): Promise<Server> => {
+      running = await startServer(name, serverOptions, env);
       return running;
     };
     const stop = async (): Promise<void> => {
@@ -641,28 +726,19 @@ async function main(): Promise<number> {
     );
     console.log(`gateway: template conversation of ${template.starts.length - 1} turns recorded`);
 
-    await sleep(settleMs);
-    const idleBefore = await pg.snapshot();
-    const idleBackends = pg.backendCpu();
-    const idleT0 = performance.now();
-    await sleep(Math.max(5000, settleMs));
-    const idleAfter = await pg.snapshot();
-    const idleS = (performance.now() - idleT0) / 1000;
-    const idle = {
-      backendMsPerS: (await idleBackends.stop()) / idleS,
-      cpuMsPerS: (idleAfter.cpuMs - idleBefore.cpuMs) / idleS,
-      walPerS: Number(idleAfter.wal - idleBefore.wal) / idleS,
-    };
-
-    console.log(
-      `closed loop: ${concurrency} sessions in flight, ${warmupMs / 1000} s warm-up + ${measureMs / 1000} s measured, ${repeat} run(s) per phase, pool ${poolSize}; one server at a time`,
-    );
     const phases: Phase[] = [];
-    phases.push(await measurePhase(server, 'fresh', chatbotId, pg, loop));
-    await stop();
-    server = await start('baseline');
-    await recordTemplate({ name: 'baseline', client: server.client, chatbotId, sessions: [] }, 4);
-    phases.push(await measurePhase(server, 'fresh', chatbotId, pg, loop));
+    let idle = { backendMsPerS: NaN, cpuMsPerS: NaN, walPerS: NaN };
+    if (!long?.only) {
+      idle = await measureIdle(pg, settleMs);
+      console.log(
+        `closed loop: ${concurrency} sessions in flight, ${warmupMs / 1000} s warm-up + ${measureMs / 1000} s measured, ${repeat} run(s) per phase, pool ${poolSize}; one server at a time`,
+      );
+      phases.push(await measurePhase(server, 'fresh', chatbotId, pg, loop));
+      await stop();
+      server = await start('baseline');
+      await recordTemplate({ name: 'baseline', client: server.client, chatbotId, sessions: [] }, 4);
+      phases.push(await measurePhase(server, 'fresh', chatbotId, pg, loop));
+    }
     await stop();
 
     let preload: Parameters<typeof report>[2] = null;
@@ -696,16 +772,68 @@ async function main(): Promise<number> {
         storedGrowth: after.storedBytes - before.storedBytes,
       };
       console.log(`  done in ${seconds.toFixed(1)} s; database ${mb(after.databaseBytes)}`);
-      for (const name of ['gateway', 'baseline'] as const) {
-        server = await start(name);
-        phases.push(await measurePhase(server, 'history', chatbotId, pg, loop));
-        await stop();
-      }
+      if (!long?.only)
+        for (const name of ['gateway', 'baseline'] as const) {
+          server = await start(name);
+          phases.push(await measurePhase(server, 'history', chatbotId, pg, loop));
+          await stop();
+        }
     }
-    report(phases, { concurrency, measureMs, repeat, preloadTurns }, preload, idle, settings, {
-      cpu: pg.seesCpu,
-      usedSpace: pg.measuresUsedSpace,
-    });
+
+    let retention: RetentionPhaseResult | null = null;
+    if (long) {
+      const pgObserver = pg;
+      const fresh = phases.find((p) => p.server.name === 'gateway' && p.state === 'fresh');
+      const rate = long.rate ?? (fresh ? fresh.turnsPerSecond / 2 : NaN);
+      if (!(rate > 0)) throw new Error('BENCH_LONG_RATE is needed when BENCH_LONG_ONLY=1');
+      const users = long.users;
+      const o = {
+        dbUrl: db.url,
+        seconds: long.seconds,
+        sampleSeconds: long.sampleSeconds,
+        rate,
+        users,
+        retainSeconds: long.retainSeconds,
+        sweepMs: long.sweepMs,
+        // Well above a user's time between two requests (users / rate), so no session in use expires.
+        sessionTimeoutSeconds:
+          long.sessionTimeoutSeconds ??
+          Math.max(15, Math.round(long.retainSeconds / 2), Math.ceil((5 * users) / rate)),
+        controlSeconds: long.controlSeconds,
+        warmupMs: Math.max(warmupMs, 3000),
+        vacuumEveryMs: long.vacuumSeconds * 1000,
+        history: preloadTurns > 0 || !long.only ? { chatbotId, mode: long.history } : null,
+      };
+      console.log(
+        `retention interplay: ${o.seconds} s at ${rate.toFixed(1)} requests/s (${long.rate ? 'BENCH_LONG_RATE' : `half the gateway's fresh ${fresh ? Math.round(fresh.turnsPerSecond) : '?'} turns/s`}), periods ${o.retainSeconds} s, sweep every ${o.sweepMs / 1000} s, sample every ${o.sampleSeconds} s…`,
+      );
+      retention = await runRetentionPhase({
+        ...o,
+        start: (env) =>
+          start('gateway', env).then((g) => ({ client: g.client, pid: g.child.child.pid })),
+        stop,
+        checkpoints: () => pgObserver.checkpoints(),
+        log: (line) => console.log(line),
+      });
+    }
+
+    if (!long?.only)
+      report(phases, { concurrency, measureMs, repeat, preloadTurns }, preload, idle, settings, {
+        cpu: pg.seesCpu,
+        usedSpace: pg.measuresUsedSpace,
+      });
+    if (retention) {
+      console.log('');
+      for (const line of retentionReport(retention)) console.log(line);
+      if (long?.only) {
+        console.log(settings);
+        for (const line of machineLines()) console.log(line);
+      }
+    } else {
+      console.log(
+        'retention interplay: skipped; BENCH_LONG_SECONDS=1200 runs it (20 minutes at half the fresh capacity with the retention sweep on periods of minutes), BENCH_LONG_ONLY=1 BENCH_LONG_RATE=<requests/s> alone',
+      );
+    }
     return 0;
   } finally {
     await pg?.close().catch(() => undefined);

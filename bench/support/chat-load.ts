@@ -140,12 +140,21 @@ export function openLoop(
   );
 }
 
-/** The open loop over `users` users, each one turn at a time: `send(user)` sends its next. */
+/**
+ * The open loop over `users` users, each one turn at a time: `send(user)` sends its next.
+ * `onDone`, when given, hears of every turn (warm-up included) with its due and reply times
+ * (performance.now()), for figures per time window.
+ */
 export function openLoopUsers(
   name: string,
   users: number,
   send: (user: number) => Promise<boolean>,
-  opts: { rate: number; warmupMs: number; measureMs: number },
+  opts: {
+    rate: number;
+    warmupMs: number;
+    measureMs: number;
+    onDone?: (dueMs: number, doneMs: number, ok: boolean) => void;
+  },
 ): Promise<LoadResult & { lateStarts: number }> {
   const total = Math.round((opts.rate * (opts.warmupMs + opts.measureMs)) / 1000);
   const interval = 1000 / opts.rate;
@@ -181,6 +190,7 @@ export function openLoopUsers(
         .then((ok) => {
           const done = performance.now();
           sent++;
+          opts.onDone?.(due, done, ok);
           if (due >= measureFrom) {
             if (ok) latencies.push(done - due);
             else errors++;
