@@ -41,14 +41,15 @@
  *    or left to expire and new ones opened all along. Every BENCH_LONG_SAMPLE_SECONDS (a
  *    twentieth of the run, at least 10) it prints the row counts and sizes of the swept
  *    tables and the window's p99, then start vs end, the peak, whether messages and traces
- *    stayed flat (last third of the run within ±20 % of the middle third), and the p99 of the
- *    first and last windows against BENCH_LONG_CONTROL_SECONDS (one window) of the same load
- *    with the sweep off. BENCH_LONG_HISTORY: `due` (default: the preloaded history falls under
+ *    stayed flat (over the last third of the run: rows within ±20 % of the middle third's,
+ *    and files grown by at most 20 % of what was written in it), and the window p99s
+ *    against those of BENCH_LONG_CONTROL_SECONDS (three windows) of the same load on a new
+ *    gateway with the sweep off. BENCH_LONG_HISTORY: `due` (default: the preloaded history falls under
  *    the short periods and is deleted during the run) or `keep` (the history's chatbot keeps
  *    everything, its own periods 0, so the sweep steps over it on every pass).
  *    BENCH_LONG_ONLY=1 runs this phase alone (after the preload), BENCH_LONG_RATE then needed;
  *    BENCH_LONG_USERS (= BENCH_SESSIONS), BENCH_LONG_SESSION_TIMEOUT_SECONDS (the flow's; by
- *    default half the period, at least 15 s). Where the server has autovacuum off, the bench
+ *    default half the period, at least 15 s and 5 × users / rate). Where the server has autovacuum off, the bench
  *    stands in for it every BENCH_LONG_VACUUM_SECONDS (60, autovacuum's naptime; 0: not) with
  *    autovacuum's default threshold and throttling. See support/retention-phase.ts.
  *
@@ -660,7 +661,7 @@ function longPhaseSettings(sessions: number) {
     retainSeconds: envInt('BENCH_LONG_RETAIN_SECONDS', Math.max(30, Math.round(seconds / 10))),
     sweepMs: envInt('BENCH_LONG_SWEEP_MS', 5000),
     sessionTimeoutSeconds: envNumber('BENCH_LONG_SESSION_TIMEOUT_SECONDS'),
-    controlSeconds: envInt('BENCH_LONG_CONTROL_SECONDS', sampleSeconds, 0),
+    controlSeconds: envInt('BENCH_LONG_CONTROL_SECONDS', 3 * sampleSeconds, 0),
     vacuumSeconds: envInt('BENCH_LONG_VACUUM_SECONDS', 60, 0),
     history: mode,
   };

@@ -15,11 +15,13 @@
  * deleted (the gateway's retention_deleted_rows_total), the gateway's and PostgreSQL's CPU,
  * and the latency of the requests due in that window. After the run, the same open loop
  * runs for `controlSeconds` on a gateway with the sweep off, for the latency without it.
+ * Where the server has autovacuum off (this machine's CI setting), a stand-in vacuums as
+ * autovacuum's defaults would (autovacuumStandIn): without vacuum, no freed space is reused.
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
-import { LoopbackClient, LatencyStats, ms, processCpuMs, sleep, stats, table } from './bench-kit';
+import { LoopbackClient, ms, processCpuMs, sleep, stats, table } from './bench-kit';
 import { BENCH_FLOW } from './bench-flow';
 import { SessionCursor, nextMessage, openLoopUsers } from './chat-load';
 import { findPostmaster, postgresCpuMs } from './pg-observe';
@@ -36,7 +38,7 @@ export type SweptTable = (typeof SWEPT_TABLES)[number];
 
 /** The tables the flat verdict reads: those every turn writes to and the sweep deletes from. */
 export const FLAT_TABLES: readonly SweptTable[] = ['messages', 'conversation_traces'];
-/** Flat: the last third's mean within this share of the middle third's. */
+/** Flat (see flatChecks): rows within this share of the middle third's, growth within this share of what was written. */
 export const FLAT_TOLERANCE = 0.2;
 
 const SHORT: Record<SweptTable, string> = {
@@ -101,6 +103,8 @@ export interface TableSample {
   dead: number;
   /** Vacuums so far, manual and automatic (pg_stat_user_tables). */
   vacuums: number;
+  /** Rows inserted so far (pg_stat_user_tables.n_tup_ins). */
+  inserted: number;
 }
 
 export interface Sample {
@@ -150,8 +154,8 @@ export interface RetentionPhaseResult {
   windows: Window[];
   counts: RequestCounts;
   achievedRate: number;
-  /** The control run with the sweep off: latency, load average at its end, requests. */
-  control: (LatencyStats & { load: number; counts: RequestCounts }) | null;
+  /** The control run with the sweep off: its windows, load average at its end, requests. */
+  control: { windows: Window[]; load: number; counts: RequestCounts } | null;
   pgCpu: boolean;
   /** The server's autovacuum setting, and what the stand-in did where it is off. */
   autovacuum: boolean;
@@ -282,7 +286,8 @@ async function readTables(db: Client): Promise<Record<SweptTable, TableSample>> 
     (t) =>
       `SELECT '${t}' AS name, (SELECT count(*) FROM ${t}) AS rows,
               pg_total_relation_size('${t}') AS bytes,
-              s.n_dead_tup AS dead, s.vacuum_count + s.autovacuum_count AS vacuums
+              s.n_dead_tup AS dead, s.vacuum_count + s.autovacuum_count AS vacuums,
+              s.n_tup_ins AS inserted
          FROM pg_stat_user_tables s WHERE s.relid = '${t}'::regclass`,
   ).join(' UNION ALL ');
   const r = await db.query<{
@@ -291,6 +296,7 @@ async function readTables(db: Client): Promise<Record<SweptTable, TableSample>> 
     bytes: string;
     dead: string;
     vacuums: string;
+    inserted: string;
   }>(sql);
   const out = {} as Record<SweptTable, TableSample>;
   for (const row of r.rows)
@@ -299,6 +305,7 @@ async function readTables(db: Client): Promise<Record<SweptTable, TableSample>> 
       bytes: Number(row.bytes),
       dead: Number(row.dead),
       vacuums: Number(row.vacuums),
+      inserted: Number(row.inserted),
     };
   return out;
 }
@@ -364,6 +371,26 @@ async function deletedSoFar(client: LoopbackClient): Promise<Map<string, number>
   return out;
 }
 
+function windowsOf(seconds: number, each: number): Window[] {
+  return Array.from({ length: Math.ceil(seconds / each) }, (_, i) => ({
+    fromS: i * each,
+    toS: Math.min(seconds, (i + 1) * each),
+    latenciesMs: [],
+    errors: 0,
+  }));
+}
+
+/** Files each request's latency (from its due time) under the window it was due in. */
+function intoWindows(windows: Window[], t0: number) {
+  const ms = (windows[0]?.toS ?? 1) * 1000;
+  return (due: number, done: number, ok: boolean): void => {
+    if (due < t0) return;
+    const w = windows[Math.min(windows.length - 1, Math.floor((due - t0) / ms))];
+    if (ok) w.latenciesMs.push(done - due);
+    else w.errors++;
+  };
+}
+
 /** Runs the phase; the caller's start()/stop() own the gateway processes. */
 export async function runRetentionPhase(o: RetentionPhaseOptions): Promise<RetentionPhaseResult> {
   const db = new Client({ connectionString: o.dbUrl });
@@ -408,28 +435,17 @@ export async function runRetentionPhase(o: RetentionPhaseOptions): Promise<Reten
     const sessions = new Sessions(gateway.client, chatbotId, o.users);
     await sessions.prefill();
 
-    const windowMs = o.sampleSeconds * 1000;
-    const count = Math.ceil(o.seconds / o.sampleSeconds);
-    const windows: Window[] = Array.from({ length: count }, (_, i) => ({
-      fromS: i * o.sampleSeconds,
-      toS: Math.min(o.seconds, (i + 1) * o.sampleSeconds),
-      latenciesMs: [],
-      errors: 0,
-    }));
+    const windows = windowsOf(o.seconds, o.sampleSeconds);
     const vacuum = !on && o.vacuumEveryMs > 0 ? autovacuumStandIn(o.dbUrl, o.vacuumEveryMs) : null;
     const t0 = performance.now();
     const load = openLoopUsers('gateway', o.users, (user) => sessions.send(user), {
       rate: o.rate,
       warmupMs: 0,
       measureMs: o.seconds * 1000,
-      onDone: (due, done, ok) => {
-        const w = windows[Math.min(count - 1, Math.max(0, Math.floor((due - t0) / windowMs)))];
-        if (ok) w.latenciesMs.push(done - due);
-        else w.errors++;
-      },
+      onDone: intoWindows(windows, t0),
     });
     const samples: Sample[] = [await sample(0, gateway.client)];
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < windows.length; i++) {
       await sleep(Math.max(0, t0 + windows[i].toS * 1000 - performance.now()));
       const s = await sample(windows[i].toS, gateway.client);
       samples.push(s);
@@ -448,12 +464,15 @@ export async function runRetentionPhase(o: RetentionPhaseOptions): Promise<Reten
       const off = await o.start({ ...env, RETENTION_SWEEP_MS: '0' });
       sessions.client = off.client;
       sessions.counts = noCounts();
-      const c = await openLoopUsers('gateway', o.users, (user) => sessions.send(user), {
+      const offWindows = windowsOf(o.controlSeconds, o.sampleSeconds);
+      await openLoopUsers('gateway', o.users, (user) => sessions.send(user), {
         rate: o.rate,
         warmupMs: o.warmupMs,
         measureMs: o.controlSeconds * 1000,
+        // openLoopUsers starts 5 ms after it is called; its warm-up is left out.
+        onDone: intoWindows(offWindows, performance.now() + 5 + o.warmupMs),
       });
-      control = { ...stats(c.latenciesMs), load: os.loadavg()[0], counts: sessions.counts };
+      control = { windows: offWindows, load: os.loadavg()[0], counts: sessions.counts };
       await o.stop();
     }
     return {
@@ -489,9 +508,9 @@ export async function runRetentionPhase(o: RetentionPhaseOptions): Promise<Reten
 // ---------------------------------------------------------------------------------------
 // Verdict and report
 
-export interface FlatCheck {
+/** Flat rows: the last third's mean row count against the middle third's. */
+export interface RowCheck {
   table: SweptTable;
-  what: 'rows' | 'MB';
   middle: number;
   last: number;
   /** last / middle − 1 */
@@ -499,36 +518,60 @@ export interface FlatCheck {
   ok: boolean;
 }
 
+/** Flat size: how much of what the last third wrote took new space in the files. */
+export interface SpaceCheck {
+  table: SweptTable;
+  /** Size growth over the last third (bytes). */
+  grew: number;
+  /**
+   * Bytes the rows inserted in the last third take, at the table's size per row version
+   * (live and dead) at the end: an upper bound, as the size holds free space too.
+   */
+  written: number;
+  /** grew / written: 0 when freed space is reused, about 1 when nothing is. */
+  share: number;
+  ok: boolean;
+}
+
 const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
 
 /**
- * Flat: for each of FLAT_TABLES, the mean row count of the samples in the last third of the
- * run is within ±FLAT_TOLERANCE of the middle third's, and the mean total size has grown by
- * at most FLAT_TOLERANCE (a file shrinks only when VACUUM gives its empty end back: a smaller
- * size is space returned, not a drift). The first third is left out: the tables fill up to
- * one period's worth (and a history due at the start is deleted) then.
+ * Flat, for each of FLAT_TABLES, over the last third of the run against what came before
+ * (the first third is left out: the tables fill up to a period's worth then, and a history
+ * due at the start is deleted):
+ *   - rows: the mean row count of the last third's samples is within ±FLAT_TOLERANCE of the
+ *     middle third's (the sweep deletes as fast as turns write);
+ *   - size: over the last third, the files grew by at most FLAT_TOLERANCE of what the rows
+ *     inserted in it take (rows inserted × the table's size per row version, live or
+ *     dead, at the end). Space the
+ *     sweep freed, once vacuumed, is reused; a file that keeps growing by what is written
+ *     reuses none. A size relative to the table would hide that under a large kept history.
+ * Null when the run has too few samples for thirds.
  */
-export function flatChecks(samples: Sample[], seconds: number): FlatCheck[] {
+export function flatChecks(
+  samples: Sample[],
+  seconds: number,
+): { rows: RowCheck[]; space: SpaceCheck[] } | null {
   const middle = samples.filter((s) => s.atS > seconds / 3 && s.atS <= (2 * seconds) / 3);
   const last = samples.filter((s) => s.atS > (2 * seconds) / 3);
-  const checks: FlatCheck[] = [];
-  for (const table of FLAT_TABLES)
-    for (const what of ['rows', 'MB'] as const) {
-      const v = (s: Sample): number =>
-        what === 'rows' ? s.tables[table].rows : s.tables[table].bytes / 2 ** 20;
-      const m = middle.length ? mean(middle.map(v)) : NaN;
-      const l = last.length ? mean(last.map(v)) : NaN;
-      const change = m > 0 ? l / m - 1 : l === 0 && m === 0 ? 0 : NaN;
-      checks.push({
-        table,
-        what,
-        middle: m,
-        last: l,
-        change,
-        ok: what === 'rows' ? Math.abs(change) <= FLAT_TOLERANCE : change <= FLAT_TOLERANCE,
-      });
-    }
-  return checks;
+  if (!middle.length || !last.length) return null;
+  const from = middle[middle.length - 1];
+  const to = last[last.length - 1];
+  const rows: RowCheck[] = [];
+  const space: SpaceCheck[] = [];
+  for (const table of FLAT_TABLES) {
+    const m = mean(middle.map((s) => s.tables[table].rows));
+    const l = mean(last.map((s) => s.tables[table].rows));
+    const change = m > 0 ? l / m - 1 : l === 0 ? 0 : Infinity;
+    rows.push({ table, middle: m, last: l, change, ok: Math.abs(change) <= FLAT_TOLERANCE });
+    const end = to.tables[table];
+    const grew = end.bytes - from.tables[table].bytes;
+    const perRow = end.bytes / (end.rows + end.dead);
+    const written = (end.inserted - from.tables[table].inserted) * perRow;
+    const share = written > 0 ? Math.max(0, grew) / written : 0;
+    space.push({ table, grew, written, share, ok: share <= FLAT_TOLERANCE });
+  }
+  return { rows, space };
 }
 
 const mbText = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
@@ -631,26 +674,33 @@ export function retentionReport(r: RetentionPhaseResult): string[] {
     );
   }
   const checks = flatChecks(r.samples, o.seconds);
-  const flat = checks.length > 0 && checks.every((c) => c.ok);
-  lines.push(
-    `flat = mean rows of messages and traces over the last third of the run within ±${FLAT_TOLERANCE * 100} % of the middle third's, mean size at most +${FLAT_TOLERANCE * 100} %: ${checks
-      .map(
-        (c) =>
-          `${SHORT[c.table]} ${c.what} ${c.what === 'rows' ? int(c.middle) : c.middle.toFixed(1)} → ${c.what === 'rows' ? int(c.last) : c.last.toFixed(1)} (${signedPct(c.change)})`,
-      )
-      .join(
-        ', ',
-      )}: ${flat ? 'flat' : checks.some((c) => Number.isNaN(c.change)) ? 'n/a (too few samples)' : 'NOT flat'}`,
-  );
+  if (!checks) lines.push('flat: n/a (too few samples for thirds of the run)');
+  else {
+    const flat = [...checks.rows, ...checks.space].every((c) => c.ok);
+    lines.push(
+      `flat = over the last third of the run, for messages and traces: mean rows within ±${FLAT_TOLERANCE * 100} % of the middle third's, and the files grew by at most ${FLAT_TOLERANCE * 100} % of what the rows inserted in it take (freed space reused): ${flat ? 'flat' : 'NOT flat'}`,
+    );
+    for (const [i, c] of checks.rows.entries()) {
+      const sp = checks.space[i];
+      lines.push(
+        `  ${SHORT[c.table]}: rows ${int(c.middle)} → ${int(c.last)} (${signedPct(c.change)}); size ${sp.grew >= 0 ? '+' : ''}${mbText(sp.grew)} while ${mbText(sp.written)} was written: ${(sp.share * 100).toFixed(0)} % took new space`,
+      );
+    }
+  }
   const p99s = r.windows.map((w) => stats(w.latenciesMs).p99);
   const worst = p99s.reduce((w, v, i) => (v > p99s[w] ? i : w), 0);
   const last = p99s[p99s.length - 1];
   lines.push(
     `window p99: first ${ms(p99s[0], 1)} (a new process, and the sweep's first passes), last ${ms(last, 1)}, median ${ms(medianOf(p99s), 1)}, worst ${ms(p99s[worst], 1)} (${r.windows[worst].fromS}–${r.windows[worst].toS} s)` +
-      (r.control
-        ? `; the same load with the sweep off (${o.controlSeconds} s after the run, after ${o.warmupMs / 1000} s warm-up): p50 ${ms(r.control.p50, 1)}, p99 ${ms(r.control.p99, 1)}, max ${ms(r.control.max, 0)}, ${failedText(r.control.counts)} failed, load average ${r.control.load.toFixed(1)}; last window / sweep off ${(last / r.control.p99).toFixed(2)}×`
-        : ''),
+      '',
   );
+  if (r.control) {
+    const off = r.control.windows.map((w) => stats(w.latenciesMs).p99);
+    const all = stats(r.control.windows.flatMap((w) => w.latenciesMs));
+    lines.push(
+      `the same load with the sweep off, ${o.controlSeconds} s on a new gateway after the run (after ${o.warmupMs / 1000} s warm-up): window p99s ${off.map((v) => ms(v, 1)).join(', ')}, median ${ms(medianOf(off), 1)}; p50 ${ms(all.p50, 1)}, max ${ms(all.max, 0)}; failed: ${failedText(r.control.counts)}; load average ${r.control.load.toFixed(1)}. Median window p99 with the sweep / without: ${(medianOf(p99s) / medianOf(off)).toFixed(2)}×`,
+    );
+  }
   if (r.autovacuum) lines.push("autovacuum: on (the server's own, as configured)");
   else if (r.standIn)
     lines.push(
