@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { createApp } from './app';
 import { createLogger } from './common/logger';
+import { collectStartupGarbage } from './common/startup-garbage';
 import { ConfigError } from './config/app-config';
 import { loadConfig } from './config/load-config';
 
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     },
     `Listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`,
   );
+  collectStartupGarbage(logger);
 
   let stopping = false;
   const stop = (signal: string): void => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBackend } from './support/backend';
 import { echoFlow } from './support/flows';
+import { waitFor } from './support/wait';
 import {
   APIKEY_CLI,
   MAIN,
@@ -79,6 +80,25 @@ describe('The server process', () => {
       expect(second.output()).not.toMatch(/generated one/);
     } finally {
       expect(await second.stop()).toBe(0);
+    }
+  });
+
+  it('should collect its start-up garbage once listening, then still answer and stop on SIGTERM', async () => {
+    const server = await startServerProcess({ DATA_DIR: dataDir });
+    try {
+      const line = await waitFor(() =>
+        server
+          .output()
+          .split('\n')
+          .find((l) => l.includes('Start-up garbage collected')),
+      );
+      const logged = JSON.parse(line) as { rss_mb_before: number; rss_mb_after: number };
+      expect(logged.rss_mb_before).toBeGreaterThan(0);
+      expect(logged.rss_mb_after).toBeGreaterThan(0);
+      // The in-process inspector session is gone: the event loop runs and signals are heard.
+      expect((await fetch(`${server.baseUrl}/health/ready`)).status).toBe(200);
+    } finally {
+      expect(await server.stop()).toBe(0);
     }
   });
 
