@@ -2,7 +2,8 @@
 //  1. the server (src/, bench/, the test helpers bench uses, ormconfig.ts) → dist/, with swc;
 //  2. the browser code → dist/web (scripts/build-web.mjs, esbuild);
 //  3. the embedded database's template → dist/pglite-template (scripts/pglite-template.mjs):
-//     initdb in a child process from the start, then the migrations once dist/ is written.
+//     in a child process from the start, the empty cluster shipped in assets/ (or initdb
+//     where it is another PGlite's), then the migrations once dist/ is written.
 //     Skipped when the one in dist/ was made from the same PGlite and the same migrations.
 // swc only strips types (about 1 s, where tsc took 9 s), so the first `npm start` on a fresh
 // clone stays short; type checking is `npm run typecheck`, part of `npm run lint` and of
@@ -84,13 +85,14 @@ function pgliteVersion() {
   throw new Error('@electric-sql/pglite has no package.json');
 }
 
-/** What the template is made of: the PGlite version, the migrations and the code that runs them. */
+/** What the template is made of: the PGlite version, the shipped empty cluster, the migrations and the code that runs them. */
 function templateKey() {
   const hash = createHash('sha256');
   hash.update(pgliteVersion());
   const migrations = join(root, 'src/database/migrations');
   const files = readdirSync(migrations).sort().map((name) => join(migrations, name));
-  for (const file of [...files, join(root, 'src/database/pglite-template.ts')]) {
+  const inputs = [...files, join(root, 'src/database/pglite-template.ts'), join(root, 'assets/pglite-cluster.json')];
+  for (const file of inputs.filter(existsSync)) {
     hash.update(`\0${relative(root, file)}\0`).update(readFileSync(file));
   }
   return hash.digest('hex');
@@ -106,7 +108,7 @@ function templateIsCurrent(key) {
 
 /** Starts the template's child: initdb now, the migrations when `compiled()` is called. */
 function startTemplate(work, key) {
-  const child = fork(join(root, 'scripts/pglite-template.mjs'), [work, key], { cwd: root, stdio: 'inherit' });
+  const child = fork(join(root, 'scripts/pglite-template.mjs'), [work, key, pgliteVersion()], { cwd: root, stdio: 'inherit' });
   const done = new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the database template failed (exit ${code})`))));
