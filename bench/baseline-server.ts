@@ -13,6 +13,7 @@ import { Pool } from 'pg';
 import { monotonicFactory } from 'ulid';
 import { COMMIT_TURN_SQL, CREATE_CONVERSATION_SQL, LEASE_SQL } from '../src/conversation/turn-sql';
 import { encodeTrace } from '../src/conversation/trace-codec';
+import { traceHasError } from '../src/conversation/trace-level';
 
 const nextId = monotonicFactory();
 const instance = nextId();
@@ -187,6 +188,7 @@ async function commit(
     null,
     null,
     null,
+    traceHasError(events),
   ]);
   if (Number(result.rows[0]?.ok ?? 0) === 0) throw new HttpError(500, 'lease lost');
   return { now, count: rows.length };

@@ -58,7 +58,9 @@
  * BENCH_SECONDS (15), BENCH_REPEAT (1), BENCH_PRELOAD_TURNS (1000000; 0 skips the history),
  * BENCH_PRELOAD_CONVERSATIONS (50000), BENCH_PRELOAD_DAYS (10: within the default 14-day
  * trace retention, so the gateway's retention sweep finds none of it to delete),
- * BENCH_SETTLE_SECONDS (11), DATABASE_POOL_SIZE (10), BENCH_LOG_LEVEL (warn).
+ * BENCH_SETTLE_SECONDS (11), DATABASE_POOL_SIZE (10), BENCH_LOG_LEVEL (warn),
+ * BENCH_TRACE_LEVEL (full | errors | off: the bench chatbot's trace_level; unset: the
+ * default, full). The baseline runs the same statement, so it follows the same level.
  */
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -212,10 +214,14 @@ interface Phase {
   pg: PgDelta;
 }
 
-async function publishBot(client: LoopbackClient): Promise<string> {
+async function publishBot(client: LoopbackClient, traceLevel: string | undefined): Promise<string> {
   const bot = await client.expect<{ id: string }>(201, 'POST', '/api/dev/v1/chatbots', {
     name: 'steady-bench-bot',
   });
+  if (traceLevel)
+    await client.expect(200, 'PATCH', `/api/dev/v1/chatbots/${bot.id}`, {
+      trace_level: traceLevel,
+    });
   const flow = await client.expect<{ id: string }>(
     201,
     'POST',
@@ -716,7 +722,9 @@ async function main(): Promise<number> {
     };
 
     let server = await start('gateway');
-    const chatbotId = await publishBot(server.client);
+    const chatbotId = await publishBot(server.client, process.env.BENCH_TRACE_LEVEL);
+    if (process.env.BENCH_TRACE_LEVEL)
+      console.log(`chatbot trace_level: ${process.env.BENCH_TRACE_LEVEL}`);
     pg = await PgObserver.open(db.url);
     const settings = await pg.settingsLine();
     console.log(settings);

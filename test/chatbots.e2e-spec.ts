@@ -25,6 +25,7 @@ describe('Chatbots API', () => {
       events_url: null,
       events_secret: null,
       retention: { traces_days: null, messages_days: null },
+      trace_level: 'full',
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { TraceLevel } from '../conversation/trace-level';
 
 @Entity('chatbots')
 export class Chatbot {
@@ -32,6 +33,10 @@ export class Chatbot {
   /** Days its finished conversations' messages are kept; null: MESSAGE_RETENTION_DAYS. */
   @Column({ name: 'message_retention_days', type: 'double precision', nullable: true })
   messageRetentionDays: number | null;
+
+  /** Which of its turns write a trace: `full`, `errors` or `off` (previews always do). */
+  @Column({ name: 'trace_level', type: 'text', default: 'full' })
+  traceLevel: TraceLevel;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -55,6 +55,7 @@ export class ChatbotsController {
       rotateEventsSecret: dto.rotate_events_secret === true,
       retention:
         dto.retention === null ? { traces_days: null, messages_days: null } : dto.retention,
+      traceLevel: dto.trace_level,
     });
   }
 

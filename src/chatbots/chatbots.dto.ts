@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
+  IsIn,
   IsNumber,
   IsObject,
   IsOptional,
@@ -14,6 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { MAX_RETENTION_DAYS } from '../config/app-config';
+import { TRACE_LEVELS, type TraceLevel } from '../conversation/trace-level';
 
 export class CreateChatbotDto {
   @ApiProperty({ example: 'Order bot' })
@@ -71,6 +73,18 @@ export class UpdateChatbotDto {
   @ValidateNested()
   @Type(() => ChatbotRetentionDto)
   retention?: ChatbotRetentionDto | null;
+
+  @ApiPropertyOptional({
+    enum: TRACE_LEVELS,
+    nullable: true,
+    description:
+      'Which turns write a trace: full (every turn), errors (turns with an engine, template or API_CALL error, a fallback or the loop guard), off (none). Playground previews always keep theirs. null: the default, full.',
+  })
+  @ValidateIf((_o, v) => v !== null && v !== undefined)
+  @IsIn(TRACE_LEVELS, {
+    message: `trace_level must be one of: ${TRACE_LEVELS.join(', ')} (or null: full)`,
+  })
+  trace_level?: TraceLevel | null;
 
   @ApiPropertyOptional({
     nullable: true,

@@ -12,6 +12,7 @@ import { SecretBox } from '../integrations/crypto/secret-box';
 import { SECRET_MASK } from '../integrations/api/http-integration-input';
 import { envelopeKeyId } from '../integrations/envelope-key-id';
 import { Chatbot } from './chatbot.entity';
+import { DEFAULT_TRACE_LEVEL, type TraceLevel } from '../conversation/trace-level';
 
 /** A chatbot's own retention periods (docs/retention.md). */
 export interface ChatbotRetention {
@@ -28,6 +29,8 @@ export interface ChatbotView {
   events_secret: string | null;
   /** Its own retention periods in days (null: the server's default; 0: for ever). */
   retention: ChatbotRetention;
+  /** Which of its turns write a trace: full, errors or off (previews always do). */
+  trace_level: TraceLevel;
   created_at: string;
   updated_at: string;
 }
@@ -39,6 +42,7 @@ const view = (c: Chatbot, newSecret?: string): ChatbotView => ({
   events_url: c.eventsUrl,
   events_secret: newSecret ?? (c.eventsSecret ? SECRET_MASK : null),
   retention: { traces_days: c.traceRetentionDays, messages_days: c.messageRetentionDays },
+  trace_level: c.traceLevel,
   created_at: c.createdAt.toISOString(),
   updated_at: c.updatedAt.toISOString(),
 });
@@ -136,7 +140,7 @@ export class ChatbotsService {
   }
 
   /**
-   * Name, description, retention periods and the events receiver. Setting `events_url` the first time, or
+   * Name, description, retention periods, trace level and the events receiver. Setting `events_url` the first time, or
    * `rotate_events_secret`, makes a new secret, shown in this answer only; `events_url: null`
    * turns events off and forgets the secret.
    */
@@ -150,6 +154,8 @@ export class ChatbotsService {
       rotateEventsSecret?: boolean;
       /** Fields absent stay as they are; null: back to the server's default. */
       retention?: Partial<ChatbotRetention>;
+      /** Absent: unchanged; null: back to the default (full). */
+      traceLevel?: TraceLevel | null;
     },
   ): Promise<ChatbotView> {
     const bot = await this.require(workspaceId, id);
@@ -158,6 +164,7 @@ export class ChatbotsService {
       bot.traceRetentionDays = patch.retention.traces_days;
     if (patch.retention?.messages_days !== undefined)
       bot.messageRetentionDays = patch.retention.messages_days;
+    if (patch.traceLevel !== undefined) bot.traceLevel = patch.traceLevel ?? DEFAULT_TRACE_LEVEL;
     if (patch.description !== undefined) bot.description = patch.description;
     if (patch.eventsUrl !== undefined) bot.eventsUrl = patch.eventsUrl;
     if (patch.rotateEventsSecret && !bot.eventsUrl)

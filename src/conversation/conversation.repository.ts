@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { GenericMessage, SessionState } from '../engine';
 import { type ConversationStatus, HANDED_OFF_SQL, OPEN_STATUSES_SQL } from './conversation-status';
 import { encodeTrace } from './trace-codec';
+import { traceHasError, traceKeptSql } from './trace-level';
 import { type SqlStep, sqlRows } from '../database/sql';
 import type { OutboxEntry } from '../outbox/outbox-entry';
 import { enqueueOutboxSql, outboxEntriesJson } from '../outbox/outbox-sql';
@@ -614,7 +615,8 @@ export class ConversationRepository {
   /**
    * Hands an open conversation to people (HANDOFF_PENDING: the bot keeps quiet) and releases
    * the lease, in one statement under the lease. False when it was not the bot's (ACTIVE)
-   * or had no state yet.
+   * or had no state yet. Its trace (a `handoff` event) is not an error: written for a preview
+   * or a chatbot at trace_level `full` only (trace-level.ts).
    */
   async handOff(
     id: string,
@@ -630,7 +632,7 @@ export class ConversationRepository {
             SET status = 'HANDOFF_PENDING', session = jsonb_set(session, '{status}', '"handoff"'),
                 updated_at = now(), lease_owner = NULL, lease_until = NULL
           WHERE id = $1 AND lease_owner = $2 AND status = 'ACTIVE' AND session ? 'state'
-          RETURNING id, chatbot_id, current_state
+          RETURNING id, chatbot_id, current_state, preview
        ), ob AS (
          ${enqueueOutboxSql({ entries: '$5', chatbotId: 'handed.chatbot_id', conversationId: 'handed.id', now: 'now()', from: 'handed', where: eventsOnSql('handed.chatbot_id') })}
        ), tr AS (
@@ -639,6 +641,7 @@ export class ConversationRepository {
                   'type', 'handoff', 'state', h.current_state, 'source', 'api', 'reason', $4::text)))::json,
                 0, now()
            FROM handed h
+          WHERE ${traceKeptSql({ chatbotId: 'h.chatbot_id', preview: 'h.preview', error: 'false' })}
        ), released AS (
          UPDATE conversations SET lease_owner = NULL, lease_until = NULL
           WHERE id = $1 AND lease_owner = $2 AND NOT EXISTS (SELECT 1 FROM handed)
@@ -678,6 +681,7 @@ export class ConversationRepository {
         w.outboxClaim?.owner ?? null,
         w.outboxClaim?.claimMs ?? null,
         JSON.stringify(OPTED_OUT_ERROR),
+        traceHasError(w.trace.events),
       ],
     );
     if (Number(rows[0]?.ok ?? 0) === 0) return { ok: false };

@@ -3,6 +3,7 @@ import { markInboxEventDoneSql } from '../inbox/inbox-sql';
 import { enqueueOutboxSql } from '../outbox/outbox-sql';
 import { optedOutSql } from '../opt-outs/opt-outs-sql';
 import { eventsOnSql } from '../events/events-sql';
+import { traceKeptSql } from './trace-level';
 
 /**
  * The statements of a turn (also run by the `npm run bench` baseline, so that both do
@@ -109,9 +110,11 @@ export const LEASE_WITH_TICKET_SQL = `WITH leased AS (
  * $17 channel state json (null keeps it), $18 the outbox dispatcher that takes the heads of
  * the new outbox rows at once (null: none), $19 its claim ms, $20 the error an outbound
  * message records when its user opted out (then the turn's sends to the user are not
- * enqueued, and its queued messages are `failed` with it). Events are enqueued only when the
- * chatbot has a receiver. Returns `ok`, the ids of the outbox rows stored claimed, and of
- * all those stored.
+ * enqueued, and its queued messages are `failed` with it), $21 whether the turn had an
+ * error (trace-level.ts: traceHasError). Events are enqueued only when the chatbot has a
+ * receiver. The trace ($12–$14) is written only when the conversation is a preview or the
+ * chatbot's trace_level keeps it (`full`; `errors` when $21). Returns `ok`, the ids of the
+ * outbox rows stored claimed, and of all those stored.
  */
 export const COMMIT_TURN_SQL = `WITH conv AS (
          UPDATE conversations
@@ -122,7 +125,7 @@ export const COMMIT_TURN_SQL = `WITH conv AS (
                 contact_name = coalesce($10, contact_name), channel_state = coalesce($17::jsonb, channel_state),
                 lease_owner = NULL, lease_until = NULL, updated_at = $7
           WHERE id = $1 AND lease_owner = $2
-         RETURNING id, chatbot_id, channel, user_id
+         RETURNING id, chatbot_id, channel, user_id, preview
        ), opted AS (
          -- A scalar subquery below, evaluated when needed: a turn queuing no reply (Chat API) skips it.
          SELECT ${optedOutSql({ chatbotId: 'conv.chatbot_id', channel: 'conv.channel', userId: 'conv.user_id' })} AS out FROM conv
@@ -140,6 +143,7 @@ export const COMMIT_TURN_SQL = `WITH conv AS (
        ), tr AS (
          INSERT INTO conversation_traces (id, conversation_id, events, duration_ms, created_at)
          SELECT $12, conv.id, $13::json, $14, $7 FROM conv
+          WHERE ${traceKeptSql({ chatbotId: 'conv.chatbot_id', preview: 'conv.preview', error: '$21::boolean' })}
        ), ob AS (
          ${enqueueOutboxSql({ entries: '$15', chatbotId: 'conv.chatbot_id', conversationId: 'conv.id', now: '$7', from: 'conv', where: `NOT (o.to_user AND (SELECT out FROM opted)) AND ${eventsOnSql('conv.chatbot_id')}`, claimBy: { owner: '$18', ms: '$19' } })}
        ), ib AS (

@@ -19,6 +19,7 @@ import { FlowKeyOrder1765000300000 } from './1765000300000-flow-key-order';
 import { OutboundRequests1765000400000 } from './1765000400000-outbound-requests';
 import { StoragePerTurn1765000600000 } from './1765000600000-storage-per-turn';
 import { Retention1765000500000 } from './1765000500000-retention';
+import { TraceLevel1765000700000 } from './1765000700000-trace-level';
 
 /** Every migration, oldest first. New ones are added here (and committed, reviewed). */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   OutboundRequests1765000400000,
   Retention1765000500000,
   StoragePerTurn1765000600000,
+  TraceLevel1765000700000,
 ];
