@@ -4,11 +4,10 @@ import { JsonSyntaxError, lineAndColumn, parseJsonTree, type JsonNode } from './
 /** The plain value a tree stands for, to compare with JSON.parse. */
 function plain(node: JsonNode): unknown {
   switch (node.kind) {
-    case 'object': {
-      const out: Record<string, unknown> = {};
-      for (const p of node.properties) out[p.key] = plain(p.value);
-      return out;
-    }
+    case 'object':
+      // Own properties as JSON.parse makes them, "__proto__" included (an assignment
+      // would set the prototype instead).
+      return Object.fromEntries(node.properties.map((p) => [p.key, plain(p.value)]));
     case 'array':
       return node.items.map(plain);
     case 'null':
@@ -42,6 +41,11 @@ describe('parseJsonTree', () => {
     expect(text.slice(n.value.start, n.value.end)).toBe('[1, true, null]');
     expect(root.start).toBe(0);
     expect(root.end).toBe(text.length);
+  });
+
+  it('keeps a "__proto__" key as an own property, as JSON.parse does', () => {
+    const text = '{"__proto__": {"x": 1}, "a": 2}';
+    expect(plain(parseJsonTree(text))).toEqual(JSON.parse(text));
   });
 
   it('reads escapes and numbers as JSON.parse does', () => {
