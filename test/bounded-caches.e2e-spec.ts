@@ -88,5 +88,19 @@ describe('bounded caches', () => {
       for (const w of real) expect((await cache.verify(w.apiKey))?.workspaceId).toBe(w.workspaceId);
       expect(cache.size).toBe(BOUND);
     });
+
+    it('should send one lookup for many requests that find the same key unknown at once', async () => {
+      const cache = new ApiKeyCache(t.db, t.config, BOUND);
+      const w = await t.newWorkspace();
+      const query = jest.spyOn(t.db, 'query');
+      try {
+        const answers = await Promise.all(Array.from({ length: 50 }, () => cache.verify(w.apiKey)));
+        expect(answers.every((a) => a?.workspaceId === w.workspaceId)).toBe(true);
+        const lookups = query.mock.calls.filter(([sql]) => String(sql).includes('FROM api_keys'));
+        expect(lookups).toHaveLength(1);
+      } finally {
+        query.mockRestore();
+      }
+    });
   });
 });

@@ -28,7 +28,8 @@ export const API_KEY_CACHE_LIMIT = Symbol('API_KEY_CACHE_LIMIT');
  * API_KEY_CACHE_SECONDS so the hot path does not query per request. A revocation on this
  * instance takes effect at once; on other instances within that time. At most
  * API_KEY_CACHE_MAX answers are kept: a flood of made-up keys pushes out the least recently
- * used, not the keys in use.
+ * used, not the keys in use. When an answer expires, the requests that find it gone at once
+ * share one lookup (with 200 requests in flight on one key, each expiry sent 200 queries).
  */
 @Injectable()
 export class ApiKeyCache {
@@ -41,14 +42,26 @@ export class ApiKeyCache {
     @Optional() @Inject(API_KEY_CACHE_LIMIT) max: number = API_KEY_CACHE_MAX,
   ) {
     const ttl = config.apiKeyCacheSeconds * 1000;
-    this.entries = ttl > 0 ? new LRUCache<string, Entry>({ max, ttl }) : null;
+    this.entries =
+      ttl > 0
+        ? new LRUCache<string, Entry>({
+            max,
+            ttl,
+            // A lookup pushed out before it finished still answers the requests waiting on it.
+            ignoreFetchAbort: true,
+            fetchMethod: (hash) => this.lookup(hash),
+          })
+        : null;
   }
 
   async verify(key: string): Promise<Principal | null> {
     if (!API_KEY_SHAPE.test(key)) return null;
     const hash = hashApiKey(key);
-    const hit = this.entries?.get(hash);
-    if (hit) return hit.principal;
+    const entry = this.entries ? await this.entries.fetch(hash) : await this.lookup(hash);
+    return entry?.principal ?? null;
+  }
+
+  private async lookup(hash: string): Promise<Entry> {
     const rows: {
       key_id: string;
       prefix: string;
@@ -71,8 +84,7 @@ export class ApiKeyCache {
           keyCreatedAt: new Date(r.created_at),
         }
       : null;
-    this.entries?.set(hash, { principal });
-    return principal;
+    return { principal };
   }
 
   forgetKeyId(keyId: string): void {
