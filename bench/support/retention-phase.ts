@@ -566,7 +566,12 @@ export function flatChecks(
     rows.push({ table, middle: m, last: l, change, ok: Math.abs(change) <= FLAT_TOLERANCE });
     const end = to.tables[table];
     const grew = end.bytes - from.tables[table].bytes;
-    const perRow = end.bytes / (end.rows + end.dead);
+    // Bytes a row takes, from the first sample (before the sweep freed anything): the file at
+    // the end holds the freed space too, and would make each row look many times larger.
+    // With no rows at first, the end's file is the only measure (an overestimate).
+    const first = samples[0].tables[table];
+    const sized = first.rows + first.dead > 0 ? first : end;
+    const perRow = sized.bytes / Math.max(1, sized.rows + sized.dead);
     const written = (end.inserted - from.tables[table].inserted) * perRow;
     const share = written > 0 ? Math.max(0, grew) / written : 0;
     space.push({ table, grew, written, share, ok: share <= FLAT_TOLERANCE });
