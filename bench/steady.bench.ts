@@ -77,6 +77,7 @@ import {
   envInt,
   findDatabaseUrl,
   machineLines,
+  median,
   ms,
   pgAnswers,
   processCpuMs,
@@ -489,12 +490,6 @@ function runsTable(phases: Phase[]): string {
     ],
     ...rows,
   ]);
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 function report(

@@ -38,6 +38,14 @@ export interface LatencyStats {
   mean: number;
 }
 
+/** The median of the finite values (NaN when there is none). */
+export function median(values: readonly number[]): number {
+  const s = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
 /** Nearest-rank percentiles of latencies in milliseconds. */
 export function stats(latenciesMs: ArrayLike<number>): LatencyStats {
   const sorted = Float64Array.from(latenciesMs).sort();

@@ -21,7 +21,7 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
-import { LoopbackClient, ms, processCpuMs, sleep, stats, table } from './bench-kit';
+import { LoopbackClient, median, ms, processCpuMs, sleep, stats, table } from './bench-kit';
 import { BENCH_FLOW } from './bench-flow';
 import { SessionCursor, nextMessage, openLoopUsers } from './chat-load';
 import { findPostmaster, postgresCpuMs } from './pg-observe';
@@ -696,14 +696,14 @@ export function retentionReport(r: RetentionPhaseResult): string[] {
   const worst = p99s.reduce((w, v, i) => (v > p99s[w] ? i : w), 0);
   const last = p99s[p99s.length - 1];
   lines.push(
-    `window p99: first ${ms(p99s[0], 1)} (a new process, and the sweep's first passes), last ${ms(last, 1)}, median ${ms(medianOf(p99s), 1)}, worst ${ms(p99s[worst], 1)} (${r.windows[worst].fromS}–${r.windows[worst].toS} s)` +
+    `window p99: first ${ms(p99s[0], 1)} (a new process, and the sweep's first passes), last ${ms(last, 1)}, median ${ms(median(p99s), 1)}, worst ${ms(p99s[worst], 1)} (${r.windows[worst].fromS}–${r.windows[worst].toS} s)` +
       '',
   );
   if (r.control) {
     const off = r.control.windows.map((w) => stats(w.latenciesMs).p99);
     const all = stats(r.control.windows.flatMap((w) => w.latenciesMs));
     lines.push(
-      `the same load with the sweep off, ${o.controlSeconds} s on a new gateway after the run (after ${o.warmupMs / 1000} s warm-up): window p99s ${off.map((v) => ms(v, 1)).join(', ')}, median ${ms(medianOf(off), 1)}; p50 ${ms(all.p50, 1)}, max ${ms(all.max, 0)}; failed: ${failedText(r.control.counts)}; load average ${r.control.load.toFixed(1)}. Median window p99 with the sweep / without: ${(medianOf(p99s) / medianOf(off)).toFixed(2)}×`,
+      `the same load with the sweep off, ${o.controlSeconds} s on a new gateway after the run (after ${o.warmupMs / 1000} s warm-up): window p99s ${off.map((v) => ms(v, 1)).join(', ')}, median ${ms(median(off), 1)}; p50 ${ms(all.p50, 1)}, max ${ms(all.max, 0)}; failed: ${failedText(r.control.counts)}; load average ${r.control.load.toFixed(1)}. Median window p99 with the sweep / without: ${(median(p99s) / median(off)).toFixed(2)}×`,
     );
   }
   if (r.autovacuum) lines.push("autovacuum: on (the server's own, as configured)");
@@ -733,11 +733,4 @@ function failedText(c: RequestCounts): string {
       .map(([what, n]) => `${what} × ${n}`)
       .join(', ') || 'none'
   );
-}
-
-function medianOf(values: number[]): number {
-  const s = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
