@@ -46,6 +46,7 @@ import {
   envInt,
   runBench,
   transactions,
+  publishChatbot,
 } from './support/bench-kit';
 import {
   ChatTarget,
@@ -58,24 +59,6 @@ import {
 import { BENCH_FLOW } from './support/bench-flow';
 
 const BASELINE_JS = join(ROOT, 'dist', 'bench', 'baseline-server.js');
-
-async function publishBot(client: LoopbackClient): Promise<string> {
-  const bot = await client.expect<{ id: string }>(201, 'POST', '/api/dev/v1/chatbots', {
-    name: 'bench-bot',
-  });
-  const flow = await client.expect<{ id: string }>(
-    201,
-    'POST',
-    `/api/dev/v1/chatbots/${bot.id}/flows`,
-    {
-      name: 'main',
-      type: 'conversation',
-      flow: BENCH_FLOW,
-    },
-  );
-  await client.expect(200, 'POST', `/api/dev/v1/chatbots/${bot.id}/flows/${flow.id}/publish`);
-  return bot.id;
-}
 
 /** A few turns per session must go round the loop before we measure anything. */
 async function sanityCheck(target: ChatTarget): Promise<string> {
@@ -162,7 +145,7 @@ async function main(): Promise<number> {
     children.push(ours);
     const oursClient = new LoopbackClient(ours.baseUrl, auth, concurrency + 8);
     clients.push(oursClient);
-    const chatbotId = await publishBot(oursClient);
+    const chatbotId = await publishChatbot(oursClient, 'bench-bot', BENCH_FLOW);
 
     const baseline = await startChild(
       'baseline',

@@ -56,6 +56,7 @@ import {
   startChild,
   table,
   verdict,
+  publishChatbot,
 } from './support/bench-kit';
 import { ChatTarget, SessionCursor, sendTurn } from './support/chat-load';
 import { BENCH_FLOW } from './support/bench-flow';
@@ -209,20 +210,6 @@ class RollingLoad {
   }
 }
 
-async function publishBot(client: LoopbackClient): Promise<string> {
-  const bot = await client.expect<{ id: string }>(201, 'POST', '/api/dev/v1/chatbots', {
-    name: 'bench-memory-bot',
-  });
-  const flow = await client.expect<{ id: string }>(
-    201,
-    'POST',
-    `/api/dev/v1/chatbots/${bot.id}/flows`,
-    { name: 'main', type: 'conversation', flow: BENCH_FLOW },
-  );
-  await client.expect(200, 'POST', `/api/dev/v1/chatbots/${bot.id}/flows/${flow.id}/publish`);
-  return bot.id;
-}
-
 async function main(): Promise<number> {
   const givenUrl = process.env.DATABASE_URL?.trim();
   const mode = (process.env.BENCH_DB ?? (givenUrl ? 'postgres' : 'pglite')).toLowerCase();
@@ -323,7 +310,7 @@ async function main(): Promise<number> {
     };
 
     const idle = await read('idle, after start');
-    const chatbotId = await publishBot(client);
+    const chatbotId = await publishChatbot(client, 'bench-memory-bot', BENCH_FLOW);
     const load = new RollingLoad(
       { name: 'gateway', client, chatbotId, sessions: [] },
       perSession,

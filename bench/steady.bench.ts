@@ -87,6 +87,7 @@ import {
   stats,
   table,
   verdict,
+  publishChatbot,
 } from './support/bench-kit';
 import { BENCH_FLOW } from './support/bench-flow';
 import { ChatTarget, LoadResult, closedLoop, createSessions, sendTurn } from './support/chat-load';
@@ -213,24 +214,6 @@ interface Phase {
   /** WAL of this database (pg_walinspect), and of its full-page images; null: not available */
   wal: { bytes: number; fpiBytes: number } | null;
   pg: PgDelta;
-}
-
-async function publishBot(client: LoopbackClient, traceLevel: string | undefined): Promise<string> {
-  const bot = await client.expect<{ id: string }>(201, 'POST', '/api/dev/v1/chatbots', {
-    name: 'steady-bench-bot',
-  });
-  if (traceLevel)
-    await client.expect(200, 'PATCH', `/api/dev/v1/chatbots/${bot.id}`, {
-      trace_level: traceLevel,
-    });
-  const flow = await client.expect<{ id: string }>(
-    201,
-    'POST',
-    `/api/dev/v1/chatbots/${bot.id}/flows`,
-    { name: 'main', type: 'conversation', flow: BENCH_FLOW },
-  );
-  await client.expect(200, 'POST', `/api/dev/v1/chatbots/${bot.id}/flows/${flow.id}/publish`);
-  return bot.id;
 }
 
 /** One real conversation of `turns` turns, driven like the load drives its sessions. */
@@ -717,7 +700,12 @@ async function main(): Promise<number> {
     };
 
     let server = await start('gateway');
-    const chatbotId = await publishBot(server.client, process.env.BENCH_TRACE_LEVEL);
+    const chatbotId = await publishChatbot(
+      server.client,
+      'steady-bench-bot',
+      BENCH_FLOW,
+      process.env.BENCH_TRACE_LEVEL,
+    );
     if (process.env.BENCH_TRACE_LEVEL)
       console.log(`chatbot trace_level: ${process.env.BENCH_TRACE_LEVEL}`);
     pg = await PgObserver.open(db.url);

@@ -161,6 +161,31 @@ export class LoopbackClient {
   }
 }
 
+/**
+ * Creates a chatbot named `name` through the HTTP API, with `flow` published (and its
+ * trace_level set, when given); returns its id.
+ */
+export async function publishChatbot(
+  client: LoopbackClient,
+  name: string,
+  flow: unknown,
+  traceLevel?: string,
+): Promise<string> {
+  const bot = await client.expect<{ id: string }>(201, 'POST', '/api/dev/v1/chatbots', { name });
+  if (traceLevel)
+    await client.expect(200, 'PATCH', `/api/dev/v1/chatbots/${bot.id}`, {
+      trace_level: traceLevel,
+    });
+  const created = await client.expect<{ id: string }>(
+    201,
+    'POST',
+    `/api/dev/v1/chatbots/${bot.id}/flows`,
+    { name: 'main', type: 'conversation', flow },
+  );
+  await client.expect(200, 'POST', `/api/dev/v1/chatbots/${bot.id}/flows/${created.id}/publish`);
+  return bot.id;
+}
+
 // ---------------------------------------------------------------------------------------
 // Child-process servers
 

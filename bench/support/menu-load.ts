@@ -24,6 +24,7 @@ import {
   table,
   transactions,
   verdict,
+  publishChatbot,
 } from './bench-kit';
 import { openLoopUsers } from './chat-load';
 
@@ -159,16 +160,8 @@ export function row(r: Run): string[] {
 }
 
 /** Creates a chatbot with the menu flow published; returns its id. */
-export async function publishMenuBot(client: LoopbackClient, name: string): Promise<string> {
-  const bot = await client.expect<{ id: string }>(201, 'POST', '/api/dev/v1/chatbots', { name });
-  const flow = await client.expect<{ id: string }>(
-    201,
-    'POST',
-    `/api/dev/v1/chatbots/${bot.id}/flows`,
-    { name: 'menu', type: 'conversation', flow: MENU_FLOW },
-  );
-  await client.expect(200, 'POST', `/api/dev/v1/chatbots/${bot.id}/flows/${flow.id}/publish`);
-  return bot.id;
+export function publishMenuBot(client: LoopbackClient, name: string): Promise<string> {
+  return publishChatbot(client, name, MENU_FLOW);
 }
 
 /**

@@ -21,7 +21,16 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
-import { LoopbackClient, median, ms, processCpuMs, sleep, stats, table } from './bench-kit';
+import {
+  LoopbackClient,
+  median,
+  ms,
+  processCpuMs,
+  publishChatbot,
+  sleep,
+  stats,
+  table,
+} from './bench-kit';
 import { BENCH_FLOW } from './bench-flow';
 import { SessionCursor, nextMessage, openLoopUsers } from './chat-load';
 import { findPostmaster, postgresCpuMs } from './pg-observe';
@@ -260,27 +269,6 @@ class Sessions {
   }
 }
 
-async function publishBot(client: LoopbackClient, timeoutSeconds: number): Promise<string> {
-  const bot = await client.expect<{ id: string }>(201, 'POST', '/api/dev/v1/chatbots', {
-    name: 'retention-bench-bot',
-  });
-  const flow = await client.expect<{ id: string }>(
-    201,
-    'POST',
-    `/api/dev/v1/chatbots/${bot.id}/flows`,
-    {
-      name: 'main',
-      type: 'conversation',
-      flow: {
-        ...BENCH_FLOW,
-        settings: { ...BENCH_FLOW.settings, session_timeout_minutes: timeoutSeconds / 60 },
-      },
-    },
-  );
-  await client.expect(200, 'POST', `/api/dev/v1/chatbots/${bot.id}/flows/${flow.id}/publish`);
-  return bot.id;
-}
-
 async function readTables(db: Client): Promise<Record<SweptTable, TableSample>> {
   const sql = SWEPT_TABLES.map(
     (t) =>
@@ -431,7 +419,10 @@ export async function runRetentionPhase(o: RetentionPhaseOptions): Promise<Reten
     });
     // Before the first sweep (one sweep interval after start-up): the sizes as they came.
     const start = await sample(NaN, gateway.client);
-    const chatbotId = await publishBot(gateway.client, o.sessionTimeoutSeconds);
+    const chatbotId = await publishChatbot(gateway.client, 'retention-bench-bot', {
+      ...BENCH_FLOW,
+      settings: { ...BENCH_FLOW.settings, session_timeout_minutes: o.sessionTimeoutSeconds / 60 },
+    });
     const sessions = new Sessions(gateway.client, chatbotId, o.users);
     await sessions.prefill();
 
