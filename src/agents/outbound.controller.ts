@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, Inject, Param, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ChatbotScopeGuard } from '../chatbots/chatbot-scope.guard';
 import { UlidPipe } from '../common/ulid.pipe';
 import { ApiKeyGuard } from '../workspaces/api-key.guard';
@@ -20,11 +20,11 @@ export class OutboundController {
     @Param('chatbotId', UlidPipe) chatbotId: string,
     @Body() dto: OutboundDto,
     @Headers('idempotency-key') key: string | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ) {
     const { replayed, answer } = await this.outbound.send(chatbotId, dto, key);
-    res.status(202);
-    if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+    res.code(202);
+    if (replayed) res.header('Idempotent-Replayed', 'true');
     return answer;
   }
 }

@@ -13,7 +13,7 @@ export class ChatbotScopeGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<AuthedRequest>();
-    const chatbotId = req.params.chatbotId;
+    const chatbotId = (req.params as Record<string, unknown>).chatbotId;
     if (typeof chatbotId !== 'string') return true;
     await this.chatbots.requireOwned(req.principal.workspaceId, chatbotId);
     return true;

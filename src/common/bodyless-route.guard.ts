@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode } from './domain-error';
 
 /** Where Nest records a handler's parameter decorators, and the type number of `@Body()`. */
@@ -17,7 +17,7 @@ export class BodylessRouteGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
-    const body: unknown = context.switchToHttp().getRequest<Request>().body;
+    const body: unknown = context.switchToHttp().getRequest<FastifyRequest>().body;
     if (body === null || typeof body !== 'object') return true;
     const fields = Object.keys(body);
     if (fields.length === 0 || this.routeTakesBody(context)) return true;

@@ -1,10 +1,11 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { newId } from './new-id';
 import { DomainError, ErrorCode } from './domain-error';
 import { LOGGER } from './logger';
 import { sqlState } from '../database/sql';
+import { bodyLimitText, requestPath } from './http-pipeline';
 
 const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.BadRequest]: 400,
@@ -29,17 +30,17 @@ export class ErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
-    const res = ctx.getResponse<Response>();
-    const req = ctx.getRequest<Request>();
+    const reply = ctx.getResponse<FastifyReply>();
+    const req = ctx.getRequest<FastifyRequest>();
     const { status, body, headers } = this.toResponse(exception, req);
-    if (res.headersSent) return;
-    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-    res.status(status).json(body);
+    if (reply.sent) return;
+    // A route may have set another type (text/plain, TwiML) before it failed.
+    reply.headers(headers).code(status).type('application/json; charset=utf-8').send(body);
   }
 
   private toResponse(
     exception: unknown,
-    req: Request,
+    req: FastifyRequest,
   ): { status: number; body: Record<string, unknown>; headers: Record<string, string> } {
     if (exception instanceof DomainError && exception.code === ErrorCode.Internal) {
       return this.internal(exception.detail, exception.cause ?? exception, req);
@@ -61,18 +62,23 @@ export class ErrorFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       if (status < 500) {
+        const path = requestPath(req);
         const detail =
-          status === 404 ? `No route for ${req.method} ${req.path}.` : exception.message;
+          status === 404
+            ? `No route for ${req.method} ${path}.`
+            : status === 413
+              ? `Request body is larger than ${bodyLimitText(path)}.`
+              : exception.message;
         return { status, body: { detail }, headers: {} };
       }
     }
     return this.internal('Internal server error.', exception, req);
   }
 
-  private internal(detail: string, cause: unknown, req: Request) {
+  private internal(detail: string, cause: unknown, req: FastifyRequest) {
     const errorId = newId();
     this.logger.error(
-      { error_id: errorId, err: cause, method: req.method, path: req.path },
+      { error_id: errorId, err: cause, method: req.method, path: requestPath(req) },
       detail,
     );
     return { status: 500, body: { detail, error_id: errorId }, headers: {} };

@@ -1,31 +1,26 @@
-import type { NextFunction, Request, Response } from 'express';
-import express from 'express';
-import { newId } from './new-id';
+import { parse as parseQueryString } from 'node:querystring';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { MetricsService } from '../metrics/metrics.service';
 import { DomainError, ErrorCode } from './domain-error';
 import { findBadInput } from './input-scan';
+import { newId } from './new-id';
 import { requestContext } from './request-context';
 
-export const BODY_LIMIT = '1mb';
+const MIB = 1024 * 1024;
+/** Request bodies: 1 MiB, and 3 MiB on Meta's webhooks (its batches may reach that). */
+const BODY_LIMIT = MIB;
+const SIGNED_RAW_LIMIT = 3 * MIB;
+/** What the server reads of any body before refusing it (the larger of the two limits). */
+export const MAX_BODY_BYTES = SIGNED_RAW_LIMIT;
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Flat form fields only, at most this many (a name sent twice becomes a list, refused later). */
+const FORM_FIELDS = 200;
 
-/** The request's arrival (process.hrtime.bigint() in the first middleware), for the metrics. */
+/** The request's arrival (process.hrtime.bigint() in the first hook), for the metrics. */
 export interface ArrivalStamped {
   arrivedAt?: bigint;
-}
-
-/** Echoes a sane incoming X-Request-Id or makes one; every response carries it. */
-export function requestIdMiddleware(req: Request, res: Response, next: NextFunction): void {
-  (req as ArrivalStamped).arrivedAt = process.hrtime.bigint();
-  const incoming = req.header('x-request-id');
-  const requestId = incoming && VALID_REQUEST_ID.test(incoming) ? incoming : newId();
-  res.setHeader('X-Request-Id', requestId);
-  (req as Request & { requestId: string }).requestId = requestId;
-  requestContext.run({ requestId }, next);
-}
-
-function hasBody(req: Request): boolean {
-  const len = req.header('content-length');
-  return req.header('transfer-encoding') !== undefined || (len !== undefined && len !== '0');
+  requestId?: string;
 }
 
 /** Provider webhooks: some gateways post HTML forms (Africa's Talking, Twilio). */
@@ -33,78 +28,160 @@ const WEBHOOKS = '/webhooks/';
 const FORM = 'application/x-www-form-urlencoded';
 /**
  * Meta's webhooks: signed over the raw bytes, so the body reaches the route as those bytes
- * (a Buffer) and is parsed there after the signature is checked; batches may reach 3 MB.
+ * (a Buffer) and is parsed there after the signature is checked.
  */
-const SIGNED_RAW = /^\/webhooks\/whatsapp(\/|$)/;
+const SIGNED_RAW = /^\/webhooks\/whatsapp(\/|\?|$)/;
+
+/** The path of a request, without its query string. */
+export function requestPath(req: { url: string }): string {
+  const q = req.url.indexOf('?');
+  return q === -1 ? req.url : req.url.slice(0, q);
+}
+
+/** The body limit of a path, as the 413's detail names it. */
+export function bodyLimitText(path: string): string {
+  return SIGNED_RAW.test(path) ? '3 MiB' : '1 MiB';
+}
 
 /**
- * Request bodies: JSON, and on provider webhooks also HTML forms (415 otherwise), at most
- * 1 MiB (413). The raw bytes are kept for routes that verify signatures.
+ * The edge every request passes, as Fastify hooks and one content parser (see
+ * docs/http.md): a request id, request bodies (JSON; on provider webhooks also HTML forms;
+ * 415 otherwise, 413 past the limit), bad input refused before any route sees it, the
+ * request's log context, and one access log line with the route's metrics.
  */
-export function bodyMiddleware(): express.RequestHandler[] {
-  const requireKnownType = (req: Request, _res: Response, next: NextFunction): void => {
-    if (!hasBody(req) || req.is('application/json') || req.is('application/*+json')) return next();
-    if (req.path.startsWith(WEBHOOKS) && req.is(FORM)) return next();
-    next(
-      new DomainError(
-        ErrorCode.UnsupportedMediaType,
-        req.path.startsWith(WEBHOOKS)
-          ? `Content-Type must be application/json or ${FORM}.`
-          : 'Content-Type must be application/json.',
-      ),
+export function installHttpPipeline(
+  fastify: FastifyInstance,
+  metrics: MetricsService,
+  logger: Logger,
+): void {
+  fastify.addHook('onRequest', (req, reply, done) => {
+    const stamped = req as FastifyRequest & ArrivalStamped;
+    stamped.arrivedAt = process.hrtime.bigint();
+    const incoming = req.headers['x-request-id'];
+    const requestId =
+      typeof incoming === 'string' && VALID_REQUEST_ID.test(incoming) ? incoming : newId();
+    stamped.requestId = requestId;
+    reply.header('X-Request-Id', requestId);
+    done();
+  });
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, readBody);
+  fastify.addHook('preValidation', (req, _reply, done) => done(refuseBadInput(req)));
+  // The route runs inside the request's log context (its lines carry request_id).
+  fastify.addHook('preHandler', (req, _reply, done) =>
+    requestContext.run({ requestId: (req as ArrivalStamped).requestId ?? newId() }, done),
+  );
+  fastify.addHook('onResponse', (req, reply, done) => {
+    logRequest(req, reply, metrics, logger);
+    done();
+  });
+}
+
+/** Counts and times every request by its route pattern, and writes one access log line. */
+function logRequest(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  metrics: MetricsService,
+  logger: Logger,
+): void {
+  const start = (req as ArrivalStamped).arrivedAt ?? process.hrtime.bigint();
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const route = req.is404 ? 'unmatched' : (req.routeOptions.url ?? 'unmatched');
+  const status = reply.statusCode;
+  metrics.httpRequests.inc({ method: req.method, route, status: String(status) });
+  metrics.httpDuration.observe({ method: req.method, route }, seconds);
+  logger.info(
+    {
+      request_id: (req as ArrivalStamped).requestId,
+      method: req.method,
+      route,
+      status,
+      duration_ms: Math.round(seconds * 1e4) / 10,
+    },
+    'request',
+  );
+}
+
+type MediaType = 'json' | 'form' | null;
+
+function mediaType(header: string | undefined): { type: MediaType; charset: string | null } {
+  if (!header) return { type: null, charset: null };
+  const [essence, ...params] = header.split(';');
+  const name = essence.trim().toLowerCase();
+  const charset =
+    params
+      .map((p) => p.trim().toLowerCase())
+      .find((p) => p.startsWith('charset='))
+      ?.slice(8)
+      .replace(/^"|"$/g, '') ?? null;
+  if (name === 'application/json' || /^application\/[^/]+\+json$/.test(name))
+    return { type: 'json', charset };
+  if (name === FORM) return { type: 'form', charset };
+  return { type: null, charset };
+}
+
+/**
+ * The one content parser: JSON (any value, then refused unless an object), forms on provider
+ * webhooks, and the raw bytes on Meta's signed webhooks.
+ */
+function readBody(
+  req: FastifyRequest,
+  body: Buffer,
+  done: (err: Error | null, body?: unknown) => void,
+): void {
+  try {
+    done(null, parseBody(req, body));
+  } catch (err) {
+    done(err as Error);
+  }
+}
+
+function parseBody(req: FastifyRequest, body: Buffer): unknown {
+  const path = requestPath(req);
+  const webhook = path.startsWith(WEBHOOKS);
+  const { type, charset } = mediaType(req.headers['content-type']);
+  if (type === null || (type === 'form' && !webhook))
+    throw new DomainError(
+      ErrorCode.UnsupportedMediaType,
+      webhook
+        ? `Content-Type must be application/json or ${FORM}.`
+        : 'Content-Type must be application/json.',
     );
-  };
-  const keepRaw = (req: unknown, _res: unknown, buf: Buffer) => {
-    (req as { rawBody: Buffer }).rawBody = buf;
-  };
-  const json = express.json({
-    limit: BODY_LIMIT,
-    strict: false,
-    type: ['application/json', 'application/*+json'],
-    verify: keepRaw,
-  });
-  // Flat fields only: a name sent twice becomes a list, which the webhook then refuses.
-  const form = express.urlencoded({
-    limit: BODY_LIMIT,
-    extended: false,
-    type: FORM,
-    parameterLimit: 200,
-    verify: keepRaw,
-  });
-  const raw = express.raw({
-    limit: '3mb',
-    type: ['application/json', 'application/*+json'],
-  });
-  const parse = (req: Request, res: Response, done: (err?: unknown) => void): void =>
-    req.is(FORM) ? form(req, res, done) : json(req, res, done);
-  const parseStrictly = (req: Request, res: Response, next: NextFunction): void => {
-    if (SIGNED_RAW.test(req.path)) {
-      raw(req, res, (err?: unknown) => next(err ? bodyParserError(err, '3 MiB') : undefined));
-      return;
-    }
-    parse(req, res, (err?: unknown) => {
-      if (err) {
-        next(bodyParserError(err));
-        return;
-      }
-      const body: unknown = req.body;
-      if (hasBody(req) && (body === null || typeof body !== 'object' || Array.isArray(body))) {
-        next(new DomainError(ErrorCode.BadRequest, 'Request body must be a JSON object.'));
-        return;
-      }
-      next(refuseBadInput(req));
-    });
-  };
-  return [requireKnownType, parseStrictly];
+  const encoding = req.headers['content-encoding'];
+  if ((encoding && encoding.toLowerCase() !== 'identity') || (charset && charset !== 'utf-8'))
+    throw new DomainError(ErrorCode.UnsupportedMediaType, 'Unsupported request body encoding.');
+  if (type === 'json' && SIGNED_RAW.test(path)) return body;
+  if (body.length > BODY_LIMIT)
+    throw new DomainError(ErrorCode.PayloadTooLarge, 'Request body is larger than 1 MiB.');
+  if (type === 'form') return parseForm(body.toString('utf8'));
+  if (body.length === 0) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new DomainError(ErrorCode.BadRequest, 'Request body is not valid JSON.');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new DomainError(ErrorCode.BadRequest, 'Request body must be a JSON object.');
+  return value;
+}
+
+function parseForm(text: string): Record<string, unknown> {
+  if (text.length === 0) return {};
+  let fields = 1;
+  for (let i = text.indexOf('&'); i !== -1; i = text.indexOf('&', i + 1)) fields++;
+  if (fields > FORM_FIELDS)
+    throw new DomainError(ErrorCode.PayloadTooLarge, 'Request form has too many fields.');
+  return { ...parseQueryString(text) };
 }
 
 /**
  * Refuses, before any route or DTO transformation sees them, request bodies, query strings
  * and headers holding what cannot be stored or transformed safely (see findBadInput).
  */
-function refuseBadInput(req: Request): DomainError | undefined {
+function refuseBadInput(req: FastifyRequest): DomainError | undefined {
   const bad =
-    findBadInput(req.body, '') ??
+    (Buffer.isBuffer(req.body) ? undefined : findBadInput(req.body, '')) ??
     findBadInput(req.query, 'query') ??
     findBadInput(req.headers, 'headers');
   if (!bad) return undefined;
@@ -113,21 +190,4 @@ function refuseBadInput(req: Request): DomainError | undefined {
     `Invalid request: ${bad.path} ${bad.message}.`,
     [{ path: bad.path, message: bad.message }],
   );
-}
-
-function bodyParserError(err: unknown, limit = '1 MiB'): unknown {
-  switch ((err as { type?: string }).type) {
-    case 'entity.parse.failed':
-      return new DomainError(ErrorCode.BadRequest, 'Request body is not valid JSON.');
-    case 'parameters.too.many':
-      return new DomainError(ErrorCode.PayloadTooLarge, 'Request form has too many fields.');
-    case 'entity.too.large':
-      return new DomainError(ErrorCode.PayloadTooLarge, `Request body is larger than ${limit}.`);
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return new DomainError(ErrorCode.UnsupportedMediaType, 'Unsupported request body encoding.');
-    case undefined:
-    default:
-      return err;
-  }
 }

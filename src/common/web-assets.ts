@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode } from './domain-error';
 
 interface Asset {
@@ -48,21 +48,23 @@ function load(name: string): Asset {
  * browser has it) and `max-age` seconds of caching, then revalidation.
  */
 export function sendWebAsset(
-  req: Request,
-  res: Response,
+  req: FastifyRequest,
+  reply: FastifyReply,
   name: string,
   contentType: string,
   maxAgeSeconds: number,
 ): void {
   const { body, etag } = load(name);
-  res.setHeader('ETag', etag);
-  res.setHeader('Cache-Control', `public, max-age=${maxAgeSeconds}, must-revalidate`);
-  res.setHeader('Content-Type', contentType);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
+  reply.headers({
+    ETag: etag,
+    'Cache-Control': `public, max-age=${maxAgeSeconds}, must-revalidate`,
+    'Content-Type': contentType,
+    'X-Content-Type-Options': 'nosniff',
+  });
   const sent = req.headers['if-none-match'];
   if (sent && sent.split(',').some((t) => t.trim() === etag)) {
-    res.status(304).end();
+    void reply.code(304).send();
     return;
   }
-  res.status(200).send(body);
+  void reply.code(200).send(body);
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendWebAsset } from '../common/web-assets';
 
 /**
@@ -11,8 +11,8 @@ import { sendWebAsset } from '../common/web-assets';
 @Controller('playground')
 export class PlaygroundController {
   @Get()
-  page(@Req() req: Request, @Res() res: Response): void {
-    res.setHeader(
+  page(@Req() req: FastifyRequest, @Res() res: FastifyReply): void {
+    res.header(
       'Content-Security-Policy',
       "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
     );
@@ -20,7 +20,7 @@ export class PlaygroundController {
   }
 
   @Get('playground.js')
-  script(@Req() req: Request, @Res() res: Response): void {
+  script(@Req() req: FastifyRequest, @Res() res: FastifyReply): void {
     sendWebAsset(req, res, 'playground.js', 'text/javascript; charset=utf-8', 0);
   }
 }

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
+import { requestPath } from '../common/http-pipeline';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { DomainError, ErrorCode } from '../common/domain-error';
@@ -17,10 +18,10 @@ export class AdminTokenGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const req = context.switchToHttp().getRequest<Request>();
+    const req = context.switchToHttp().getRequest<FastifyRequest>();
     if (!this.expected)
-      throw new DomainError(ErrorCode.NotFound, `No route for ${req.method} ${req.path}.`);
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.header('authorization') ?? '');
+      throw new DomainError(ErrorCode.NotFound, `No route for ${req.method} ${requestPath(req)}.`);
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
     if (!match || !timingSafeEqual(digest(match[1]), this.expected)) {
       throw new DomainError(ErrorCode.Unauthenticated, 'Invalid admin token.');
     }

@@ -1,10 +1,10 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { ApiKeyCache, Principal } from './api-key-cache';
 import { RateLimiter } from './rate-limiter';
 
-export type AuthedRequest = Request & { principal: Principal };
+export type AuthedRequest = FastifyRequest & { principal: Principal };
 
 const INVALID = 'Invalid or expired API key.';
 
@@ -18,7 +18,7 @@ export class ApiKeyGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<AuthedRequest>();
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.header('authorization') ?? '');
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
     const principal = match ? await this.keys.verify(match[1]) : null;
     if (!principal) throw new DomainError(ErrorCode.Unauthenticated, INVALID);
     const wait = this.limiter.take(principal.keyId);

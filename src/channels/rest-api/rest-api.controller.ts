@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ChatbotScopeGuard } from '../../chatbots/chatbot-scope.guard';
 import { UlidPipe } from '../../common/ulid.pipe';
 import { ApiKeyGuard } from '../../workspaces/api-key.guard';
@@ -22,10 +22,10 @@ export class RestApiController {
     @Param('chatbotId', UlidPipe) chatbotId: string,
     @Param('integrationId', UlidPipe) integrationId: string,
     @Body() dto: RestApiMessageDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<RestApiAccepted> {
     const answer = await this.channel.receive(chatbotId, integrationId, dto);
-    if (answer.status === 'duplicate') res.setHeader('Idempotent-Replayed', 'true');
+    if (answer.status === 'duplicate') res.header('Idempotent-Replayed', 'true');
     return answer;
   }
 }

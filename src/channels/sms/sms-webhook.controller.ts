@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SmsChannelService } from './sms-channel.service';
 
 /**
@@ -20,14 +20,14 @@ export class SmsWebhookController {
     @Param('token') token: string,
     @Body() body: unknown,
     @Headers('x-twilio-signature') signature: string | undefined,
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
   ): Promise<void> {
     const reply = await this.sms.receive(integrationId, token, {
       body,
       url: req.originalUrl,
       signature,
     });
-    res.status(200).type(reply.contentType).send(reply.body);
+    await res.code(200).type(reply.contentType).send(reply.body);
   }
 }

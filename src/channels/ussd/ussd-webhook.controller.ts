@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { UssdChannelService } from './ussd-channel.service';
 
 /**
@@ -19,31 +19,31 @@ export class UssdWebhookController {
     @Param('integrationId') integrationId: string,
     @Param('token') token: string,
     @Body() body: unknown,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
   ): Promise<void> {
     await this.send(res, integrationId, token, body, []);
   }
 
-  @Post('*path')
+  @Post('*')
   @HttpCode(200)
   async callbackWithPath(
     @Param('integrationId') integrationId: string,
     @Param('token') token: string,
-    @Param('path') path: string[] | string,
+    @Param('*') path: string,
     @Body() body: unknown,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
   ): Promise<void> {
-    await this.send(res, integrationId, token, body, Array.isArray(path) ? path : path.split('/'));
+    await this.send(res, integrationId, token, body, path.split('/').filter((p) => p !== ''));
   }
 
   private async send(
-    res: Response,
+    res: FastifyReply,
     integrationId: string,
     token: string,
     body: unknown,
     path: string[],
   ): Promise<void> {
     const reply = await this.ussd.handle(integrationId, token, { body, path });
-    res.status(200).type(reply.contentType).send(reply.body);
+    await res.code(200).type(reply.contentType).send(reply.body);
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { LOGGER } from '../../common/logger';
@@ -32,7 +33,7 @@ export class WebEventStream implements OnApplicationShutdown {
   ) {}
 
   /** Streams until the client goes away (or the server stops). */
-  async run(sessionId: string, after: string | null, res: Response): Promise<void> {
+  async run(sessionId: string, after: string | null, reply: FastifyReply): Promise<void> {
     const count = this.open.get(sessionId) ?? 0;
     if (count >= MAX_STREAMS_PER_SESSION)
       throw new DomainError(
@@ -42,11 +43,16 @@ export class WebEventStream implements OnApplicationShutdown {
         5,
       );
     this.open.set(sessionId, count + 1);
+    // The stream is written to the socket directly; the headers set so far (CORS, request id)
+    // go with it.
+    reply.hijack();
+    const res = reply.raw;
     const stop = new AbortController();
     this.streams.add(stop);
     res.on('close', () => stop.abort());
     try {
       res.writeHead(200, {
+        ...(reply.getHeaders() as OutgoingHttpHeaders),
         'Content-Type': 'text/event-stream; charset=utf-8',
         'Cache-Control': 'no-cache, no-transform',
         'X-Accel-Buffering': 'no',
@@ -68,7 +74,12 @@ export class WebEventStream implements OnApplicationShutdown {
     for (const stop of this.streams) stop.abort();
   }
 
-  private async pump(sessionId: string, after: string | null, res: Response, stop: AbortSignal) {
+  private async pump(
+    sessionId: string,
+    after: string | null,
+    res: ServerResponse,
+    stop: AbortSignal,
+  ) {
     let last = after;
     let pinged = Date.now();
     while (!stop.aborted) {

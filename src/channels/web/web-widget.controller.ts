@@ -12,7 +12,7 @@ import {
   Res,
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { UlidPipe } from '../../common/ulid.pipe';
 import { sendWebAsset } from '../../common/web-assets';
@@ -28,7 +28,7 @@ const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/i;
 @Controller()
 export class WidgetScriptController {
   @Get('widget.js')
-  script(@Req() req: Request, @Res() res: Response): void {
+  script(@Req() req: FastifyRequest, @Res() res: FastifyReply): void {
     sendWebAsset(req, res, 'widget.js', 'text/javascript; charset=utf-8', 300);
   }
 }
@@ -51,20 +51,20 @@ export class WebWidgetController {
   @HttpCode(204)
   async preflight(
     @Param('widgetKey') key: string,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<void> {
     await this.open(key, req, res);
-    res.setHeader('Access-Control-Allow-Methods', 'GET, POST');
-    res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, Last-Event-ID');
-    res.setHeader('Access-Control-Max-Age', '600');
+    res.header('Access-Control-Allow-Methods', 'GET, POST');
+    res.header('Access-Control-Allow-Headers', 'Authorization, Content-Type, Last-Event-ID');
+    res.header('Access-Control-Max-Age', '600');
   }
 
   @Get('config')
   async config(
     @Param('widgetKey') key: string,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
   ) {
     return this.widget.config(await this.open(key, req, res));
   }
@@ -73,8 +73,8 @@ export class WebWidgetController {
   async create(
     @Param('widgetKey') key: string,
     @Body() dto: CreateWidgetSessionDto,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
   ) {
     return this.widget.createSession(await this.open(key, req, res), dto);
   }
@@ -85,8 +85,8 @@ export class WebWidgetController {
     @Param('widgetKey') key: string,
     @Param('sessionId', UlidPipe) sessionId: string,
     @Body() dto: SendMessageDto,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
   ) {
     const widget = await this.open(key, req, res, sessionId);
     return this.widget.sendMessage(widget, sessionId, visitorToken(req), dto);
@@ -97,8 +97,8 @@ export class WebWidgetController {
     @Param('widgetKey') key: string,
     @Param('sessionId', UlidPipe) sessionId: string,
     @Query('after') after: string | undefined,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
   ) {
     const widget = await this.open(key, req, res, sessionId);
     return this.widget.history(widget, sessionId, visitorToken(req), messageId(after, 'after'));
@@ -109,8 +109,8 @@ export class WebWidgetController {
     @Param('widgetKey') key: string,
     @Param('sessionId', UlidPipe) sessionId: string,
     @Query('after') after: string | undefined,
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
   ): Promise<void> {
     const widget = await this.open(key, req, res, sessionId);
     await this.widget.authorise(widget, sessionId, visitorToken(req));
@@ -125,17 +125,17 @@ export class WebWidgetController {
   /** The widget for this request: its origin checked, CORS headers set, rate limits applied. */
   private async open(
     key: string,
-    req: Request,
-    res: Response,
+    req: FastifyRequest,
+    res: FastifyReply,
     sessionId?: string,
   ): Promise<WidgetRequest> {
     const origin = req.headers.origin;
     const widget = await this.widget.resolve(key, origin);
     if (origin) {
-      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.header('Access-Control-Allow-Origin', origin);
       // Browsers hide other headers from cross-origin scripts: the widget honours Retry-After.
-      res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
-      res.setHeader('Vary', 'Origin');
+      res.header('Access-Control-Expose-Headers', 'Retry-After');
+      res.header('Vary', 'Origin');
     }
     if (req.method !== 'OPTIONS') this.widget.limit(req.ip ?? 'unknown', sessionId);
     return widget;
@@ -143,7 +143,7 @@ export class WebWidgetController {
 }
 
 /** `Authorization: Visitor <token>`; anything else cannot name a session, so it is a 404. */
-function visitorToken(req: Request): string {
+function visitorToken(req: FastifyRequest): string {
   const match = /^Visitor ([A-Za-z0-9_-]{16,128})$/.exec(req.headers.authorization ?? '');
   if (!match) throw new DomainError(ErrorCode.NotFound, 'Widget session not found');
   return match[1];

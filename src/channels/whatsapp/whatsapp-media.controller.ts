@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ChatbotScopeGuard } from '../../chatbots/chatbot-scope.guard';
 import { UlidPipe } from '../../common/ulid.pipe';
 import { ApiKeyGuard } from '../../workspaces/api-key.guard';
@@ -22,13 +22,13 @@ export class WhatsAppMediaController {
   async get(
     @Param('chatbotId', UlidPipe) chatbotId: string,
     @Param('mediaId') mediaId: string,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
   ): Promise<void> {
     const file = await this.media.open(chatbotId, mediaId);
-    res.status(200).type(file.mimeType).setHeader('Cache-Control', 'private, max-age=300');
+    res.code(200).type(file.mimeType).header('Cache-Control', 'private, max-age=300');
     const length = file.stream.headers['content-length'];
-    if (length) res.setHeader('Content-Length', length);
-    file.stream.on('error', () => res.destroy());
-    file.stream.pipe(res);
+    if (length) res.header('Content-Length', length);
+    file.stream.on('error', () => res.raw.destroy());
+    await res.send(file.stream);
   }
 }

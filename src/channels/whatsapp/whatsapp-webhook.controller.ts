@@ -11,7 +11,7 @@ import {
   Res,
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { WhatsAppChannelService } from './whatsapp-channel.service';
 
 /**
@@ -26,23 +26,22 @@ export class WhatsAppWebhookController {
   constructor(@Inject(WhatsAppChannelService) private readonly whatsapp: WhatsAppChannelService) {}
 
   @Get()
-  async verifyApp(@Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
-    res
-      .status(200)
-      .type('text/plain')
-      .send(await this.whatsapp.verify(null, query));
+  async verifyApp(
+    @Query() query: Record<string, unknown>,
+    @Res() res: FastifyReply,
+  ): Promise<void> {
+    const challenge = await this.whatsapp.verify(null, query);
+    await res.code(200).type('text/plain').send(challenge);
   }
 
   @Get(':integrationId')
   async verify(
     @Param('integrationId') integrationId: string,
     @Query() query: Record<string, unknown>,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
   ): Promise<void> {
-    res
-      .status(200)
-      .type('text/plain')
-      .send(await this.whatsapp.verify(integrationId, query));
+    const challenge = await this.whatsapp.verify(integrationId, query);
+    await res.code(200).type('text/plain').send(challenge);
   }
 
   @Post()
