@@ -6,7 +6,7 @@ import { APP_CONFIG } from '../src/config/config.module';
 import { DatabaseReady } from '../src/database/database-ready';
 import { InboxEventRejected, type InboxEvent, type NewInboxEvent } from '../src/inbox/inbox-event';
 import { InboxHandlers } from '../src/inbox/inbox-handlers';
-import { InboxProcessor } from '../src/inbox/inbox-processor';
+import { INBOX_CONCURRENCY, InboxProcessor } from '../src/inbox/inbox-processor';
 import { InboxService } from '../src/inbox/inbox.service';
 import { InboxRepository } from '../src/inbox/inbox.repository';
 import { Backend, startBackend } from './support/backend';
@@ -124,6 +124,38 @@ describe('Inbox', () => {
       // m0 opened the session (its answer is the start message); each later one is echoed once.
       expect(texts.filter((x) => x.startsWith('got '))).toHaveLength(6);
     }
+  });
+
+  it('should run a burst stored at once in at most its slots, the rest claimed later, each event once and in order', async () => {
+    // More users than slots: each user's first event could start at once.
+    const users = Array.from({ length: 40 }, (_, n) => `+25571100${String(300 + n)}`);
+    const seen = new Map<string, string[]>(users.map((u) => [u, []]));
+    let running = 0;
+    let most = 0;
+    t.handle.app.get(InboxHandlers).register({
+      kind: 'slow',
+      handle: async (e: InboxEvent) => {
+        running++;
+        most = Math.max(most, running);
+        await sleep(200);
+        const p = e.payload as { userId: string; message: { text: string } };
+        seen.get(p.userId)!.push(p.message.text);
+        running--;
+      },
+    });
+    const burst = Array.from({ length: 80 }, (_, n) => ({
+      ...message(users[n % users.length], `b${n}`),
+      kind: 'slow',
+    }));
+    const stored = await Promise.all(burst.map((e) => inbox.acceptAndProcess(e)));
+    expect(stored.every(Boolean)).toBe(true);
+    await until(async () => (await pending()) === 0, 'the inbox to drain');
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(INBOX_CONCURRENCY);
+    for (const [n, user] of users.entries())
+      expect(seen.get(user)).toEqual(
+        burst.filter((_, i) => i % users.length === n).map((e) => e.payload.message.text),
+      );
   });
 
   it('should not hold delivery statuses behind a slow turn', async () => {

@@ -36,6 +36,8 @@ export abstract class ClaimWorker<T extends { id: string }> {
   private recheck = false;
   private started = false;
   private stopped = false;
+  /** Slots promised to items being stored claimed right now (see reserve). */
+  private reserved = 0;
 
   constructor(
     private readonly ready: DatabaseReady,
@@ -114,6 +116,29 @@ export abstract class ClaimWorker<T extends { id: string }> {
   }
 
   /**
+   * Promises a slot to an item about to be stored claimed by this instance and then adopted:
+   * false when every slot is taken or promised (store it unclaimed then, for a later claim).
+   * Without it, a burst beyond capacity would start every stored item at once: turns without
+   * bound competing for the pool and the event loop with the webhooks that store them.
+   * Each true must be followed by one unreserve(), adopted or not.
+   */
+  reserve(): boolean {
+    if (!this.isRunning() || this.inFlight.size + this.reserved >= this.options.concurrency)
+      return false;
+    this.reserved++;
+    return true;
+  }
+
+  /** Gives back a promised slot (after adopt() took the item, or when there was none to take). */
+  unreserve(): void {
+    this.reserved--;
+    // A claim skipped for want of a slot may now have one.
+    if (!this.recheck) return;
+    this.recheck = false;
+    this.kick();
+  }
+
+  /**
    * Processes an item this instance claimed by other means (stored already claimed), at once
    * and in a slot like any other; false when the worker is not running (the claim then runs
    * out and any instance takes the item).
@@ -134,7 +159,7 @@ export abstract class ClaimWorker<T extends { id: string }> {
 
   private async fill(): Promise<void> {
     for (;;) {
-      const free = this.options.concurrency - this.inFlight.size;
+      const free = this.options.concurrency - this.inFlight.size - this.reserved;
       if (this.stopped) return;
       if (free <= 0) {
         this.recheck = true;

@@ -21,7 +21,8 @@ import { InboxRepository } from './inbox.repository';
 export const CLAIM_MS = 120_000;
 /** Tries of one event before it is failed and the next event of its key goes ahead. */
 export const INBOX_MAX_ATTEMPTS = 5;
-const CONCURRENCY = 16;
+/** Events processed at once by one instance. */
+export const INBOX_CONCURRENCY = 16;
 
 /**
  * Turns stored provider events into turns and updates, after the webhook has answered (see
@@ -47,7 +48,7 @@ export class InboxProcessor
     super(ready, logger, {
       name: 'Inbox',
       pollMs: config.outboxPollMs,
-      concurrency: CONCURRENCY,
+      concurrency: INBOX_CONCURRENCY,
       shutdownMs: config.outboxShutdownMs,
     });
   }

@@ -30,16 +30,23 @@ export class InboxService {
   /**
    * Stores the event (once per provider id) and processes it on this instance at once,
    * without waiting for a claim (unless an earlier event of its key is still pending: then
-   * in order, by the processor). Resolves to false for a duplicate.
+   * in order, by the processor). When the processor's slots are all busy (a burst beyond
+   * what this instance can run), the event is stored for a later claim instead, so the
+   * webhooks storing events are never slowed by a pile of turns. False for a duplicate.
    */
   async acceptAndProcess(event: NewInboxEvent): Promise<boolean> {
-    const stored = await this.events.storeClaimed(event, this.processor.owner, CLAIM_MS);
-    if (!stored) return false;
-    if (stored.claimed && this.processor.adopt(claimedEvent(event, stored.id))) return true;
-    // Not ours to run now (shutting down): give the claim back for any instance to take.
-    if (stored.claimed) await this.events.release([stored.id], this.processor.owner);
-    this.processor.kick();
-    return true;
+    if (!this.processor.reserve()) return this.accept(event);
+    try {
+      const stored = await this.events.storeClaimed(event, this.processor.owner, CLAIM_MS);
+      if (!stored) return false;
+      if (stored.claimed && this.processor.adopt(claimedEvent(event, stored.id))) return true;
+      // Not ours to run now (shutting down): give the claim back for any instance to take.
+      if (stored.claimed) await this.events.release([stored.id], this.processor.owner);
+      this.processor.kick();
+      return true;
+    } finally {
+      this.processor.unreserve();
+    }
   }
 
   /**
