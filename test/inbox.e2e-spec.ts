@@ -6,7 +6,7 @@ import { APP_CONFIG } from '../src/config/config.module';
 import { DatabaseReady } from '../src/database/database-ready';
 import { InboxEventRejected, type InboxEvent, type NewInboxEvent } from '../src/inbox/inbox-event';
 import { InboxHandlers } from '../src/inbox/inbox-handlers';
-import { INBOX_CONCURRENCY, InboxProcessor } from '../src/inbox/inbox-processor';
+import { InboxProcessor } from '../src/inbox/inbox-processor';
 import { InboxService } from '../src/inbox/inbox.service';
 import { InboxRepository } from '../src/inbox/inbox.repository';
 import { Backend, startBackend } from './support/backend';
@@ -22,7 +22,12 @@ async function until(check: () => Promise<boolean> | boolean, what: string, boun
   }
 }
 
-const ENV = { OUTBOX_POLL_MS: '50', OUTBOX_SHUTDOWN_MS: '500', OUTBOUND_ALLOW_HOSTS: '127.0.0.1' };
+const ENV = {
+  OUTBOX_POLL_MS: '50',
+  OUTBOX_SHUTDOWN_MS: '500',
+  OUTBOUND_ALLOW_HOSTS: '127.0.0.1',
+  INBOX_CONCURRENCY: '16',
+};
 
 /** An echo bot: every message is answered with "got <text>", so history shows the order. */
 const ECHO = {
@@ -151,10 +156,12 @@ describe('Inbox', () => {
     expect(stored.every(Boolean)).toBe(true);
     await until(async () => (await pending()) === 0, 'the inbox to drain');
     expect(most).toBeGreaterThan(1);
-    expect(most).toBeLessThanOrEqual(INBOX_CONCURRENCY);
+    expect(most).toBeLessThanOrEqual(16);
     for (const [n, user] of users.entries())
       expect(seen.get(user)).toEqual(
-        burst.filter((_, i) => i % users.length === n).map((e) => e.payload.message.text),
+        burst
+          .filter((_, i) => i % users.length === n)
+          .map((e) => (e.payload as { message: { text: string } }).message.text),
       );
   });
 

@@ -34,6 +34,8 @@ export interface AppConfig {
   handoffSweepMs: number;
   /** Deliveries of one outbox row before it is marked failed. */
   outboxMaxAttempts: number;
+  /** Inbox events (channel turns) processed at once on this instance. */
+  inboxConcurrency: number;
   /** Outbox deliveries in flight on this instance, in all and per chatbot. */
   outboxConcurrency: number;
   outboxPerChatbot: number;

@@ -146,6 +146,7 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
     outboxPollMs: int(env, 'OUTBOX_POLL_MS', 2000, 0, 3_600_000),
     handoffSweepMs: int(env, 'HANDOFF_SWEEP_MS', 30_000, 50, 3_600_000),
     outboxMaxAttempts: int(env, 'OUTBOX_MAX_ATTEMPTS', 8, 1, 100),
+    inboxConcurrency: int(env, 'INBOX_CONCURRENCY', 64, 1, 1000),
     outboxConcurrency: int(env, 'OUTBOX_CONCURRENCY', 32, 1, 1000),
     outboxPerChatbot: int(env, 'OUTBOX_PER_CHATBOT', 4, 1, 1000),
     outboxShutdownMs: int(env, 'OUTBOX_SHUTDOWN_MS', 10_000, 0, 600_000),

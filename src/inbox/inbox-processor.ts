@@ -21,8 +21,6 @@ import { InboxRepository } from './inbox.repository';
 export const CLAIM_MS = 120_000;
 /** Tries of one event before it is failed and the next event of its key goes ahead. */
 export const INBOX_MAX_ATTEMPTS = 5;
-/** Events processed at once by one instance. */
-export const INBOX_CONCURRENCY = 16;
 
 /**
  * Turns stored provider events into turns and updates, after the webhook has answered (see
@@ -48,7 +46,7 @@ export class InboxProcessor
     super(ready, logger, {
       name: 'Inbox',
       pollMs: config.outboxPollMs,
-      concurrency: INBOX_CONCURRENCY,
+      concurrency: config.inboxConcurrency,
       shutdownMs: config.outboxShutdownMs,
     });
   }
