@@ -26,7 +26,7 @@ export class MetricsService implements OnModuleDestroy {
 
   readonly requestToHandler = new Histogram({
     name: 'http_request_to_handler_seconds',
-    help: "Time from a request's arrival (first middleware) to the start of its route handler: body parsing, guards and event-loop waits.",
+    help: "Time from a request's arrival to the start of its route (before the route's guards): body reading and parsing, the input scan and event-loop waits.",
     buckets: WAIT_BUCKETS,
     registers: [this.registry],
   });
