@@ -31,7 +31,7 @@ export async function createApp(
     app = await NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot(config, logger, database),
       // Fastify rather than Express: its router and request pipeline cost less CPU per
-      // request (docs/http.md › The HTTP framework has the figures).
+      // request (docs/scaling.md › The HTTP framework has the figures).
       new FastifyAdapter({
         trustProxy: true,
         bodyLimit: MAX_BODY_BYTES,

@@ -98,7 +98,11 @@ describe('HTTP conventions', () => {
       expect(JSON.stringify(res.body)).not.toMatch(/chatbots_gone|at .*\.ts|QueryFailed/);
       const line = t.logs.lines.find((l) => l.includes(res.body.error_id as string));
       expect(line).toBeDefined();
-      expect(JSON.parse(line!)).toMatchObject({ level: 'error', error_id: res.body.error_id });
+      expect(JSON.parse(line!)).toMatchObject({
+        level: 'error',
+        error_id: res.body.error_id,
+        request_id: res.headers['x-request-id'],
+      });
     } finally {
       await t.db.query('ALTER TABLE chatbots_gone RENAME TO chatbots');
     }

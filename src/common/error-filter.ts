@@ -5,7 +5,7 @@ import { newId } from './new-id';
 import { DomainError, ErrorCode } from './domain-error';
 import { LOGGER } from './logger';
 import { sqlState } from '../database/sql';
-import { bodyLimitText, requestPath } from './http-pipeline';
+import { type ArrivalStamped, bodyLimitText, requestPath } from './http-pipeline';
 
 const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.BadRequest]: 400,
@@ -78,7 +78,13 @@ export class ErrorFilter implements ExceptionFilter {
   private internal(detail: string, cause: unknown, req: FastifyRequest) {
     const errorId = newId();
     this.logger.error(
-      { error_id: errorId, err: cause, method: req.method, path: requestPath(req) },
+      {
+        error_id: errorId,
+        request_id: (req as ArrivalStamped).requestId,
+        err: cause,
+        method: req.method,
+        path: requestPath(req),
+      },
       detail,
     );
     return { status: 500, body: { detail, error_id: errorId }, headers: {} };

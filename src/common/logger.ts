@@ -1,7 +1,6 @@
 import { LoggerService } from '@nestjs/common';
 import pino, { Logger } from 'pino';
 import { LogLevel } from '../config/app-config';
-import { requestContext } from './request-context';
 
 /** Keys whose values never reach a log line, wherever they appear. */
 const REDACT = [
@@ -33,10 +32,6 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: REDACT, censor: '***' },
       formatters: { level: (label) => ({ level: label }) },
-      mixin: () => {
-        const ctx = requestContext.getStore();
-        return ctx ? { request_id: ctx.requestId } : {};
-      },
     },
     destination,
   );
