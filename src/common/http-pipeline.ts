@@ -29,7 +29,7 @@ const FORM = 'application/x-www-form-urlencoded';
  * Meta's webhooks: signed over the raw bytes, so the body reaches the route as those bytes
  * (a Buffer) and is parsed there after the signature is checked.
  */
-const SIGNED_RAW = /^\/webhooks\/whatsapp(\/|\?|$)/;
+const SIGNED_RAW = /^\/webhooks\/whatsapp(\/|$)/;
 
 /** The path of a request, without its query string. */
 export function requestPath(req: { url: string }): string {
