@@ -20,7 +20,9 @@
  *
  * Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres if it
  * answers), BENCH_SESSIONS (200), BENCH_CONCURRENCY (= sessions), BENCH_WARMUP_SECONDS (3),
- * BENCH_SECONDS (15), BENCH_CLOSED_REPEAT (3), BENCH_RATE (turns/s; default half the
+ * BENCH_SECONDS (15), BENCH_CLOSED_REPEAT (3), BENCH_JIT_WARMUP_SECONDS (10: a closed loop
+ * on each server before the first round, not measured: the first round ran slower on both
+ * servers, most on ours, while V8 still compiled hot code), BENCH_RATE (turns/s; default half the
  * baseline's), BENCH_RATE_SECONDS (10), BENCH_RATE_REPEAT (5), DATABASE_POOL_SIZE (10),
  * BENCH_LOG_LEVEL (warn), BENCH_CPU_PROF=<dir> (profile both servers with --cpu-prof).
  */
@@ -118,6 +120,7 @@ async function main(): Promise<number> {
   const warmupMs = envInt('BENCH_WARMUP_SECONDS', 3, 0) * 1000;
   const measureMs = envInt('BENCH_SECONDS', 15) * 1000;
   const closedRepeat = envInt('BENCH_CLOSED_REPEAT', 3);
+  const jitWarmupMs = envInt('BENCH_JIT_WARMUP_SECONDS', 10, 0) * 1000;
   // Default: half the baseline's closed-loop capacity measured in this run (below).
   const fixedRate = process.env.BENCH_RATE ? envInt('BENCH_RATE', 500) : null;
   const rateMs = envInt('BENCH_RATE_SECONDS', 10) * 1000;
@@ -177,6 +180,13 @@ async function main(): Promise<number> {
     console.log(
       `closed loop: ${concurrency} sessions in flight, ${warmupMs / 1000} s warm-up + ${measureMs / 1000} s measured, pool ${poolSize} each, ${closedRepeat} round(s) on each server, alternating`,
     );
+    if (jitWarmupMs > 0) {
+      for (const t of targets)
+        await closedLoop(t, { warmupMs: 0, measureMs: jitWarmupMs, concurrency });
+      console.log(
+        `  warmed up: ${jitWarmupMs / 1000} s of closed loop on each server, not measured`,
+      );
+    }
     // closed[k][i]: round k on target i, with its SQL statements and server CPU per turn.
     type Closed = LoadResult & { txPerTurn: number; cpuPerTurn: number };
     const closed: Closed[][] = [];
