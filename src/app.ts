@@ -5,7 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
-import { installHttpPipeline, MAX_BODY_BYTES } from './common/http-pipeline';
+import { installHttpPipeline } from './common/http-pipeline';
 import { createLogger, PinoNestLogger } from './common/logger';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/app-config';
@@ -34,7 +34,6 @@ export async function createApp(
       // request (docs/scaling.md › The HTTP framework has the figures).
       new FastifyAdapter({
         trustProxy: true,
-        bodyLimit: MAX_BODY_BYTES,
         // Webhook tokens and widget keys are path parameters longer than Fastify's default 100.
         routerOptions: { maxParamLength: 1000, ignoreTrailingSlash: true },
       }),

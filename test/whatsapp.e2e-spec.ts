@@ -335,12 +335,13 @@ describe('WhatsApp channel', () => {
 
     it('should refuse bodies over 3 MB with 413, and bad JSON with 400', async () => {
       const big = Buffer.alloc(3 * 1024 * 1024 + 10, 'a');
-      await t
+      const tooBig = await t
         .http()
         .post(path)
         .set({ 'content-type': 'application/json' })
         .send(big.toString())
         .expect(413);
+      expect(tooBig.body.detail).toBe('Request body is larger than 3 MiB.');
       const { headers } = signedPost(APP_SECRET, '{"entry": [');
       await t.http().post(path).set(headers).send('{"entry": [').expect(400);
     });

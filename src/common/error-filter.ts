@@ -5,7 +5,7 @@ import { newId } from './new-id';
 import { DomainError, ErrorCode } from './domain-error';
 import { LOGGER } from './logger';
 import { sqlState } from '../database/sql';
-import { type ArrivalStamped, bodyLimitText, requestPath } from './http-pipeline';
+import { type ArrivalStamped, bodyTooLarge, requestPath } from './http-pipeline';
 
 const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.BadRequest]: 400,
@@ -63,12 +63,8 @@ export class ErrorFilter implements ExceptionFilter {
       const status = exception.getStatus();
       if (status < 500) {
         const path = requestPath(req);
-        const detail =
-          status === 404
-            ? `No route for ${req.method} ${path}.`
-            : status === 413
-              ? `Request body is larger than ${bodyLimitText(path)}.`
-              : exception.message;
+        if (status === 413) return this.toResponse(bodyTooLarge(path), req);
+        const detail = status === 404 ? `No route for ${req.method} ${path}.` : exception.message;
         return { status, body: { detail }, headers: {} };
       }
     }
