@@ -29,6 +29,7 @@ import {
   LatencyStats,
   LoopbackClient,
   MAIN_JS,
+  publishChatbot,
   ScratchDatabase,
   createScratchDatabase,
   machineLines,
@@ -119,21 +120,14 @@ async function publishedSession(
   name: string,
   definition: object,
 ): Promise<string> {
-  const bot = await client.expect<{ id: string }>(201, 'POST', '/api/dev/v1/chatbots', { name });
-  const f = await client.expect<{ id: string }>(
-    201,
-    'POST',
-    `/api/dev/v1/chatbots/${bot.id}/flows`,
-    { name: 'main', type: 'conversation', flow: definition },
-  );
-  await client.expect(200, 'POST', `/api/dev/v1/chatbots/${bot.id}/flows/${f.id}/publish`);
+  const chatbotId = await publishChatbot(client, name, definition);
   const s = await client.expect<{ session_id: string }>(
     201,
     'POST',
-    `/api/dev/v1/chatbots/${bot.id}/chat/sessions`,
+    `/api/dev/v1/chatbots/${chatbotId}/chat/sessions`,
     {},
   );
-  return `/api/dev/v1/chatbots/${bot.id}/chat/sessions/${s.session_id}/messages`;
+  return `/api/dev/v1/chatbots/${chatbotId}/chat/sessions/${s.session_id}/messages`;
 }
 
 async function turn(client: LoopbackClient, path: string, expectText: string): Promise<void> {
