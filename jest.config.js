@@ -15,6 +15,8 @@ module.exports = {
     [`node_modules/(${ESM_ONLY})/.+\\.js$`]: '<rootDir>/test/esm-to-cjs.transform.js',
   },
   transformIgnorePatterns: [`^(?!.*/node_modules/(${ESM_ONLY})/).*/node_modules/`],
+  // The build copies package.json into dist/; jest's module map would see two packages of one name.
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
   testEnvironment: 'node',
   globalSetup: '<rootDir>/test/global-setup.js',
   testTimeout: 60000,

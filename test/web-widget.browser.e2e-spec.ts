@@ -357,25 +357,35 @@ describe('Chat widget in a browser', () => {
       // only sees a failed request; the DevTools protocol still reports the answer's status.
       const cdp = await context.newCDPSession(p);
       await cdp.send('Network.enable');
-      const answers: { url: string; status: number }[] = [];
-      const failures: { url: string; cors?: string }[] = [];
+      // Events are kept by request id and named by URL at the end: Chromium may report the
+      // ExtraInfo of a request before its requestWillBeSent.
+      const statuses: { requestId: string; status: number }[] = [];
+      const failed: { requestId: string; cors?: string }[] = [];
       const urls = new Map<string, string>();
       cdp.on('Network.requestWillBeSent', (e) => urls.set(e.requestId, e.request.url));
       // ExtraInfo is the raw answer off the wire, reported before any CORS check
       cdp.on('Network.responseReceivedExtraInfo', (e) =>
-        answers.push({ url: urls.get(e.requestId) ?? '', status: e.statusCode }),
+        statuses.push({ requestId: e.requestId, status: e.statusCode }),
       );
       cdp.on('Network.loadingFailed', (e) =>
-        failures.push({ url: urls.get(e.requestId) ?? '', cors: e.corsErrorStatus?.corsError }),
+        failed.push({ requestId: e.requestId, cors: e.corsErrorStatus?.corsError }),
       );
+      const answers = () =>
+        statuses.map(({ requestId, status }) => ({ url: urls.get(requestId) ?? '', status }));
+      const failures = () =>
+        failed.map(({ requestId, cors }) => ({ url: urls.get(requestId) ?? '', cors }));
       await p.goto(`${otherSite.origin}/`);
       expect(otherSite.origin).not.toBe(site.origin);
-      await expectEventually(() => failures.some((f) => f.url.endsWith('/config')));
+      await expectEventually(
+        () =>
+          failures().some((f) => f.url.endsWith('/config')) &&
+          answers().some((a) => a.url.endsWith('/config')),
+      );
       await p.waitForTimeout(500);
 
-      const api = answers.filter((a) => a.url.includes('/widget/v1/'));
+      const api = answers().filter((a) => a.url.includes('/widget/v1/'));
       expect(api).toEqual([{ url: `${gateway}/widget/v1/${widgetKey}/config`, status: 403 }]);
-      expect(failures).toEqual([
+      expect(failures()).toEqual([
         { url: `${gateway}/widget/v1/${widgetKey}/config`, cors: 'MissingAllowOriginHeader' },
       ]);
       expect(await p.locator('sarufi-chat-widget').count()).toBe(0);
