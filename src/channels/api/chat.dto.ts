@@ -1,6 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
+import { AcceptsSchema } from '../../common/validation';
 
+@AcceptsSchema<SendMessageDto>({
+  type: 'object',
+  properties: {
+    message: { type: 'string', minLength: 1, maxLength: 4096 },
+    message_type: { type: 'string', enum: ['text', 'button'], nullable: true },
+    button_id: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 256,
+      nullable: true,
+    },
+  },
+  required: ['message'],
+  additionalProperties: false,
+})
 export class SendMessageDto {
   @ApiProperty({ description: 'User message text (1–4096 characters).' })
   @IsString({ message: 'message must be a string' })
