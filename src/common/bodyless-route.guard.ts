@@ -18,7 +18,9 @@ export class BodylessRouteGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
     const body: unknown = context.switchToHttp().getRequest<FastifyRequest>().body;
-    if (body === null || typeof body !== 'object') return true;
+    // Raw bytes (Meta's signed webhooks) are a body the route reads; Object.keys of a Buffer
+    // would list every byte.
+    if (body === null || typeof body !== 'object' || Buffer.isBuffer(body)) return true;
     const fields = Object.keys(body);
     if (fields.length === 0 || this.routeTakesBody(context)) return true;
     throw new DomainError(ErrorCode.ValidationFailed, 'This route takes no request body.', [
