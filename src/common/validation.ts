@@ -31,9 +31,9 @@ const accepted = new WeakMap<object, ValidateFunction>();
  * Gives a request DTO class a JSON Schema of bodies it accepts, compiled once by Ajv: a body
  * the schema matches skips class-validator and class-transformer (about 6 % of a Chat API
  * turn's JavaScript time, docs/scaling.md); any other body is validated by the class's
- * decorators as before, which word its errors and have the last word. So the schema must never match a body
- * the decorators refuse (a property test per schema checks it, see validation.spec.ts); it
- * may leave out bodies they accept (those only take the slower path).
+ * decorators as before, which word its errors and have the last word. So the schema must
+ * never match a body the decorators refuse (a property test per schema checks it, see
+ * validation.spec.ts); it may leave out bodies they accept (those only take the slower path).
  */
 export function AcceptsSchema<T>(schema: JSONSchemaType<T>): ClassDecorator {
   const validate = ajv.compile(schema);

@@ -7,12 +7,7 @@ import { AcceptsSchema } from '../../common/validation';
   properties: {
     message: { type: 'string', minLength: 1, maxLength: 4096 },
     message_type: { type: 'string', enum: ['text', 'button'], nullable: true },
-    button_id: {
-      type: 'string',
-      minLength: 1,
-      maxLength: 256,
-      nullable: true,
-    },
+    button_id: { type: 'string', minLength: 1, maxLength: 256, nullable: true },
   },
   required: ['message'],
   additionalProperties: false,
