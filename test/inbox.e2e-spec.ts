@@ -9,6 +9,7 @@ import { InboxHandlers } from '../src/inbox/inbox-handlers';
 import { InboxProcessor } from '../src/inbox/inbox-processor';
 import { InboxService } from '../src/inbox/inbox.service';
 import { InboxRepository } from '../src/inbox/inbox.repository';
+import { TurnService } from '../src/conversation/turn.service';
 import { Backend, startBackend } from './support/backend';
 import { publishedBot } from './support/flows';
 import { startTestApp, TestApp } from './support/test-app';
@@ -105,6 +106,7 @@ describe('Inbox', () => {
     const second = new InboxProcessor(
       app.get(InboxRepository),
       app.get(InboxHandlers),
+      app.get(TurnService),
       app.get(DatabaseReady),
       app.get(APP_CONFIG),
       app.get<Logger>(LOGGER),
@@ -129,6 +131,57 @@ describe('Inbox', () => {
       // m0 opened the session (its answer is the start message); each later one is echoed once.
       expect(texts.filter((x) => x.startsWith('got '))).toHaveLength(6);
     }
+  });
+
+  it("should take a turn's lease in the statement storing its message, in order, and give back one no turn used", async () => {
+    const user = '+255711000051';
+    const leaseOf = async () =>
+      (
+        await t.db.query(
+          `SELECT lease_owner FROM conversations WHERE chatbot_id = $1 AND user_id = $2`,
+          [bot.chatbotId, user],
+        )
+      ).map((r: { lease_owner: string | null }) => r.lease_owner);
+    // The first message opens the session; then twenty at once, one of them sent twice.
+    expect(await inbox.acceptAndProcess(message(user, 'm0'), user)).toBe(true);
+    await until(async () => (await history(user)).length === 2, 'the first turn');
+    const burst = Array.from({ length: 20 }, (_, n) => message(user, `m${n + 1}`));
+    const stored = await Promise.all(
+      [...burst, burst[7]].map((e) => inbox.acceptAndProcess(e, user)),
+    );
+    expect(stored.filter(Boolean)).toHaveLength(20);
+    await until(async () => (await pending()) === 0, 'the inbox to drain');
+    const texts = Array.from({ length: 21 }, (_, n) => `m${n}`);
+    // A new session's first turn runs the start state before reading input: "got ".
+    expect(await history(user)).toEqual(
+      texts.flatMap((m) => [m, m === 'm0' ? 'got ' : `got ${m}`]),
+    );
+    expect(await leaseOf()).toEqual([null]);
+
+    // A held lease: the message waits in line and runs when it is let go.
+    await t.db.query(
+      `UPDATE conversations SET lease_owner = 'someone', lease_until = now() + interval '1 minute'
+        WHERE chatbot_id = $1 AND user_id = $2`,
+      [bot.chatbotId, user],
+    );
+    expect(await inbox.acceptAndProcess(message(user, 'held'), user)).toBe(true);
+    await sleep(300);
+    expect((await history(user)).at(-1)).toBe('got m20');
+    await t.db.query(
+      `UPDATE conversations SET lease_owner = NULL, lease_until = NULL WHERE user_id = $1`,
+      [user],
+    );
+    await until(async () => (await history(user)).at(-1) === 'got held', 'the waiting turn');
+
+    // An event whose handler runs no turn: the lease taken for it is given back at once.
+    t.handle.app.get(InboxHandlers).register({ kind: 'no-turn', handle: async () => undefined });
+    expect(await inbox.acceptAndProcess({ ...message(user, 'x'), kind: 'no-turn' }, user)).toBe(
+      true,
+    );
+    await until(async () => (await pending()) === 0, 'the no-turn event');
+    expect(await leaseOf()).toEqual([null]);
+    expect(await inbox.acceptAndProcess(message(user, 'after'), user)).toBe(true);
+    await until(async () => (await history(user)).at(-1) === 'got after', 'the next turn', 3000);
   });
 
   it('should run a burst stored at once in at most its slots, the rest claimed later, each event once and in order', async () => {

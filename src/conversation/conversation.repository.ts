@@ -17,6 +17,7 @@ import {
   CREATE_CONVERSATION_SQL,
   CREATE_PREVIEW_CONVERSATION_SQL,
   LEASE_BY_KEY_SQL,
+  leaseByKeySql,
   LEASE_SQL,
   LEASE_WITH_TICKET_SQL,
 } from './turn-sql';
@@ -55,6 +56,21 @@ export interface StoredMessage {
 
 /** A first try at a lease: the leased row, or a place in line for conversation `id`. */
 export type FirstTry = { row: LeasedConversation } | { ticket: string; id: string };
+
+/**
+ * Another module's query run first in a turn's first try at its lease (see leaseByKeySql):
+ * one row with a boolean `go`; `param` adds a parameter and returns its placeholder.
+ */
+export type LeaseGate = (param: (value: unknown) => string) => string;
+
+type FirstTryRow = LeasedConversation & { ticket: string | null; target_id: string | null };
+
+function firstTryOf(got: FirstTryRow | undefined): FirstTry | null {
+  if (got?.ticket) return { ticket: got.ticket, id: got.target_id! };
+  if (!got?.id) return null;
+  const { ticket: _none, target_id: _id, ...row } = got;
+  return { row };
+}
 
 /** Everything one turn writes, applied atomically together with the lease release. */
 export interface TurnWrite {
@@ -169,14 +185,30 @@ export class ConversationRepository {
     return this.firstTry(LEASE_BY_KEY_SQL, [key, chatbotId, channel, owner, leaseMs, ticketMs]);
   }
 
+  /**
+   * tryLeaseByKey after `gate`, another module's query in the same statement (see
+   * leaseByKeySql), tried only when the gate says `go`: the gate's answer (null: no row), and
+   * the first try when it was made.
+   */
+  async tryLeaseByKeyAfter(
+    gate: LeaseGate,
+    key: string,
+    chatbotId: string,
+    channel: string,
+    owner: string,
+    leaseMs: number,
+    ticketMs: number,
+  ): Promise<{ go: boolean | null; first: FirstTry | null }> {
+    const params: unknown[] = [key, chatbotId, channel, owner, leaseMs, ticketMs];
+    const sql = leaseByKeySql(gate((value) => `$${params.push(value)}`));
+    const [got] = await sqlRows<FirstTryRow & { gate_go: boolean | null }>(this.db, sql, params);
+    const go = got?.gate_go ?? null;
+    return { go, first: go ? firstTryOf(got) : null };
+  }
+
   private async firstTry(sql: string, params: unknown[]): Promise<FirstTry | null> {
-    const [got] = await sqlRows<
-      LeasedConversation & { ticket: string | null; target_id: string | null }
-    >(this.db, sql, params);
-    if (got?.ticket) return { ticket: got.ticket, id: got.target_id! };
-    if (!got?.id) return null;
-    const { ticket: _none, target_id: _id, ...row } = got;
-    return { row };
+    const [got] = await sqlRows<FirstTryRow>(this.db, sql, params);
+    return firstTryOf(got);
   }
 
   /** A waiter's next try: the row when its turn has come and the lease is free. */

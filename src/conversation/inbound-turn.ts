@@ -55,6 +55,19 @@ export type ChannelSends = (
   messageIds: readonly string[],
 ) => OutboxEntry[];
 
+/**
+ * A turn's first try at its session's lease, made ahead of the turn in the statement of
+ * another write (TurnService.leaseAhead): the turn for that key takes it over, and whoever
+ * asked for it drops it if none did. What it holds, SessionLease keeps.
+ */
+export interface EarlyLease {
+  readonly chatbotId: string;
+  readonly channel: string;
+  readonly key: string;
+  /** Taken over by a turn, or dropped. */
+  used: boolean;
+}
+
 /** One inbound turn, as every channel describes it to the one turn entry. */
 export interface InboundTurn {
   chatbotId: string;
@@ -68,6 +81,11 @@ export interface InboundTurn {
   deadline?: number;
   /** The inbox event this turn consumes: marked done in the same statement as the turn. */
   inboxEventId?: string;
+  /**
+   * Its first try at the session's lease, made when its inbox event was stored
+   * (TurnService.leaseAhead); used when it is for this turn's key.
+   */
+  earlyLease?: EarlyLease;
   /**
    * State the channel keeps with the session: `read` then makes an open session's message
    * (`message` is still what a new session records).

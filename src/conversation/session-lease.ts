@@ -5,8 +5,10 @@ import { newId } from '../common/new-id';
 import {
   ConversationRepository,
   type FirstTry,
+  type LeaseGate,
   type LeasedConversation,
 } from './conversation.repository';
+import type { EarlyLease } from './inbound-turn';
 import { SessionQueue } from './session-queue';
 
 /**
@@ -42,6 +44,8 @@ export class SessionLease {
   private readonly arrivals = new SessionQueue();
   /** Per conversation: waiters on this process to wake when a local holder lets go. */
   private readonly sleepers = new Map<string, Set<() => void>>();
+  /** What an early first try holds (tryByKeyAfter), until a turn or its maker uses it. */
+  private readonly early = new WeakMap<EarlyLease, { owner: string; first: FirstTry | null }>();
 
   constructor(
     @Inject(ConversationRepository) private readonly conversations: ConversationRepository,
@@ -88,6 +92,58 @@ export class SessionLease {
       ticketMs(waitUntil),
     );
     return this.afterFirstTry(first, chatbotId, channel, owner, waitUntil);
+  }
+
+  /**
+   * The write `gate` and, only when it says `go`, the first try at the lease of the open
+   * conversation with this key, in one statement: the gate's answer (null: no row), and the
+   * first try to hand to the turn (continueFrom), or to drop. A place in line lasts until
+   * `waitUntil`, the turn's own deadline.
+   */
+  async tryByKeyAfter(
+    gate: LeaseGate,
+    key: string,
+    chatbotId: string,
+    channel: string,
+    waitUntil: number,
+  ): Promise<{ go: boolean | null; early: EarlyLease | null }> {
+    const owner = this.newOwner();
+    const { go, first } = await this.conversations.tryLeaseByKeyAfter(
+      gate,
+      key,
+      chatbotId,
+      channel,
+      owner,
+      LEASE_MS,
+      ticketMs(waitUntil),
+    );
+    if (!go) return { go, early: null };
+    const early: EarlyLease = { chatbotId, channel, key, used: false };
+    this.early.set(early, { owner, first });
+    return { go, early };
+  }
+
+  /** Takes an early first try over (acquireByKey's outcome from it), once. */
+  continueFrom(early: EarlyLease, waitUntil: number): Promise<LeaseOutcome> {
+    const held = this.takeEarly(early);
+    if (!held) return Promise.resolve({ kind: 'timeout' });
+    return this.afterFirstTry(held.first, early.chatbotId, early.channel, held.owner, waitUntil);
+  }
+
+  /** Gives back an early first try no turn took over: the lease, or the place in line. */
+  async drop(early: EarlyLease): Promise<void> {
+    const held = this.takeEarly(early);
+    if (!held?.first) return;
+    if ('ticket' in held.first) return this.leaveLine(held.first.ticket);
+    await this.conversations.release(held.first.row.id, held.owner);
+    this.released(held.first.row.id);
+  }
+
+  private takeEarly(early: EarlyLease) {
+    const held = this.early.get(early);
+    this.early.delete(early);
+    early.used = true;
+    return held;
   }
 
   /** Leased, missing, or waits in line for its turn. */

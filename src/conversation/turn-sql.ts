@@ -51,8 +51,11 @@ const takeLease = (waiters: string, id = '$1') => `UPDATE conversations
                              WHERE w.conversation_id = ${id} AND w.expires_at > now() ${waiters})
          RETURNING ${LEASED_COLUMNS}`;
 
-/** The first try at the lease of conversation `id`, after the CTEs in `before`. */
-const firstTry = (id: string, before = '') => `WITH ${before}leased AS (
+/**
+ * The first try at the lease of conversation `id`, after the CTEs in `before`, selecting
+ * `also` besides.
+ */
+const firstTry = (id: string, before = '', also = '') => `WITH ${before}leased AS (
          ${takeLease('', id)}
        ), ticket AS (
          INSERT INTO turn_waiters (conversation_id, expires_at)
@@ -62,7 +65,7 @@ const firstTry = (id: string, before = '') => `WITH ${before}leased AS (
             AND NOT EXISTS (SELECT 1 FROM leased)
          RETURNING id
        )
-       SELECT leased.*, ticket.id AS ticket, ${id} AS target_id
+       SELECT leased.*, ticket.id AS ticket, ${id} AS target_id${also}
          FROM (VALUES (1)) AS one LEFT JOIN leased ON true LEFT JOIN ticket ON true`;
 
 /**
@@ -78,14 +81,25 @@ export const LEASE_SQL = firstTry('$1');
  * The same for a channel session found by key in the same statement: the open conversation
  * of $1 key on $2 chatbot and $3 channel (not null here).
  */
-export const LEASE_BY_KEY_SQL = firstTry(
-  '(SELECT id FROM target)',
-  `target AS (
+export const LEASE_BY_KEY_SQL = leaseByKeySql();
+
+/**
+ * LEASE_BY_KEY_SQL after another module's statement `gate` (a query of one row with a
+ * boolean `go`, its parameters from $7), tried only when `go` is true, and selecting it as
+ * `gate_go` (null: no row). One round trip for the write that decides whether a turn runs
+ * (an inbox event stored claimed) and the turn's first try at its lease.
+ */
+export function leaseByKeySql(gate?: string): string {
+  return firstTry(
+    '(SELECT id FROM target)',
+    `${gate ? `gate AS MATERIALIZED (${gate}), ` : ''}target AS (
          SELECT id FROM conversations
           WHERE chatbot_id = $2 AND channel = $3 AND session_key = $1
-            AND status IN ${OPEN_STATUSES_SQL}
+            AND status IN ${OPEN_STATUSES_SQL}${gate ? ' AND (SELECT go FROM gate)' : ''}
        ), `,
-);
+    gate ? ', (SELECT go FROM gate) AS gate_go' : '',
+  );
+}
 
 /**
  * A waiting message's next try: takes the lease if it is free and no live waiter came

@@ -1,3 +1,5 @@
+import type { EarlyLease } from '../conversation/inbound-turn';
+
 /** A provider event as a webhook hands it to the inbox. */
 export interface NewInboxEvent {
   integrationId: string;
@@ -25,6 +27,11 @@ export interface InboxEvent {
   sessionKey: string | null;
   payload: unknown;
   attempt: number;
+  /**
+   * The turn's first try at its session's lease, made in the statement that stored the event
+   * (InboxService.acceptAndProcess): for the handler to give its turn. Only in memory.
+   */
+  earlyLease?: EarlyLease;
 }
 
 /**

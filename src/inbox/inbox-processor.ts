@@ -15,6 +15,7 @@ import { outboxBackoffMs } from '../outbox/outbox-backoff';
 import { InboxEventRejected, type InboxEvent } from './inbox-event';
 import { InboxHandlers } from './inbox-handlers';
 import { InboxRepository } from './inbox.repository';
+import { TurnService } from '../conversation/turn.service';
 
 /** A claim outlives the longest turn (its API calls' deadline) with room to spare. */
 /** How long a claimed event is this instance's before another may take it. */
@@ -39,6 +40,7 @@ export class InboxProcessor
   constructor(
     @Inject(InboxRepository) private readonly events: InboxRepository,
     @Inject(InboxHandlers) private readonly handlers: InboxHandlers,
+    @Inject(TurnService) private readonly turns: TurnService,
     @Inject(DatabaseReady) ready: DatabaseReady,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(LOGGER) logger: Logger,
@@ -68,6 +70,18 @@ export class InboxProcessor
   }
 
   protected async process(event: InboxEvent): Promise<void> {
+    try {
+      await this.handleOnce(event);
+    } finally {
+      // A lease taken ahead for a turn that did not run (an opt-out keyword, an error).
+      if (event.earlyLease)
+        await this.turns.dropEarlyLease(event.earlyLease).catch((err: unknown) => {
+          this.logger.warn({ err, inbox_event_id: event.id }, 'Inbox: could not give back a lease');
+        });
+    }
+  }
+
+  private async handleOnce(event: InboxEvent): Promise<void> {
     const log = { inbox_event_id: event.id, kind: event.kind, attempt: event.attempt };
     const handler = this.handlers.get(event.kind);
     let outcome: 'committed' | void;

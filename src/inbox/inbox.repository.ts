@@ -48,24 +48,31 @@ export class InboxRepository {
     return this.insert(e, owner, claimMs);
   }
 
+  /**
+   * storeClaimed as a query for another module's statement (TurnService.leaseAhead): one row
+   * whose `go` is the `claimed` flag, none for a duplicate.
+   */
+  storeClaimedQuery(
+    e: NewInboxEvent,
+    owner: string,
+    claimMs: number,
+  ): { id: string; query: (param: (value: unknown) => string) => string } {
+    const id = newId();
+    return {
+      id,
+      query: (param) =>
+        `SELECT claimed AS go FROM ${storeCall(storeParams(id, e, owner, claimMs).map(param))}`,
+    };
+  }
+
   /** One statement: the `inbox_store` function keeps each session key's events in order. */
   private async insert(e: NewInboxEvent, owner: string | null, claimMs: number) {
     const id = newId();
+    const params = storeParams(id, e, owner, claimMs);
     const rows = await sqlRows<{ claimed: boolean }>(
       this.db,
-      'SELECT claimed FROM inbox_store($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10)',
-      [
-        id,
-        e.integrationId,
-        e.chatbotId,
-        e.channel,
-        e.providerMessageId,
-        e.kind,
-        e.sessionKey,
-        JSON.stringify(e.payload),
-        owner,
-        claimMs,
-      ],
+      `SELECT claimed FROM ${storeCall(params.map((_, i) => `$${i + 1}`))}`,
+      params,
     );
     return rows.length > 0 ? { id, claimed: rows[0].claimed } : null;
   }
@@ -147,3 +154,22 @@ export class InboxRepository {
     );
   }
 }
+
+function storeParams(id: string, e: NewInboxEvent, owner: string | null, claimMs: number) {
+  return [
+    id,
+    e.integrationId,
+    e.chatbotId,
+    e.channel,
+    e.providerMessageId,
+    e.kind,
+    e.sessionKey,
+    JSON.stringify(e.payload),
+    owner,
+    claimMs,
+  ];
+}
+
+/** The `inbox_store` call with these placeholders for storeParams. */
+const storeCall = (p: string[]) =>
+  `inbox_store(${p[0]}, ${p[1]}, ${p[2]}, ${p[3]}, ${p[4]}, ${p[5]}, ${p[6]}, ${p[7]}::jsonb, ${p[8]}, ${p[9]})`;

@@ -4,6 +4,8 @@ import type { InboxEvent, NewInboxEvent } from './inbox-event';
 import { CLAIM_MS, InboxProcessor } from './inbox-processor';
 import { InboxRepository } from './inbox.repository';
 import { MetricsService } from '../metrics/metrics.service';
+import type { EarlyLease } from '../conversation/inbound-turn';
+import { TurnService } from '../conversation/turn.service';
 
 /** What webhooks call: store the event durably, answer, and process it afterwards. */
 @Injectable()
@@ -11,6 +13,7 @@ export class InboxService {
   constructor(
     @Inject(InboxRepository) private readonly events: InboxRepository,
     @Inject(InboxProcessor) private readonly processor: InboxProcessor,
+    @Inject(TurnService) private readonly turns: TurnService,
     @Inject(MetricsService) metrics: MetricsService,
   ) {
     metrics.inboxDepthReader = () => events.depth();
@@ -33,20 +36,39 @@ export class InboxService {
    * in order, by the processor). When the processor's slots are all busy (a burst beyond
    * what this instance can run), the event is stored for a later claim instead, so the
    * webhooks storing events are never slowed by a pile of turns. False for a duplicate.
+   * `turnKey`: the session key of the turn the event runs (channel and chatbot the event's),
+   * whose first try at its lease is then made in the storing statement.
    */
-  async acceptAndProcess(event: NewInboxEvent): Promise<boolean> {
+  async acceptAndProcess(event: NewInboxEvent, turnKey?: string): Promise<boolean> {
     if (!this.processor.reserve()) return this.accept(event);
     try {
-      const stored = await this.events.storeClaimed(event, this.processor.owner, CLAIM_MS);
+      const stored = await this.storeClaimed(event, turnKey);
       if (!stored) return false;
-      if (stored.claimed && this.processor.adopt(claimedEvent(event, stored.id))) return true;
+      if (stored.claimed && this.processor.adopt(claimedEvent(event, stored.id, stored.early)))
+        return true;
       // Not ours to run now (shutting down): give the claim back for any instance to take.
+      if (stored.early) await this.turns.dropEarlyLease(stored.early);
       if (stored.claimed) await this.events.release([stored.id], this.processor.owner);
       this.processor.kick();
       return true;
     } finally {
       this.processor.unreserve();
     }
+  }
+
+  private async storeClaimed(
+    event: NewInboxEvent,
+    turnKey: string | undefined,
+  ): Promise<{ id: string; claimed: boolean; early?: EarlyLease } | null> {
+    if (turnKey === undefined)
+      return this.events.storeClaimed(event, this.processor.owner, CLAIM_MS);
+    const { id, query } = this.events.storeClaimedQuery(event, this.processor.owner, CLAIM_MS);
+    const { go, early } = await this.turns.leaseAhead(query, {
+      chatbotId: event.chatbotId,
+      channel: event.channel,
+      key: turnKey,
+    });
+    return go === null ? null : { id, claimed: go, early: early ?? undefined };
   }
 
   /**
@@ -79,8 +101,9 @@ export class InboxService {
   }
 }
 
-function claimedEvent(event: NewInboxEvent, id: string): InboxEvent {
+function claimedEvent(event: NewInboxEvent, id: string, earlyLease?: EarlyLease): InboxEvent {
   return {
+    ...(earlyLease ? { earlyLease } : {}),
     id,
     integrationId: event.integrationId,
     chatbotId: event.chatbotId,

@@ -40,6 +40,7 @@ export class MessageInboxHandler implements InboxHandler, OnModuleInit {
       contactName: p.contactName ?? null,
       locale: p.locale,
       inboxEventId: event.id,
+      earlyLease: event.earlyLease,
     };
     // A turn marks its event done in its commit; an answer aside from the flow does not.
     const outcome = await inboxTurn(this.turns, turn);

@@ -20,6 +20,7 @@ import { type SmsProvider, type SmsWebhookEvent } from './providers/sms-provider
 import { twimlReply, verifyTwilioSignature } from './providers/twilio.provider';
 import { SMS_CHANNEL, SMS_INBOX, smsProviderOf, type SmsMessagePayload } from './sms-events';
 import { SmsMessageInboxHandler } from './sms-inbox.handlers';
+import { keywordOf } from './sms-text';
 
 /** How long an inline (Twilio) message stays this request's before the inbox takes it. */
 const INLINE_CLAIM_MS = 30_000;
@@ -144,7 +145,10 @@ export class SmsChannelService {
           payload,
         };
         if (provider.repliesInline) return this.runInline(inbound);
-        return done((await this.inbox.acceptAndProcess(inbound)) ? 'message' : 'duplicate');
+        // A turn of the number's session, unless it is an opt-out keyword (no turn).
+        const turnKey = keywordOf(m.text, config.opt_out_keywords) ? undefined : userId;
+        const stored = await this.inbox.acceptAndProcess(inbound, turnKey);
+        return done(stored ? 'message' : 'duplicate');
       }
       case 'status': {
         const stored = await this.inbox.accept({

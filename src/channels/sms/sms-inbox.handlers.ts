@@ -90,6 +90,7 @@ export class SmsMessageInboxHandler implements InboxHandler, OnModuleInit {
       session: { kind: 'key', userId: p.userId },
       message: { type: 'text', text: p.text },
       inboxEventId: event.id,
+      earlyLease: event.earlyLease,
       channelState: {
         read: (stored) => readSmsInput(p.text, stored),
         write: (messages) => smsState(messages, event.integrationId),

@@ -19,7 +19,12 @@ import { ChannelIntegrations } from '../channel-integrations';
 import { ProviderRequestError } from '../provider-request';
 import { MediaSentWaiter } from './media-sent-waiter';
 import { readWhatsAppWebhook, type WhatsAppEvent } from './whatsapp-events';
-import { WHATSAPP_CHANNEL, WHATSAPP_INBOX, type WhatsAppMessagePayload } from './whatsapp-session';
+import {
+  WHATSAPP_CHANNEL,
+  WHATSAPP_INBOX,
+  whatsappSessionKey,
+  type WhatsAppMessagePayload,
+} from './whatsapp-session';
 import { verifyWhatsAppSignature } from './whatsapp-signature';
 
 type Outcome =
@@ -184,13 +189,17 @@ export class WhatsAppChannelService {
           ...(event.contextId ? { contextId: event.contextId } : {}),
           ...(event.unsupportedType ? { unsupportedType: event.unsupportedType } : {}),
         };
-        const stored = await this.inbox.acceptAndProcess({
-          ...common,
-          kind: WHATSAPP_INBOX.message,
-          providerMessageId: event.wamid,
-          sessionKey: event.userId,
-          payload,
-        });
+        const stored = await this.inbox.acceptAndProcess(
+          {
+            ...common,
+            kind: WHATSAPP_INBOX.message,
+            providerMessageId: event.wamid,
+            sessionKey: event.userId,
+            payload,
+          },
+          // A message the bot reads runs a turn of the user's session.
+          event.message ? whatsappSessionKey(row.id, event.userId) : undefined,
+        );
         return stored ? 'accepted' : 'duplicate';
       }
       case 'status': {

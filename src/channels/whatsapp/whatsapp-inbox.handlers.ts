@@ -99,6 +99,7 @@ export class WhatsAppMessageInboxHandler implements InboxHandler, OnModuleInit {
       message,
       contactName: p.contactName ?? null,
       inboxEventId: event.id,
+      earlyLease: event.earlyLease,
       channelState: {
         read: (stored) => readWhatsAppInput(message, stored),
         write: (replies) => whatsappState(replies, inboundAt),
