@@ -32,6 +32,12 @@ export class OutboxDispatcher
   implements OnApplicationBootstrap, BeforeApplicationShutdown
 {
   private readonly owner = `outbox:${newId()}`;
+  /**
+   * The caps (capKey) with rows stored unclaimed and not yet claimed: while one has, a turn's
+   * new rows of it queue behind them instead of taking a slot as it frees (first come, first
+   * served; a busy chatbot's oldest replies are not overtaken for ever by new ones).
+   */
+  private readonly backlog = new Set<string>();
 
   constructor(
     @Inject(OutboxRepository) private readonly rows: OutboxRepository,
@@ -68,9 +74,10 @@ export class OutboxDispatcher
   ): { owner: string; claimMs: number } | null {
     if (!this.isRunning() || this.inFlight.size >= this.config.outboxConcurrency) return null;
     const inFlight = this.inFlightPerCap();
-    const room = entries.every(
-      (e) => (inFlight.get(capKey(chatbotId, e.kind)) ?? 0) < this.capOf(e.kind),
-    );
+    const room = entries.every((e) => {
+      const key = capKey(chatbotId, e.kind);
+      return !this.backlog.has(key) && (inFlight.get(key) ?? 0) < this.capOf(e.kind);
+    });
     return room ? { owner: this.owner, claimMs: CLAIM_MS } : null;
   }
 
@@ -86,7 +93,10 @@ export class OutboxDispatcher
     const claimed = new Set(claimedIds);
     const refused: string[] = [];
     for (const e of entries) {
-      if (!claimed.has(e.id)) continue;
+      if (!claimed.has(e.id)) {
+        this.backlog.add(capKey(owner.chatbotId, e.kind));
+        continue;
+      }
       const row = {
         id: e.id,
         kind: e.kind,
@@ -126,7 +136,11 @@ export class OutboxDispatcher
         (item) => (counts.get(capKey(item.chatbotId, item.kind)) ?? 0) >= this.capOf(item.kind),
       )
       .map((item) => capKey(item.chatbotId, item.kind));
-    const claimed = await this.rows.claim(this.owner, free, CLAIM_MS, [...new Set(full)]);
+    const skipped = new Set(full);
+    const claimed = await this.rows.claim(this.owner, free, CLAIM_MS, [...skipped]);
+    // Fewer than asked: every due row of the caps looked at was taken.
+    if (claimed.length < free)
+      for (const key of this.backlog) if (!skipped.has(key)) this.backlog.delete(key);
     const take: OutboxDelivery[] = [];
     const overCap: string[] = [];
     for (const row of claimed) {
@@ -134,6 +148,7 @@ export class OutboxDispatcher
       const n = counts.get(key) ?? 0;
       if (n >= this.capOf(row.kind)) {
         overCap.push(row.id);
+        this.backlog.add(key);
         continue;
       }
       counts.set(key, n + 1);
