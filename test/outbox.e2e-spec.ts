@@ -31,7 +31,9 @@ class RecordingHandler implements OutboxHandler {
     readonly kind = 'test_record',
     readonly perChatbot?: number,
   ) {}
-  readonly delivered: Array<{ key: string; n: number; id: string }> = [];
+  readonly delivered: Array<{ key: string; n: number; id: string; claimCheck?: boolean }> = [];
+  /** See OutboxHandler.claimCheck. */
+  claimCheck: string | undefined;
   readonly attempts = new Map<string, number>();
   private readonly inFlightByKey = new Map<string, number>();
   maxInFlightPerKey = 0;
@@ -52,7 +54,7 @@ class RecordingHandler implements OutboxHandler {
       if (p.fail === 'forever') return { ok: false, retryable: false, error: 'refused for good' };
       if (p.fail !== undefined && seen <= p.fail)
         return { ok: false, retryable: true, error: `try ${seen} failed`, retryAfterMs: 20 };
-      this.delivered.push({ key: p.key, n: p.n, id: d.id });
+      this.delivered.push({ key: p.key, n: p.n, id: d.id, claimCheck: d.claimCheck });
       return { ok: true, record: this.record?.(d) };
     } finally {
       this.inFlightByKey.set(p.key, (this.inFlightByKey.get(p.key) ?? 1) - 1);
@@ -185,6 +187,37 @@ describe('OutboxDispatcher', () => {
       expect(claimed.n).toBe(4); // OUTBOX_PER_CHATBOT
       release();
       await until(() => handler.delivered.length === 15, 'all rows');
+    });
+
+    it("should hand a chatbot's freed slot to its oldest waiting row, with the kind's claim check", async () => {
+      handler.claimCheck = `(o.payload->>'n')::int % 2 = 1`;
+      const gates = new Map<number, () => void>();
+      handler.hold = (d) => new Promise<void>((r) => gates.set((d.payload as { n: number }).n, r));
+      for (let n = 0; n < 6; n++)
+        await repo.enqueue([row(`fifo-${n}`, n)], { chatbotId, conversationId: null });
+      const dispatcher = t.handle.app.get(OutboxDispatcher);
+      dispatcher.kick();
+      await until(() => gates.size === 4, 'the cap (4) filled');
+      // A turn committing now stores its rows unclaimed, behind the waiting ones.
+      expect(dispatcher.claimInCommit(chatbotId, [row('fresh', 0)])).toBeNull();
+      gates.get(0)!();
+      await until(() => gates.has(4), 'the slot for the oldest waiting row');
+      expect(gates.has(5)).toBe(false);
+      for (const n of [1, 2, 3]) gates.get(n)!();
+      await until(() => gates.has(5), 'the last row');
+      gates.get(4)!();
+      gates.get(5)!();
+      await until(() => handler.delivered.length === 6, 'all rows');
+      expect(handler.delivered.map((d) => [d.n, d.claimCheck])).toEqual(
+        expect.arrayContaining([0, 1, 2, 3, 4, 5].map((n) => [n, n % 2 === 1])),
+      );
+      // Nothing waits any more: a turn's rows are claimed in its commit again.
+      await until(
+        async () =>
+          (await t.db.query(`SELECT 1 FROM outbox WHERE status = 'pending'`)).length === 0,
+        'the rows marked done',
+      );
+      expect(dispatcher.claimInCommit(chatbotId, [row('fresh', 0)])).not.toBeNull();
     });
 
     it("should count each kind's deliveries apart, with a kind's own cap", async () => {

@@ -9,7 +9,8 @@ import { LOGGER } from '../common/logger';
 import { newId } from '../common/new-id';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { ClaimWorker } from '../database/claim-worker';
+import { ClaimWorker, type ClaimOutcome } from '../database/claim-worker';
+import type { SqlStep } from '../database/sql';
 import { DatabaseReady } from '../database/database-ready';
 import { outboxBackoffMs } from './outbox-backoff';
 import type { OutboxEntry } from './outbox-entry';
@@ -137,7 +138,13 @@ export class OutboxDispatcher
       )
       .map((item) => capKey(item.chatbotId, item.kind));
     const skipped = new Set(full);
-    const claimed = await this.rows.claim(this.owner, free, CLAIM_MS, [...skipped]);
+    const claimed = await this.rows.claim(
+      this.owner,
+      free,
+      CLAIM_MS,
+      [...skipped],
+      this.handlers.claimCheckSql(),
+    );
     // Fewer than asked: every due row of the caps looked at was taken.
     if (claimed.length < free)
       for (const key of this.backlog) if (!skipped.has(key)) this.backlog.delete(key);
@@ -181,26 +188,50 @@ export class OutboxDispatcher
     }
     if (!this.stillOwned(row.id)) return;
     const log = { outbox_id: row.id, kind: row.kind, attempt: row.attempt };
-    if (result.ok) {
-      await this.rows.finish(row.id, this.owner, { status: 'done' }, result.record);
-      this.logger.info({ ...log, detail: result.detail }, 'Outbox: delivered');
-      return;
-    }
     const maxAttempts = handler?.maxAttempts ?? this.config.outboxMaxAttempts;
-    const retry = result.retryable && row.attempt < maxAttempts;
-    await this.rows.finish(
-      row.id,
-      this.owner,
-      retry
+    const retry = !result.ok && result.retryable && row.attempt < maxAttempts;
+    const outcome: ClaimOutcome = result.ok
+      ? { status: 'done' }
+      : retry
         ? {
             status: 'pending',
             error: result.error,
             retryInMs: outboxBackoffMs(row.attempt, Math.random, result.retryAfterMs),
           }
-        : { status: 'failed', error: result.error },
-      result.record,
+        : { status: 'failed', error: result.error };
+    await this.finish(row, outcome, result.record);
+    if (result.ok) this.logger.info({ ...log, detail: result.detail }, 'Outbox: delivered');
+    else
+      this.logger.warn(
+        { ...log, error: result.error, will_retry: retry },
+        'Outbox: delivery failed',
+      );
+  }
+
+  /**
+   * Ends the attempt. While rows of its cap wait unclaimed, the same statement claims the
+   * oldest of them for the slot this one frees (no claiming query of its own, and in order).
+   */
+  private async finish(row: OutboxDelivery, outcome: ClaimOutcome, record?: SqlStep) {
+    const key = capKey(row.chatbotId, row.kind);
+    const handOn = this.backlog.has(key) && this.isRunning();
+    const next = await this.rows.finish(
+      row.id,
+      this.owner,
+      outcome,
+      record,
+      handOn
+        ? {
+            chatbotId: row.chatbotId,
+            kind: row.kind,
+            claimMs: CLAIM_MS,
+            check: this.handlers.claimCheckSql(),
+          }
+        : undefined,
     );
-    this.logger.warn({ ...log, error: result.error, will_retry: retry }, 'Outbox: delivery failed');
+    if (!handOn) return;
+    if (!next) this.backlog.delete(key);
+    else if (!this.adopt(next)) await this.rows.release([next.id], this.owner);
   }
 }
 

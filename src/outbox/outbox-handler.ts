@@ -14,6 +14,8 @@ export interface OutboxDelivery {
    * that commit checked (the user had not opted out) is milliseconds old.
    */
   claimedInCommit?: boolean;
+  /** The handler's `claimCheck`, as the statement that claimed the row found it. */
+  claimCheck?: boolean;
 }
 
 /**
@@ -36,5 +38,11 @@ export interface OutboxHandler {
   readonly maxAttempts?: number;
   /** Deliveries of this kind in flight per chatbot (the server's OUTBOX_PER_CHATBOT when absent). */
   readonly perChatbot?: number;
+  /**
+   * A condition on the row (`o`, a row of the outbox) evaluated in the statement that claims
+   * it after its turn's commit (an SMS send: its number opted out), handed to `deliver` as
+   * `claimCheck`: a query fewer per delivery.
+   */
+  readonly claimCheck?: string;
   deliver(delivery: OutboxDelivery): Promise<DeliveryResult>;
 }

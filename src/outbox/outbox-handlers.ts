@@ -15,4 +15,15 @@ export class OutboxHandlers {
   get(kind: string): OutboxHandler | undefined {
     return this.byKind.get(kind);
   }
+
+  /** Every handler's claimCheck over the row `o` (by its kind), as one SQL expression. */
+  claimCheckSql(): string {
+    const whens = [...this.byKind.values()]
+      .filter((h) => h.claimCheck)
+      .map((h) => `WHEN ${sqlString(h.kind)} THEN (${h.claimCheck})`);
+    return whens.length ? `CASE o.kind ${whens.join(' ')} END` : 'NULL::boolean';
+  }
 }
+
+/** A kind as an SQL string literal (kinds are code's own names, quoted all the same). */
+const sqlString = (value: string) => `'${value.replace(/'/g, "''")}'`;

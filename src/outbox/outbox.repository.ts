@@ -14,6 +14,7 @@ interface ClaimedRow {
   conversation_id: string | null;
   payload: unknown;
   attempts: number;
+  claim_check: boolean | null;
 }
 
 /** Every statement on the `outbox` table. */
@@ -39,45 +40,42 @@ export class OutboxRepository {
    * ordering key can be claimed (no older pending row with the same key), so rows of one key
    * go one at a time and in order; a head waiting for its retry holds back its own key only.
    * Rows of the `chatbot kind` pairs in `skip` (at their in-flight cap here) are left for later.
+   * `check`: an expression over the row `o`, returned as the delivery's `claimCheck`.
    */
   async claim(
     owner: string,
     limit: number,
     claimMs: number,
     skip: string[],
+    check = 'NULL::boolean',
   ): Promise<OutboxDelivery[]> {
     const rows = await sqlRows<ClaimedRow>(
       this.db,
-      `UPDATE outbox SET locked_by = $1, locked_until = now() + make_interval(secs => $2::float8 / 1000),
-                         attempts = attempts + 1
-        WHERE id IN (SELECT o.id FROM outbox o
-                      WHERE o.status = 'pending' AND o.next_attempt_at <= now()
-                        AND (o.locked_until IS NULL OR o.locked_until < now())
-                        AND NOT ((o.chatbot_id || ' ' || o.kind) = ANY($4::text[]))
-                        AND NOT EXISTS (SELECT 1 FROM outbox p
-                                         WHERE p.ordering_key = o.ordering_key AND p.status = 'pending'
-                                           AND (p.created_at, p.id) < (o.created_at, o.id))
-                      ORDER BY o.next_attempt_at
-                      LIMIT $3
-                      FOR UPDATE SKIP LOCKED)
-       RETURNING id, kind, chatbot_id, conversation_id, payload, attempts`,
+      claimSql({
+        owner: '$1',
+        claimMs: '$2',
+        limit: '$3',
+        where: `NOT ((o.chatbot_id || ' ' || o.kind) = ANY($4::text[]))`,
+        check,
+      }),
       [owner, claimMs, limit, skip],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      kind: r.kind,
-      chatbotId: r.chatbot_id,
-      conversationId: r.conversation_id,
-      payload: r.payload,
-      attempt: r.attempts,
-    }));
+    return rows.map(deliveryOf);
   }
 
   /**
    * Ends an attempt: done, failed for good, or pending again after `retryInMs`; `record` is
-   * written in the same statement, only if `owner` still held the claim.
+   * written in the same statement, only if `owner` still held the claim. With `next`, the
+   * same statement claims the oldest due row of that chatbot and kind for `owner` (the slot
+   * this attempt frees, handed to a row waiting for it): that row, or null.
    */
-  async finish(id: string, owner: string, outcome: ClaimOutcome, record?: SqlStep): Promise<void> {
+  async finish(
+    id: string,
+    owner: string,
+    outcome: ClaimOutcome,
+    record?: SqlStep,
+    next?: { chatbotId: string; kind: string; claimMs: number; check: string },
+  ): Promise<OutboxDelivery | null> {
     const params: unknown[] = [
       id,
       owner,
@@ -90,17 +88,29 @@ export class OutboxRepository {
               next_attempt_at = CASE WHEN $5::float8 IS NULL THEN next_attempt_at
                                      ELSE now() + make_interval(secs => $5::float8 / 1000) END
         WHERE id = $1 AND locked_by = $2`;
-    if (!record) {
+    if (!record && !next) {
       await sqlRows(this.db, finish, params);
-      return;
+      return null;
     }
     const param = (value: unknown) => `$${params.push(value)}`;
-    const step = record(param, 'EXISTS (SELECT 1 FROM finished)');
-    await sqlRows(
+    const steps = [`finished AS (${finish} RETURNING id)`];
+    if (record) steps.push(`recorded AS (${record(param, 'EXISTS (SELECT 1 FROM finished)')})`);
+    if (next)
+      steps.push(
+        `claimed AS (${claimUpdateSql({
+          owner: '$2',
+          claimMs: param(next.claimMs),
+          limit: '1',
+          where: `o.chatbot_id = ${param(next.chatbotId)} AND o.kind = ${param(next.kind)} AND o.id <> $1`,
+          check: next.check,
+        })})`,
+      );
+    const rows = await sqlRows<ClaimedRow>(
       this.db,
-      `WITH finished AS (${finish} RETURNING id), recorded AS (${step}) SELECT 1`,
+      `WITH ${steps.join(', ')} ${next ? 'SELECT * FROM claimed' : 'SELECT 1'}`,
       params,
     );
+    return next && rows.length > 0 ? deliveryOf(rows[0]) : null;
   }
 
   /**
@@ -116,4 +126,54 @@ export class OutboxRepository {
       [ids, owner],
     );
   }
+}
+
+/**
+ * Claims up to `limit` due rows (besides the condition `where` on `o`) for `owner` until
+ * `claimMs` from now: only the head of an ordering key (no older pending row with the same
+ * key), so rows of one key go one at a time and in order; oldest first, and listed so (a
+ * claim over a chatbot's cap keeps the oldest). `check`: an expression over the claimed row
+ * `o`, returned as `claim_check`.
+ */
+function claimSql(p: ClaimSqlParts): string {
+  return `WITH claimed AS (${claimUpdateSql(p)})
+       SELECT * FROM claimed ORDER BY next_attempt_at, created_at, id`;
+}
+
+interface ClaimSqlParts {
+  owner: string;
+  claimMs: string;
+  limit: string;
+  where: string;
+  check: string;
+}
+
+/** claimSql's UPDATE, unordered, for a CTE of another statement. */
+function claimUpdateSql(p: ClaimSqlParts): string {
+  return `UPDATE outbox o SET locked_by = ${p.owner}, locked_until = now() + make_interval(secs => ${p.claimMs}::float8 / 1000),
+                         attempts = attempts + 1
+        WHERE id IN (SELECT o.id FROM outbox o
+                      WHERE o.status = 'pending' AND o.next_attempt_at <= now()
+                        AND (o.locked_until IS NULL OR o.locked_until < now())
+                        AND ${p.where}
+                        AND NOT EXISTS (SELECT 1 FROM outbox p
+                                         WHERE p.ordering_key = o.ordering_key AND p.status = 'pending'
+                                           AND (p.created_at, p.id) < (o.created_at, o.id))
+                      ORDER BY o.next_attempt_at, o.created_at, o.id
+                      LIMIT ${p.limit}
+                      FOR UPDATE SKIP LOCKED)
+       RETURNING id, kind, chatbot_id, conversation_id, payload, attempts, ${p.check} AS claim_check,
+                 next_attempt_at, created_at`;
+}
+
+function deliveryOf(r: ClaimedRow): OutboxDelivery {
+  return {
+    id: r.id,
+    kind: r.kind,
+    chatbotId: r.chatbot_id,
+    conversationId: r.conversation_id,
+    payload: r.payload,
+    attempt: r.attempts,
+    ...(r.claim_check === null ? {} : { claimCheck: r.claim_check }),
+  };
 }

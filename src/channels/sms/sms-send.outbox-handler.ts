@@ -5,7 +5,7 @@ import { ChannelIntegrations } from '../channel-integrations';
 import { openSecrets } from '../../integrations/types/open-secrets';
 import type { SmsIntegrationConfig } from '../../integrations/types/sms.integration-type';
 import { MetricsService } from '../../metrics/metrics.service';
-import { OPTED_OUT_ERROR } from '../../opt-outs/opt-outs-sql';
+import { OPTED_OUT_ERROR, optedOutSql } from '../../opt-outs/opt-outs-sql';
 import { OptOutsRepository } from '../../opt-outs/opt-outs.repository';
 import type { DeliveryResult, OutboxDelivery, OutboxHandler } from '../../outbox/outbox-handler';
 import { OutboxHandlers } from '../../outbox/outbox-handlers';
@@ -47,6 +47,12 @@ export class SmsSendOutboxHandler implements OutboxHandler, OnModuleInit {
    * anyway (the ordering key): a busy chatbot's replies get more room than its API calls.
    */
   readonly perChatbot = 16;
+  /** Whether the number opted out, looked up by the statement that claims the send. */
+  readonly claimCheck = optedOutSql({
+    chatbotId: 'o.chatbot_id',
+    channel: `'${SMS_CHANNEL}'`,
+    userId: "o.payload->>'to'",
+  });
 
   constructor(
     @Inject(OutboxHandlers) private readonly handlers: OutboxHandlers,
@@ -81,9 +87,14 @@ export class SmsSendOutboxHandler implements OutboxHandler, OnModuleInit {
       };
     const config = integration.config as SmsIntegrationConfig;
     const provider = smsProviderOf(config);
-    // A turn's commit checked the opt-out list just now; a later try or a queued row looks again.
-    const checked = p.confirmation || row.claimedInCommit;
-    if (!checked && (await this.optOuts.isOptedOut(row.chatbotId, SMS_CHANNEL, p.to))) {
+    // A turn's commit checked the opt-out list just now, a claim as it took the row; a row
+    // handed over otherwise looks again. A confirmation is sent whatever the list says.
+    const optedOut = p.confirmation
+      ? false
+      : row.claimedInCommit
+        ? false
+        : (row.claimCheck ?? (await this.optOuts.isOptedOut(row.chatbotId, SMS_CHANNEL, p.to)));
+    if (optedOut) {
       this.metrics.smsSends.inc({ provider: provider.name, outcome: 'opted_out' });
       return {
         ok: true,
