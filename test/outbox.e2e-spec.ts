@@ -288,6 +288,39 @@ describe('OutboxDispatcher', () => {
     expect(row0).toEqual({ status: 'pending', locked_by: 'another instance' });
   });
 
+  it('should end deliveries that finish together in fewer statements, one bad record failing only its own', async () => {
+    // On PGlite (one connection through pglite-socket) the statement after a failed one fails
+    // too, so the bad record is only tried against PostgreSQL (`DATABASE_URL`).
+    const bad = process.env.DATABASE_URL ? 7 : -1;
+    await t.db.query(`CREATE TABLE test_records (outbox_id text CHECK (outbox_id <> 'bad'))`);
+    handler.record = (d) => (p, only) =>
+      `INSERT INTO test_records (outbox_id)
+       SELECT ${p((d.payload as { n: number }).n === bad ? 'bad' : d.id)} WHERE ${only}`;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    handler.hold = () => gate;
+    const rows = Array.from({ length: 20 }, (_, n) => row(`together-${n}`, n));
+    for (const r of rows) await repo.enqueue([r], { chatbotId: newId(), conversationId: null });
+    const statements = jest.spyOn(repo, 'finishMany');
+    t.handle.app.get(OutboxDispatcher).kick();
+    await until(
+      async () =>
+        (await t.db.query(`SELECT 1 FROM outbox WHERE locked_by IS NOT NULL`)).length === 20,
+      'all 20 claimed',
+    );
+    release();
+    await until(() => handler.delivered.length === 20, 'all 20 delivered');
+    await t.handle.app.get(OutboxDispatcher).idle();
+    const done = await t.db.query(`SELECT payload->>'n' AS n FROM outbox WHERE status = 'done'`);
+    const good = rows.map((_, n) => n).filter((n) => n !== bad);
+    expect(
+      done.map((r: { n: string }) => Number(r.n)).sort((a: number, b: number) => a - b),
+    ).toEqual(good);
+    expect(await t.db.query(`SELECT 1 FROM test_records`)).toHaveLength(good.length);
+    // Ends that came while one was being written went together in the next statement.
+    expect(statements.mock.calls.some((call) => call[1].length > 1)).toBe(true);
+  });
+
   it('should deliver rows left pending by a stopped instance after a restart', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));

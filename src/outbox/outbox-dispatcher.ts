@@ -39,6 +39,9 @@ export class OutboxDispatcher
    * served; a busy chatbot's oldest replies are not overtaken for ever by new ones).
    */
   private readonly backlog = new Set<string>();
+  /** Ends of attempts waiting for the statement being written (finish). */
+  private readonly ends: PendingEnd[] = [];
+  private ending: Promise<void> | null = null;
 
   constructor(
     @Inject(OutboxRepository) private readonly rows: OutboxRepository,
@@ -209,30 +212,73 @@ export class OutboxDispatcher
   }
 
   /**
-   * Ends the attempt. While rows of its cap wait unclaimed, the same statement claims the
-   * oldest of them for the slot this one frees (no claiming query of its own, and in order).
+   * Ends the attempt. Ends are written one statement at a time: those that come while one is
+   * being written go together in the next (fewer statements the busier it is). While rows of
+   * a cap wait unclaimed, the same statement claims the oldest of them for the slots it frees
+   * (no claiming query of their own, and in order).
    */
-  private async finish(row: OutboxDelivery, outcome: ClaimOutcome, record?: SqlStep) {
-    const key = capKey(row.chatbotId, row.kind);
-    const handOn = this.backlog.has(key) && this.isRunning();
-    const next = await this.rows.finish(
-      row.id,
-      this.owner,
-      outcome,
-      record,
-      handOn
-        ? {
-            chatbotId: row.chatbotId,
-            kind: row.kind,
-            claimMs: CLAIM_MS,
-            check: this.handlers.claimCheckSql(),
-          }
-        : undefined,
-    );
-    if (!handOn) return;
-    if (!next) this.backlog.delete(key);
-    else if (!this.adopt(next)) await this.rows.release([next.id], this.owner);
+  private finish(row: OutboxDelivery, outcome: ClaimOutcome, record?: SqlStep): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.ends.push({ row, outcome, record, resolve, reject });
+      if (!this.ending) this.writeEnds();
+    });
   }
+
+  private writeEnds(): void {
+    const batch = this.ends.splice(0);
+    this.ending = this.writeBatch(batch)
+      .catch((err: unknown) => this.logger.error({ err }, 'Outbox: could not hand on claims'))
+      .finally(() => {
+        this.ending = null;
+        if (this.ends.length) this.writeEnds();
+      });
+  }
+
+  private async writeBatch(batch: PendingEnd[]): Promise<void> {
+    const handOn = new Map<string, { chatbotId: string; kind: string; limit: number }>();
+    if (this.isRunning())
+      for (const { row } of batch) {
+        const key = capKey(row.chatbotId, row.kind);
+        if (!this.backlog.has(key)) continue;
+        const cap = handOn.get(key) ?? { chatbotId: row.chatbotId, kind: row.kind, limit: 0 };
+        cap.limit++;
+        handOn.set(key, cap);
+      }
+    const ends = batch.map((b) => ({ id: b.row.id, outcome: b.outcome, record: b.record }));
+    let next: OutboxDelivery[];
+    try {
+      next = await this.rows.finishMany(this.owner, ends, [...handOn.values()], {
+        ms: CLAIM_MS,
+        check: this.handlers.claimCheckSql(),
+      });
+    } catch (err) {
+      if (batch.length === 1) return batch[0].reject(err);
+      // One failing end (its record) must not fail the others: each on its own then.
+      for (const b of batch)
+        await this.rows
+          .finishMany(this.owner, [ends[batch.indexOf(b)]], [])
+          .then(() => b.resolve(), b.reject);
+      return;
+    }
+    for (const b of batch) b.resolve();
+    const taken = new Map<string, number>();
+    for (const row of next) {
+      const key = capKey(row.chatbotId, row.kind);
+      taken.set(key, (taken.get(key) ?? 0) + 1);
+      if (!this.adopt(row)) await this.rows.release([row.id], this.owner);
+    }
+    // Fewer than the slots freed: nothing of that cap waits any more.
+    for (const [key, cap] of handOn)
+      if ((taken.get(key) ?? 0) < cap.limit) this.backlog.delete(key);
+  }
+}
+
+interface PendingEnd {
+  row: OutboxDelivery;
+  outcome: ClaimOutcome;
+  record?: SqlStep;
+  resolve: () => void;
+  reject: (err: unknown) => void;
 }
 
 /**

@@ -65,52 +65,62 @@ export class OutboxRepository {
 
   /**
    * Ends an attempt: done, failed for good, or pending again after `retryInMs`; `record` is
-   * written in the same statement, only if `owner` still held the claim. With `next`, the
-   * same statement claims the oldest due row of that chatbot and kind for `owner` (the slot
-   * this attempt frees, handed to a row waiting for it): that row, or null.
+   * written in the same statement, only if `owner` still held the claim.
    */
-  async finish(
-    id: string,
+  async finish(id: string, owner: string, outcome: ClaimOutcome, record?: SqlStep): Promise<void> {
+    await this.finishMany(owner, [{ id, outcome, record }], []);
+  }
+
+  /**
+   * Ends several attempts of `owner` (as finish) in one statement, and claims for `owner` up
+   * to `limit` due rows of each chatbot and kind in `handOn` (the slots these attempts free,
+   * handed to the rows waiting for them; `check` as claim's): the rows claimed.
+   */
+  async finishMany(
     owner: string,
-    outcome: ClaimOutcome,
-    record?: SqlStep,
-    next?: { chatbotId: string; kind: string; claimMs: number; check: string },
-  ): Promise<OutboxDelivery | null> {
-    const params: unknown[] = [
-      id,
-      owner,
-      outcome.status,
-      outcome.status === 'done' ? null : outcome.error,
-      outcome.status === 'pending' ? outcome.retryInMs : null,
-    ];
-    const finish = `UPDATE outbox SET status = $3, last_error = $4, locked_by = NULL, locked_until = NULL,
-              done_at = CASE WHEN $3 = 'pending' THEN NULL ELSE now() END,
-              next_attempt_at = CASE WHEN $5::float8 IS NULL THEN next_attempt_at
-                                     ELSE now() + make_interval(secs => $5::float8 / 1000) END
-        WHERE id = $1 AND locked_by = $2`;
-    if (!record && !next) {
-      await sqlRows(this.db, finish, params);
-      return null;
-    }
+    ends: ReadonlyArray<{ id: string; outcome: ClaimOutcome; record?: SqlStep }>,
+    handOn: ReadonlyArray<{ chatbotId: string; kind: string; limit: number }>,
+    claim?: { ms: number; check: string },
+  ): Promise<OutboxDelivery[]> {
+    const params: unknown[] = [owner];
     const param = (value: unknown) => `$${params.push(value)}`;
-    const steps = [`finished AS (${finish} RETURNING id)`];
-    if (record) steps.push(`recorded AS (${record(param, 'EXISTS (SELECT 1 FROM finished)')})`);
-    if (next)
+    const steps: string[] = [];
+    ends.forEach((end, n) => {
+      const { outcome } = end;
+      const status = param(outcome.status);
+      const retryInMs = param(outcome.status === 'pending' ? outcome.retryInMs : null);
+      steps.push(`f${n} AS (
+        UPDATE outbox SET status = ${status}::text, locked_by = NULL, locked_until = NULL,
+               last_error = ${param(outcome.status === 'done' ? null : outcome.error)},
+               done_at = CASE WHEN ${status}::text = 'pending' THEN NULL ELSE now() END,
+               next_attempt_at = CASE WHEN ${retryInMs}::float8 IS NULL THEN next_attempt_at
+                                      ELSE now() + make_interval(secs => ${retryInMs}::float8 / 1000) END
+         WHERE id = ${param(end.id)} AND locked_by = $1
+        RETURNING id)`);
+      if (end.record) steps.push(`r${n} AS (${end.record(param, `EXISTS (SELECT 1 FROM f${n})`)})`);
+    });
+    const ended = handOn.length ? param(ends.map((e) => e.id)) : '';
+    handOn.forEach((cap, n) =>
       steps.push(
-        `claimed AS (${claimUpdateSql({
-          owner: '$2',
-          claimMs: param(next.claimMs),
-          limit: '1',
-          where: `o.chatbot_id = ${param(next.chatbotId)} AND o.kind = ${param(next.kind)} AND o.id <> $1`,
-          check: next.check,
+        `c${n} AS (${claimUpdateSql({
+          owner: '$1',
+          claimMs: param(claim?.ms ?? 0),
+          limit: param(cap.limit),
+          where: `o.chatbot_id = ${param(cap.chatbotId)} AND o.kind = ${param(cap.kind)}
+                  AND NOT (o.id = ANY(${ended}::bpchar[]))`,
+          check: claim?.check ?? 'NULL::boolean',
         })})`,
-      );
+      ),
+    );
+    const claimed = handOn
+      .map((_, n) => `SELECT ${CLAIMED_COLUMNS} FROM c${n}`)
+      .join(' UNION ALL ');
     const rows = await sqlRows<ClaimedRow>(
       this.db,
-      `WITH ${steps.join(', ')} ${next ? 'SELECT * FROM claimed' : 'SELECT 1'}`,
+      `WITH ${steps.join(', ')} ${claimed || 'SELECT 1'}`,
       params,
     );
-    return next && rows.length > 0 ? deliveryOf(rows[0]) : null;
+    return handOn.length ? rows.map(deliveryOf) : [];
   }
 
   /**
@@ -165,6 +175,8 @@ function claimUpdateSql(p: ClaimSqlParts): string {
        RETURNING id, kind, chatbot_id, conversation_id, payload, attempts, ${p.check} AS claim_check,
                  next_attempt_at, created_at`;
 }
+
+const CLAIMED_COLUMNS = 'id, kind, chatbot_id, conversation_id, payload, attempts, claim_check';
 
 function deliveryOf(r: ClaimedRow): OutboxDelivery {
   return {
