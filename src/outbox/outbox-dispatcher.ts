@@ -227,7 +227,7 @@ export class OutboxDispatcher
   private writeEnds(): void {
     const batch = this.ends.splice(0);
     this.ending = this.writeBatch(batch)
-      .catch((err: unknown) => this.logger.error({ err }, 'Outbox: could not hand on claims'))
+      .catch((err: unknown) => this.logger.error({ err }, 'Outbox: handing on claims failed'))
       .finally(() => {
         this.ending = null;
         if (this.ends.length) this.writeEnds();
@@ -254,10 +254,8 @@ export class OutboxDispatcher
     } catch (err) {
       if (batch.length === 1) return batch[0].reject(err);
       // One failing end (its record) must not fail the others: each on its own then.
-      for (const b of batch)
-        await this.rows
-          .finishMany(this.owner, [ends[batch.indexOf(b)]], [])
-          .then(() => b.resolve(), b.reject);
+      for (const [n, b] of batch.entries())
+        await this.rows.finishMany(this.owner, [ends[n]], []).then(() => b.resolve(), b.reject);
       return;
     }
     for (const b of batch) b.resolve();

@@ -89,11 +89,10 @@ export class SmsSendOutboxHandler implements OutboxHandler, OnModuleInit {
     const provider = smsProviderOf(config);
     // A turn's commit checked the opt-out list just now, a claim as it took the row; a row
     // handed over otherwise looks again. A confirmation is sent whatever the list says.
-    const optedOut = p.confirmation
-      ? false
-      : row.claimedInCommit
-        ? false
-        : (row.claimCheck ?? (await this.optOuts.isOptedOut(row.chatbotId, SMS_CHANNEL, p.to)));
+    const optedOut =
+      !p.confirmation &&
+      !row.claimedInCommit &&
+      (row.claimCheck ?? (await this.optOuts.isOptedOut(row.chatbotId, SMS_CHANNEL, p.to)));
     if (optedOut) {
       this.metrics.smsSends.inc({ provider: provider.name, outcome: 'opted_out' });
       return {
