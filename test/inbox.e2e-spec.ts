@@ -151,7 +151,14 @@ describe('Inbox', () => {
     );
     expect(stored.filter(Boolean)).toHaveLength(20);
     await until(async () => (await pending()) === 0, 'the inbox to drain');
-    const texts = Array.from({ length: 21 }, (_, n) => `m${n}`);
+    // Arrival order is the order the stores committed (`seq`), whichever call started first.
+    const texts: string[] = (
+      await t.db.query(
+        `SELECT payload->'message'->>'text' AS text FROM inbox_events WHERE session_key = $1 ORDER BY seq`,
+        [user],
+      )
+    ).map((r: { text: string }) => r.text);
+    expect([...texts].sort()).toEqual(Array.from({ length: 21 }, (_, n) => `m${n}`).sort());
     // A new session's first turn runs the start state before reading input: "got ".
     expect(await history(user)).toEqual(
       texts.flatMap((m) => [m, m === 'm0' ? 'got ' : `got ${m}`]),

@@ -70,18 +70,6 @@ export class InboxProcessor
   }
 
   protected async process(event: InboxEvent): Promise<void> {
-    try {
-      await this.handleOnce(event);
-    } finally {
-      // A lease taken ahead for a turn that did not run (an opt-out keyword, an error).
-      if (event.earlyLease)
-        await this.turns.dropEarlyLease(event.earlyLease).catch((err: unknown) => {
-          this.logger.warn({ err, inbox_event_id: event.id }, 'Inbox: could not give back a lease');
-        });
-    }
-  }
-
-  private async handleOnce(event: InboxEvent): Promise<void> {
     const log = { inbox_event_id: event.id, kind: event.kind, attempt: event.attempt };
     const handler = this.handlers.get(event.kind);
     let outcome: 'committed' | void;
@@ -89,6 +77,7 @@ export class InboxProcessor
       if (!handler) throw new InboxEventRejected(`No handler for inbox event kind "${event.kind}"`);
       outcome = await handler.handle(event);
     } catch (err) {
+      await this.dropEarlyLease(event);
       if (!this.stillOwned(event.id)) return;
       const error = err instanceof Error ? err.message : String(err);
       const retry = !(err instanceof InboxEventRejected) && event.attempt < INBOX_MAX_ATTEMPTS;
@@ -102,8 +91,20 @@ export class InboxProcessor
       this.logger.warn({ ...log, error, will_retry: retry }, 'Inbox: event failed');
       return;
     }
+    await this.dropEarlyLease(event);
     // A message's turn already marked it done in its commit.
     if (outcome !== 'committed' && this.stillOwned(event.id))
       await this.events.finish(event.id, this.owner, { status: 'done' });
+  }
+
+  /**
+   * Gives back the lease taken ahead for the event's turn when no turn took it over (an
+   * opt-out keyword, an error), before the event is marked done, so the next one finds it free.
+   */
+  private async dropEarlyLease(event: InboxEvent): Promise<void> {
+    if (!event.earlyLease) return;
+    await this.turns.dropEarlyLease(event.earlyLease).catch((err: unknown) => {
+      this.logger.warn({ err, inbox_event_id: event.id }, 'Inbox: could not give back a lease');
+    });
   }
 }
