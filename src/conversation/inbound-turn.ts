@@ -64,8 +64,6 @@ export interface EarlyLease {
   readonly chatbotId: string;
   readonly channel: string;
   readonly key: string;
-  /** Taken over by a turn, or dropped. */
-  used: boolean;
 }
 
 /** One inbound turn, as every channel describes it to the one turn entry. */

@@ -118,9 +118,19 @@ export class SessionLease {
       ticketMs(waitUntil),
     );
     if (!go) return { go, early: null };
-    const early: EarlyLease = { chatbotId, channel, key, used: false };
+    const early: EarlyLease = { chatbotId, channel, key };
     this.early.set(early, { owner, first });
     return { go, early };
+  }
+
+  /** Whether the early first try is still to be taken over, and for this session. */
+  heldFor(early: EarlyLease, chatbotId: string, channel: string, key: string): boolean {
+    return (
+      this.early.has(early) &&
+      early.chatbotId === chatbotId &&
+      early.channel === channel &&
+      early.key === key
+    );
   }
 
   /** Takes an early first try over (acquireByKey's outcome from it), once. */
@@ -142,7 +152,6 @@ export class SessionLease {
   private takeEarly(early: EarlyLease) {
     const held = this.early.get(early);
     this.early.delete(early);
-    early.used = true;
     return held;
   }
 

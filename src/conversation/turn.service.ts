@@ -107,29 +107,16 @@ export class TurnService {
         case 'key': {
           const key = address.sessionKey ?? address.userId;
           const early = turn.earlyLease;
-          if (
-            early &&
-            !early.used &&
-            early.key === key &&
-            early.chatbotId === turn.chatbotId &&
-            early.channel === turn.channel
-          )
-            // Its first try is made (in line by the lease from there): no queue to wait in.
-            return await this.execute(
-              await this.leaseByKey(turn, address.userId, key, waitUntil, early),
+          const run = async (ahead?: EarlyLease) =>
+            this.execute(
+              await this.leaseByKey(turn, address.userId, key, waitUntil, ahead),
               turn,
               started,
             );
-          return await this.queue.run(
-            `${turn.chatbotId}:${turn.channel}:${key}`,
-            async () =>
-              this.execute(
-                await this.leaseByKey(turn, address.userId, key, waitUntil),
-                turn,
-                started,
-              ),
-            waitUntil,
-          );
+          // Its first try is made (in line by the lease from there): no queue to wait in.
+          if (early && this.lease.heldFor(early, turn.chatbotId, turn.channel, key))
+            return await run(early);
+          return await this.queue.run(`${turn.chatbotId}:${turn.channel}:${key}`, run, waitUntil);
         }
       }
     } catch (err) {
@@ -155,7 +142,13 @@ export class TurnService {
     session: { chatbotId: string; channel: string; key: string },
   ): Promise<{ go: boolean | null; early: EarlyLease | null }> {
     const waitUntil = Date.now() + this.config.turnWaitMs;
-    return this.lease.tryByKeyAfter(gate, session.key, session.chatbotId, session.channel, waitUntil);
+    return this.lease.tryByKeyAfter(
+      gate,
+      session.key,
+      session.chatbotId,
+      session.channel,
+      waitUntil,
+    );
   }
 
   /** Gives back an early lease no turn took over (leaseAhead). */

@@ -103,8 +103,8 @@ export class InboxService {
 
 function claimedEvent(event: NewInboxEvent, id: string, earlyLease?: EarlyLease): InboxEvent {
   return {
-    ...(earlyLease ? { earlyLease } : {}),
     id,
+    earlyLease,
     integrationId: event.integrationId,
     chatbotId: event.chatbotId,
     channel: event.channel,
