@@ -1,5 +1,7 @@
+import type { Pool } from 'pg';
 import { ulid } from 'ulid';
 import { FlowCache } from '../src/conversation/flow-cache';
+import { sqlRows, statementName } from '../src/database/sql';
 import { FlowsRepository } from '../src/flows/flows.repository';
 import { ApiKeyCache } from '../src/workspaces/api-key-cache';
 import { generateApiKey } from '../src/workspaces/api-key-hash';
@@ -19,6 +21,38 @@ describe('bounded caches', () => {
   });
   afterAll(async () => {
     await t?.close();
+  });
+
+  describe('prepared statements', () => {
+    it('should run a statement prepared on its connection, planned once for any parameters', async () => {
+      // The statement looks itself up: it is prepared on the connection that runs it.
+      const sql = `SELECT name, generic_plans::int AS generic, custom_plans::int AS custom,
+                          current_setting('plan_cache_mode') AS mode
+                     FROM pg_prepared_statements WHERE name = $1`;
+      const name = statementName(sql);
+      expect(name).toBeDefined();
+      for (let run = 0; run < 8; run++) {
+        const [row] = await sqlRows<{ name: string; generic: number; custom: number; mode: string }>(
+          t.db,
+          sql,
+          [name],
+        );
+        expect(row).toMatchObject({ name, custom: 0, mode: 'force_generic_plan' });
+        expect(row.generic).toBeGreaterThanOrEqual(1);
+      }
+    });
+
+    it('should prepare its statements again on a new connection (PGlite: one session for all)', async () => {
+      const sql = 'SELECT $1::int + 1 AS n';
+      expect(await sqlRows(t.db, sql, [1])).toEqual([{ n: 2 }]);
+      // Every connection the pool holds is dropped; the next statement runs on a new one.
+      const pool = (t.db.driver as unknown as { master: Pool }).master;
+      const held = await Promise.all(Array.from({ length: pool.totalCount }, () => pool.connect()));
+      for (const client of held) client.release(true);
+      // The embedded server frees its one connection slot a moment after the socket closes.
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await sqlRows(t.db, sql, [2])).toEqual([{ n: 3 }]);
+    });
   });
 
   describe('FlowCache', () => {

@@ -15,6 +15,24 @@ export function dataSourceOptions(url: string, poolSize: number): DataSourceOpti
     synchronize: false,
     migrationsRun: false,
     logging: false,
-    extra: { max: poolSize, connectionTimeoutMillis: 10_000 },
+    extra: {
+      max: poolSize,
+      connectionTimeoutMillis: 10_000,
+      onConnect: prepareConnection,
+    },
   };
+}
+
+/**
+ * Readies each new pooled connection for sqlRows' prepared statements: a generic plan, so
+ * that PostgreSQL plans each of them once per connection instead of on every run (all of the
+ * server's statements are keyed lookups and writes, which a generic plan serves as well), and
+ * no statements left from an earlier connection. PGlite is one session that outlives the
+ * connections to it: without DEALLOCATE, a connection made after the pool dropped an idle one
+ * would find its statement names taken.
+ */
+export async function prepareConnection(client: {
+  query(sql: string): Promise<unknown>;
+}): Promise<void> {
+  await client.query('DEALLOCATE ALL; SET plan_cache_mode = force_generic_plan');
 }

@@ -1,5 +1,5 @@
 import { QueryFailedError } from 'typeorm';
-import { sqlState } from './sql';
+import { NAMED_STATEMENTS_MAX, sqlState, statementName } from './sql';
 
 describe('sqlState', () => {
   it('should read the SQLSTATE from a pg error and from a TypeORM QueryFailedError', () => {
@@ -12,5 +12,21 @@ describe('sqlState', () => {
     expect(sqlState(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }))).toBeUndefined();
     expect(sqlState('boom')).toBeUndefined();
     expect(sqlState(null)).toBeUndefined();
+  });
+});
+
+describe('statementName', () => {
+  it('should name a text the same way every time, and no other text so', () => {
+    const a = statementName('SELECT 1 WHERE $1::int > 0');
+    expect(a).toMatch(/^s_[A-Za-z0-9_-]{32}$/);
+    expect(statementName('SELECT 1 WHERE $1::int > 0')).toBe(a);
+    expect(statementName('SELECT 2 WHERE $1::int > 0')).not.toBe(a);
+  });
+
+  it('should stop naming new texts at NAMED_STATEMENTS_MAX, keeping the names it gave', () => {
+    const first = statementName('SELECT 0');
+    for (let n = 1; n < NAMED_STATEMENTS_MAX * 2; n++) statementName(`SELECT ${n}`);
+    expect(statementName(`SELECT ${NAMED_STATEMENTS_MAX * 3}`)).toBeUndefined();
+    expect(statementName('SELECT 0')).toBe(first);
   });
 });

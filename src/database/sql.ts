@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 
@@ -5,6 +6,9 @@ import type { DataSource } from 'typeorm';
  * Runs one SQL statement on the data source's `pg` pool and returns its rows, whatever the
  * command. Used on hot paths: it skips TypeORM's per-statement query runner (and its
  * `[rows, count]` result shape for UPDATE/DELETE).
+ *
+ * The statement runs as a named prepared statement (see `statementName`): each pooled
+ * connection parses it once, and PostgreSQL can keep its plan.
  */
 export async function sqlRows<T>(
   db: DataSource,
@@ -12,8 +16,30 @@ export async function sqlRows<T>(
   params: unknown[] = [],
 ): Promise<T[]> {
   const pool = (db.driver as unknown as { master: Pool }).master;
-  const result = await pool.query(sql, params);
+  const name = statementName(sql);
+  const result = await (name
+    ? pool.query({ name, text: sql, values: params })
+    : pool.query(sql, params));
   return result.rows as T[];
+}
+
+/** How many distinct statement texts get a name; later ones run unnamed. */
+export const NAMED_STATEMENTS_MAX = 256;
+const names = new Map<string, string>();
+
+/**
+ * The prepared-statement name of a statement text, or undefined once NAMED_STATEMENTS_MAX
+ * texts have one. Every connection keeps each statement it prepared for as long as it
+ * lives, so the number of names is bounded: the server's statements are a fixed set, but a
+ * few are built per call (a batch of n ends, a list of n ids), and those must not grow it
+ * without end. The name is a digest of the text, so two texts never share one.
+ */
+export function statementName(sql: string): string | undefined {
+  const known = names.get(sql);
+  if (known !== undefined || names.size >= NAMED_STATEMENTS_MAX) return known;
+  const name = `s_${createHash('sha256').update(sql).digest('base64url').slice(0, 32)}`;
+  names.set(sql, name);
+  return name;
 }
 
 /**
