@@ -34,13 +34,13 @@ export class AppModule {
   static forRoot(
     config: AppConfig,
     logger: Logger,
-    db: { url: string; poolSize: number },
+    db: { url: string; poolSize: number; prepare: boolean },
   ): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config, logger),
-        TypeOrmModule.forRoot(dataSourceOptions(db.url, db.poolSize)),
+        TypeOrmModule.forRoot(dataSourceOptions(db.url, db.poolSize, db.prepare)),
         DatabaseReadyModule,
         OutboxModule,
         MetricsModule,

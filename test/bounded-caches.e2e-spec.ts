@@ -53,6 +53,20 @@ describe('bounded caches', () => {
       await new Promise((r) => setTimeout(r, 200));
       expect(await sqlRows(t.db, sql, [2])).toEqual([{ n: 3 }]);
     });
+
+    it('should run statements unnamed with DATABASE_PREPARED_STATEMENTS=false (for a pooler)', async () => {
+      const off = await startTestApp({ DATABASE_PREPARED_STATEMENTS: 'false' });
+      try {
+        const sql = `SELECT current_setting('plan_cache_mode') AS mode,
+                            (SELECT count(*)::int FROM pg_prepared_statements WHERE name = $1) AS named`;
+        for (let run = 0; run < 3; run++)
+          expect(await sqlRows(off.db, sql, [statementName(sql)])).toEqual([
+            { mode: 'auto', named: 0 },
+          ]);
+      } finally {
+        await off.close();
+      }
+    });
   });
 
   describe('FlowCache', () => {

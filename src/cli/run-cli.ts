@@ -17,7 +17,7 @@ export function runCli(
   const work = async (): Promise<void> => {
     const { config } = loadConfig();
     const target = await openDatabase(config);
-    const ds = new DataSource(dataSourceOptions(target.url, target.poolSize));
+    const ds = new DataSource(dataSourceOptions(target.url, target.poolSize, target.prepare));
     try {
       await ds.initialize();
       await task(ds, config);

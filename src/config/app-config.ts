@@ -9,6 +9,8 @@ export interface AppConfig {
   /** PostgreSQL connection string; null means the embedded PGlite database. */
   databaseUrl: string | null;
   databasePoolSize: number;
+  /** Statements prepared once per connection (off behind a pooler that cannot keep them). */
+  databasePreparedStatements: boolean;
   dataDir: string;
   /** AES-256-GCM key for integration secrets (32 bytes). */
   encryptionKey: Buffer;

@@ -126,6 +126,7 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
     host,
     databaseUrl: dbUrl,
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
+    databasePreparedStatements: bool(env, 'DATABASE_PREPARED_STATEMENTS', true),
     dataDir,
     encryptionKey: encryptionKey(env, dbUrl, dataDir, warnings),
     previousEncryptionKeys: (str(env, 'ENCRYPTION_KEY_PREVIOUS') ?? '')

@@ -1,11 +1,19 @@
 import { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { PREPARE, prepareConnection } from './sql';
 
 export const MIGRATIONS_TABLE = 'schema_migrations';
 
-/** One place that says how we talk to Postgres; used by the app and by the TypeORM CLI. */
-export function dataSourceOptions(url: string, poolSize: number): DataSourceOptions {
+/**
+ * One place that says how we talk to Postgres; used by the app and by the TypeORM CLI.
+ * `prepare`: sqlRows runs statements as named prepared statements (DATABASE_PREPARED_STATEMENTS).
+ */
+export function dataSourceOptions(
+  url: string,
+  poolSize: number,
+  prepare = true,
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -18,21 +26,7 @@ export function dataSourceOptions(url: string, poolSize: number): DataSourceOpti
     extra: {
       max: poolSize,
       connectionTimeoutMillis: 10_000,
-      onConnect: prepareConnection,
+      ...(prepare ? { onConnect: prepareConnection, [PREPARE]: true } : {}),
     },
   };
-}
-
-/**
- * Readies each new pooled connection for sqlRows' prepared statements: a generic plan, so
- * that PostgreSQL plans each of them once per connection instead of on every run (all of the
- * server's statements are keyed lookups and writes, which a generic plan serves as well), and
- * no statements left from an earlier connection. PGlite is one session that outlives the
- * connections to it: without DEALLOCATE, a connection made after the pool dropped an idle one
- * would find its statement names taken.
- */
-export async function prepareConnection(client: {
-  query(sql: string): Promise<unknown>;
-}): Promise<void> {
-  await client.query('DEALLOCATE ALL; SET plan_cache_mode = force_generic_plan');
 }

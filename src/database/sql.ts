@@ -7,20 +7,39 @@ import type { DataSource } from 'typeorm';
  * command. Used on hot paths: it skips TypeORM's per-statement query runner (and its
  * `[rows, count]` result shape for UPDATE/DELETE).
  *
- * The statement runs as a named prepared statement (see `statementName`): each pooled
- * connection parses it once, and PostgreSQL can keep its plan.
+ * The statement runs as a named prepared statement (see `statementName`) unless
+ * DATABASE_PREPARED_STATEMENTS is off: each pooled connection parses it once, and keeps its
+ * plan (data-source-options.ts › prepareConnection).
  */
 export async function sqlRows<T>(
   db: DataSource,
   sql: string,
   params: unknown[] = [],
 ): Promise<T[]> {
-  const pool = (db.driver as unknown as { master: Pool }).master;
-  const name = statementName(sql);
+  const pool = (db.driver as unknown as { master: Pool & { options: Record<string, unknown> } })
+    .master;
+  const name = pool.options[PREPARE] === true ? statementName(sql) : undefined;
   const result = await (name
     ? pool.query({ name, text: sql, values: params })
     : pool.query(sql, params));
   return result.rows as T[];
+}
+
+/** The pool option (data-source-options.ts) that tells sqlRows to prepare its statements. */
+export const PREPARE = 'gatewayPreparesStatements';
+
+/**
+ * Readies each new pooled connection for sqlRows' prepared statements: a generic plan, so
+ * that PostgreSQL plans each of them once per connection instead of on every run (all of the
+ * server's statements are keyed lookups and writes, which a generic plan serves as well), and
+ * no statements left from an earlier connection. PGlite is one session that outlives the
+ * connections to it: without DEALLOCATE, a connection made after the pool dropped an idle one
+ * would find its statement names taken.
+ */
+export async function prepareConnection(client: {
+  query(sql: string): Promise<unknown>;
+}): Promise<void> {
+  await client.query('DEALLOCATE ALL; SET plan_cache_mode = force_generic_plan');
 }
 
 /** How many distinct statement texts get a name; later ones run unnamed. */
