@@ -1,7 +1,7 @@
 /**
  * Baseline for `npm run bench`: the least a Chat API turn can cost on this stack. A bare
  * node:http server with a pg.Pool runs, per turn, the same two statements as the real
- * server (take the lease and read the session; write messages + trace + session and release
+ * server, prepared as its are (support/prepared-pool.ts) (take the lease and read the session; write messages + trace + session and release
  * the lease in one CTE), with a trivial in-memory "engine" in between. No framework, no
  * validation pipes, no ORM, no templates.
  *
@@ -9,7 +9,7 @@
  * BOOTSTRAP_API_KEY (the Bearer token it accepts).
  */
 import http from 'node:http';
-import { Pool } from 'pg';
+import { preparedPool } from './support/prepared-pool';
 import { monotonicFactory } from 'ulid';
 import { COMMIT_TURN_SQL, CREATE_CONVERSATION_SQL, LEASE_SQL } from '../src/conversation/turn-sql';
 import { encodeTrace } from '../src/conversation/trace-codec';
@@ -113,10 +113,10 @@ function step(
 
 // ---------------------------------------------------------------------------------------
 
-const pool = new Pool({
-  connectionString: process.env.DATABASE_URL,
-  max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
-});
+const { pool, query } = preparedPool(
+  process.env.DATABASE_URL,
+  Number(process.env.DATABASE_POOL_SIZE ?? 10),
+);
 const apiKey = process.env.BOOTSTRAP_API_KEY ?? '';
 
 class HttpError extends Error {
@@ -167,7 +167,7 @@ async function commit(
     },
     ...out.trace,
   ];
-  const result = await pool.query<{ ok: string }>(COMMIT_TURN_SQL, [
+  const result = await query<{ ok: string }>(COMMIT_TURN_SQL, [
     row.id,
     owner,
     JSON.stringify(out.session),
@@ -199,7 +199,7 @@ async function createSession(chatbotId: string): Promise<object> {
   const id = nextId();
   const owner = `${instance}:${id}`;
   const now = new Date();
-  const created = await pool.query<{ flow_version_id: string }>(CREATE_CONVERSATION_SQL, [
+  const created = await query<{ flow_version_id: string }>(CREATE_CONVERSATION_SQL, [
     id,
     chatbotId,
     CHANNEL,
@@ -230,7 +230,7 @@ async function sendMessage(chatbotId: string, sessionId: string, body: unknown):
   if (typeof text !== 'string' || text.length < 1 || text.length > 4096)
     throw new HttpError(400, 'message must be 1 to 4096 characters long');
   const owner = `${instance}:${nextId()}`;
-  const leased = await pool.query<LeasedRow>(LEASE_SQL, [
+  const leased = await query<LeasedRow>(LEASE_SQL, [
     sessionId,
     chatbotId,
     CHANNEL,

@@ -1,6 +1,7 @@
 /**
  * Baseline for `npm run bench:whatsapp`: the least a WhatsApp webhook event can cost on this
- * stack. A bare node:http server with a pg.Pool, per event:
+ * stack. A bare node:http server with a pg.Pool (its statements prepared as the gateway's
+ * are: prepared-pool.ts), per event:
  *   1. checks `X-Hub-Signature-256` (HMAC-SHA256 of the raw bytes with the app secret,
  *      compared with timingSafeEqual);
  *   2. parses the JSON and stores each message in an inbox table of its own (unique on the
@@ -18,13 +19,13 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
-import { Pool } from 'pg';
+import { preparedPool } from './prepared-pool';
 import { MENU_FLOW } from './menu-load';
 
-const pool = new Pool({
-  connectionString: process.env.DATABASE_URL,
-  max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
-});
+const { pool, query } = preparedPool(
+  process.env.DATABASE_URL,
+  Number(process.env.DATABASE_POOL_SIZE ?? 10),
+);
 const appSecret = process.env.WHATSAPP_APP_SECRET ?? '';
 const accessToken = process.env.WHATSAPP_ACCESS_TOKEN ?? '';
 const graph = new URL(process.env.GRAPH_API_BASE ?? 'http://127.0.0.1:9');
@@ -117,7 +118,7 @@ async function store(integrationId: string, body: unknown): Promise<Stored[]> {
         typeof metadata?.phone_number_id === 'string' ? metadata.phone_number_id : '';
       for (const m of messages) {
         if (typeof m.id !== 'string' || typeof m.from !== 'string') continue;
-        const r = await pool.query<{ id: string }>(INSERT_SQL, [
+        const r = await query<{ id: string }>(INSERT_SQL, [
           m.id,
           integrationId,
           m.from,
@@ -168,7 +169,7 @@ function sendReply(s: Stored): Promise<number> {
 
 async function deliver(s: Stored): Promise<void> {
   const status = await sendReply(s).catch(() => 0);
-  await pool.query(DONE_SQL, [s.rowId, status >= 200 && status < 300 ? 'done' : 'failed']);
+  await query(DONE_SQL, [s.rowId, status >= 200 && status < 300 ? 'done' : 'failed']);
 }
 
 const WEBHOOK = /^\/webhooks\/whatsapp\/([0-9A-Za-z_-]{1,64})$/;
