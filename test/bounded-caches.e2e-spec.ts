@@ -32,11 +32,12 @@ describe('bounded caches', () => {
       const name = statementName(sql);
       expect(name).toBeDefined();
       for (let run = 0; run < 8; run++) {
-        const [row] = await sqlRows<{ name: string; generic: number; custom: number; mode: string }>(
-          t.db,
-          sql,
-          [name],
-        );
+        const [row] = await sqlRows<{
+          name: string;
+          generic: number;
+          custom: number;
+          mode: string;
+        }>(t.db, sql, [name]);
         expect(row).toMatchObject({ name, custom: 0, mode: 'force_generic_plan' });
         expect(row.generic).toBeGreaterThanOrEqual(1);
       }
@@ -53,6 +54,26 @@ describe('bounded caches', () => {
       await new Promise((r) => setTimeout(r, 200));
       expect(await sqlRows(t.db, sql, [2])).toEqual([{ n: 3 }]);
     });
+
+    // PostgreSQL only: the embedded database serves one process, so no other instance migrates
+    // under it (and pglite-socket drops its connection after a failed statement).
+    const onPostgres = process.env.DATABASE_URL ? it : it.skip;
+    onPostgres(
+      'should prepare a statement again when its table changed shape (a migration elsewhere)',
+      async () => {
+        await t.db.query('CREATE TABLE prepared_probe (id int)');
+        await t.db.query('INSERT INTO prepared_probe VALUES (1)');
+        const sql = 'SELECT * FROM prepared_probe';
+        // Prepared on every pooled connection.
+        const pool = (t.db.driver as unknown as { master: Pool }).master;
+        const all = Array.from({ length: Math.max(1, pool.totalCount) }, () => sqlRows(t.db, sql));
+        for (const rows of await Promise.all(all)) expect(rows).toEqual([{ id: 1 }]);
+        await t.db.query('ALTER TABLE prepared_probe ADD COLUMN note text');
+        for (let run = 0; run < 3; run++)
+          expect(await sqlRows(t.db, sql)).toEqual([{ id: 1, note: null }]);
+        await t.db.query('DROP TABLE prepared_probe');
+      },
+    );
 
     it('should run statements unnamed with DATABASE_PREPARED_STATEMENTS=false (for a pooler)', async () => {
       const off = await startTestApp({ DATABASE_PREPARED_STATEMENTS: 'false' });

@@ -19,11 +19,23 @@ export async function sqlRows<T>(
   const pool = (db.driver as unknown as { master: Pool & { options: Record<string, unknown> } })
     .master;
   const name = pool.options[PREPARE] === true ? statementName(sql) : undefined;
-  const result = await (name
-    ? pool.query({ name, text: sql, values: params })
-    : pool.query(sql, params));
-  return result.rows as T[];
+  if (!name) return (await pool.query(sql, params)).rows as T[];
+  try {
+    return (await pool.query({ name, text: sql, values: params })).rows as T[];
+  } catch (err) {
+    if (!stalePlan(err)) throw err;
+    // A table it reads changed shape under it (another instance's migration): it failed
+    // before it ran, and is prepared again under a new name on every connection.
+    const renamed = renameStatement(sql);
+    return (await pool.query({ name: renamed, text: sql, values: params })).rows as T[];
+  }
 }
+
+/** PostgreSQL refusing to run a prepared statement whose result columns changed. */
+const stalePlan = (err: unknown): boolean =>
+  sqlState(err) === '0A000' &&
+  err instanceof Error &&
+  err.message.includes('cached plan must not change result type');
 
 /** The pool option (data-source-options.ts) that tells sqlRows to prepare its statements. */
 export const PREPARE = 'gatewayPreparesStatements';
@@ -57,6 +69,14 @@ export function statementName(sql: string): string | undefined {
   const known = names.get(sql);
   if (known !== undefined || names.size >= NAMED_STATEMENTS_MAX) return known;
   const name = `s_${createHash('sha256').update(sql).digest('base64url').slice(0, 32)}`;
+  names.set(sql, name);
+  return name;
+}
+
+let renamed = 0;
+/** A new name for a named statement text (its old one is stale on some connections). */
+function renameStatement(sql: string): string {
+  const name = `${statementName(sql)!.slice(0, 34)}_${++renamed}`;
   names.set(sql, name);
   return name;
 }
