@@ -55,7 +55,7 @@ export async function prepareConnection(client: {
 }
 
 /** How many distinct statement texts get a name; later ones run unnamed. */
-export const NAMED_STATEMENTS_MAX = 256;
+export const NAMED_STATEMENTS_MAX = 64;
 const names = new Map<string, string>();
 
 /**
