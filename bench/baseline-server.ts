@@ -1,9 +1,10 @@
 /**
  * Baseline for `npm run bench`: the least a Chat API turn can cost on this stack. A bare
  * node:http server with a pg.Pool runs, per turn, the same two statements as the real
- * server, prepared as its are (support/prepared-pool.ts) (take the lease and read the session; write messages + trace + session and release
- * the lease in one CTE), with a trivial in-memory "engine" in between. No framework, no
- * validation pipes, no ORM, no templates.
+ * server (take the lease and read the session; write messages + trace + session and release
+ * the lease in one CTE), prepared as the server's are (support/prepared-pool.ts), with a
+ * trivial in-memory "engine" in between. No framework, no validation pipes, no ORM, no
+ * templates.
  *
  * Environment: DATABASE_URL (required), PORT, HOST (127.0.0.1), DATABASE_POOL_SIZE (10),
  * BOOTSTRAP_API_KEY (the Bearer token it accepts).

@@ -34,13 +34,15 @@ export class AppModule {
   static forRoot(
     config: AppConfig,
     logger: Logger,
-    db: { url: string; poolSize: number; prepare: boolean },
+    db: { url: string; poolSize: number },
   ): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config, logger),
-        TypeOrmModule.forRoot(dataSourceOptions(db.url, db.poolSize, db.prepare)),
+        TypeOrmModule.forRoot(
+          dataSourceOptions(db.url, db.poolSize, config.databasePreparedStatements),
+        ),
         DatabaseReadyModule,
         OutboxModule,
         MetricsModule,

@@ -17,7 +17,9 @@ export function runCli(
   const work = async (): Promise<void> => {
     const { config } = loadConfig();
     const target = await openDatabase(config);
-    const ds = new DataSource(dataSourceOptions(target.url, target.poolSize, target.prepare));
+    const ds = new DataSource(
+      dataSourceOptions(target.url, target.poolSize, config.databasePreparedStatements),
+    );
     try {
       await ds.initialize();
       await task(ds, config);

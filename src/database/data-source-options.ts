@@ -1,7 +1,7 @@
 import { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
-import { PREPARE, prepareConnection } from './sql';
+import { prepareConnection } from './sql';
 
 export const MIGRATIONS_TABLE = 'schema_migrations';
 
@@ -26,7 +26,7 @@ export function dataSourceOptions(
     extra: {
       max: poolSize,
       connectionTimeoutMillis: 10_000,
-      ...(prepare ? { onConnect: prepareConnection, [PREPARE]: true } : {}),
+      ...(prepare ? { onConnect: prepareConnection } : {}),
     },
   };
 }

@@ -6,8 +6,6 @@ import { findTemplate } from './pglite-template';
 export interface DatabaseTarget {
   url: string;
   poolSize: number;
-  /** sqlRows prepares its statements (see data-source-options.ts). */
-  prepare: boolean;
   embedded: boolean;
   /** The embedded database was created at this start from the build's template. */
   fromTemplate: boolean;
@@ -20,7 +18,6 @@ export async function openDatabase(config: AppConfig): Promise<DatabaseTarget> {
     return {
       url: config.databaseUrl,
       poolSize: config.databasePoolSize,
-      prepare: config.databasePreparedStatements,
       embedded: false,
       fromTemplate: false,
       stop: async () => {},
@@ -31,7 +28,6 @@ export async function openDatabase(config: AppConfig): Promise<DatabaseTarget> {
   return {
     url: embedded.url,
     poolSize: 1,
-    prepare: config.databasePreparedStatements,
     embedded: true,
     fromTemplate: embedded.fromTemplate,
     stop: () => embedded.stop(),

@@ -16,9 +16,9 @@ export async function sqlRows<T>(
   sql: string,
   params: unknown[] = [],
 ): Promise<T[]> {
-  const pool = (db.driver as unknown as { master: Pool & { options: Record<string, unknown> } })
+  const pool = (db.driver as unknown as { master: Pool & { options: { onConnect?: unknown } } })
     .master;
-  const name = pool.options[PREPARE] === true ? statementName(sql) : undefined;
+  const name = pool.options.onConnect === prepareConnection ? statementName(sql) : undefined;
   if (!name) return (await pool.query(sql, params)).rows as T[];
   try {
     return (await pool.query({ name, text: sql, values: params })).rows as T[];
@@ -37,11 +37,9 @@ const stalePlan = (err: unknown): boolean =>
   err instanceof Error &&
   err.message.includes('cached plan must not change result type');
 
-/** The pool option (data-source-options.ts) that tells sqlRows to prepare its statements. */
-export const PREPARE = 'gatewayPreparesStatements';
-
 /**
- * Readies each new pooled connection for sqlRows' prepared statements: a generic plan, so
+ * Readies each new pooled connection for sqlRows' prepared statements (a pool whose
+ * `onConnect` it is gets them; data-source-options.ts): a generic plan, so
  * that PostgreSQL plans each of them once per connection instead of on every run (all of the
  * server's statements are keyed lookups and writes, which a generic plan serves as well), and
  * no statements left from an earlier connection. PGlite is one session that outlives the
