@@ -298,14 +298,14 @@ export class ConversationRepository {
     return (p, only) =>
       `UPDATE messages SET delivery_status = 'sent', provider_message_id = ${p(providerMessageId)},
               segments = ${p(segments)}
-        WHERE id = ANY(${p(ids)}::bpchar[]) AND delivery_status = 'queued' AND ${only}`;
+        WHERE ${idIn(p, ids)} AND delivery_status = 'queued' AND ${only}`;
   }
 
   /** A channel could not send these messages (a final error, or opted out); as markSent. */
   static markFailed(ids: readonly string[], error: { code: string; title: string }): SqlStep {
     return (p, only) =>
       `UPDATE messages SET delivery_status = 'failed', delivery_error = ${p(JSON.stringify(error))}::jsonb
-        WHERE id = ANY(${p(ids)}::bpchar[]) AND ${only}`;
+        WHERE ${idIn(p, ids)} AND ${only}`;
   }
 
   /**
@@ -721,9 +721,21 @@ export class ConversationRepository {
   }
 }
 
-/** The order of delivery statuses (failed aside, ranked with sent). */
 /** Event ids made for one delivery report (see applyDeliveryReport). */
 const STATUS_EVENT_IDS = 8;
 
+/** The order of delivery statuses (failed aside, ranked with sent). */
 const DELIVERY_RANK = (expr: string) =>
   `CASE ${expr} WHEN 'read' THEN 3 WHEN 'delivered' THEN 2 ELSE 1 END`;
+
+/**
+ * `id` is one of `ids`. A single id is written as an equality: PostgreSQL's generic plan for
+ * `id = ANY($n)` (made once per connection, see sql.ts) assumes an array of 10 and, when it was
+ * made on a table not yet analyzed, scans the whole table; an equality on the key is an index
+ * probe at any size. A send carries one message on WhatsApp, usually one in an SMS.
+ */
+function idIn(param: (value: unknown) => string, ids: readonly string[]): string {
+  return ids.length === 1
+    ? `id = ${param(ids[0])}::bpchar`
+    : `id = ANY(${param(ids)}::bpchar[])`;
+}

@@ -140,10 +140,12 @@ export class OutboxRepository {
 
 /**
  * Claims up to `limit` due rows (besides the condition `where` on `o`) for `owner` until
- * `claimMs` from now: only the head of an ordering key (no older pending row with the same
+ * `claimMs` from now: only the head of an ordering key (the oldest pending row with the same
  * key), so rows of one key go one at a time and in order; oldest first, and listed so (a
  * claim over a chatbot's cap keeps the oldest). `check`: an expression over the claimed row
- * `o`, returned as `claim_check`.
+ * `o`, returned as `claim_check`. The head test is a subquery per candidate (one probe of
+ * outbox_ordering_idx): written as NOT EXISTS, PostgreSQL made it an anti join that scanned
+ * every pending row for each candidate, quadratic in a backlog.
  */
 function claimSql(p: ClaimSqlParts): string {
   return `WITH claimed AS (${claimUpdateSql(p)})
@@ -166,9 +168,9 @@ function claimUpdateSql(p: ClaimSqlParts): string {
                       WHERE o.status = 'pending' AND o.next_attempt_at <= now()
                         AND (o.locked_until IS NULL OR o.locked_until < now())
                         AND ${p.where}
-                        AND NOT EXISTS (SELECT 1 FROM outbox p
-                                         WHERE p.ordering_key = o.ordering_key AND p.status = 'pending'
-                                           AND (p.created_at, p.id) < (o.created_at, o.id))
+                        AND o.id = (SELECT p.id FROM outbox p
+                                     WHERE p.ordering_key = o.ordering_key AND p.status = 'pending'
+                                     ORDER BY p.created_at, p.id LIMIT 1)
                       ORDER BY o.next_attempt_at, o.created_at, o.id
                       LIMIT ${p.limit}
                       FOR UPDATE SKIP LOCKED)
