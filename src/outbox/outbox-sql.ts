@@ -1,6 +1,14 @@
 import type { OutboxEntry } from './outbox-entry';
 
 /**
+ * Row `alias` is waiting (pending), as the lookups of an ordering key's rows say it: written
+ * as the predicate of outbox_ordering_idx and of no other index, so that PostgreSQL probes
+ * that index by key whatever its statistics say (see migration 1765000800000).
+ */
+export const waitingForKey = (alias: string): string =>
+  `${alias}.status NOT IN ('done', 'failed')`;
+
+/**
  * The INSERT that enqueues outbox entries inside another module's statement (a turn's
  * commit), so a delivery is durable exactly when the turn is. Parameters are SQL
  * placeholders (`$15`) or expressions (`conv.id`); `entries` is a jsonb parameter built by
@@ -25,7 +33,7 @@ export function enqueueOutboxSql(p: {
   const head = p.claimBy
     ? `${p.claimBy.owner}::text IS NOT NULL AND e.n = min(e.n) OVER (PARTITION BY e.ordering_key)
                       AND NOT EXISTS (SELECT 1 FROM outbox q
-                                       WHERE q.ordering_key = e.ordering_key AND q.status = 'pending')`
+                                       WHERE q.ordering_key = e.ordering_key AND ${waitingForKey('q')})`
     : 'false';
   const claim = p.claimBy
     ? `CASE WHEN o.head THEN ${p.claimBy.owner} END,

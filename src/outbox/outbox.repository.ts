@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { type SqlStep, sqlRows } from '../database/sql';
 import type { OutboxEntry } from './outbox-entry';
 import type { OutboxDelivery } from './outbox-handler';
-import { enqueueOutboxSql, outboxEntriesJson } from './outbox-sql';
+import { enqueueOutboxSql, outboxEntriesJson, waitingForKey } from './outbox-sql';
 
 interface ClaimedRow {
   id: string;
@@ -143,9 +143,9 @@ export class OutboxRepository {
  * `claimMs` from now: only the head of an ordering key (the oldest pending row with the same
  * key), so rows of one key go one at a time and in order; oldest first, and listed so (a
  * claim over a chatbot's cap keeps the oldest). `check`: an expression over the claimed row
- * `o`, returned as `claim_check`. The head test is a subquery per candidate (one probe of
- * outbox_ordering_idx): written as NOT EXISTS, PostgreSQL made it an anti join that scanned
- * every pending row for each candidate, quadratic in a backlog.
+ * `o`, returned as `claim_check`. The head test is a subquery per candidate, one probe of
+ * outbox_ordering_idx (waitingForKey): as a NOT EXISTS, PostgreSQL made it an anti join that
+ * compared each candidate with every waiting row, quadratic in a backlog.
  */
 function claimSql(p: ClaimSqlParts): string {
   return `WITH claimed AS (${claimUpdateSql(p)})
@@ -169,7 +169,7 @@ function claimUpdateSql(p: ClaimSqlParts): string {
                         AND (o.locked_until IS NULL OR o.locked_until < now())
                         AND ${p.where}
                         AND o.id = (SELECT p.id FROM outbox p
-                                     WHERE p.ordering_key = o.ordering_key AND p.status = 'pending'
+                                     WHERE p.ordering_key = o.ordering_key AND ${waitingForKey('p')}
                                      ORDER BY p.created_at, p.id LIMIT 1)
                       ORDER BY o.next_attempt_at, o.created_at, o.id
                       LIMIT ${p.limit}

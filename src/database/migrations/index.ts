@@ -20,6 +20,7 @@ import { OutboundRequests1765000400000 } from './1765000400000-outbound-requests
 import { StoragePerTurn1765000600000 } from './1765000600000-storage-per-turn';
 import { Retention1765000500000 } from './1765000500000-retention';
 import { TraceLevel1765000700000 } from './1765000700000-trace-level';
+import { OutboxKeyIndex1765000800000 } from './1765000800000-outbox-key-index';
 
 /** Every migration, oldest first. New ones are added here (and committed, reviewed). */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   Retention1765000500000,
   StoragePerTurn1765000600000,
   TraceLevel1765000700000,
+  OutboxKeyIndex1765000800000,
 ];
