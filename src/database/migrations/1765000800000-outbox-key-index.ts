@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The index that finds the oldest waiting row of an ordering key, with a predicate of its own
- * (see OUTBOX_WAITING in src/outbox/outbox-sql.ts). With the same predicate as outbox_due_idx
+ * (see waitingForKey in src/outbox/outbox-sql.ts). With the same predicate as outbox_due_idx
  * (`status = 'pending'`), PostgreSQL could choose either for the per-key lookup, and once
  * statistics said few rows wait (the usual state), it read the whole due index for every row
  * a claim looked at: quadratic in a burst's backlog.
