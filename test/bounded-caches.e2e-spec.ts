@@ -56,25 +56,19 @@ describe('bounded caches', () => {
       expect(await sqlRows(t.db, sql, [2])).toEqual([{ n: 3 }]);
     });
 
-    // PostgreSQL only: the embedded database serves one process, so no other instance migrates
-    // under it (and pglite-socket drops its connection after a failed statement).
-    const onPostgres = process.env.DATABASE_URL ? it : it.skip;
-    onPostgres(
-      'should prepare a statement again when its table changed shape (a migration elsewhere)',
-      async () => {
-        await t.db.query('CREATE TABLE prepared_probe (id int)');
-        await t.db.query('INSERT INTO prepared_probe VALUES (1)');
-        const sql = 'SELECT * FROM prepared_probe';
-        // Prepared on every pooled connection.
-        const pool = (t.db.driver as unknown as { master: Pool }).master;
-        const all = Array.from({ length: Math.max(1, pool.totalCount) }, () => sqlRows(t.db, sql));
-        for (const rows of await Promise.all(all)) expect(rows).toEqual([{ id: 1 }]);
-        await t.db.query('ALTER TABLE prepared_probe ADD COLUMN note text');
-        for (let run = 0; run < 3; run++)
-          expect(await sqlRows(t.db, sql)).toEqual([{ id: 1, note: null }]);
-        await t.db.query('DROP TABLE prepared_probe');
-      },
-    );
+    it('should prepare a statement again when its table changed shape (a migration elsewhere)', async () => {
+      await t.db.query('CREATE TABLE prepared_probe (id int)');
+      await t.db.query('INSERT INTO prepared_probe VALUES (1)');
+      const sql = 'SELECT * FROM prepared_probe';
+      // Prepared on every pooled connection.
+      const pool = (t.db.driver as unknown as { master: Pool }).master;
+      const all = Array.from({ length: Math.max(1, pool.totalCount) }, () => sqlRows(t.db, sql));
+      for (const rows of await Promise.all(all)) expect(rows).toEqual([{ id: 1 }]);
+      await t.db.query('ALTER TABLE prepared_probe ADD COLUMN note text');
+      for (let run = 0; run < 3; run++)
+        expect(await sqlRows(t.db, sql)).toEqual([{ id: 1, note: null }]);
+      await t.db.query('DROP TABLE prepared_probe');
+    });
 
     it('should run statements unnamed with DATABASE_PREPARED_STATEMENTS=false (for a pooler)', async () => {
       const off = await startTestApp({ DATABASE_PREPARED_STATEMENTS: 'false' });
@@ -92,13 +86,32 @@ describe('bounded caches', () => {
   });
 
   describe('work per statement', () => {
-    // One pooled connection: the statement the repository prepared is the one explained.
+    // One pooled connection: the statement the repository prepared is the one explained, and
+    // a connection dropped after a failure shows.
     let one: TestApp;
     beforeAll(async () => {
       one = await startTestApp({ DATABASE_POOL_SIZE: '1', OUTBOX_POLL_MS: '0' });
     });
     afterAll(async () => {
       await one?.close();
+    });
+
+    it('should keep its connection after a statement fails, and run the next one on it', async () => {
+      const backend = `SELECT pg_backend_pid() AS pid`;
+      const [before] = await sqlRows<{ pid: number }>(one.db, backend);
+      for (const failing of ['SELECT $1::int / 0 AS n', 'SELECT 1 / 0 AS n']) {
+        // Twice: the second run of a named statement goes without its Parse.
+        for (let run = 0; run < 2; run++) {
+          await expect(sqlRows(one.db, failing, failing.includes('$1') ? [1] : [])).rejects.toThrow(
+            'division by zero',
+          );
+          // The embedded database has one connection slot: a connection closed after the
+          // failure made this statement fail ("Connection terminated unexpectedly").
+          expect(await sqlRows(one.db, 'SELECT $1::int + 1 AS n', [run])).toEqual([{ n: run + 1 }]);
+        }
+      }
+      const [after] = await sqlRows<{ pid: number }>(one.db, backend);
+      expect(after.pid).toBe(before.pid);
     });
 
     it('should look at each waiting outbox row once when claiming, however long the backlog', async () => {

@@ -19,15 +19,28 @@ export async function sqlRows<T>(
   const pool = (db.driver as unknown as { master: Pool & { options: { onConnect?: unknown } } })
     .master;
   const name = pool.options.onConnect === prepareConnection ? statementName(sql) : undefined;
-  if (!name) return (await pool.query(sql, params)).rows as T[];
+  // Not pool.query: it closes the connection after any failed statement, so a constraint
+  // violation cost a new connection (its statements prepared again), and on the embedded
+  // database, which has one connection slot, failed the next statement too.
+  const client = await pool.connect();
+  let broken: Error | undefined;
   try {
-    return (await pool.query({ name, text: sql, values: params })).rows as T[];
+    if (!name) return (await client.query(sql, params)).rows as T[];
+    try {
+      return (await client.query({ name, text: sql, values: params })).rows as T[];
+    } catch (err) {
+      if (!stalePlan(err)) throw err;
+      // A table it reads changed shape under it (another instance's migration): it failed
+      // before it ran, and is prepared again under a new name on every connection.
+      const renamed = renameStatement(sql);
+      return (await client.query({ name: renamed, text: sql, values: params })).rows as T[];
+    }
   } catch (err) {
-    if (!stalePlan(err)) throw err;
-    // A table it reads changed shape under it (another instance's migration): it failed
-    // before it ran, and is prepared again under a new name on every connection.
-    const renamed = renameStatement(sql);
-    return (await pool.query({ name: renamed, text: sql, values: params })).rows as T[];
+    // An error the server reported leaves the connection usable; anything else may not.
+    if (sqlState(err) === undefined) broken = err instanceof Error ? err : new Error(String(err));
+    throw err;
+  } finally {
+    client.release(broken);
   }
 }
 
