@@ -99,12 +99,14 @@ describe('bounded caches', () => {
     it('should keep its connection after a statement fails, and run the next one on it', async () => {
       const backend = `SELECT pg_backend_pid() AS pid`;
       const [before] = await sqlRows<{ pid: number }>(one.db, backend);
-      for (const failing of ['SELECT $1::int / 0 AS n', 'SELECT 1 / 0 AS n']) {
+      const failing: Array<[string, unknown[]]> = [
+        ['SELECT $1::int / 0 AS n', [1]],
+        ['SELECT 1 / 0 AS n', []],
+      ];
+      for (const [sql, params] of failing) {
         // Twice: the second run of a named statement goes without its Parse.
         for (let run = 0; run < 2; run++) {
-          await expect(sqlRows(one.db, failing, failing.includes('$1') ? [1] : [])).rejects.toThrow(
-            'division by zero',
-          );
+          await expect(sqlRows(one.db, sql, params)).rejects.toThrow('division by zero');
           // The embedded database has one connection slot: a connection closed after the
           // failure made this statement fail ("Connection terminated unexpectedly").
           expect(await sqlRows(one.db, 'SELECT $1::int + 1 AS n', [run])).toEqual([{ n: run + 1 }]);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 
 /**
@@ -23,24 +23,33 @@ export async function sqlRows<T>(
   // violation cost a new connection (its statements prepared again), and on the embedded
   // database, which has one connection slot, failed the next statement too.
   const client = await pool.connect();
-  let broken: Error | undefined;
+  let broken = false;
   try {
-    if (!name) return (await client.query(sql, params)).rows as T[];
-    try {
-      return (await client.query({ name, text: sql, values: params })).rows as T[];
-    } catch (err) {
-      if (!stalePlan(err)) throw err;
-      // A table it reads changed shape under it (another instance's migration): it failed
-      // before it ran, and is prepared again under a new name on every connection.
-      const renamed = renameStatement(sql);
-      return (await client.query({ name: renamed, text: sql, values: params })).rows as T[];
-    }
+    return await runOn(client, sql, params, name);
   } catch (err) {
     // An error the server reported leaves the connection usable; anything else may not.
-    if (sqlState(err) === undefined) broken = err instanceof Error ? err : new Error(String(err));
+    broken = sqlState(err) === undefined;
     throw err;
   } finally {
     client.release(broken);
+  }
+}
+
+/** One statement on one connection: named when `name` is given, unnamed otherwise. */
+async function runOn<T>(
+  client: PoolClient,
+  sql: string,
+  values: unknown[],
+  name: string | undefined,
+): Promise<T[]> {
+  if (!name) return (await client.query(sql, values)).rows as T[];
+  try {
+    return (await client.query({ name, text: sql, values })).rows as T[];
+  } catch (err) {
+    if (!stalePlan(err)) throw err;
+    // A table it reads changed shape under it (another instance's migration): it failed
+    // before it ran, and is prepared again under a new name on every connection.
+    return (await client.query({ name: renameStatement(sql), text: sql, values })).rows as T[];
   }
 }
 
