@@ -159,6 +159,47 @@ describe('bounded caches', () => {
       expect(looked).toBeLessThan(BACKLOG * 5);
       expect(looked).toBeGreaterThanOrEqual(BACKLOG);
     });
+
+    it("should find a session's lease by its id, before the table was ever analyzed", async () => {
+      const { auth } = await one.newWorkspace();
+      const bot = await publishedBot(one, auth, FLOW);
+      const session = await one.http().post(`${bot.base}/chat/sessions`).set(auth).expect(201);
+      const id = session.body.session_id as string;
+      // Many sessions of the same chatbot, in a table no statistics describe yet (a new server).
+      const OTHERS = 400;
+      await one.db.query(
+        `INSERT INTO conversations (id, chatbot_id, channel, user_id, status, session)
+         SELECT left(md5(random()::text), 26), $1, 'api', 'user-' || n, 'ACTIVE', '{}'
+           FROM generate_series(1, ${OTHERS}) n`,
+        [bot.chatbotId],
+      );
+      // A message takes the lease with the statement the repository prepared.
+      await one
+        .http()
+        .post(`${bot.base}/chat/sessions/${id}/messages`)
+        .set(auth)
+        .send({ message: 'hi' })
+        .expect(200);
+      const [prepared] = await one.db.query(
+        `SELECT name FROM pg_prepared_statements WHERE statement LIKE 'WITH leased AS (%'`,
+      );
+      expect(prepared).toBeDefined();
+      const [{ 'QUERY PLAN': plan }] = await one.db.query(
+        `EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE "${prepared.name}"('${id}', '${bot.chatbotId}', NULL, 'probe-owner', 1000, 1000)`,
+      );
+      let looked = 0;
+      const walk = (node: PlanNode): void => {
+        if (node['Relation Name'] === 'conversations')
+          looked +=
+            (node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0)) * node['Actual Loops'];
+        for (const child of node.Plans ?? []) walk(child);
+      };
+      walk((plan as Array<{ Plan: PlanNode }>)[0].Plan);
+      // The session's own row, by its primary key; through conversations_user_idx (the
+      // chatbot's sessions) it was every one of them.
+      expect(looked).toBeGreaterThanOrEqual(1);
+      expect(looked).toBeLessThanOrEqual(2);
+    });
   });
 
   describe('FlowCache', () => {
