@@ -190,6 +190,7 @@ async function commit(
     null,
     null,
     traceHasError(events),
+    null,
   ]);
   if (Number(result.rows[0]?.ok ?? 0) === 0) throw new HttpError(500, 'lease lost');
   return { now, count: rows.length };

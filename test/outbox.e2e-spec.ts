@@ -8,6 +8,8 @@ import { OutboxDispatcher } from '../src/outbox/outbox-dispatcher';
 import type { DeliveryResult, OutboxDelivery, OutboxHandler } from '../src/outbox/outbox-handler';
 import { OutboxHandlers } from '../src/outbox/outbox-handlers';
 import { OutboxRepository } from '../src/outbox/outbox.repository';
+import { enqueueOutboxSql, outboxEntriesJson } from '../src/outbox/outbox-sql';
+import { sqlRows } from '../src/database/sql';
 import { Backend, startBackend } from './support/backend';
 import { publishedBot } from './support/flows';
 import { startTestApp, TestApp } from './support/test-app';
@@ -166,6 +168,86 @@ describe('OutboxDispatcher', () => {
       expect(dead).toEqual({ status: 'failed', last_error: 'refused for good' });
       await until(() => handler.delivered.filter((d) => d.key === 'slow').length === 2, 'slow key');
       expect(handler.delivered.filter((d) => d.key === 'slow').map((d) => d.n)).toEqual([0, 1]);
+    });
+
+    /** What a turn's commit does with its outbox rows (COMMIT_TURN_SQL's part, then afterCommit). */
+    async function commitRows(entries: ReturnType<typeof row>[]) {
+      const dispatcher = t.handle.app.get(OutboxDispatcher);
+      const claim = dispatcher.claimInCommit(chatbotId, entries);
+      const stored = await sqlRows<{ id: string; claimed: boolean }>(
+        t.db,
+        enqueueOutboxSql({
+          entries: '$1',
+          chatbotId: '$2',
+          conversationId: 'NULL',
+          now: 'clock_timestamp()',
+          claimBy: { owner: '$3', ms: '$4', ownKeys: '$5' },
+        }),
+        [outboxEntriesJson(entries), chatbotId, claim?.owner, claim?.claimMs, claim?.ownKeys],
+      );
+      const claimed = stored.filter((r) => r.claimed).map((r) => r.id);
+      dispatcher.afterCommit(entries, claimed, { chatbotId, conversationId: null }, claim);
+      return claimed.length;
+    }
+
+    it("should take a key's new rows behind the one in flight here, in order, without claiming them", async () => {
+      const claims = jest.spyOn(repo, 'claim');
+      const handOns = jest.spyOn(repo, 'finishMany');
+      let open!: () => void;
+      const gate = new Promise<void>((r) => (open = r));
+      let held = 0;
+      handler.hold = (d) => {
+        if ((d.payload as { key: string }).key !== 'user' || (d.payload as { n: number }).n > 0)
+          return Promise.resolve();
+        held++;
+        return gate;
+      };
+      expect(await commitRows([row('user', 0)])).toBe(1);
+      await until(() => held === 1, 'the first in flight');
+      // While it is in flight: one row a turn, then a turn with two (a text and its buttons).
+      expect(await commitRows([row('user', 1)])).toBe(1);
+      expect(await commitRows([row('user', 2), row('user', 3)])).toBe(2);
+      // Another user's row is not held behind them.
+      expect(await commitRows([row('other', 0)])).toBe(1);
+      await until(() => handler.delivered.some((d) => d.key === 'other'), "the other user's row");
+      expect(handler.delivered.some((d) => d.key === 'user')).toBe(false);
+      open();
+      await until(() => handler.delivered.length === 5, 'every row');
+      expect(handler.delivered.filter((d) => d.key === 'user').map((d) => d.n)).toEqual([
+        0, 1, 2, 3,
+      ]);
+      expect(handler.maxInFlightPerKey).toBe(1);
+      // Claimed in their commits, each started as the one before it ended: no claiming
+      // query (nor a freed slot's hand-on) found them.
+      for (const call of [...claims.mock.results, ...handOns.mock.results]) {
+        const found = (await call.value) as OutboxDelivery[];
+        expect(found.filter((d) => d.orderingKey === 'user')).toEqual([]);
+      }
+      await until(
+        async () =>
+          (await t.db.query(`SELECT 1 FROM outbox WHERE status <> 'done'`)).length === 0,
+        'the rows marked done',
+      );
+    });
+
+    it('should give back the rows held behind a delivery to be tried again, and deliver them after it', async () => {
+      let open!: () => void;
+      const gate = new Promise<void>((r) => (open = r));
+      let held = 0;
+      handler.hold = (d) => {
+        if ((d.payload as { n: number }).n > 0 || d.attempt > 1) return Promise.resolve();
+        held++;
+        return gate;
+      };
+      expect(await commitRows([row('user', 0, 1)])).toBe(1);
+      await until(() => held === 1, 'the first in flight');
+      expect(await commitRows([row('user', 1)])).toBe(1);
+      expect(await commitRows([row('user', 2)])).toBe(1);
+      open(); // its first try fails: tried again 20 ms later, before the two held behind it
+      await until(() => handler.delivered.length === 3, 'every row');
+      expect(handler.delivered.map((d) => d.n)).toEqual([0, 1, 2]);
+      expect(handler.attempts.get(handler.delivered[0].id)).toBe(2);
+      expect(handler.maxInFlightPerKey).toBe(1);
     });
 
     it('should keep one chatbot from taking every delivery slot', async () => {

@@ -89,8 +89,8 @@ export interface TurnWrite {
   inboxEventId: string | null;
   /** The channel's state after the turn; undefined keeps the stored one. */
   channelState?: unknown;
-  /** Stores the heads of the new outbox rows claimed by this dispatcher (see enqueueOutboxSql). */
-  outboxClaim?: { owner: string; claimMs: number } | null;
+  /** Stores the new outbox rows claimed by this dispatcher when it may (see enqueueOutboxSql). */
+  outboxClaim?: { owner: string; claimMs: number; ownKeys: string[] } | null;
 }
 
 /** A committed turn: false when the lease was lost (nothing written). */
@@ -714,6 +714,7 @@ export class ConversationRepository {
         w.outboxClaim?.claimMs ?? null,
         JSON.stringify(OPTED_OUT_ERROR),
         traceHasError(w.trace.events),
+        w.outboxClaim?.ownKeys ?? null,
       ],
     );
     if (Number(rows[0]?.ok ?? 0) === 0) return { ok: false };

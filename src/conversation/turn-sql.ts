@@ -131,8 +131,9 @@ export const LEASE_WITH_TICKET_SQL = `WITH leased AS (
  * $1 id, $2 owner, $3 session json, $4 state, $5 status, $6 message count, $7 now,
  * $8 preview, $9 expires at, $10 contact name, $11 messages json, $12 trace id,
  * $13 trace events (stored form: trace-codec.ts), $14 duration ms, $15 outbox entries json, $16 inbox event id or null,
- * $17 channel state json (null keeps it), $18 the outbox dispatcher that takes the heads of
- * the new outbox rows at once (null: none), $19 its claim ms, $20 the error an outbound
+ * $17 channel state json (null keeps it), $18 the outbox dispatcher that takes the new outbox
+ * rows at once (null: none), $19 its claim ms, $22 the ordering keys it is delivering now
+ * (text[]: rows it may take behind its own, see enqueueOutboxSql), $20 the error an outbound
  * message records when its user opted out (then the turn's sends to the user are not
  * enqueued, and its queued messages are `failed` with it), $21 whether the turn had an
  * error (trace-level.ts: traceHasError). Events are enqueued only when the chatbot has a
@@ -169,7 +170,7 @@ export const COMMIT_TURN_SQL = `WITH conv AS (
          SELECT $12, conv.id, $13::json, $14, $7 FROM conv
           WHERE ${traceKeptSql({ chatbotId: 'conv.chatbot_id', preview: 'conv.preview', error: '$21::boolean' })}
        ), ob AS (
-         ${enqueueOutboxSql({ entries: '$15', chatbotId: 'conv.chatbot_id', conversationId: 'conv.id', now: '$7', from: 'conv', where: `NOT (o.to_user AND (SELECT out FROM opted)) AND ${eventsOnSql('conv.chatbot_id')}`, claimBy: { owner: '$18', ms: '$19' } })}
+         ${enqueueOutboxSql({ entries: '$15', chatbotId: 'conv.chatbot_id', conversationId: 'conv.id', now: '$7', from: 'conv', where: `NOT (o.to_user AND (SELECT out FROM opted)) AND ${eventsOnSql('conv.chatbot_id')}`, claimBy: { owner: '$18', ms: '$19', ownKeys: '$22' } })}
        ), ib AS (
          ${markInboxEventDoneSql({ id: '$16', now: '$7', from: 'conv' })}
        )

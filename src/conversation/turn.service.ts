@@ -427,6 +427,7 @@ export class TurnService {
     ];
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
     const channelState = turn.channelState?.write(replies, status === 'ACTIVE');
+    const outboxClaim = outbox.length ? this.outbox.claimInCommit(row.chatbot_id, outbox) : null;
     const committed = await this.conversations.commitTurn({
       conversationId: row.id,
       owner,
@@ -441,7 +442,7 @@ export class TurnService {
       outbox,
       inboxEventId: turn.inboxEventId ?? null,
       channelState,
-      outboxClaim: outbox.length ? this.outbox.claimInCommit(row.chatbot_id, outbox) : null,
+      outboxClaim,
     });
     if (!committed.ok) throw await this.lostLease(row);
     const stored = new Set(committed.storedOutboxIds);
@@ -449,10 +450,8 @@ export class TurnService {
       this.outbox.afterCommit(
         outbox.filter((e) => stored.has(e.id)),
         committed.claimedOutboxIds,
-        {
-          chatbotId: row.chatbot_id,
-          conversationId: row.id,
-        },
+        { chatbotId: row.chatbot_id, conversationId: row.id },
+        outboxClaim,
       );
     this.metrics.turns.inc({ channel: row.channel, outcome: 'ok' });
     this.metrics.turnDuration.observe({ channel: row.channel }, durationMs / 1000);

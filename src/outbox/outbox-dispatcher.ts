@@ -39,6 +39,13 @@ export class OutboxDispatcher
    * served; a busy chatbot's oldest replies are not overtaken for ever by new ones).
    */
   private readonly backlog = new Set<string>();
+  /**
+   * Per ordering key being delivered here: the rows of the key this instance holds claimed
+   * behind the one in flight, delivered one after the other as each ends (see afterCommit).
+   */
+  private readonly chains = new Map<string, KeyChain>();
+  /** Claims being given back (awaited on shutdown). */
+  private readonly givingBack = new Set<Promise<void>>();
   /** Ends of attempts waiting for the statement being written (finish). */
   private readonly ends: PendingEnd[] = [];
   private ending: Promise<void> | null = null;
@@ -63,36 +70,53 @@ export class OutboxDispatcher
   }
 
   /** Unfinished deliveries are given back; the row id stays their request id (docs/outbox.md). */
-  beforeApplicationShutdown(): Promise<void> {
-    return this.end();
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.end();
+    // Rows held behind a delivery that did not finish in time.
+    const held = [...this.chains.values()].flatMap((c) => c.queue.map((q) => q.row.id));
+    this.chains.clear();
+    await this.giveBack(held);
+    await Promise.all(this.givingBack);
   }
 
   /**
    * Lets a turn store its new outbox rows already claimed by this instance (see
-   * enqueueOutboxSql), saving a claiming query per delivery: only while it runs and has a
-   * free slot within the chatbot's cap. Null: store them unclaimed.
+   * enqueueOutboxSql), saving a claiming query per delivery, while it runs: a row of a key
+   * this instance is delivering now goes behind it (no slot needed); any other row needs a
+   * free slot within the chatbot's cap. Null: store them unclaimed. Hand the same object to
+   * afterCommit.
    */
-  claimInCommit(
-    chatbotId: string,
-    entries: readonly OutboxEntry[],
-  ): { owner: string; claimMs: number } | null {
-    if (!this.isRunning() || this.inFlight.size >= this.config.outboxConcurrency) return null;
-    const inFlight = this.inFlightPerCap();
-    const room = entries.every((e) => {
-      const key = capKey(chatbotId, e.kind);
-      return !this.backlog.has(key) && (inFlight.get(key) ?? 0) < this.capOf(e.kind);
-    });
-    return room ? { owner: this.owner, claimMs: CLAIM_MS } : null;
+  claimInCommit(chatbotId: string, entries: readonly OutboxEntry[]): OutboxClaim | null {
+    if (!this.isRunning()) return null;
+    const chains = new Map<string, KeyChain>();
+    for (const e of entries) {
+      const chain = this.chains.get(e.orderingKey);
+      if (chain) chains.set(e.orderingKey, chain);
+    }
+    const needSlots = entries.filter((e) => !chains.has(e.orderingKey));
+    if (needSlots.length > 0) {
+      if (this.inFlight.size >= this.config.outboxConcurrency) return null;
+      const inFlight = this.inFlightPerCap();
+      const room = needSlots.every((e) => {
+        const key = capKey(chatbotId, e.kind);
+        return !this.backlog.has(key) && (inFlight.get(key) ?? 0) < this.capOf(e.kind);
+      });
+      if (!room) return null;
+    }
+    return { owner: this.owner, claimMs: CLAIM_MS, ownKeys: [...chains.keys()], chains };
   }
 
   /**
-   * After a turn committed its outbox rows: delivers at once those stored claimed by this
-   * instance (or gives the claims back if it has stopped meanwhile), and looks for the rest.
+   * After a turn committed its outbox rows: delivers those stored claimed by this instance,
+   * in order: at once, or behind the row of their key in flight here (its chain). A row
+   * claimed behind a delivery that has since failed (to be tried again first) is given back,
+   * as are all when this instance has stopped; the rest are looked for.
    */
   afterCommit(
     entries: OutboxEntry[],
     claimedIds: string[],
-    owner: { chatbotId: string; conversationId: string },
+    owner: { chatbotId: string; conversationId: string | null },
+    claim?: OutboxClaim | null,
   ): void {
     const claimed = new Set(claimedIds);
     const refused: string[] = [];
@@ -101,21 +125,30 @@ export class OutboxDispatcher
         this.backlog.add(capKey(owner.chatbotId, e.kind));
         continue;
       }
-      const row = {
+      const row: OutboxDelivery = {
         id: e.id,
         kind: e.kind,
         ...owner,
+        orderingKey: e.orderingKey,
         payload: e.payload,
         attempt: 1,
         claimedInCommit: true,
       };
-      if (!this.adopt(row)) refused.push(e.id);
+      const chain = this.chains.get(e.orderingKey);
+      if (chain && this.isRunning()) {
+        // Its opt-out check (SMS) is made again when it goes, later.
+        chain.queue.push({ row: { ...row, claimedInCommit: false }, at: Date.now() });
+        continue;
+      }
+      const behind = claim?.chains.get(e.orderingKey);
+      if (behind?.ended === 'broken' || !this.adopt(row)) {
+        refused.push(e.id);
+        this.backlog.add(capKey(owner.chatbotId, e.kind));
+      }
     }
-    if (refused.length)
-      void this.rows.release(refused, this.owner).catch((err: unknown) => {
-        this.logger.error({ err }, 'Outbox: could not give back claims');
-      });
-    if (claimed.size < entries.length || refused.length) this.kick();
+    if (claimed.size < entries.length) this.kick();
+    // Looked for again once given back: a claim before that would not see them.
+    if (refused.length) void this.giveBack(refused).then(() => this.kick());
   }
 
   /** Deliveries of one kind in flight for one chatbot at most (see capKey). */
@@ -174,6 +207,51 @@ export class OutboxDispatcher
   }
 
   protected async process(row: OutboxDelivery): Promise<void> {
+    if (!this.chains.has(row.orderingKey))
+      this.chains.set(row.orderingKey, { key: row.orderingKey, queue: [] });
+    let ended: ClaimOutcome | null = null;
+    try {
+      ended = await this.deliver(row);
+    } finally {
+      this.next(row, ended);
+    }
+  }
+
+  /**
+   * The row's attempt ended (`outcome` written; null: not, or no longer this instance's):
+   * the next row held behind it goes, unless the key must wait (the row is to be tried again,
+   * or its end is unknown); then the held rows are given back, to be claimed in order later.
+   */
+  private next(row: OutboxDelivery, outcome: ClaimOutcome | null): void {
+    const chain = this.chains.get(row.orderingKey);
+    if (!chain) return;
+    const goesOn = outcome !== null && outcome.status !== 'pending';
+    const first = chain.queue.shift();
+    // Not one held about as long as its claim lasts: another instance may take it soon.
+    if (goesOn && first && Date.now() - first.at < CLAIM_MS / 2 && this.adopt(first.row)) return;
+    if (first) chain.queue.unshift(first);
+    this.chains.delete(row.orderingKey);
+    chain.ended = goesOn && !first ? 'ok' : 'broken';
+    if (!first) return;
+    for (const { row: held } of chain.queue) this.backlog.add(capKey(held.chatbotId, held.kind));
+    void this.giveBack(chain.queue.map((q) => q.row.id)).then(() => this.kick());
+  }
+
+  /** Gives claims back (logged when it cannot: they then run out on their own). */
+  private giveBack(ids: string[]): Promise<void> {
+    if (ids.length === 0) return Promise.resolve();
+    const done = this.rows
+      .release(ids, this.owner)
+      .catch((err: unknown) => {
+        this.logger.error({ err }, 'Outbox: could not give back claims');
+      })
+      .finally(() => this.givingBack.delete(done));
+    this.givingBack.add(done);
+    return done;
+  }
+
+  /** One attempt: the outcome written, or null when the row is no longer this instance's. */
+  private async deliver(row: OutboxDelivery): Promise<ClaimOutcome | null> {
     const handler = this.handlers.get(row.kind);
     let result: DeliveryResult;
     if (!handler) {
@@ -189,7 +267,7 @@ export class OutboxDispatcher
         };
       }
     }
-    if (!this.stillOwned(row.id)) return;
+    if (!this.stillOwned(row.id)) return null;
     const log = { outbox_id: row.id, kind: row.kind, attempt: row.attempt };
     const maxAttempts = handler?.maxAttempts ?? this.config.outboxMaxAttempts;
     const retry = !result.ok && result.retryable && row.attempt < maxAttempts;
@@ -209,6 +287,7 @@ export class OutboxDispatcher
         { ...log, error: result.error, will_retry: retry },
         'Outbox: delivery failed',
       );
+    return outcome;
   }
 
   /**
@@ -269,6 +348,23 @@ export class OutboxDispatcher
     for (const [key, cap] of handOn)
       if ((taken.get(key) ?? 0) < cap.limit) this.backlog.delete(key);
   }
+}
+
+/** What claimInCommit lets a turn's commit claim, and the chains it may go behind. */
+export interface OutboxClaim {
+  owner: string;
+  claimMs: number;
+  /** The keys of `chains`: rows of them are claimed behind the ones this instance holds. */
+  ownKeys: string[];
+  chains: Map<string, KeyChain>;
+}
+
+/** The rows of one ordering key held here, behind the one in flight. */
+interface KeyChain {
+  key: string;
+  queue: Array<{ row: OutboxDelivery; at: number }>;
+  /** Set when the chain stops: 'broken' when its held rows were given back. */
+  ended?: 'ok' | 'broken';
 }
 
 interface PendingEnd {

@@ -6,6 +6,8 @@ export interface OutboxDelivery {
   kind: string;
   chatbotId: string;
   conversationId: string | null;
+  /** Rows with the same key are delivered one at a time, in order (OutboxEntry.orderingKey). */
+  orderingKey: string;
   payload: unknown;
   /** 1 on the first try. */
   attempt: number;

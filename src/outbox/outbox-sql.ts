@@ -14,11 +14,12 @@ export const waitingForKey = (alias: string): string =>
  * placeholders (`$15`) or expressions (`conv.id`); `entries` is a jsonb parameter built by
  * `outboxEntriesJson`.
  *
- * With `claimBy` (an owner expression, null for none, and a claim length in ms), each entry
- * that is the head of its ordering key (no pending row of the key before it, none earlier in
- * the batch) is stored already claimed by that owner, with its first attempt counted, so the
- * dispatcher can deliver it at once without a claiming query; `RETURNING id, claimed` says
- * which.
+ * With `claimBy` (an owner expression, null for none, a claim length in ms, and a text[]
+ * expression of the keys the owner is delivering right now), an entry is stored already
+ * claimed by that owner, with its first attempt counted, when nothing of its ordering key is
+ * waiting, or (one of those keys) only rows that owner holds: the dispatcher then delivers it
+ * without a claiming query, at once or right after the rows it holds of the key (in batch
+ * order: OutboxDispatcher.afterCommit). `RETURNING id, claimed` says which.
  */
 export function enqueueOutboxSql(p: {
   entries: string;
@@ -28,12 +29,14 @@ export function enqueueOutboxSql(p: {
   from?: string;
   /** Which entries to store, over the entry `o` (e.g. `o.to_user`: not to an opted-out user). */
   where?: string;
-  claimBy?: { owner: string; ms: string };
+  claimBy?: { owner: string; ms: string; ownKeys: string };
 }): string {
   const head = p.claimBy
-    ? `${p.claimBy.owner}::text IS NOT NULL AND e.n = min(e.n) OVER (PARTITION BY e.ordering_key)
+    ? `${p.claimBy.owner}::text IS NOT NULL
                       AND NOT EXISTS (SELECT 1 FROM outbox q
-                                       WHERE q.ordering_key = e.ordering_key AND ${waitingForKey('q')})`
+                                       WHERE q.ordering_key = e.ordering_key AND ${waitingForKey('q')}
+                                         AND (q.locked_by IS DISTINCT FROM ${p.claimBy.owner}
+                                              OR NOT coalesce(e.ordering_key = ANY(${p.claimBy.ownKeys}::text[]), false)))`
     : 'false';
   const claim = p.claimBy
     ? `CASE WHEN o.head THEN ${p.claimBy.owner} END,
@@ -47,7 +50,7 @@ export function enqueueOutboxSql(p: {
            FROM ${p.from ? `${p.from}, ` : ''}
                 (SELECT e.*, ${head} AS head
                    FROM jsonb_to_recordset(${p.entries}::jsonb)
-                        AS e(id text, kind text, ordering_key text, payload jsonb, n int, to_user boolean,
+                        AS e(id text, kind text, ordering_key text, payload jsonb, to_user boolean,
                               event boolean)) o
          ${p.where ? `WHERE ${p.where}` : ''}
          RETURNING id, locked_by IS NOT NULL AS claimed`;
@@ -56,12 +59,11 @@ export function enqueueOutboxSql(p: {
 /** The jsonb parameter `enqueueOutboxSql` reads. */
 export function outboxEntriesJson(entries: OutboxEntry[]): string {
   return JSON.stringify(
-    entries.map((e, n) => ({
+    entries.map((e) => ({
       id: e.id,
       kind: e.kind,
       ordering_key: e.orderingKey,
       payload: e.payload,
-      n,
       to_user: e.toUser === true,
       event: e.event === true,
     })),

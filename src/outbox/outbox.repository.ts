@@ -12,6 +12,7 @@ interface ClaimedRow {
   kind: string;
   chatbot_id: string;
   conversation_id: string | null;
+  ordering_key: string;
   payload: unknown;
   attempts: number;
   claim_check: boolean | null;
@@ -174,11 +175,12 @@ function claimUpdateSql(p: ClaimSqlParts): string {
                       ORDER BY o.next_attempt_at, o.created_at, o.id
                       LIMIT ${p.limit}
                       FOR UPDATE SKIP LOCKED)
-       RETURNING id, kind, chatbot_id, conversation_id, payload, attempts, ${p.check} AS claim_check,
+       RETURNING id, kind, chatbot_id, conversation_id, ordering_key, payload, attempts, ${p.check} AS claim_check,
                  next_attempt_at, created_at`;
 }
 
-const CLAIMED_COLUMNS = 'id, kind, chatbot_id, conversation_id, payload, attempts, claim_check';
+const CLAIMED_COLUMNS =
+  'id, kind, chatbot_id, conversation_id, ordering_key, payload, attempts, claim_check';
 
 function deliveryOf(r: ClaimedRow): OutboxDelivery {
   return {
@@ -186,6 +188,7 @@ function deliveryOf(r: ClaimedRow): OutboxDelivery {
     kind: r.kind,
     chatbotId: r.chatbot_id,
     conversationId: r.conversation_id,
+    orderingKey: r.ordering_key,
     payload: r.payload,
     attempt: r.attempts,
     ...(r.claim_check === null ? {} : { claimCheck: r.claim_check }),
