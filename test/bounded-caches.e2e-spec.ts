@@ -143,16 +143,7 @@ describe('bounded caches', () => {
       const [{ 'QUERY PLAN': plan }] = await one.db.query(
         `EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE "${prepared.name}"('probe-owner', 60000, 5, '{}')`,
       );
-      // Rows the plan's scans of outbox produced or filtered out, over all their loops.
-      let looked = 0;
-      const walk = (node: PlanNode): void => {
-        if (node['Relation Name'] === 'outbox')
-          looked +=
-            (node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0)) * node['Actual Loops'];
-        looked += (node['Rows Removed by Join Filter'] ?? 0) * node['Actual Loops'];
-        for (const child of node.Plans ?? []) walk(child);
-      };
-      walk((plan as Array<{ Plan: PlanNode }>)[0].Plan);
+      const looked = rowsLooked(plan, 'outbox');
       // Linear: the backlog once, a probe of each due row's key, the rows claimed. Reading the
       // whole backlog for each row looked at (the due index for the per-key lookup, which the
       // statistics made look empty) came to 56,650 here.
@@ -187,14 +178,7 @@ describe('bounded caches', () => {
       const [{ 'QUERY PLAN': plan }] = await one.db.query(
         `EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE "${prepared.name}"('${id}', '${bot.chatbotId}', NULL, 'probe-owner', 1000, 1000)`,
       );
-      let looked = 0;
-      const walk = (node: PlanNode): void => {
-        if (node['Relation Name'] === 'conversations')
-          looked +=
-            (node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0)) * node['Actual Loops'];
-        for (const child of node.Plans ?? []) walk(child);
-      };
-      walk((plan as Array<{ Plan: PlanNode }>)[0].Plan);
+      const looked = rowsLooked(plan, 'conversations');
       // The session's own row, by its primary key; through conversations_user_idx (the
       // chatbot's sessions) it was every one of them.
       expect(looked).toBeGreaterThanOrEqual(1);
@@ -285,6 +269,23 @@ describe('bounded caches', () => {
     });
   });
 });
+
+/**
+ * Rows an EXPLAIN (ANALYZE, FORMAT JSON) plan's scans of `relation` produced or filtered out,
+ * over all their loops, and the rows its joins' filters removed.
+ */
+function rowsLooked(plan: unknown, relation: string): number {
+  let looked = 0;
+  const walk = (node: PlanNode): void => {
+    if (node['Relation Name'] === relation)
+      looked +=
+        (node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0)) * node['Actual Loops'];
+    looked += (node['Rows Removed by Join Filter'] ?? 0) * node['Actual Loops'];
+    for (const child of node.Plans ?? []) walk(child);
+  };
+  walk((plan as Array<{ Plan: PlanNode }>)[0].Plan);
+  return looked;
+}
 
 interface PlanNode {
   'Relation Name'?: string;

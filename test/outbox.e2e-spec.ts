@@ -224,8 +224,7 @@ describe('OutboxDispatcher', () => {
         expect(found.filter((d) => d.orderingKey === 'user')).toEqual([]);
       }
       await until(
-        async () =>
-          (await t.db.query(`SELECT 1 FROM outbox WHERE status <> 'done'`)).length === 0,
+        async () => (await t.db.query(`SELECT 1 FROM outbox WHERE status <> 'done'`)).length === 0,
         'the rows marked done',
       );
     });

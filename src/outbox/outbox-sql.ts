@@ -5,8 +5,7 @@ import type { OutboxEntry } from './outbox-entry';
  * as the predicate of outbox_ordering_idx and of no other index, so that PostgreSQL probes
  * that index by key whatever its statistics say (see migration 1765000800000).
  */
-export const waitingForKey = (alias: string): string =>
-  `${alias}.status NOT IN ('done', 'failed')`;
+export const waitingForKey = (alias: string): string => `${alias}.status NOT IN ('done', 'failed')`;
 
 /**
  * The INSERT that enqueues outbox entries inside another module's statement (a turn's
