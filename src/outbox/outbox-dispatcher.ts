@@ -141,7 +141,7 @@ export class OutboxDispatcher
         continue;
       }
       const behind = claim?.chains.get(e.orderingKey);
-      if (behind?.ended === 'broken' || !this.adopt(row)) {
+      if (behind?.broken || !this.adopt(row)) {
         refused.push(e.id);
         this.backlog.add(capKey(owner.chatbotId, e.kind));
       }
@@ -207,8 +207,7 @@ export class OutboxDispatcher
   }
 
   protected async process(row: OutboxDelivery): Promise<void> {
-    if (!this.chains.has(row.orderingKey))
-      this.chains.set(row.orderingKey, { key: row.orderingKey, queue: [] });
+    if (!this.chains.has(row.orderingKey)) this.chains.set(row.orderingKey, { queue: [] });
     let ended: ClaimOutcome | null = null;
     try {
       ended = await this.deliver(row);
@@ -226,12 +225,15 @@ export class OutboxDispatcher
     const chain = this.chains.get(row.orderingKey);
     if (!chain) return;
     const goesOn = outcome !== null && outcome.status !== 'pending';
-    const first = chain.queue.shift();
+    const first = chain.queue[0];
     // Not one held about as long as its claim lasts: another instance may take it soon.
-    if (goesOn && first && Date.now() - first.at < CLAIM_MS / 2 && this.adopt(first.row)) return;
-    if (first) chain.queue.unshift(first);
+    if (goesOn && first && Date.now() - first.at < CLAIM_MS / 2 && this.adopt(first.row)) {
+      chain.queue.shift();
+      return;
+    }
     this.chains.delete(row.orderingKey);
-    chain.ended = goesOn && !first ? 'ok' : 'broken';
+    if (goesOn && !first) return;
+    chain.broken = true;
     if (!first) return;
     for (const { row: held } of chain.queue) this.backlog.add(capKey(held.chatbotId, held.kind));
     void this.giveBack(chain.queue.map((q) => q.row.id)).then(() => this.kick());
@@ -361,10 +363,12 @@ export interface OutboxClaim {
 
 /** The rows of one ordering key held here, behind the one in flight. */
 interface KeyChain {
-  key: string;
   queue: Array<{ row: OutboxDelivery; at: number }>;
-  /** Set when the chain stops: 'broken' when its held rows were given back. */
-  ended?: 'ok' | 'broken';
+  /**
+   * It stopped with its key to wait: the row in flight is to be tried again, or its end is
+   * unknown (its held rows were given back; so are rows a commit claimed behind it).
+   */
+  broken?: boolean;
 }
 
 interface PendingEnd {
