@@ -8,6 +8,7 @@ import { OutboxDispatcher } from '../src/outbox/outbox-dispatcher';
 import type { DeliveryResult, OutboxDelivery, OutboxHandler } from '../src/outbox/outbox-handler';
 import { OutboxHandlers } from '../src/outbox/outbox-handlers';
 import { OutboxRepository } from '../src/outbox/outbox.repository';
+import { ConversationRepository } from '../src/conversation/conversation.repository';
 import { enqueueOutboxSql, outboxEntriesJson } from '../src/outbox/outbox-sql';
 import { sqlRows } from '../src/database/sql';
 import { Backend, startBackend } from './support/backend';
@@ -334,16 +335,50 @@ describe('OutboxDispatcher', () => {
     });
   });
 
+  /**
+   * `n` outbound messages, queued, of one conversation of a real chatbot; `sentAs(id)` the
+   * provider id a record gives the message of outbox row `id`.
+   */
+  async function queuedMessages(n: number): Promise<string[]> {
+    const { auth } = await t.newWorkspace();
+    const bot = await publishedBot(t, auth, { start: 'a', states: { a: { message: 'A' } } });
+    const conversationId = newId();
+    await t.db.query(
+      `INSERT INTO conversations (id, chatbot_id, channel, user_id, status, session)
+       VALUES ($1, $2, 'whatsapp', 'user-1', 'ACTIVE', '{}')`,
+      [conversationId, bot.chatbotId],
+    );
+    const ids = Array.from({ length: n }, () => newId());
+    for (const [seq, id] of ids.entries())
+      await t.db.query(
+        `INSERT INTO messages (id, conversation_id, seq, direction, message, created_at, delivery_status)
+         VALUES ($1, $2, $3, 'outbound', '{"type":"text","text":"hi"}', now(), 'queued')`,
+        [id, conversationId, seq + 1],
+      );
+    return ids;
+  }
+  const sentAs = (outboxId: string) => `wamid.${outboxId}`;
+  const messageRows = (ids: string[]) =>
+    t.db.query(
+      `SELECT id, delivery_status, provider_message_id, delivery_error FROM messages
+        WHERE id = ANY($1::bpchar[]) ORDER BY id`,
+      [ids],
+    );
+
   it("should write a delivery's record in its finishing statement, only while it holds the claim", async () => {
-    await t.db.query(`CREATE TABLE test_records (outbox_id text)`);
-    handler.record = (d) => (p, only) =>
-      `INSERT INTO test_records (outbox_id) SELECT ${p(d.id)} WHERE ${only}`;
+    const [keptMessage, lostMessage] = await queuedMessages(2);
+    const kept = row('kept', 0);
+    const lost = row('lost', 0);
+    const messageOf = new Map([
+      [kept.id, keptMessage],
+      [lost.id, lostMessage],
+    ]);
+    handler.record = (d) =>
+      ConversationRepository.markSent([messageOf.get(d.id)!], sentAs(d.id), null);
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     handler.hold = (d) =>
       (d.payload as { key: string }).key === 'lost' ? gate : Promise.resolve();
-    const kept = row('kept', 0);
-    const lost = row('lost', 0);
     await repo.enqueue([kept, lost], { chatbotId, conversationId: null });
     t.handle.app.get(OutboxDispatcher).kick();
     await until(() => handler.delivered.some((d) => d.key === 'kept'), 'the kept row');
@@ -361,8 +396,17 @@ describe('OutboxDispatcher', () => {
     release();
     await until(() => handler.delivered.some((d) => d.key === 'lost'), 'the lost row');
     await t.handle.app.get(OutboxDispatcher).idle();
-    const recorded = await t.db.query(`SELECT outbox_id FROM test_records`);
-    expect(recorded).toEqual([{ outbox_id: kept.id }]);
+    const byId = new Map(
+      (await messageRows([keptMessage, lostMessage])).map((m: { id: string }) => [m.id, m]),
+    );
+    expect(byId.get(keptMessage)).toMatchObject({
+      delivery_status: 'sent',
+      provider_message_id: sentAs(kept.id),
+    });
+    expect(byId.get(lostMessage)).toMatchObject({
+      delivery_status: 'queued',
+      provider_message_id: null,
+    });
     const [row0] = await t.db.query(`SELECT status, locked_by FROM outbox WHERE id = $1`, [
       lost.id,
     ]);
@@ -373,14 +417,29 @@ describe('OutboxDispatcher', () => {
     // On PGlite (one connection through pglite-socket) the statement after a failed one fails
     // too, so the bad record is only tried against PostgreSQL (`DATABASE_URL`).
     const bad = process.env.DATABASE_URL ? 7 : -1;
-    await t.db.query(`CREATE TABLE test_records (outbox_id text CHECK (outbox_id <> 'bad'))`);
-    handler.record = (d) => (p, only) =>
-      `INSERT INTO test_records (outbox_id)
-       SELECT ${p((d.payload as { n: number }).n === bad ? 'bad' : d.id)} WHERE ${only}`;
+    const rows = Array.from({ length: 20 }, (_, n) => row(`together-${n}`, n));
+    const messages = await queuedMessages(rows.length + 1);
+    // Row 3 sends two messages (as an SMS may); row 5 fails for good; row 9 records nothing.
+    const recordOf = (n: number, id: string): DeliveryResult['record'] =>
+      n === 9
+        ? undefined
+        : n === 3
+          ? ConversationRepository.markSent([messages[3], messages[20]], sentAs(id), 2)
+          : n === 5
+            ? ConversationRepository.markFailed([messages[5]], {
+                code: '131026',
+                title: 'Undeliverable',
+              })
+            : ConversationRepository.markSent([messages[n]], sentAs(id), null);
+    handler.record = (d) => {
+      const n = (d.payload as { n: number }).n;
+      // A segment count that is no integer: the statement ending its attempt fails.
+      if (n === bad) return ConversationRepository.markSent([messages[n]], sentAs(d.id), 1.5);
+      return recordOf(n, d.id);
+    };
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     handler.hold = () => gate;
-    const rows = Array.from({ length: 20 }, (_, n) => row(`together-${n}`, n));
     for (const r of rows) await repo.enqueue([r], { chatbotId: newId(), conversationId: null });
     const statements = jest.spyOn(repo, 'finishMany');
     t.handle.app.get(OutboxDispatcher).kick();
@@ -397,7 +456,23 @@ describe('OutboxDispatcher', () => {
     expect(
       done.map((r: { n: string }) => Number(r.n)).sort((a: number, b: number) => a - b),
     ).toEqual(good);
-    expect(await t.db.query(`SELECT 1 FROM test_records`)).toHaveLength(good.length);
+    const byId = new Map(
+      (await messageRows(messages)).map((m: { id: string; [k: string]: unknown }) => [m.id, m]),
+    );
+    for (const [n, r] of rows.entries()) {
+      const m = byId.get(messages[n]);
+      if (n === bad || n === 9) expect(m).toMatchObject({ delivery_status: 'queued' });
+      else if (n === 5)
+        expect(m).toMatchObject({
+          delivery_status: 'failed',
+          delivery_error: { code: '131026', title: 'Undeliverable' },
+        });
+      else expect(m).toMatchObject({ delivery_status: 'sent', provider_message_id: sentAs(r.id) });
+    }
+    expect(byId.get(messages[20])).toMatchObject({
+      delivery_status: 'sent',
+      provider_message_id: sentAs(rows[3].id),
+    });
     // Ends that came while one was being written went together in the next statement.
     expect(statements.mock.calls.some((call) => call[1].length > 1)).toBe(true);
   });

@@ -5,7 +5,8 @@ import type { GenericMessage, SessionState } from '../engine';
 import { type ConversationStatus, HANDED_OFF_SQL, OPEN_STATUSES_SQL } from './conversation-status';
 import { encodeTrace } from './trace-codec';
 import { traceHasError, traceKeptSql } from './trace-level';
-import { type SqlStep, sqlRows } from '../database/sql';
+import { sqlRows } from '../database/sql';
+import type { MessagesDelivery } from './messages-delivered-sql';
 import type { OutboxEntry } from '../outbox/outbox-entry';
 import { enqueueOutboxSql, outboxEntriesJson } from '../outbox/outbox-sql';
 import { EVENT_KIND } from '../events/conversation-event';
@@ -288,24 +289,22 @@ export class ConversationRepository {
 
   /**
    * Records a channel send on the messages it carried: `sent`, with the provider's id and
-   * the segment count. A step of the statement that ends the outbox delivery.
+   * the segment count. Written by the statement that ends the outbox delivery.
    */
   static markSent(
     ids: readonly string[],
     providerMessageId: string | null,
     segments: number | null,
-  ): SqlStep {
-    return (p, only) =>
-      `UPDATE messages SET delivery_status = 'sent', provider_message_id = ${p(providerMessageId)},
-              segments = ${p(segments)}
-        WHERE ${idIn(p, ids)} AND delivery_status = 'queued' AND ${only}`;
+  ): MessagesDelivery {
+    return { messageIds: ids, status: 'sent', providerMessageId, segments };
   }
 
   /** A channel could not send these messages (a final error, or opted out); as markSent. */
-  static markFailed(ids: readonly string[], error: { code: string; title: string }): SqlStep {
-    return (p, only) =>
-      `UPDATE messages SET delivery_status = 'failed', delivery_error = ${p(JSON.stringify(error))}::jsonb
-        WHERE ${idIn(p, ids)} AND ${only}`;
+  static markFailed(
+    ids: readonly string[],
+    error: { code: string; title: string },
+  ): MessagesDelivery {
+    return { messageIds: ids, status: 'failed', error };
   }
 
   /**
@@ -728,15 +727,3 @@ const STATUS_EVENT_IDS = 8;
 /** The order of delivery statuses (failed aside, ranked with sent). */
 const DELIVERY_RANK = (expr: string) =>
   `CASE ${expr} WHEN 'read' THEN 3 WHEN 'delivered' THEN 2 ELSE 1 END`;
-
-/**
- * `id` is one of `ids`. A single id is written as an equality: PostgreSQL's generic plan for
- * `id = ANY($n)` (made once per connection, see sql.ts) assumes an array of 10 and, when it was
- * made on a table not yet analyzed, scans the whole table; an equality on the key is an index
- * probe at any size. A send carries one message on WhatsApp, usually one in an SMS.
- */
-function idIn(param: (value: unknown) => string, ids: readonly string[]): string {
-  return ids.length === 1
-    ? `id = ${param(ids[0])}::bpchar`
-    : `id = ANY(${param(ids)}::bpchar[])`;
-}

@@ -111,11 +111,3 @@ export function sqlState(err: unknown): string | undefined {
   const code = driver?.code ?? (err as { code?: unknown }).code;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
-
-/**
- * A write that belongs inside another module's statement (e.g. the sent messages, written by
- * the statement that ends their outbox delivery). `param` adds a parameter and returns its
- * placeholder; `only` is a condition of the host statement (e.g. that it still held its
- * claim) that the step must add to its WHERE.
- */
-export type SqlStep = (param: (value: unknown) => string, only: string) => string;

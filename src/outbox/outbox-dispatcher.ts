@@ -10,13 +10,13 @@ import { newId } from '../common/new-id';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ClaimWorker, type ClaimOutcome } from '../database/claim-worker';
-import type { SqlStep } from '../database/sql';
+import type { MessagesDelivery } from '../conversation/messages-delivered-sql';
 import { DatabaseReady } from '../database/database-ready';
 import { outboxBackoffMs } from './outbox-backoff';
 import type { OutboxEntry } from './outbox-entry';
 import type { DeliveryResult, OutboxDelivery } from './outbox-handler';
 import { OutboxHandlers } from './outbox-handlers';
-import { OutboxRepository } from './outbox.repository';
+import { MAX_ENDS, OutboxRepository } from './outbox.repository';
 
 /** A claim outlives the slowest delivery (an API call's deadline) with room to spare. */
 const CLAIM_MS = 120_000;
@@ -298,7 +298,11 @@ export class OutboxDispatcher
    * a cap wait unclaimed, the same statement claims the oldest of them for the slots it frees
    * (no claiming query of their own, and in order).
    */
-  private finish(row: OutboxDelivery, outcome: ClaimOutcome, record?: SqlStep): Promise<void> {
+  private finish(
+    row: OutboxDelivery,
+    outcome: ClaimOutcome,
+    record?: MessagesDelivery,
+  ): Promise<void> {
     return new Promise((resolve, reject) => {
       this.ends.push({ row, outcome, record, resolve, reject });
       if (!this.ending) this.writeEnds();
@@ -306,7 +310,7 @@ export class OutboxDispatcher
   }
 
   private writeEnds(): void {
-    const batch = this.ends.splice(0);
+    const batch = this.ends.splice(0, MAX_ENDS);
     this.ending = this.writeBatch(batch)
       .catch((err: unknown) => this.logger.error({ err }, 'Outbox: handing on claims failed'))
       .finally(() => {
@@ -374,7 +378,7 @@ interface KeyChain {
 interface PendingEnd {
   row: OutboxDelivery;
   outcome: ClaimOutcome;
-  record?: SqlStep;
+  record?: MessagesDelivery;
   resolve: () => void;
   reject: (err: unknown) => void;
 }

@@ -1,4 +1,4 @@
-import type { SqlStep } from '../database/sql';
+import type { MessagesDelivery } from '../conversation/messages-delivered-sql';
 
 /** One claimed outbox row, as its handler sees it. */
 export interface OutboxDelivery {
@@ -21,14 +21,14 @@ export interface OutboxDelivery {
 }
 
 /**
- * What one delivery attempt came to. `record`: the attempt's result on the producer's rows
- * (e.g. the messages marked sent), written in the statement that ends the attempt, only if
- * this instance still holds the claim.
+ * What one delivery attempt came to. `record`: the attempt's result on the messages it
+ * carried (sent, or failed), written in the statement that ends the attempt, only if this
+ * instance still holds the claim.
  */
 export type DeliveryResult = (
   | { ok: true; detail?: string }
   | { ok: false; retryable: boolean; error: string; retryAfterMs?: number }
-) & { record?: SqlStep };
+) & { record?: MessagesDelivery };
 
 /**
  * Delivers one kind of outbox row (`api_call`, a channel's send…). Stateless: registered

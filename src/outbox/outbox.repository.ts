@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import type { ClaimOutcome } from '../database/claim-worker';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { type SqlStep, sqlRows } from '../database/sql';
+import { sqlRows } from '../database/sql';
+import {
+  messageDeliveredSql,
+  messagesDelivered,
+  type MessagesDelivery,
+} from '../conversation/messages-delivered-sql';
 import type { OutboxEntry } from './outbox-entry';
 import type { OutboxDelivery } from './outbox-handler';
 import { enqueueOutboxSql, outboxEntriesJson, waitingForKey } from './outbox-sql';
@@ -64,63 +69,31 @@ export class OutboxRepository {
     return rows.map(deliveryOf);
   }
 
-  /**
-   * Ends an attempt: done, failed for good, or pending again after `retryInMs`; `record` is
-   * written in the same statement, only if `owner` still held the claim.
-   */
-  async finish(id: string, owner: string, outcome: ClaimOutcome, record?: SqlStep): Promise<void> {
+  /** Ends one attempt (see finishMany). */
+  async finish(
+    id: string,
+    owner: string,
+    outcome: ClaimOutcome,
+    record?: MessagesDelivery,
+  ): Promise<void> {
     await this.finishMany(owner, [{ id, outcome, record }], []);
   }
 
   /**
-   * Ends several attempts of `owner` (as finish) in one statement, and claims for `owner` up
-   * to `limit` due rows of each chatbot and kind in `handOn` (the slots these attempts free,
-   * handed to the rows waiting for them; `check` as claim's): the rows claimed.
+   * Ends attempts of `owner`: each done, failed for good, or pending again after `retryInMs`,
+   * and its `record` written with it, only if `owner` still held the claim. In the same
+   * statement, claims for `owner` up to `limit` due rows of each chatbot and kind in `handOn`
+   * (the slots these attempts free, handed to the rows waiting for them; `check` as claim's):
+   * the rows claimed. At most MAX_ENDS ends (see finishStatement).
    */
   async finishMany(
     owner: string,
-    ends: ReadonlyArray<{ id: string; outcome: ClaimOutcome; record?: SqlStep }>,
+    ends: ReadonlyArray<{ id: string; outcome: ClaimOutcome; record?: MessagesDelivery }>,
     handOn: ReadonlyArray<{ chatbotId: string; kind: string; limit: number }>,
     claim?: { ms: number; check: string },
   ): Promise<OutboxDelivery[]> {
-    const params: unknown[] = [owner];
-    const param = (value: unknown) => `$${params.push(value)}`;
-    const steps: string[] = [];
-    ends.forEach((end, n) => {
-      const { outcome } = end;
-      const status = param(outcome.status);
-      const retryInMs = param(outcome.status === 'pending' ? outcome.retryInMs : null);
-      steps.push(`f${n} AS (
-        UPDATE outbox SET status = ${status}::text, locked_by = NULL, locked_until = NULL,
-               last_error = ${param(outcome.status === 'done' ? null : outcome.error)},
-               done_at = CASE WHEN ${status}::text = 'pending' THEN NULL ELSE now() END,
-               next_attempt_at = CASE WHEN ${retryInMs}::float8 IS NULL THEN next_attempt_at
-                                      ELSE now() + make_interval(secs => ${retryInMs}::float8 / 1000) END
-         WHERE id = ${param(end.id)} AND locked_by = $1
-        RETURNING id)`);
-      if (end.record) steps.push(`r${n} AS (${end.record(param, `EXISTS (SELECT 1 FROM f${n})`)})`);
-    });
-    const ended = handOn.length ? param(ends.map((e) => e.id)) : '';
-    handOn.forEach((cap, n) =>
-      steps.push(
-        `c${n} AS (${claimUpdateSql({
-          owner: '$1',
-          claimMs: param(claim?.ms ?? 0),
-          limit: param(cap.limit),
-          where: `o.chatbot_id = ${param(cap.chatbotId)} AND o.kind = ${param(cap.kind)}
-                  AND NOT (o.id = ANY(${ended}::bpchar[]))`,
-          check: claim?.check ?? 'NULL::boolean',
-        })})`,
-      ),
-    );
-    const claimed = handOn
-      .map((_, n) => `SELECT ${CLAIMED_COLUMNS} FROM c${n}`)
-      .join(' UNION ALL ');
-    const rows = await sqlRows<ClaimedRow>(
-      this.db,
-      `WITH ${steps.join(', ')} ${claimed || 'SELECT 1'}`,
-      params,
-    );
+    const { sql, params } = finishStatement(owner, ends, handOn, claim);
+    const rows = await sqlRows<ClaimedRow>(this.db, sql, params);
     return handOn.length ? rows.map(deliveryOf) : [];
   }
 
@@ -137,6 +110,78 @@ export class OutboxRepository {
       [ids, owner],
     );
   }
+}
+
+/**
+ * finishMany's statement. It has a slot per end and per message recorded, each a write by
+ * equality on the key (an index probe at any table size), their counts rounded up to a power
+ * of two and the slots left over given nulls (they write nothing): one statement text per
+ * size, so that a few prepared statements serve every batch. (A text per batch shape took
+ * most of statementName's 64 names within a minute of load and was planned on every
+ * connection: 531 plans for 4,540 batches in a run of `npm run bench:whatsapp`.)
+ */
+export function finishStatement(
+  owner: string,
+  ends: ReadonlyArray<{ id: string; outcome: ClaimOutcome; record?: MessagesDelivery }>,
+  handOn: ReadonlyArray<{ chatbotId: string; kind: string; limit: number }>,
+  claim?: { ms: number; check: string },
+): { sql: string; params: unknown[] } {
+  if (ends.length > MAX_ENDS) throw new Error(`At most ${MAX_ENDS} ends per statement`);
+  const params: unknown[] = [owner];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const steps: string[] = [];
+  const endSlots = slotsFor(ends.length);
+  for (let n = 0; n < endSlots; n++) {
+    const outcome = ends[n]?.outcome;
+    const status = param(outcome?.status ?? null);
+    const retryInMs = param(outcome?.status === 'pending' ? outcome.retryInMs : null);
+    const error = param(outcome && outcome.status !== 'done' ? outcome.error : null);
+    steps.push(`f${n} AS (
+        UPDATE outbox SET status = ${status}::text, locked_by = NULL, locked_until = NULL, last_error = ${error}::text,
+               done_at = CASE WHEN ${status}::text = 'pending' THEN NULL ELSE now() END,
+               next_attempt_at = CASE WHEN ${retryInMs}::float8 IS NULL THEN next_attempt_at
+                                      ELSE now() + make_interval(secs => ${retryInMs}::float8 / 1000) END
+         WHERE id = ${param(ends[n]?.id ?? null)}::bpchar AND locked_by = $1
+        RETURNING id)`);
+  }
+  const records = ends.flatMap((e) =>
+    e.record ? messagesDelivered(e.record).map((m) => ({ ...m, end: e.id })) : [],
+  );
+  if (records.length > 0) {
+    steps.push(
+      `ended AS (${Array.from({ length: endSlots }, (_, n) => `SELECT id FROM f${n}`).join(' UNION ALL ')})`,
+    );
+    const recordSlots = slotsFor(records.length);
+    for (let n = 0; n < recordSlots; n++) {
+      const m = records[n];
+      const sql = messageDeliveredSql(
+        {
+          id: param(m?.id ?? null),
+          status: param(m?.status ?? null),
+          providerMessageId: param(m?.providerMessageId ?? null),
+          segments: param(m?.segments ?? null),
+          error: param(m?.error ?? null),
+        },
+        `${param(m?.end ?? null)}::bpchar IN (SELECT id FROM ended)`,
+      );
+      steps.push(`r${n} AS (${sql})`);
+    }
+  }
+  const ended = handOn.length ? param(ends.map((e) => e.id)) : '';
+  handOn.forEach((cap, n) =>
+    steps.push(
+      `c${n} AS (${claimUpdateSql({
+        owner: '$1',
+        claimMs: param(claim?.ms ?? 0),
+        limit: param(cap.limit),
+        where: `o.chatbot_id = ${param(cap.chatbotId)} AND o.kind = ${param(cap.kind)}
+                  AND NOT (o.id = ANY(${ended}::bpchar[]))`,
+        check: claim?.check ?? 'NULL::boolean',
+      })})`,
+    ),
+  );
+  const claimed = handOn.map((_, n) => `SELECT ${CLAIMED_COLUMNS} FROM c${n}`).join(' UNION ALL ');
+  return { sql: `WITH ${steps.join(', ')} ${claimed || 'SELECT 1'}`, params };
 }
 
 /**
@@ -178,6 +223,12 @@ function claimUpdateSql(p: ClaimSqlParts): string {
        RETURNING id, kind, chatbot_id, conversation_id, ordering_key, payload, attempts, ${p.check} AS claim_check,
                  next_attempt_at, created_at`;
 }
+
+/** The most ends one statement writes (finishMany). */
+export const MAX_ENDS = 64;
+
+/** A statement's slots for n writes: the next power of two. */
+const slotsFor = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(n, 1)));
 
 const CLAIMED_COLUMNS =
   'id, kind, chatbot_id, conversation_id, ordering_key, payload, attempts, claim_check';
