@@ -17,6 +17,9 @@
  *      those both at once, half again after the reply, as Meta redelivers): each message must
  *      get exactly one reply; lost (none within BENCH_REPLY_TIMEOUT_SECONDS) and doubled
  *      (replies beyond one, BENCH_SETTLE_SECONDS after the last) are counted.
+ * Closed-loop rounds also print, per event, the CPU of the server process, of the whole
+ * PostgreSQL server (when it runs on this machine: /proc) and the WAL it wrote
+ * (pg_current_wal_lsn), over the measured window.
  * Targets: ack p99 within 2× the baseline's (open loop, same rate); end-to-end events/s at
  * least 60 % of the baseline's (closed loop); 0 lost and 0 doubled.
  *
@@ -50,6 +53,7 @@ import {
   verdict,
 } from './support/bench-kit';
 import { openLoopUsers } from './support/chat-load';
+import { PgObserver } from './support/pg-observe';
 import {
   closedLoop,
   MENU_FLOW,
@@ -310,13 +314,15 @@ interface Measured {
   window: Window;
   /** CPU time of this process (load, signatures, Graph API stub) per event, warm-up included. */
   benchCpuMs?: number;
+  /** The PostgreSQL server's CPU (ms) and WAL (bytes) per event, over the measured window. */
+  database?: { cpuMs: number; walBytes: number };
 }
 
 /** Closed loop, each target twice, alternating (baseline, gateway, baseline, gateway). */
 async function closedRounds(
   targets: Target[],
   replies: Replies,
-  o: { users: number; warmupMs: number; measureMs: number; tag: string },
+  o: { users: number; warmupMs: number; measureMs: number; tag: string; pg: PgObserver },
 ): Promise<Measured[]> {
   const out: Measured[] = [];
   for (const round of [1, 2])
@@ -324,6 +330,11 @@ async function closedRounds(
       const users = new Users(target, replies, `${o.tag}${round}${target.key}`);
       const window = new Window(o.warmupMs, o.measureMs);
       const cpu = process.cpuUsage();
+      // The database over the same window as the server's CPU (closedLoop: from the warm-up's end).
+      let dbFrom: Promise<{ cpuMs: number; wal: bigint } | undefined> | undefined;
+      const dbTimer = setTimeout(() => {
+        dbFrom = o.pg.cpuAndWal().catch(() => undefined);
+      }, o.warmupMs);
       const run = await closedLoop(
         `${target.name} (round ${round})`,
         turnOf(users, window),
@@ -332,10 +343,18 @@ async function closedRounds(
         o.measureMs,
         target.pid,
       );
+      clearTimeout(dbTimer);
+      const dbTo = await o.pg.cpuAndWal();
       const used = process.cpuUsage(cpu);
       const benchCpuMs = (used.user + used.system) / 1000 / Math.max(1, users.sent);
+      const measured = Math.max(1, (run.turnsPerSecond * o.measureMs) / 1000);
+      const from = await dbFrom;
+      const database = from && {
+        cpuMs: (dbTo.cpuMs - from.cpuMs) / measured,
+        walBytes: Number(dbTo.wal - from.wal) / measured,
+      };
       console.log(`  ${run.name}: ${Math.round(run.turnsPerSecond)} events/s`);
-      out.push({ target, run, window, benchCpuMs });
+      out.push({ target, run, window, benchCpuMs, database });
     }
   return out;
 }
@@ -353,6 +372,8 @@ function closedRow(m: Measured): string[] {
     ...latencyCells(m.window.acks, m.window.e2e),
     String(m.run.errors),
     ms(m.run.cpuMsPerTurn, 3),
+    ms(m.database?.cpuMs ?? NaN, 3),
+    m.database ? `${Math.round(m.database.walBytes).toLocaleString('en')} B` : '',
   ];
 }
 
@@ -448,9 +469,11 @@ async function main(): Promise<number> {
     return 1;
   }
   let baseline: ChildServer | undefined;
+  let pg: PgObserver | undefined;
   const posters: WebhookPoster[] = [];
   try {
     const { client, chatbotId, db } = server;
+    pg = await PgObserver.open(db.url);
     const wa = await client.expect<{ webhook_url: string }>(
       201,
       'POST',
@@ -532,13 +555,20 @@ async function main(): Promise<number> {
       `${warmupMs / 1000} s warm-up + ${measureMs / 1000} s measured (${serialMs / 1000} s for one user), each run twice, alternating`,
     );
     console.log(`closed loop, ${users} users:`);
-    const loaded = await closedRounds(targets, replies, { users, warmupMs, measureMs, tag: 'l' });
+    const loaded = await closedRounds(targets, replies, {
+      users,
+      warmupMs,
+      measureMs,
+      tag: 'l',
+      pg,
+    });
     console.log('one user at a time (latency without queueing):');
     const single = await closedRounds(targets, replies, {
       users: 1,
       warmupMs,
       measureMs: serialMs,
       tag: 's',
+      pg,
     });
 
     // Open loop at half the baseline's closed-loop events/s (its two rounds' mean), for both.
@@ -586,17 +616,25 @@ async function main(): Promise<number> {
     console.log(
       `Closed loop, ${users} concurrent users (ack: the webhook's 200; e2e: to the reply at the stub)`,
     );
-    console.log(table([[...header, 'server CPU/event'], ...loaded.map(closedRow)]));
-    const benchCpu = (t: Target) => {
+    const perEvent = ['server CPU/event', 'PostgreSQL CPU/event', 'WAL/event'];
+    console.log(table([[...header, ...perEvent], ...loaded.map(closedRow)]));
+    const mean = (t: Target, of: (m: Measured) => number | undefined) => {
       const mine = loaded.filter((m) => m.target === t);
-      return ms(mine.reduce((sum, m) => sum + (m.benchCpuMs ?? NaN), 0) / mine.length, 3);
+      return mine.reduce((sum, m) => sum + (of(m) ?? NaN), 0) / mine.length;
     };
+    const benchCpu = (t: Target) => mean(t, (m) => m.benchCpuMs);
     console.log(
-      `this process's CPU per event (load, signatures, Graph API stub; same machine): ${benchCpu(base)} with the baseline, ${benchCpu(gateway)} with the gateway`,
+      `this process's CPU per event (load, signatures, Graph API stub; same machine): ${ms(benchCpu(base), 3)} with the baseline, ${ms(benchCpu(gateway), 3)} with the gateway`,
+    );
+    // The closed loop keeps the machine's cores busy: events/s follow the CPU an event costs.
+    const allCpu = (t: Target) =>
+      mean(t, (m) => m.run.cpuMsPerTurn) + mean(t, (m) => m.database?.cpuMs) + benchCpu(t);
+    console.log(
+      `CPU per event of the server, PostgreSQL and this process together: ${ms(allCpu(base), 3)} with the baseline, ${ms(allCpu(gateway), 3)} with the gateway (${((100 * allCpu(base)) / allCpu(gateway)).toFixed(1)} %)`,
     );
     console.log('');
     console.log('One user at a time');
-    console.log(table([[...header, 'server CPU/event'], ...single.map(closedRow)]));
+    console.log(table([[...header, ...perEvent], ...single.map(closedRow)]));
     console.log('');
     console.log(
       `Open loop at ${rate} events/s, ${users} users (ack from the post, e2e from the due time; late: events that waited for a user still waiting for its reply)`,
@@ -658,6 +696,7 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     for (const p of posters) p.close();
+    await pg?.close().catch(() => undefined);
     await baseline?.stop().catch(() => undefined);
     await server.stop();
     await stub.close();

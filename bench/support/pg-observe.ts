@@ -202,6 +202,15 @@ export class PgObserver {
     return `PostgreSQL ${v}: ${rows.map(show).join(', ')}`;
   }
 
+  /**
+   * The cheap part of a snapshot: the whole server's CPU so far (ms; NaN when it cannot be
+   * read) and the WAL position, for a figure per event over a benchmark's round.
+   */
+  async cpuAndWal(): Promise<{ cpuMs: number; wal: bigint }> {
+    const [wal] = await this.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
+    return { cpuMs: postgresCpuMs(this.postmaster), wal: lsnBytes(wal.lsn) };
+  }
+
   async snapshot(): Promise<PgSnapshot> {
     const cpuMs = postgresCpuMs(this.postmaster);
     const [wal] = await this.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
