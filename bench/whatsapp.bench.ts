@@ -66,6 +66,7 @@ import {
 } from './support/menu-load';
 
 const BASELINE_JS = join(ROOT, 'dist', 'bench', 'support', 'whatsapp-baseline.js');
+const FLOOR_JS = join(ROOT, 'dist', 'bench', 'support', 'whatsapp-floor.js');
 const APP_SECRET = 'bench-app-secret-7f3a9c21';
 const PHONE_NUMBER_ID = '106540352242922';
 const WABA_ID = '102290129340398';
@@ -469,6 +470,7 @@ async function main(): Promise<number> {
     return 1;
   }
   let baseline: ChildServer | undefined;
+  let floorServer: ChildServer | undefined;
   let pg: PgObserver | undefined;
   const posters: WebhookPoster[] = [];
   try {
@@ -491,20 +493,23 @@ async function main(): Promise<number> {
       },
     );
     const webhookPath = new URL(wa.webhook_url).pathname;
-    baseline = await startChild(
-      'whatsapp baseline',
-      BASELINE_JS,
-      {
-        DATABASE_URL: db.url,
-        DATABASE_POOL_SIZE: String(envInt('DATABASE_POOL_SIZE', 10)),
-        WHATSAPP_APP_SECRET: APP_SECRET,
-        WHATSAPP_ACCESS_TOKEN: stub.accessToken,
-        GRAPH_API_BASE: stub.url,
-        GRAPH_API_VERSION,
-      },
-      '/health/live',
-      SERVER_NODE_FLAGS,
-    );
+    const bare = (name: string, script: string) =>
+      startChild(
+        name,
+        script,
+        {
+          DATABASE_URL: db.url,
+          DATABASE_POOL_SIZE: String(envInt('DATABASE_POOL_SIZE', 10)),
+          WHATSAPP_APP_SECRET: APP_SECRET,
+          WHATSAPP_ACCESS_TOKEN: stub.accessToken,
+          GRAPH_API_BASE: stub.url,
+          GRAPH_API_VERSION,
+        },
+        '/health/live',
+        SERVER_NODE_FLAGS,
+      );
+    baseline = await bare('whatsapp baseline', BASELINE_JS);
+    floorServer = await bare('whatsapp floor', FLOOR_JS);
     // Two sockets a user: a duplicate can be posted at the same time as its original.
     const poster = (url: string) => {
       const p = new WebhookPoster(url, 2 * users + 8);
@@ -525,10 +530,17 @@ async function main(): Promise<number> {
       webhookPath,
       pid: server.child.child.pid,
     };
+    const floor: Target = {
+      name: 'required-work floor (node:http + pg)',
+      key: 'f',
+      poster: poster(floorServer.baseUrl),
+      webhookPath,
+      pid: floorServer.child.pid,
+    };
     const targets = [base, gateway];
 
     // Sanity: one whole session each, every reply the screen expected.
-    for (const target of targets) {
+    for (const target of [...targets, floor]) {
       const check = new Users(target, replies, `c${target.key}`);
       for (let step = 0; step < SESSION_TURNS; step++) {
         const o = await check.send(0);
@@ -555,7 +567,7 @@ async function main(): Promise<number> {
       `${warmupMs / 1000} s warm-up + ${measureMs / 1000} s measured (${serialMs / 1000} s for one user), each run twice, alternating`,
     );
     console.log(`closed loop, ${users} users:`);
-    const loaded = await closedRounds(targets, replies, {
+    const loaded = await closedRounds([base, floor, gateway], replies, {
       users,
       warmupMs,
       measureMs,
@@ -563,7 +575,7 @@ async function main(): Promise<number> {
       pg,
     });
     console.log('one user at a time (latency without queueing):');
-    const single = await closedRounds(targets, replies, {
+    const single = await closedRounds([base, floor, gateway], replies, {
       users: 1,
       warmupMs,
       measureMs: serialMs,
@@ -624,13 +636,13 @@ async function main(): Promise<number> {
     };
     const benchCpu = (t: Target) => mean(t, (m) => m.benchCpuMs);
     console.log(
-      `this process's CPU per event (load, signatures, Graph API stub; same machine): ${ms(benchCpu(base), 3)} with the baseline, ${ms(benchCpu(gateway), 3)} with the gateway`,
+      `this process's CPU per event (load, signatures, Graph API stub; same machine): ${ms(benchCpu(base), 3)} with the baseline, ${ms(benchCpu(floor), 3)} with the floor, ${ms(benchCpu(gateway), 3)} with the gateway`,
     );
     // The closed loop keeps the machine's cores busy: events/s follow the CPU an event costs.
     const allCpu = (t: Target) =>
       mean(t, (m) => m.run.cpuMsPerTurn) + mean(t, (m) => m.database?.cpuMs) + benchCpu(t);
     console.log(
-      `CPU per event of the server, PostgreSQL and this process together: ${ms(allCpu(base), 3)} with the baseline, ${ms(allCpu(gateway), 3)} with the gateway (${((100 * allCpu(base)) / allCpu(gateway)).toFixed(1)} %)`,
+      `CPU per event of the server, PostgreSQL and this process together: ${ms(allCpu(base), 3)} with the baseline, ${ms(allCpu(floor), 3)} with the floor (${((100 * allCpu(base)) / allCpu(floor)).toFixed(1)} %), ${ms(allCpu(gateway), 3)} with the gateway (${((100 * allCpu(base)) / allCpu(gateway)).toFixed(1)} %)`,
     );
     console.log('');
     console.log('One user at a time');
@@ -679,6 +691,11 @@ async function main(): Promise<number> {
     console.log(
       `end-to-end events/s gateway / baseline: ${(throughput * 100).toFixed(1)} % under load, ${(serial * 100).toFixed(1)} % one at a time`,
     );
+    const pct = (a: Target, b: Target, runs: Measured[]) =>
+      `${((100 * eventsPerSecond(runs, a)) / eventsPerSecond(runs, b)).toFixed(1)} %`;
+    console.log(
+      `required-work floor / baseline: ${pct(floor, base, loaded)} under load, ${pct(floor, base, single)} one at a time; gateway / floor: ${pct(gateway, floor, loaded)} under load, ${pct(gateway, floor, single)} one at a time`,
+    );
     console.log(
       `ack p99 gateway / baseline: ${ackRatio.toFixed(2)}× in the open loop at ${rate} events/s (${ms(gatewayOpen)} vs ${ms(baseOpen)}), ${(gatewayClosed / baseClosed).toFixed(2)}× in the closed loop (${ms(gatewayClosed)} vs ${ms(baseClosed)})`,
     );
@@ -698,6 +715,7 @@ async function main(): Promise<number> {
     for (const p of posters) p.close();
     await pg?.close().catch(() => undefined);
     await baseline?.stop().catch(() => undefined);
+    await floorServer?.stop().catch(() => undefined);
     await server.stop();
     await stub.close();
   }
