@@ -10,13 +10,17 @@
  * end). The same events go, in the same run, to bench/support/whatsapp-baseline.ts (node:http
  * + pg: check the signature, store the inbox row, answer, send the reply, mark the row done):
  *   1. SQL statements per event, one user;
- *   2. closed loop, BENCH_USERS users, then one user, alternating baseline/gateway twice;
+ *   2. closed loop, BENCH_USERS users, then one user, alternating baseline/floors/gateway twice;
  *   3. open loop at half the baseline's closed-loop events/s measured just before (the same
  *      rate for both; end to end counted from when an event was due, ack from its post);
  *   4. BENCH_EVENTS distinct messages, BENCH_DUPLICATE_PERCENT of them posted twice (half of
  *      those both at once, half again after the reply, as Meta redelivers): each message must
  *      get exactly one reply; lost (none within BENCH_REPLY_TIMEOUT_SECONDS) and doubled
  *      (replies beyond one, BENCH_SETTLE_SECONDS after the last) are counted.
+ * The closed-loop rounds also run two "required-work floors" (bench/support/whatsapp-floor.ts):
+ * the rows and Graph API calls the spec requires of each message, written by a bare server
+ * one statement per step as the gateway does, and the same written set-based across users;
+ * their events/s over the baseline's bound what the gateway can reach with each design.
  * Closed-loop rounds also print, per event, the CPU of the server process, of the whole
  * PostgreSQL server (when it runs on this machine: /proc) and the WAL it wrote
  * (pg_current_wal_lsn), over the measured window.
@@ -471,6 +475,7 @@ async function main(): Promise<number> {
   }
   let baseline: ChildServer | undefined;
   let floorServer: ChildServer | undefined;
+  let batchedServer: ChildServer | undefined;
   let pg: PgObserver | undefined;
   const posters: WebhookPoster[] = [];
   try {
@@ -493,11 +498,12 @@ async function main(): Promise<number> {
       },
     );
     const webhookPath = new URL(wa.webhook_url).pathname;
-    const bare = (name: string, script: string) =>
+    const bare = (name: string, script: string, env: Record<string, string> = {}) =>
       startChild(
         name,
         script,
         {
+          ...env,
           DATABASE_URL: db.url,
           DATABASE_POOL_SIZE: String(envInt('DATABASE_POOL_SIZE', 10)),
           WHATSAPP_APP_SECRET: APP_SECRET,
@@ -510,6 +516,9 @@ async function main(): Promise<number> {
       );
     baseline = await bare('whatsapp baseline', BASELINE_JS);
     floorServer = await bare('whatsapp floor', FLOOR_JS);
+    batchedServer = await bare('whatsapp floor, batched', FLOOR_JS, {
+      WHATSAPP_FLOOR_BATCHED: '1',
+    });
     // Two sockets a user: a duplicate can be posted at the same time as its original.
     const poster = (url: string) => {
       const p = new WebhookPoster(url, 2 * users + 8);
@@ -537,10 +546,18 @@ async function main(): Promise<number> {
       webhookPath,
       pid: floorServer.child.pid,
     };
+    const batched: Target = {
+      name: 'floor, batched across users',
+      key: 'x',
+      poster: poster(batchedServer.baseUrl),
+      webhookPath,
+      pid: batchedServer.child.pid,
+    };
     const targets = [base, gateway];
+    const closed = [base, floor, batched, gateway];
 
     // Sanity: one whole session each, every reply the screen expected.
-    for (const target of [...targets, floor]) {
+    for (const target of closed) {
       const check = new Users(target, replies, `c${target.key}`);
       for (let step = 0; step < SESSION_TURNS; step++) {
         const o = await check.send(0);
@@ -567,7 +584,7 @@ async function main(): Promise<number> {
       `${warmupMs / 1000} s warm-up + ${measureMs / 1000} s measured (${serialMs / 1000} s for one user), each run twice, alternating`,
     );
     console.log(`closed loop, ${users} users:`);
-    const loaded = await closedRounds([base, floor, gateway], replies, {
+    const loaded = await closedRounds(closed, replies, {
       users,
       warmupMs,
       measureMs,
@@ -575,7 +592,7 @@ async function main(): Promise<number> {
       pg,
     });
     console.log('one user at a time (latency without queueing):');
-    const single = await closedRounds([base, floor, gateway], replies, {
+    const single = await closedRounds(closed, replies, {
       users: 1,
       warmupMs,
       measureMs: serialMs,
@@ -636,13 +653,13 @@ async function main(): Promise<number> {
     };
     const benchCpu = (t: Target) => mean(t, (m) => m.benchCpuMs);
     console.log(
-      `this process's CPU per event (load, signatures, Graph API stub; same machine): ${ms(benchCpu(base), 3)} with the baseline, ${ms(benchCpu(floor), 3)} with the floor, ${ms(benchCpu(gateway), 3)} with the gateway`,
+      `this process's CPU per event (load, signatures, Graph API stub; same machine): ${[base, floor, batched, gateway].map((t) => `${ms(benchCpu(t), 3)} with ${t.name}`).join(', ')}`,
     );
     // The closed loop keeps the machine's cores busy: events/s follow the CPU an event costs.
     const allCpu = (t: Target) =>
       mean(t, (m) => m.run.cpuMsPerTurn) + mean(t, (m) => m.database?.cpuMs) + benchCpu(t);
     console.log(
-      `CPU per event of the server, PostgreSQL and this process together: ${ms(allCpu(base), 3)} with the baseline, ${ms(allCpu(floor), 3)} with the floor (${((100 * allCpu(base)) / allCpu(floor)).toFixed(1)} %), ${ms(allCpu(gateway), 3)} with the gateway (${((100 * allCpu(base)) / allCpu(gateway)).toFixed(1)} %)`,
+      `CPU per event of the server, PostgreSQL and this process together (the baseline's as a share of each): ${[base, floor, batched, gateway].map((t) => `${t.name} ${ms(allCpu(t), 3)} (${((100 * allCpu(base)) / allCpu(t)).toFixed(1)} %)`).join(', ')}`,
     );
     console.log('');
     console.log('One user at a time');
@@ -694,7 +711,7 @@ async function main(): Promise<number> {
     const pct = (a: Target, b: Target, runs: Measured[]) =>
       `${((100 * eventsPerSecond(runs, a)) / eventsPerSecond(runs, b)).toFixed(1)} %`;
     console.log(
-      `required-work floor / baseline: ${pct(floor, base, loaded)} under load, ${pct(floor, base, single)} one at a time; gateway / floor: ${pct(gateway, floor, loaded)} under load, ${pct(gateway, floor, single)} one at a time`,
+      `required-work floor / baseline: ${pct(floor, base, loaded)} under load, ${pct(floor, base, single)} one at a time; batched across users: ${pct(batched, base, loaded)} under load; gateway / floor: ${pct(gateway, floor, loaded)} under load, ${pct(gateway, floor, single)} one at a time`,
     );
     console.log(
       `ack p99 gateway / baseline: ${ackRatio.toFixed(2)}× in the open loop at ${rate} events/s (${ms(gatewayOpen)} vs ${ms(baseOpen)}), ${(gatewayClosed / baseClosed).toFixed(2)}× in the closed loop (${ms(gatewayClosed)} vs ${ms(baseClosed)})`,
@@ -716,6 +733,7 @@ async function main(): Promise<number> {
     await pg?.close().catch(() => undefined);
     await baseline?.stop().catch(() => undefined);
     await floorServer?.stop().catch(() => undefined);
+    await batchedServer?.stop().catch(() => undefined);
     await server.stop();
     await stub.close();
   }

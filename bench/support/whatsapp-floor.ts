@@ -115,12 +115,196 @@ WITH o AS (
 )
 UPDATE floor_messages SET status = $2, wamid = $3 WHERE id = (SELECT message_id FROM o)`;
 
+/** Several users' messages at once (WHATSAPP_FLOOR_BATCHED): STORE_SQL over arrays. */
+const STORE_MANY_SQL = `
+WITH v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS v(wamid, user_key, message)),
+ib AS (
+  INSERT INTO floor_inbox (wamid, user_key, message) SELECT wamid, user_key, message FROM v
+  ON CONFLICT (wamid) DO NOTHING
+  RETURNING id, wamid, user_key
+), s AS (
+  INSERT INTO floor_sessions AS s (user_key, state, lease_until)
+  SELECT user_key, 'start', now() + interval '30 seconds' FROM ib
+  ON CONFLICT (user_key) DO UPDATE SET lease_until = excluded.lease_until
+   WHERE s.lease_until IS NULL OR s.lease_until < now()
+  RETURNING user_key, state
+)
+SELECT ib.id, ib.wamid, s.state FROM ib LEFT JOIN s USING (user_key)`;
+/** COMMIT_SQL over arrays, one element per turn; each row names its user. */
+const COMMIT_MANY_SQL = `
+WITH s AS (
+  UPDATE floor_sessions SET state = ($2::text[])[array_position($1::text[], user_key)],
+         lease_until = NULL, updated_at = now()
+   WHERE user_key = ANY($1::text[])
+  RETURNING user_key
+), v AS (
+  SELECT v.* FROM unnest($1::text[], $3::jsonb[], $4::jsonb[], $6::jsonb[]) AS v(user_key, inbound, outbound, events)
+    JOIN s USING (user_key)
+), mi AS (
+  INSERT INTO floor_messages (user_key, direction, message) SELECT user_key, 'in', inbound FROM v
+), mo AS (
+  INSERT INTO floor_messages (user_key, direction, message, status)
+  SELECT user_key, 'out', outbound, 'queued' FROM v
+  RETURNING id, user_key, message
+), ob AS (
+  INSERT INTO floor_outbox (user_key, message_id, payload) SELECT user_key, id, message FROM mo
+  RETURNING id, message_id, user_key
+), tr AS (
+  INSERT INTO floor_traces (user_key, events) SELECT user_key, events FROM v
+), ib AS (
+  UPDATE floor_inbox SET status = 'done', done_at = now()
+   WHERE id = ANY($5::bigint[]) AND EXISTS (SELECT 1 FROM s)
+)
+SELECT id, message_id, user_key FROM ob`;
+/** SENT_SQL over arrays. */
+const SENT_MANY_SQL = `
+WITH o AS (
+  UPDATE floor_outbox SET status = ($2::text[])[array_position($1::bigint[], id)], done_at = now()
+   WHERE id = ANY($1::bigint[])
+  RETURNING id, message_id, status
+)
+UPDATE floor_messages m SET status = o.status, wamid = ($3::text[])[array_position($1::bigint[], o.id)]
+  FROM o WHERE m.id = o.message_id`;
+
 interface Stored extends Inbound {
   rowId: string;
   /** The session's state, null while another turn of its user holds the lease. */
   state: string | null;
 }
 
+interface Turn {
+  user: string;
+  state: string;
+  inbound: string;
+  outbound: string;
+  inboxId: string;
+  events: string;
+}
+
+interface Sent {
+  outboxId: string;
+  status: 'sent' | 'failed';
+  wamid: string | null;
+}
+
+/**
+ * Calls of one statement gathered while earlier ones run (at most `inFlight` at once), at
+ * most 64 to a statement and never two with the same key.
+ */
+class Gather<C, R> {
+  private waiting: Array<{ call: C; resolve: (r: R) => void; reject: (e: unknown) => void }> = [];
+  private running = 0;
+
+  constructor(
+    private readonly write: (calls: C[]) => Promise<R[]>,
+    private readonly key: (call: C) => string,
+    private readonly inFlight = 2,
+  ) {}
+
+  run(call: C): Promise<R> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ call, resolve, reject });
+      this.next();
+    });
+  }
+
+  private next(): void {
+    while (this.running < this.inFlight && this.waiting.length > 0) {
+      const keys = new Set<string>();
+      const batch = this.waiting.filter((w) => {
+        const k = this.key(w.call);
+        if (keys.size >= 64 || keys.has(k)) return false;
+        keys.add(k);
+        return true;
+      });
+      this.waiting = this.waiting.filter((w) => !batch.includes(w));
+      this.running++;
+      this.write(batch.map((b) => b.call))
+        .then(
+          (results) => batch.forEach((b, i) => b.resolve(results[i])),
+          (err: unknown) => batch.forEach((b) => b.reject(err)),
+        )
+        .finally(() => {
+          this.running--;
+          this.next();
+        });
+    }
+  }
+}
+
+const one = {
+  async store(m: Inbound): Promise<Stored | null> {
+    const r = await query<{ id: string; state: string | null }>(STORE_SQL, [
+      m.wamid,
+      m.user,
+      JSON.stringify(m.message),
+    ]);
+    return r.rows[0] ? { ...m, rowId: r.rows[0].id, state: r.rows[0].state } : null;
+  },
+  async commit(t: Turn): Promise<{ id: string } | undefined> {
+    const r = await query<{ id: string }>(COMMIT_SQL, [
+      t.user,
+      t.state,
+      t.inbound,
+      t.outbound,
+      t.inboxId,
+      t.events,
+    ]);
+    return r.rows[0];
+  },
+  async sent(e: Sent): Promise<void> {
+    await query(SENT_SQL, [e.outboxId, e.status, e.wamid]);
+  },
+};
+
+const stores = new Gather<Inbound, Stored | null>(
+  async (ms) => {
+    const r = await query<{ id: string; wamid: string; state: string | null }>(STORE_MANY_SQL, [
+      ms.map((m) => m.wamid),
+      ms.map((m) => m.user),
+      ms.map((m) => JSON.stringify(m.message)),
+    ]);
+    const byWamid = new Map(r.rows.map((row) => [row.wamid, row]));
+    return ms.map((m) => {
+      const row = byWamid.get(m.wamid);
+      return row ? { ...m, rowId: row.id, state: row.state } : null;
+    });
+  },
+  (m) => m.user,
+);
+const commits = new Gather<Turn, { id: string } | undefined>(
+  async (ts) => {
+    const r = await query<{ id: string; user_key: string }>(COMMIT_MANY_SQL, [
+      ts.map((t) => t.user),
+      ts.map((t) => t.state),
+      ts.map((t) => t.inbound),
+      ts.map((t) => t.outbound),
+      ts.map((t) => t.inboxId),
+      ts.map((t) => t.events),
+    ]);
+    const byUser = new Map(r.rows.map((row) => [row.user_key, row]));
+    return ts.map((t) => byUser.get(t.user));
+  },
+  (t) => t.user,
+);
+const sends = new Gather<Sent, void>(
+  async (es) => {
+    await query(SENT_MANY_SQL, [
+      es.map((e) => e.outboxId),
+      es.map((e) => e.status),
+      es.map((e) => e.wamid),
+    ]);
+    return es.map(() => undefined);
+  },
+  (e) => e.outboxId,
+);
+const many = {
+  store: (m: Inbound) => stores.run(m),
+  commit: (t: Turn) => commits.run(t),
+  sent: (e: Sent) => sends.run(e),
+};
+
+const write = process.env.WHATSAPP_FLOOR_BATCHED === '1' ? many : one;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 serveWebhooks<Stored>({
@@ -129,12 +313,8 @@ serveWebhooks<Stored>({
   async store(_integrationId, messages) {
     const stored: Stored[] = [];
     for (const m of messages) {
-      const r = await query<{ id: string; state: string | null }>(STORE_SQL, [
-        m.wamid,
-        m.user,
-        JSON.stringify(m.message),
-      ]);
-      if (r.rows[0]) stored.push({ ...m, rowId: r.rows[0].id, state: r.rows[0].state });
+      const s = await write.store(m);
+      if (s) stored.push(s);
     }
     return stored;
   },
@@ -151,28 +331,26 @@ serveWebhooks<Stored>({
     }
     const reply = replyFor(s.input, s.user);
     const body = replyPayload(s.user, reply.message);
-    const payload = JSON.stringify(body);
-    const queued = await query<{ id: string; message_id: string }>(COMMIT_SQL, [
-      s.user,
-      reply.screen,
-      JSON.stringify(s.message),
-      payload,
-      s.rowId,
-      JSON.stringify([
+    const queued = await write.commit({
+      user: s.user,
+      state: reply.screen,
+      inbound: JSON.stringify(s.message),
+      outbound: JSON.stringify(body),
+      inboxId: s.rowId,
+      events: JSON.stringify([
         { type: 'input', input: s.input },
         { type: 'state_entered', state: reply.screen },
         { type: 'reply', kind: 'buttons' },
       ]),
-    ]);
-    const row = queued.rows[0];
-    if (!row) throw new Error(`the lease of ${s.user} was lost`);
+    });
+    if (!queued) throw new Error(`the lease of ${s.user} was lost`);
     const sent = await graphPost(s.phoneNumberId, body);
     const wamid =
       sent.status >= 200 && sent.status < 300
         ? ((JSON.parse(sent.body) as { messages?: Array<{ id?: string }> }).messages?.[0]?.id ??
           null)
         : null;
-    await query(SENT_SQL, [row.id, wamid ? 'sent' : 'failed', wamid]);
+    await write.sent({ outboxId: queued.id, status: wamid ? 'sent' : 'failed', wamid });
     await read;
   },
 });
