@@ -1,7 +1,11 @@
 import { StatementBatch } from './statement-batch';
 
-/** A write that records each statement's calls and answers when `release` is called. */
-function recorder(fail?: (calls: string[]) => boolean) {
+/**
+ * A write that records each statement's calls and answers when `release` is called; a
+ * statement `fail` picks is refused as the database refuses one (with an SQLSTATE) or, with
+ * `broken`, fails as a broken connection does (no SQLSTATE).
+ */
+function recorder(fail?: (calls: string[]) => boolean, broken = false) {
   const statements: string[][] = [];
   const pending: Array<() => void> = [];
   const write = (calls: string[]) =>
@@ -9,7 +13,9 @@ function recorder(fail?: (calls: string[]) => boolean) {
       statements.push(calls);
       pending.push(() =>
         fail?.(calls)
-          ? reject(new Error(`bad: ${calls.join(',')}`))
+          ? reject(
+              Object.assign(new Error(`bad: ${calls.join(',')}`), broken ? {} : { code: '23505' }),
+            )
           : resolve(calls.map((c) => `ok ${c}`)),
       );
     });
@@ -85,5 +91,15 @@ describe('StatementBatch', () => {
     await w.release();
     expect(await Promise.all(results)).toEqual(['ok first', 'ok a', 'bad: bad', 'ok b']);
     expect(w.statements).toEqual([['first'], ['a', 'b', 'bad'], ['a'], ['b'], ['bad']]);
+  });
+
+  it('should fail every call of a statement whose connection broke, without trying them again', async () => {
+    // It may have been written: trying its calls again could write them twice.
+    const w = recorder((calls) => calls.includes('bad'), true);
+    const batch = batchOf(w, { inFlight: 1 });
+    const results = ['first', 'a', 'bad'].map((c) => batch.run(c).catch((e: Error) => e.message));
+    await w.release();
+    expect(await Promise.all(results)).toEqual(['ok first', 'bad: a,bad', 'bad: a,bad']);
+    expect(w.statements).toEqual([['first'], ['a', 'bad']]);
   });
 });

@@ -1,18 +1,21 @@
+import { sqlState } from './sql';
+
 /**
  * Runs concurrent calls of one kind of write as one statement (group commit): while
  * `inFlight` statements of the kind are running, new calls wait and go together in the next,
- * at most `max` to a statement. A call made when nothing waits goes at once, so one user at a
+ * at most `max` to a statement. A call made while fewer run goes at once, so one user at a
  * time pays no delay; under load, calls share a statement's round trip, parse, transaction
- * and WAL flush instead of paying one each (docs/scaling.md › Writes grouped into one
- * statement).
+ * and WAL flush instead of paying one each (docs/scaling.md › Writes grouped across users).
  *
  * Two calls that share a key never go in the same statement: the later one waits for the
  * next (the statements of one conversation, or of one ordering key, stay one at a time and
  * in order). Calls in a statement are ordered by their first key, so that statements running
  * at once take their row and advisory locks in the same order.
  *
- * A statement that fails is tried again call by call (`single`), so that one bad call fails
- * alone and the others are written: a failed statement wrote nothing.
+ * A statement the database refused (an error it reported: it wrote nothing) is tried again
+ * call by call (`single`), so that one bad call fails alone and the others are written. Any
+ * other failure (the connection broke: the statement may have been written) fails every call
+ * of it, as it would have failed a call alone.
  */
 export class StatementBatch<C, R> {
   private waiting: Array<{ call: C; keys: string[]; done: Settle<R> }> = [];
@@ -61,10 +64,15 @@ export class StatementBatch<C, R> {
 
   private async write(batch: Array<{ call: C; done: Settle<R> }>): Promise<void> {
     if (batch.length > 1) {
-      const results = await this.o.many(batch.map((b) => b.call)).catch(() => null);
-      if (results) {
+      try {
+        const results = await this.o.many(batch.map((b) => b.call));
         batch.forEach((b, i) => b.done.resolve(results[i]));
         return;
+      } catch (err) {
+        if (sqlState(err) === undefined) {
+          batch.forEach((b) => b.done.reject(err));
+          return;
+        }
       }
     }
     await Promise.all(batch.map((b) => this.o.single(b.call).then(b.done.resolve, b.done.reject)));
