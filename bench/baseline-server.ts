@@ -168,30 +168,31 @@ async function commit(
     },
     ...out.trace,
   ];
-  const result = await query<{ ok: string }>(COMMIT_TURN_SQL, [
-    row.id,
+  // One turn, as conversation.repository.ts › turnRow writes it.
+  const turn = {
+    id: row.id,
     owner,
-    JSON.stringify(out.session),
-    out.session.state,
-    'ACTIVE',
-    rows.length,
+    session: out.session,
+    state: out.session.state,
+    status: 'ACTIVE',
+    count: rows.length,
     now,
-    last ? last.text.slice(0, 200) : null,
-    new Date(now.getTime() + TIMEOUT_MS),
-    null,
-    JSON.stringify(rows),
-    nextId(),
-    encodeTrace(events),
-    Number(process.hrtime.bigint() - started) / 1e6,
-    '[]',
-    null,
-    null,
-    null,
-    null,
-    null,
-    traceHasError(events),
-    null,
-  ]);
+    last_preview: last ? last.text.slice(0, 200) : null,
+    expires_at: new Date(now.getTime() + TIMEOUT_MS),
+    contact_name: null,
+    messages: rows,
+    trace_id: nextId(),
+    trace_events: encodeTrace(events),
+    duration_ms: Number(process.hrtime.bigint() - started) / 1e6,
+    outbox: [],
+    inbox_id: null,
+    channel_state: null,
+    claim_owner: null,
+    claim_ms: null,
+    trace_error: traceHasError(events),
+    own_keys: null,
+  };
+  const result = await query<{ ok: string }>(COMMIT_TURN_SQL, [JSON.stringify([turn]), null]);
   if (Number(result.rows[0]?.ok ?? 0) === 0) throw new HttpError(500, 'lease lost');
   return { now, count: rows.length };
 }

@@ -184,6 +184,41 @@ describe('bounded caches', () => {
       expect(looked).toBeGreaterThanOrEqual(1);
       expect(looked).toBeLessThanOrEqual(2);
     });
+
+    it('should find the conversations of turns committed together by their ids, before the table was ever analyzed', async () => {
+      const { auth } = await one.newWorkspace();
+      const bot = await publishedBot(one, auth, FLOW);
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const session = await one.http().post(`${bot.base}/chat/sessions`).set(auth).expect(201);
+        ids.push(session.body.session_id as string);
+      }
+      const OTHERS = 400;
+      await one.db.query(
+        `INSERT INTO conversations (id, chatbot_id, channel, user_id, status, session)
+         SELECT left(md5(random()::text), 26), $1, 'api', 'user-' || n, 'ACTIVE', '{}'
+           FROM generate_series(1, ${OTHERS}) n`,
+        [bot.chatbotId],
+      );
+      const [prepared] = await one.db.query(
+        `SELECT name FROM pg_prepared_statements WHERE statement LIKE '%batch_rows(%'`,
+      );
+      expect(prepared).toBeDefined();
+      // Three turns whose lease is held by nobody: each row is found, none is written.
+      const turns = ids.map((id) => ({
+        id,
+        owner: 'probe-owner',
+        session: {},
+        messages: [],
+        outbox: [],
+      }));
+      const [{ 'QUERY PLAN': plan }] = await one.db.query(
+        `EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE "${prepared.name}"('${JSON.stringify(turns)}', NULL)`,
+      );
+      // Each turn's own row, by the primary key; a hash join read all 403 of them.
+      expect(rowsLooked(plan, 'conversations')).toBeGreaterThanOrEqual(3);
+      expect(rowsLooked(plan, 'conversations')).toBeLessThanOrEqual(6);
+    });
   });
 
   describe('FlowCache', () => {

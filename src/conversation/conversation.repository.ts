@@ -8,11 +8,12 @@ import { traceHasError, traceKeptSql } from './trace-level';
 import { sqlRows } from '../database/sql';
 import type { MessagesDelivery } from './messages-delivered-sql';
 import type { OutboxEntry } from '../outbox/outbox-entry';
-import { enqueueOutboxSql, outboxEntriesJson } from '../outbox/outbox-sql';
+import { enqueueOutboxSql, outboxEntriesJson, outboxEntriesRows } from '../outbox/outbox-sql';
 import { EVENT_KIND } from '../events/conversation-event';
 import { eventsOnSql, isoSql } from '../events/events-sql';
 import { newId } from '../common/new-id';
 import { OPTED_OUT_ERROR } from '../opt-outs/opt-outs-sql';
+import { StatementBatch } from '../database/statement-batch';
 import {
   COMMIT_TURN_SQL,
   CREATE_CONVERSATION_SQL,
@@ -132,6 +133,15 @@ export interface AgentRef {
  */
 @Injectable()
 export class ConversationRepository {
+  /** Turns committing at once share a statement (docs/scaling.md › Writes grouped across users). */
+  private readonly commits = new StatementBatch<TurnWrite, TurnCommit>({
+    many: (ws) => this.writeTurns(ws),
+    single: async (w) => (await this.writeTurns([w]))[0],
+    keys: (w) => [w.conversationId, ...w.outbox.map((e) => `key:${e.orderingKey}`)],
+    max: COMMITS_PER_STATEMENT,
+    inFlight: COMMIT_STATEMENTS_IN_FLIGHT,
+  });
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
@@ -687,38 +697,56 @@ export class ConversationRepository {
    * Writes the turn (messages, session, trace, outbox) and releases the lease in one
    * statement. Not ok when the lease was lost meanwhile: then nothing was written.
    */
-  async commitTurn(w: TurnWrite): Promise<TurnCommit> {
-    const rows = await sqlRows<{ ok: string; claimed: string[]; stored: string[] }>(
+  commitTurn(w: TurnWrite): Promise<TurnCommit> {
+    return this.commits.run(w);
+  }
+
+  /** Turns of different conversations in one statement (COMMIT_TURN_SQL), results in order. */
+  private async writeTurns(ws: TurnWrite[]): Promise<TurnCommit[]> {
+    const rows = await sqlRows<{ n: string; ok: string; claimed: string[]; stored: string[] }>(
       this.db,
       COMMIT_TURN_SQL,
-      [
-        w.conversationId,
-        w.owner,
-        JSON.stringify(w.session),
-        w.session.state,
-        w.status,
-        w.messages.length,
-        w.now,
-        w.lastPreview,
-        w.expiresAt,
-        w.contactName,
-        JSON.stringify(w.messages),
-        w.trace.id,
-        encodeTrace(w.trace.events),
-        w.trace.durationMs,
-        outboxEntriesJson(w.outbox),
-        w.inboxEventId,
-        w.channelState === undefined ? null : JSON.stringify(w.channelState),
-        w.outboxClaim?.owner ?? null,
-        w.outboxClaim?.claimMs ?? null,
-        JSON.stringify(OPTED_OUT_ERROR),
-        traceHasError(w.trace.events),
-        w.outboxClaim?.ownKeys ?? null,
-      ],
+      [JSON.stringify(ws.map(turnRow)), JSON.stringify(OPTED_OUT_ERROR)],
     );
-    if (Number(rows[0]?.ok ?? 0) === 0) return { ok: false };
-    return { ok: true, claimedOutboxIds: rows[0].claimed, storedOutboxIds: rows[0].stored };
+    const byTurn = new Map(rows.map((r) => [Number(r.n), r]));
+    return ws.map((_, i) => {
+      const r = byTurn.get(i + 1);
+      if (!r || Number(r.ok) === 0) return { ok: false };
+      return { ok: true, claimedOutboxIds: r.claimed, storedOutboxIds: r.stored };
+    });
   }
+}
+
+/** At most this many turns in one commit statement. */
+const COMMITS_PER_STATEMENT = 16;
+/** Commit statements running at once; later turns wait and go together in the next. */
+const COMMIT_STATEMENTS_IN_FLIGHT = 2;
+
+/** A turn as COMMIT_TURN_SQL reads it (one element of its $1). */
+function turnRow(w: TurnWrite) {
+  return {
+    id: w.conversationId,
+    owner: w.owner,
+    session: w.session,
+    state: w.session.state,
+    status: w.status,
+    count: w.messages.length,
+    now: w.now,
+    last_preview: w.lastPreview,
+    expires_at: w.expiresAt,
+    contact_name: w.contactName,
+    messages: w.messages,
+    trace_id: w.trace.id,
+    trace_events: encodeTrace(w.trace.events),
+    duration_ms: w.trace.durationMs,
+    outbox: outboxEntriesRows(w.outbox),
+    inbox_id: w.inboxEventId,
+    channel_state: w.channelState === undefined ? null : JSON.stringify(w.channelState),
+    claim_owner: w.outboxClaim?.owner ?? null,
+    claim_ms: w.outboxClaim?.claimMs ?? null,
+    trace_error: traceHasError(w.trace.events),
+    own_keys: w.outboxClaim?.ownKeys ?? null,
+  };
 }
 
 /** Event ids made for one delivery report (see applyDeliveryReport). */

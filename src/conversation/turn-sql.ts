@@ -1,5 +1,5 @@
 import { OPEN_STATUSES_SQL } from './conversation-status';
-import { markInboxEventDoneSql } from '../inbox/inbox-sql';
+import { markInboxEventsDoneSql } from '../inbox/inbox-sql';
 import { enqueueOutboxSql } from '../outbox/outbox-sql';
 import { optedOutSql } from '../opt-outs/opt-outs-sql';
 import { eventsOnSql } from '../events/events-sql';
@@ -125,55 +125,78 @@ export const LEASE_WITH_TICKET_SQL = `WITH leased AS (
        )
        SELECT * FROM leased`;
 
+/** Whether the user of conversation row `alias` opted out of the chatbot on its channel. */
+const optedOut = (alias: string) =>
+  optedOutSql({
+    chatbotId: `${alias}.chatbot_id`,
+    channel: `${alias}.channel`,
+    userId: `${alias}.user_id`,
+  });
+
 /**
- * Writes the whole turn and releases the lease, only if $2 still holds it. A conversation
- * closed or expired meanwhile keeps its terminal status.
- * $1 id, $2 owner, $3 session json, $4 state, $5 status, $6 message count, $7 now,
- * $8 preview, $9 expires at, $10 contact name, $11 messages json, $12 trace id,
- * $13 trace events (stored form: trace-codec.ts), $14 duration ms, $15 outbox entries json, $16 inbox event id or null,
- * $17 channel state json (null keeps it), $18 the outbox dispatcher that takes the new outbox
- * rows at once (null: none), $19 its claim ms, $22 the ordering keys it is delivering now
- * (text[]: rows it may take behind its own, see enqueueOutboxSql), $20 the error an outbound
- * message records when its user opted out (then the turn's sends to the user are not
- * enqueued, and its queued messages are `failed` with it), $21 whether the turn had an
- * error (trace-level.ts: traceHasError). Events are enqueued only when the chatbot has a
- * receiver. The trace ($12–$14) is written only when the conversation is a preview or the
- * chatbot's trace_level keeps it (`full`; `errors` when $21). Returns `ok`, the ids of the
- * outbox rows stored claimed, and of all those stored.
+ * Writes whole turns and releases their leases, each only if its owner still holds the lease,
+ * in one statement (one transaction) for any number of turns: turns committing at once share
+ * it (ConversationRepository.commitTurn; docs/scaling.md › Writes grouped across users).
+ * $1 the turns, a JSON array (conversation.repository.ts › turnRow); $2 the error an
+ * outbound message records when its user opted out (then the turn's sends to the user are not
+ * enqueued, and its queued messages are `failed` with it). A conversation closed or expired
+ * meanwhile keeps its terminal status. Events are enqueued only when the chatbot has a
+ * receiver. The trace is written only when the conversation is a preview or the chatbot's
+ * trace_level keeps it (`full`; `errors` when the turn had an error). New outbox rows are
+ * stored claimed by `claim_owner` when they may (`own_keys`: the ordering keys it is
+ * delivering now; see enqueueOutboxSql). One row per turn, in order (`n` from 1): `ok`, the
+ * ids of the outbox rows stored claimed, and of all those stored.
+ *
+ * The turns must be of different conversations and share no outbox ordering key: each part
+ * of the statement sees the database as the statement began, not the other turns' writes.
+ * `batch_rows` has PostgreSQL plan each turn as one row, so every table is probed by key.
  */
-export const COMMIT_TURN_SQL = `WITH conv AS (
-         UPDATE conversations
-            SET session = $3::jsonb, current_state = $4,
-                status = CASE WHEN status IN ('CLOSED', 'EXPIRED') THEN status ELSE $5 END,
-                message_count = message_count + $6, last_message_at = CASE WHEN $6 > 0 THEN $7 ELSE last_message_at END,
-                last_message_preview = coalesce($8, last_message_preview), expires_at = $9,
-                contact_name = coalesce($10, contact_name), channel_state = coalesce($17::jsonb, channel_state),
-                lease_owner = NULL, lease_until = NULL, updated_at = $7
-          WHERE id = $1 AND lease_owner = $2
-         RETURNING id, chatbot_id, channel, user_id, preview
-       ), opted AS (
-         -- A scalar subquery below, evaluated when needed: a turn queuing no reply (Chat API) skips it.
-         SELECT ${optedOutSql({ chatbotId: 'conv.chatbot_id', channel: 'conv.channel', userId: 'conv.user_id' })} AS out FROM conv
+export const COMMIT_TURN_SQL = `WITH t AS (
+         SELECT b.n, r.*
+           FROM batch_rows($1::jsonb) WITH ORDINALITY AS b(item, n),
+                jsonb_to_record(b.item)
+                AS r(id char(26), owner text, session jsonb, state text, status text, count int,
+                     now timestamptz, last_preview text, expires_at timestamptz, contact_name text,
+                     messages jsonb, trace_id text, trace_events text, duration_ms real, outbox jsonb,
+                     inbox_id char(26), channel_state text, claim_owner text, claim_ms float8,
+                     trace_error boolean, own_keys jsonb)
+       ), conv AS (
+         UPDATE conversations c
+            SET session = t.session, current_state = t.state,
+                status = CASE WHEN c.status IN ('CLOSED', 'EXPIRED') THEN c.status ELSE t.status END,
+                message_count = c.message_count + t.count,
+                last_message_at = CASE WHEN t.count > 0 THEN t.now ELSE c.last_message_at END,
+                last_message_preview = coalesce(t.last_preview, c.last_message_preview),
+                expires_at = t.expires_at, contact_name = coalesce(t.contact_name, c.contact_name),
+                channel_state = coalesce(t.channel_state::jsonb, c.channel_state),
+                lease_owner = NULL, lease_until = NULL, updated_at = t.now
+           FROM t
+          WHERE c.id = t.id AND c.lease_owner = t.owner
+         RETURNING c.chatbot_id, c.channel, c.user_id, c.preview, t.n
+       ), ct AS (
+         SELECT conv.chatbot_id, conv.channel, conv.user_id, conv.preview, t.*,
+                ${optedOut('conv')} AS opted_out
+           FROM conv JOIN t ON t.n = conv.n
        ), msgs AS (
          INSERT INTO messages (id, conversation_id, seq, direction, message, state, created_at, delivery_status,
                                delivery_error, responder)
-         SELECT m.id, conv.id, m.seq, m.direction, m.message, m.state, m.created_at,
-                CASE WHEN m.delivery_status = 'queued' AND (SELECT out FROM opted) THEN 'failed'
-                     ELSE m.delivery_status END,
-                CASE WHEN m.delivery_status = 'queued' AND (SELECT out FROM opted) THEN $20::jsonb END,
+         SELECT m.id, ct.id, m.seq, m.direction, m.message, m.state, m.created_at,
+                CASE WHEN m.delivery_status = 'queued' AND ct.opted_out THEN 'failed' ELSE m.delivery_status END,
+                CASE WHEN m.delivery_status = 'queued' AND ct.opted_out THEN $2::jsonb END,
                 m.responder
-           FROM conv, jsonb_to_recordset($11::jsonb)
+           FROM ct, jsonb_to_recordset(ct.messages)
                 AS m(id text, seq int, direction text, message jsonb, state text, created_at timestamptz,
                      delivery_status text, responder text)
        ), tr AS (
          INSERT INTO conversation_traces (id, conversation_id, events, duration_ms, created_at)
-         SELECT $12, conv.id, $13::json, $14, $7 FROM conv
-          WHERE ${traceKeptSql({ chatbotId: 'conv.chatbot_id', preview: 'conv.preview', error: '$21::boolean' })}
+         SELECT ct.trace_id, ct.id, ct.trace_events::json, ct.duration_ms, ct.now FROM ct
+          WHERE ${traceKeptSql({ chatbotId: 'ct.chatbot_id', preview: 'ct.preview', error: 'ct.trace_error' })}
        ), ob AS (
-         ${enqueueOutboxSql({ entries: '$15', chatbotId: 'conv.chatbot_id', conversationId: 'conv.id', now: '$7', from: 'conv', where: `NOT (o.to_user AND (SELECT out FROM opted)) AND ${eventsOnSql('conv.chatbot_id')}`, claimBy: { owner: '$18', ms: '$19', ownKeys: '$22' } })}
+         ${enqueueOutboxSql({ entries: 'ct.outbox', chatbotId: 'ct.chatbot_id', conversationId: 'ct.id', now: 'ct.now', from: 'ct', where: `NOT (o.to_user AND ct.opted_out) AND ${eventsOnSql('ct.chatbot_id')}`, claimBy: { owner: 'ct.claim_owner', ms: 'ct.claim_ms', ownKeys: 'ARRAY(SELECT jsonb_array_elements_text(ct.own_keys))' } })}
        ), ib AS (
-         ${markInboxEventDoneSql({ id: '$16', now: '$7', from: 'conv' })}
+         ${markInboxEventsDoneSql({ from: 'ct', id: 'ct.inbox_id', now: 'ct.now' })}
        )
-       SELECT (SELECT count(*) FROM conv) AS ok,
-              (SELECT coalesce(jsonb_agg(id), '[]'::jsonb) FROM ob WHERE claimed) AS claimed,
-              (SELECT coalesce(jsonb_agg(id), '[]'::jsonb) FROM ob) AS stored`;
+       SELECT t.n, (SELECT count(*) FROM conv WHERE conv.n = t.n) AS ok,
+              (SELECT coalesce(jsonb_agg(ob.id), '[]'::jsonb) FROM ob WHERE ob.conversation_id = t.id AND ob.claimed) AS claimed,
+              (SELECT coalesce(jsonb_agg(ob.id), '[]'::jsonb) FROM ob WHERE ob.conversation_id = t.id) AS stored
+         FROM t ORDER BY t.n`;

@@ -18,7 +18,8 @@ export const waitingForKey = (alias: string): string => `${alias}.status NOT IN 
  * claimed by that owner, with its first attempt counted, when nothing of its ordering key is
  * waiting, or (one of those keys) only rows that owner holds: the dispatcher then delivers it
  * without a claiming query, at once or right after the rows it holds of the key (in batch
- * order: OutboxDispatcher.afterCommit). `RETURNING id, claimed` says which.
+ * order: OutboxDispatcher.afterCommit). `RETURNING id, conversation_id, claimed` says which.
+ * `entries` and the claim's expressions may read the row of `from` (a lateral join).
  */
 export function enqueueOutboxSql(p: {
   entries: string;
@@ -46,25 +47,27 @@ export function enqueueOutboxSql(p: {
                              locked_by, locked_until, attempts)
          SELECT o.id, o.kind, o.ordering_key, ${p.chatbotId}, ${p.conversationId}, o.payload, ${p.now}, ${p.now},
               ${claim}
-           FROM ${p.from ? `${p.from}, ` : ''}
+           FROM ${p.from ? `${p.from}, LATERAL ` : ''}
                 (SELECT e.*, ${head} AS head
                    FROM jsonb_to_recordset(${p.entries}::jsonb)
                         AS e(id text, kind text, ordering_key text, payload jsonb, to_user boolean,
                               event boolean)) o
          ${p.where ? `WHERE ${p.where}` : ''}
-         RETURNING id, locked_by IS NOT NULL AS claimed`;
+         RETURNING id, conversation_id, locked_by IS NOT NULL AS claimed`;
+}
+
+/** The entries as `enqueueOutboxSql` reads them (a jsonb array). */
+export function outboxEntriesRows(entries: OutboxEntry[]): object[] {
+  return entries.map((e) => ({
+    id: e.id,
+    kind: e.kind,
+    ordering_key: e.orderingKey,
+    payload: e.payload,
+    to_user: e.toUser === true,
+    event: e.event === true,
+  }));
 }
 
 /** The jsonb parameter `enqueueOutboxSql` reads. */
-export function outboxEntriesJson(entries: OutboxEntry[]): string {
-  return JSON.stringify(
-    entries.map((e) => ({
-      id: e.id,
-      kind: e.kind,
-      ordering_key: e.orderingKey,
-      payload: e.payload,
-      to_user: e.toUser === true,
-      event: e.event === true,
-    })),
-  );
-}
+export const outboxEntriesJson = (entries: OutboxEntry[]): string =>
+  JSON.stringify(outboxEntriesRows(entries));

@@ -21,6 +21,7 @@ import { StoragePerTurn1765000600000 } from './1765000600000-storage-per-turn';
 import { Retention1765000500000 } from './1765000500000-retention';
 import { TraceLevel1765000700000 } from './1765000700000-trace-level';
 import { OutboxKeyIndex1765000800000 } from './1765000800000-outbox-key-index';
+import { BatchRows1765000900000 } from './1765000900000-batch-rows';
 
 /** Every migration, oldest first. New ones are added here (and committed, reviewed). */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   StoragePerTurn1765000600000,
   TraceLevel1765000700000,
   OutboxKeyIndex1765000800000,
+  BatchRows1765000900000,
 ];
