@@ -158,12 +158,7 @@ describe('bounded caches', () => {
       const id = session.body.session_id as string;
       // Many sessions of the same chatbot, in a table no statistics describe yet (a new server).
       const OTHERS = 400;
-      await one.db.query(
-        `INSERT INTO conversations (id, chatbot_id, channel, user_id, status, session)
-         SELECT left(md5(random()::text), 26), $1, 'api', 'user-' || n, 'ACTIVE', '{}'
-           FROM generate_series(1, ${OTHERS}) n`,
-        [bot.chatbotId],
-      );
+      await addSessions(one, bot.chatbotId, OTHERS);
       // A message takes the lease with the statement the repository prepared.
       await one
         .http()
@@ -194,12 +189,7 @@ describe('bounded caches', () => {
         ids.push(session.body.session_id as string);
       }
       const OTHERS = 400;
-      await one.db.query(
-        `INSERT INTO conversations (id, chatbot_id, channel, user_id, status, session)
-         SELECT left(md5(random()::text), 26), $1, 'api', 'user-' || n, 'ACTIVE', '{}'
-           FROM generate_series(1, ${OTHERS}) n`,
-        [bot.chatbotId],
-      );
+      await addSessions(one, bot.chatbotId, OTHERS);
       const [prepared] = await one.db.query(
         `SELECT name FROM pg_prepared_statements WHERE statement LIKE '%batch_rows(%'`,
       );
@@ -309,6 +299,16 @@ describe('bounded caches', () => {
  * Rows an EXPLAIN (ANALYZE, FORMAT JSON) plan's scans of `relation` produced or filtered out,
  * over all their loops, and the rows its joins' filters removed.
  */
+/** `n` more open sessions of chatbot `chatbotId`, written straight to the table. */
+function addSessions(app: TestApp, chatbotId: string, n: number) {
+  return app.db.query(
+    `INSERT INTO conversations (id, chatbot_id, channel, user_id, status, session)
+     SELECT left(md5(random()::text), 26), $1, 'api', 'user-' || n, 'ACTIVE', '{}'
+       FROM generate_series(1, ${n}) n`,
+    [chatbotId],
+  );
+}
+
 function rowsLooked(plan: unknown, relation: string): number {
   let looked = 0;
   const walk = (node: PlanNode): void => {

@@ -212,8 +212,7 @@ export class PgObserver {
   }
 
   async snapshot(): Promise<PgSnapshot> {
-    const cpuMs = postgresCpuMs(this.postmaster);
-    const [wal] = await this.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
+    const { cpuMs, wal } = await this.cpuAndWal();
     const used = (rel: string): string =>
       this.usedSpace
         ? `(SELECT table_len - approx_free_space FROM pgstattuple_approx(${rel}))`
@@ -296,7 +295,7 @@ export class PgObserver {
     }
     return {
       cpuMs,
-      wal: lsnBytes(wal.lsn),
+      wal,
       relations,
       tables,
       indexScans: new Map(indexRows.map((i) => [i.index, num(i.scans)])),

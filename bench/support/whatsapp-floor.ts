@@ -17,11 +17,15 @@
  *      message by it).
  * It leaves out everything else the gateway does: the flow engine and templates, rendering to
  * WhatsApp's limits, retries and their backoff, per-chatbot caps, opt-outs, hand-offs,
- * traces, events, metrics, logs, waiting places in line for a busy session (a message that
- * finds its session leased is tried again after a few milliseconds). So the gateway can get
- * close to it, never past it; and the baseline's events/s over the floor's bound what the
- * gateway can reach.
+ * trace levels, events, metrics, logs, waiting places in line for a busy session (a message
+ * that finds its session leased is tried again after a few milliseconds). Its events/s over
+ * the baseline's bound what a gateway writing each message in statements of its own can reach.
+ *
+ * With WHATSAPP_FLOOR_BATCHED=1 the same rows are written set-based, each statement shared by
+ * the messages of several users (`gathered` below): what grouping writes across users can
+ * reach.
  */
+import { StatementBatch } from '../../src/database/statement-batch';
 import {
   type Inbound,
   graphPost,
@@ -187,51 +191,6 @@ interface Sent {
   wamid: string | null;
 }
 
-/**
- * Calls of one statement gathered while earlier ones run (at most `inFlight` at once), at
- * most 64 to a statement and never two with the same key.
- */
-class Gather<C, R> {
-  private waiting: Array<{ call: C; resolve: (r: R) => void; reject: (e: unknown) => void }> = [];
-  private running = 0;
-
-  constructor(
-    private readonly write: (calls: C[]) => Promise<R[]>,
-    private readonly key: (call: C) => string,
-    private readonly inFlight = 2,
-  ) {}
-
-  run(call: C): Promise<R> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ call, resolve, reject });
-      this.next();
-    });
-  }
-
-  private next(): void {
-    while (this.running < this.inFlight && this.waiting.length > 0) {
-      const keys = new Set<string>();
-      const batch = this.waiting.filter((w) => {
-        const k = this.key(w.call);
-        if (keys.size >= 64 || keys.has(k)) return false;
-        keys.add(k);
-        return true;
-      });
-      this.waiting = this.waiting.filter((w) => !batch.includes(w));
-      this.running++;
-      this.write(batch.map((b) => b.call))
-        .then(
-          (results) => batch.forEach((b, i) => b.resolve(results[i])),
-          (err: unknown) => batch.forEach((b) => b.reject(err)),
-        )
-        .finally(() => {
-          this.running--;
-          this.next();
-        });
-    }
-  }
-}
-
 const one = {
   async store(m: Inbound): Promise<Stored | null> {
     const r = await query<{ id: string; state: string | null }>(STORE_SQL, [
@@ -257,7 +216,20 @@ const one = {
   },
 };
 
-const stores = new Gather<Inbound, Stored | null>(
+/**
+ * Calls of one statement gathered while earlier ones run (the gateway's StatementBatch: at
+ * most two statements at once, at most 64 calls to a statement, never two with one key).
+ */
+const gathered = <C, R>(many: (calls: C[]) => Promise<R[]>, key: (call: C) => string) =>
+  new StatementBatch<C, R>({
+    many,
+    single: async (call) => (await many([call]))[0],
+    keys: (call) => [key(call)],
+    max: 64,
+    inFlight: 2,
+  });
+
+const stores = gathered<Inbound, Stored | null>(
   async (ms) => {
     const r = await query<{ id: string; wamid: string; state: string | null }>(STORE_MANY_SQL, [
       ms.map((m) => m.wamid),
@@ -272,7 +244,7 @@ const stores = new Gather<Inbound, Stored | null>(
   },
   (m) => m.user,
 );
-const commits = new Gather<Turn, { id: string } | undefined>(
+const commits = gathered<Turn, { id: string } | undefined>(
   async (ts) => {
     const r = await query<{ id: string; user_key: string }>(COMMIT_MANY_SQL, [
       ts.map((t) => t.user),
@@ -287,7 +259,7 @@ const commits = new Gather<Turn, { id: string } | undefined>(
   },
   (t) => t.user,
 );
-const sends = new Gather<Sent, void>(
+const sends = gathered<Sent, void>(
   async (es) => {
     await query(SENT_MANY_SQL, [
       es.map((e) => e.outboxId),
