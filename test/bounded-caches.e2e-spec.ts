@@ -3,7 +3,8 @@ import { ulid } from 'ulid';
 import { FlowCache } from '../src/conversation/flow-cache';
 import { sqlRows, statementName } from '../src/database/sql';
 import { FlowsRepository } from '../src/flows/flows.repository';
-import { OutboxRepository } from '../src/outbox/outbox.repository';
+import { ConversationRepository } from '../src/conversation/conversation.repository';
+import { finishStatement, OutboxRepository } from '../src/outbox/outbox.repository';
 import { ApiKeyCache } from '../src/workspaces/api-key-cache';
 import { generateApiKey } from '../src/workspaces/api-key-hash';
 import { publishedBot } from './support/flows';
@@ -191,7 +192,7 @@ describe('bounded caches', () => {
       const OTHERS = 400;
       await addSessions(one, bot.chatbotId, OTHERS);
       const [prepared] = await one.db.query(
-        `SELECT name FROM pg_prepared_statements WHERE statement LIKE '%batch_rows(%'`,
+        `SELECT name FROM pg_prepared_statements WHERE statement LIKE 'WITH t AS (%batch_rows(%'`,
       );
       expect(prepared).toBeDefined();
       // Three turns whose lease is held by nobody: each row is found, none is written.
@@ -208,6 +209,61 @@ describe('bounded caches', () => {
       // Each turn's own row, by the primary key; a hash join read all 403 of them.
       expect(rowsLooked(plan, 'conversations')).toBeGreaterThanOrEqual(3);
       expect(rowsLooked(plan, 'conversations')).toBeLessThanOrEqual(6);
+    });
+
+    it('should find the sends and messages of attempts ended together by their ids, before the messages table was ever analyzed', async () => {
+      const { auth } = await one.newWorkspace();
+      const { chatbotId } = await publishedBot(one, auth, FLOW);
+      const conversationId = ulid();
+      await one.db.query(
+        `INSERT INTO conversations (id, chatbot_id, channel, user_id, status, session)
+         VALUES ($1, $2, 'whatsapp', 'user', 'ACTIVE', '{}')`,
+        [conversationId, chatbotId],
+      );
+      // 400 sends, each with its message, six of them in flight here.
+      const ids = Array.from({ length: 400 }, () => ulid());
+      await one.db.query(
+        `INSERT INTO outbox (id, kind, ordering_key, chatbot_id, payload, locked_by, locked_until, attempts)
+         SELECT id, 'probe.unhandled', 'probe-key-' || n, $2, '{}',
+                CASE WHEN n <= 6 THEN 'probe-owner' END, CASE WHEN n <= 6 THEN now() + interval '1 minute' END, 1
+           FROM unnest($1::text[]) WITH ORDINALITY AS i(id, n)`,
+        [ids, chatbotId],
+      );
+      await one.db.query(
+        `INSERT INTO messages (id, conversation_id, seq, direction, message, delivery_status)
+         SELECT id, $2, n, 'outbound', '{}', 'queued' FROM unnest($1::text[]) WITH ORDINALITY AS i(id, n)`,
+        [ids, conversationId],
+      );
+      const endsOf = (rows: string[]) =>
+        rows.map((id) => ({
+          id,
+          outcome: { status: 'done' as const },
+          record: ConversationRepository.markSent([id], `wamid.${id}`, null),
+        }));
+      // Three end through the repository (which prepares its statement), three are explained.
+      await one.handle.app
+        .get(OutboxRepository)
+        .finishMany('probe-owner', endsOf(ids.slice(3, 6)), []);
+      const sent = await one.db.query(
+        `SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1 AND delivery_status = 'sent'`,
+        [conversationId],
+      );
+      expect(sent).toEqual([{ n: 3 }]);
+      const [prepared] = await one.db.query(
+        `SELECT name FROM pg_prepared_statements WHERE statement LIKE 'WITH f AS (%'`,
+      );
+      expect(prepared).toBeDefined();
+      const { params } = finishStatement('probe-owner', endsOf(ids.slice(0, 3)), []);
+      const literals = params.map((p) => `'${String(p).replace(/'/g, "''")}'`).join(', ');
+      const [{ 'QUERY PLAN': plan }] = await one.db.query(
+        `EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE "${prepared.name}"(${literals})`,
+      );
+      // Each end's row and each message by its primary key (and each message's end checked
+      // against the three ended: the join filter's rows); a seq scan read all 400 per end.
+      for (const table of ['outbox', 'messages']) {
+        expect(rowsLooked(plan, table)).toBeGreaterThanOrEqual(3);
+        expect(rowsLooked(plan, table)).toBeLessThanOrEqual(12);
+      }
     });
   });
 

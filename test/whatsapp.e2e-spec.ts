@@ -600,6 +600,8 @@ describe('WhatsApp channel', () => {
       await waitFor(() => sentTo(user).filter((r) => r.status === 200).length === 1, 20_000);
       const attempts = sentTo(user);
       expect(attempts.map((r) => r.status)).toEqual([429, 500, 200]);
+      // The stub has answered; the send's end is written just after.
+      await t.handle.app.get(OutboxDispatcher).idle();
       const messages = await messagesOf(user);
       expect(messages.at(-1)).toMatchObject({ direction: 'outbound', status: 'sent' });
     });
@@ -648,6 +650,7 @@ describe('WhatsApp channel', () => {
         const res = await t.http().get(`${base}/integrations/${other.record.id}`).set(auth);
         return res.body.health?.status === 'auth_failed';
       });
+      await t.handle.app.get(OutboxDispatcher).idle();
       const res = await t.http().get(`${base}/integrations/${other.record.id}`).set(auth);
       expect(res.body.health).toEqual({
         status: 'auth_failed',

@@ -13,54 +13,43 @@ export type MessagesDelivery =
     }
   | { messageIds: readonly string[]; status: 'failed'; error: { code: string; title: string } };
 
-/** One message's part of a MessagesDelivery, as messageDeliveredSql's parameters. */
-export interface MessageDelivered {
-  id: string;
-  status: 'sent' | 'failed';
-  providerMessageId: string | null;
-  segments: number | null;
-  /** JSON text of the error (`failed`). */
-  error: string | null;
-}
-
-export function messagesDelivered(d: MessagesDelivery): MessageDelivered[] {
-  return d.messageIds.map((id) =>
-    d.status === 'sent'
-      ? {
-          id,
-          status: 'sent',
-          providerMessageId: d.providerMessageId,
-          segments: d.segments,
-          error: null,
-        }
-      : {
-          id,
-          status: 'failed',
-          providerMessageId: null,
-          segments: null,
-          error: JSON.stringify(d.error),
-        },
-  );
+/**
+ * The messages of attempts' records, one row each with the attempt (`end_id`, an outbox row id)
+ * it belongs to, as messagesDeliveredSql reads them.
+ */
+export function deliveredRows(
+  ends: ReadonlyArray<{ id: string; record?: MessagesDelivery }>,
+): object[] {
+  return ends.flatMap(({ id: endId, record }) => {
+    if (!record) return [];
+    const outcome =
+      record.status === 'sent'
+        ? {
+            status: 'sent',
+            provider_message_id: record.providerMessageId,
+            segments: record.segments,
+          }
+        : { status: 'failed', error: record.error };
+    return record.messageIds.map((id) => ({ id, end_id: endId, ...outcome }));
+  });
 }
 
 /**
- * The UPDATE recording one message's send, when `only` (a condition of the host statement)
- * holds: `sent` moves only a queued message; `failed` any. The same text for either outcome,
- * and the message found by equality on its key (an index probe whatever the table's
- * statistics), so that a statement of n such steps is one prepared statement for any batch.
- * `p` holds SQL placeholders; `id` null: the step writes nothing (an unused slot).
+ * The UPDATE recording messages' sends, each when `only` (a condition of the host statement
+ * over the row `d`) holds: `sent` moves only a queued message; `failed` any. `records` is a
+ * jsonb parameter (deliveredRows), read through `batch_rows` so that each message is found by
+ * its key (an index probe whatever the table's statistics): one statement text for any number
+ * of messages and either outcome.
  */
-export function messageDeliveredSql(
-  p: Record<'id' | 'status' | 'providerMessageId' | 'segments' | 'error', string>,
-  only: string,
-): string {
-  return `UPDATE messages
-            SET delivery_status = ${p.status}::text,
-                provider_message_id = CASE WHEN ${p.status}::text = 'sent' THEN ${p.providerMessageId}::text
-                                           ELSE provider_message_id END,
-                segments = CASE WHEN ${p.status}::text = 'sent' THEN ${p.segments}::int ELSE segments END,
-                delivery_error = CASE WHEN ${p.status}::text = 'failed' THEN ${p.error}::jsonb
-                                      ELSE delivery_error END
-          WHERE id = ${p.id}::bpchar AND (${p.status}::text = 'failed' OR delivery_status = 'queued')
-            AND ${only}`;
+export function messagesDeliveredSql(records: string, only: string): string {
+  return `UPDATE messages m
+            SET delivery_status = d.status,
+                provider_message_id = CASE WHEN d.status = 'sent' THEN d.provider_message_id
+                                           ELSE m.provider_message_id END,
+                segments = CASE WHEN d.status = 'sent' THEN d.segments ELSE m.segments END,
+                delivery_error = CASE WHEN d.status = 'failed' THEN d.error ELSE m.delivery_error END
+           FROM batch_rows(${records}::jsonb) AS b(item),
+                jsonb_to_record(b.item)
+                AS d(id char(26), end_id char(26), status text, provider_message_id text, segments int, error jsonb)
+          WHERE m.id = d.id AND (d.status = 'failed' OR m.delivery_status = 'queued') AND ${only}`;
 }

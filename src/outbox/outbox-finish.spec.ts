@@ -15,39 +15,52 @@ const ends = (count: number, kind?: 'sent' | 'failed' | 'none') =>
   Array.from({ length: count }, (_, n) => end(n, kind));
 
 describe('finishStatement (the statement ending outbox attempts)', () => {
-  it('should have one text per power of two of ends, whatever the batch size', () => {
+  it('should have one text for any number of ends', () => {
     const texts = new Set<string>();
     for (let n = 1; n <= MAX_ENDS; n++) texts.add(finishStatement('me', ends(n), []).sql);
-    expect(texts.size).toBe(Math.log2(MAX_ENDS) + 1);
+    expect(texts.size).toBe(1);
   });
 
   it('should have the same text whether messages are recorded sent or failed', () => {
     const mixed = [end(0, 'sent'), end(1, 'failed'), end(2, 'sent')];
     expect(finishStatement('me', mixed, []).sql).toBe(finishStatement('me', ends(3), []).sql);
-    // No message recorded at all: no message steps.
+    // No message recorded at all: no message step.
     expect(finishStatement('me', ends(3, 'none'), []).sql).not.toContain('messages');
   });
 
-  it('should give the slots a batch leaves over nulls, and a placeholder to every parameter', () => {
-    const { sql, params } = finishStatement('me', ends(5), []);
+  it('should pass the ends and their messages as two JSON arrays, each message with its end', () => {
+    const mixed = [end(0, 'sent'), end(1, 'none'), end(2, 'failed')];
+    const { sql, params } = finishStatement('me', mixed, []);
     const placeholders = new Set([...sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
-    expect(Math.max(...placeholders)).toBe(params.length);
-    expect(placeholders.size).toBe(params.length);
-    // Each row id twice: its end, and the end its message's record waits for.
-    expect(params.filter((p) => typeof p === 'string' && p.startsWith('row-'))).toHaveLength(10);
-    // 8 slots for the ends and 8 for their messages, 3 of each unused (all their values null).
-    expect(sql.match(/UPDATE outbox/g)).toHaveLength(8);
-    expect(sql.match(/UPDATE messages/g)).toHaveLength(8);
-    expect(params.filter((p) => p === null).length).toBeGreaterThanOrEqual(3 * 4 + 3 * 6);
+    expect([...placeholders].sort()).toEqual([1, 2]);
+    expect(JSON.parse(params[0] as string)).toEqual([
+      { id: 'row-0', owner: 'me', status: 'done', retry_ms: null, error: null },
+      { id: 'row-1', owner: 'me', status: 'done', retry_ms: null, error: null },
+      { id: 'row-2', owner: 'me', status: 'done', retry_ms: null, error: null },
+    ]);
+    expect(JSON.parse(params[1] as string)).toEqual([
+      {
+        id: 'msg-0',
+        end_id: 'row-0',
+        status: 'sent',
+        provider_message_id: 'wamid-0',
+        segments: null,
+      },
+      { id: 'msg-2', end_id: 'row-2', status: 'failed', error: { code: '131026', title: 'x' } },
+    ]);
   });
 
-  it('should count a send of several messages as that many message slots', () => {
-    const two = {
+  it('should write a retry with its delay and error, and a send of several messages as that many rows', () => {
+    const retry = {
       id: 'row-0',
-      outcome: { status: 'done' as const },
+      outcome: { status: 'pending' as const, error: 'HTTP 500', retryInMs: 1500 },
       record: ConversationRepository.markSent(['msg-a', 'msg-b', 'msg-c'], 'sms-1', 2),
     };
-    expect(finishStatement('me', [two], []).sql.match(/UPDATE messages/g)).toHaveLength(4);
+    const { params } = finishStatement('me', [retry], []);
+    expect(JSON.parse(params[0] as string)).toEqual([
+      { id: 'row-0', owner: 'me', status: 'pending', retry_ms: 1500, error: 'HTTP 500' },
+    ]);
+    expect((JSON.parse(params[1] as string) as unknown[]).length).toBe(3);
   });
 
   it('should refuse more ends than one statement takes', () => {

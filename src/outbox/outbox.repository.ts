@@ -4,8 +4,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { sqlRows } from '../database/sql';
 import {
-  messageDeliveredSql,
-  messagesDelivered,
+  deliveredRows,
+  messagesDeliveredSql,
   type MessagesDelivery,
 } from '../conversation/messages-delivered-sql';
 import type { OutboxEntry } from './outbox-entry';
@@ -113,13 +113,15 @@ export class OutboxRepository {
 }
 
 /**
- * finishMany's statement. It has a slot per end and per message recorded, each a write by
- * equality on the key (an index probe at any table size), their counts rounded up to a power
- * of two and the slots left over given nulls (they write nothing): one statement text per
- * size, so that a few prepared statements serve every batch. (A text per batch shape took
- * most of statementName's 64 names within a minute of load, each planned on every connection:
- * 531 plans for 4,540 batches in a run of `npm run bench:whatsapp`, and megabytes of plans
- * per connection.)
+ * finishMany's statement: set-based, one UPDATE of `outbox` for all the ends and one of
+ * `messages` for all their records, each reading its rows (a jsonb parameter) through
+ * `batch_rows`, so that every row is found by its key whatever the tables' statistics: one
+ * statement text for any number of ends (per number of `handOn` caps), planned once per
+ * connection. Each end carries its owner, compared as a join condition: as a constant
+ * (`locked_by = $1`), on a table analyzed with every row unclaimed, PostgreSQL read the whole
+ * outbox for each end (the owner looked as if it matched nothing). (The statement had a step
+ * per end, its slots rounded up to a power of two so that a few texts served every batch:
+ * each step planned and started on every run, and a plan of 1.3 MB per connection for 16.)
  */
 export function finishStatement(
   owner: string,
@@ -128,51 +130,36 @@ export function finishStatement(
   claim?: { ms: number; check: string },
 ): { sql: string; params: unknown[] } {
   if (ends.length > MAX_ENDS) throw new Error(`At most ${MAX_ENDS} ends per statement`);
-  const params: unknown[] = [owner];
+  const rows = ends.map(({ id, outcome }) => ({
+    id,
+    owner,
+    status: outcome.status,
+    retry_ms: outcome.status === 'pending' ? outcome.retryInMs : null,
+    error: outcome.status === 'done' ? null : outcome.error,
+  }));
+  const params: unknown[] = [JSON.stringify(rows)];
   const param = (value: unknown) => `$${params.push(value)}`;
-  const steps: string[] = [];
-  const endSlots = slotsFor(ends.length);
-  for (let n = 0; n < endSlots; n++) {
-    const outcome = ends[n]?.outcome;
-    const status = param(outcome?.status ?? null);
-    const retryInMs = param(outcome?.status === 'pending' ? outcome.retryInMs : null);
-    const error = param(outcome && outcome.status !== 'done' ? outcome.error : null);
-    steps.push(`f${n} AS (
-        UPDATE outbox SET status = ${status}::text, locked_by = NULL, locked_until = NULL, last_error = ${error}::text,
-               done_at = CASE WHEN ${status}::text = 'pending' THEN NULL ELSE now() END,
-               next_attempt_at = CASE WHEN ${retryInMs}::float8 IS NULL THEN next_attempt_at
-                                      ELSE now() + make_interval(secs => ${retryInMs}::float8 / 1000) END
-         WHERE id = ${param(ends[n]?.id ?? null)}::bpchar AND locked_by = $1
-        RETURNING id)`);
-  }
-  const records = ends.flatMap((e) =>
-    e.record ? messagesDelivered(e.record).map((m) => ({ ...m, end: e.id })) : [],
-  );
-  if (records.length > 0) {
+  const steps = [
+    `f AS (
+        UPDATE outbox o SET status = e.status, locked_by = NULL, locked_until = NULL, last_error = e.error,
+               done_at = CASE WHEN e.status = 'pending' THEN NULL ELSE now() END,
+               next_attempt_at = CASE WHEN e.retry_ms IS NULL THEN o.next_attempt_at
+                                      ELSE now() + make_interval(secs => e.retry_ms / 1000) END
+          FROM batch_rows($1::jsonb) AS b(item),
+               jsonb_to_record(b.item) AS e(id char(26), owner text, status text, retry_ms float8, error text)
+         WHERE o.id = e.id AND o.locked_by = e.owner
+        RETURNING o.id)`,
+  ];
+  const records = deliveredRows(ends);
+  if (records.length > 0)
     steps.push(
-      `ended AS (${Array.from({ length: endSlots }, (_, n) => `SELECT id FROM f${n}`).join(' UNION ALL ')})`,
+      `r AS (${messagesDeliveredSql(param(JSON.stringify(records)), 'd.end_id IN (SELECT id FROM f)')})`,
     );
-    const recordSlots = slotsFor(records.length);
-    for (let n = 0; n < recordSlots; n++) {
-      const m = records[n];
-      const sql = messageDeliveredSql(
-        {
-          id: param(m?.id ?? null),
-          status: param(m?.status ?? null),
-          providerMessageId: param(m?.providerMessageId ?? null),
-          segments: param(m?.segments ?? null),
-          error: param(m?.error ?? null),
-        },
-        `${param(m?.end ?? null)}::bpchar IN (SELECT id FROM ended)`,
-      );
-      steps.push(`r${n} AS (${sql})`);
-    }
-  }
-  const ended = handOn.length ? param(ends.map((e) => e.id)) : '';
+  const [by, ended] = handOn.length ? [param(owner), param(ends.map((e) => e.id))] : ['', ''];
   handOn.forEach((cap, n) =>
     steps.push(
       `c${n} AS (${claimUpdateSql({
-        owner: '$1',
+        owner: by,
         claimMs: param(claim?.ms ?? 0),
         limit: param(cap.limit),
         where: `o.chatbot_id = ${param(cap.chatbotId)} AND o.kind = ${param(cap.kind)}
@@ -225,15 +212,8 @@ function claimUpdateSql(p: ClaimSqlParts): string {
                  next_attempt_at, created_at`;
 }
 
-/**
- * The most ends one statement writes (finishMany; more wait for the next). Each slot costs
- * whether used or not: PostgreSQL keeps a plan of 1.3 MB per connection for the statement of
- * 16 slots, 5.3 MB for 64, which took 9 ms to run with every slot empty (2 ms for 8).
- */
+/** The most ends one statement writes (finishMany; more wait for the next, a moment later). */
 export const MAX_ENDS = 16;
-
-/** A statement's slots for n writes: the next power of two. */
-const slotsFor = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(n, 1)));
 
 const CLAIMED_COLUMNS =
   'id, kind, chatbot_id, conversation_id, ordering_key, payload, attempts, claim_check';
