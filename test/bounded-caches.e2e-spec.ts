@@ -3,6 +3,7 @@ import { ulid } from 'ulid';
 import { FlowCache } from '../src/conversation/flow-cache';
 import { sqlRows, statementName } from '../src/database/sql';
 import { FlowsRepository } from '../src/flows/flows.repository';
+import { InboxRepository } from '../src/inbox/inbox.repository';
 import { ConversationRepository } from '../src/conversation/conversation.repository';
 import { finishStatement, OutboxRepository } from '../src/outbox/outbox.repository';
 import { ApiKeyCache } from '../src/workspaces/api-key-cache';
@@ -209,6 +210,78 @@ describe('bounded caches', () => {
       // Each turn's own row, by the primary key; a hash join read all 403 of them.
       expect(rowsLooked(plan, 'conversations')).toBeGreaterThanOrEqual(3);
       expect(rowsLooked(plan, 'conversations')).toBeLessThanOrEqual(6);
+    });
+
+    it('should find the sessions of events stored together by their keys, before the table was ever analyzed', async () => {
+      const { auth } = await one.newWorkspace();
+      const { chatbotId } = await publishedBot(one, auth, FLOW);
+      const integrationId = ulid();
+      await one.db.query(
+        `INSERT INTO integrations (id, chatbot_id, type, name, config) VALUES ($1, $2, 'whatsapp', 'probe', '{}')`,
+        [integrationId, chatbotId],
+      );
+      // 400 open WhatsApp sessions of the chatbot, each with its user's key.
+      await one.db.query(
+        `INSERT INTO conversations (id, chatbot_id, channel, user_id, status, session, session_key)
+         SELECT left(md5(random()::text), 26), $1, 'whatsapp', 'user-' || n, 'ACTIVE', '{}', 'user-' || n
+           FROM generate_series(1, 400) n`,
+        [chatbotId],
+      );
+      const inbox = one.handle.app.get(InboxRepository);
+      const conversations = one.handle.app.get(ConversationRepository);
+      const tryOf = (user: string) => {
+        const { gate } = inbox.storeClaimedGate(
+          {
+            integrationId,
+            chatbotId,
+            channel: 'whatsapp',
+            providerMessageId: `wamid.${ulid()}`,
+            kind: 'message',
+            sessionKey: user,
+            payload: {},
+          },
+          'probe-owner',
+          60_000,
+        );
+        return { gate, user };
+      };
+      const first = tryOf('user-1');
+      const got = await conversations.tryLeaseByKeyAfter(
+        first.gate,
+        first.user,
+        chatbotId,
+        'whatsapp',
+        'probe-lease',
+        60_000,
+        60_000,
+      );
+      expect(got.go).toBe(true);
+      const [prepared] = await one.db.query(
+        `SELECT name FROM pg_prepared_statements WHERE statement LIKE 'WITH gate AS MATERIALIZED (%inbox_store(%'`,
+      );
+      expect(prepared).toBeDefined();
+      // Three more tries in one statement, as the repository writes them.
+      const tries = ['user-2', 'user-3', 'user-4'].map(tryOf).map(({ gate, user }) => ({
+        key: user,
+        chatbot_id: chatbotId,
+        channel: 'whatsapp',
+        owner: 'probe-lease',
+        lease_ms: 60_000,
+        ticket_ms: 60_000,
+        gate: gate.values,
+      }));
+      const [{ 'QUERY PLAN': plan }] = await one.db.query(
+        `EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE "${prepared.name}"('${JSON.stringify(tries).replace(/'/g, "''")}')`,
+      );
+      // Each session found by its key's index, and leased (and the three tries' rows matched
+      // with each other, counted too); a sequential scan read all 400.
+      expect(rowsLooked(plan, 'conversations')).toBeGreaterThanOrEqual(6);
+      expect(rowsLooked(plan, 'conversations')).toBeLessThanOrEqual(40);
+      const leased = await one.db.query(
+        `SELECT count(*)::int AS n FROM conversations WHERE chatbot_id = $1 AND lease_owner = 'probe-lease'`,
+        [chatbotId],
+      );
+      expect(leased).toEqual([{ n: 4 }]);
     });
 
     it('should find the sends and messages of attempts ended together by their ids, before the messages table was ever analyzed', async () => {

@@ -19,7 +19,7 @@ import {
   CREATE_CONVERSATION_SQL,
   CREATE_PREVIEW_CONVERSATION_SQL,
   LEASE_BY_KEY_SQL,
-  leaseByKeySql,
+  leaseAheadSql,
   LEASE_SQL,
   LEASE_WITH_TICKET_SQL,
 } from './turn-sql';
@@ -60,10 +60,28 @@ export interface StoredMessage {
 export type FirstTry = { row: LeasedConversation } | { ticket: string; id: string };
 
 /**
- * Another module's query run first in a turn's first try at its lease (see leaseByKeySql):
- * one row with a boolean `go`; `param` adds a parameter and returns its placeholder.
+ * Another module's write run first in a turn's first try at its lease (see leaseAheadSql): a
+ * query of one row with a boolean `go`, over the named `values` of one try, each read as
+ * `value(name)` (text: cast as needed). `query` gives the same text for every try of its
+ * kind, so that tries arriving at once share a statement; two tries sharing one of `keys`
+ * never do.
  */
-export type LeaseGate = (param: (value: unknown) => string) => string;
+export interface LeaseGate {
+  values: Record<string, unknown>;
+  query: (value: (name: string) => string) => string;
+  keys: string[];
+}
+
+/** One first try at a lease after a gate (tryLeaseByKeyAfter). */
+interface LeaseAhead {
+  gate: LeaseGate;
+  key: string;
+  chatbotId: string;
+  channel: string;
+  owner: string;
+  leaseMs: number;
+  ticketMs: number;
+}
 
 type FirstTryRow = LeasedConversation & { ticket: string | null; target_id: string | null };
 
@@ -73,6 +91,9 @@ function firstTryOf(got: FirstTryRow | undefined): FirstTry | null {
   const { ticket: _none, target_id: _id, ...row } = got;
   return { row };
 }
+
+/** A row of leaseAheadSql: a first try's, with its place in the batch and the gate's answer. */
+type LeaseAheadRow = FirstTryRow & { n: string; leased_n: string | null; gate_go: boolean | null };
 
 /** Everything one turn writes, applied atomically together with the lease release. */
 export interface TurnWrite {
@@ -142,6 +163,12 @@ export class ConversationRepository {
     inFlight: COMMIT_STATEMENTS_IN_FLIGHT,
   });
 
+  /** First tries after a gate, per statement text (one per kind of gate). */
+  private readonly leasesAhead = new Map<
+    string,
+    StatementBatch<LeaseAhead, { go: boolean | null; first: FirstTry | null }>
+  >();
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
@@ -197,11 +224,11 @@ export class ConversationRepository {
   }
 
   /**
-   * tryLeaseByKey after `gate`, another module's query in the same statement (see
-   * leaseByKeySql), tried only when the gate says `go`: the gate's answer (null: no row), and
-   * the first try when it was made.
+   * tryLeaseByKey after `gate`, another module's write in the same statement (see
+   * leaseAheadSql), tried only when the gate says `go`: the gate's answer (null: no row), and
+   * the first try when it was made. Tries made at once share a statement (leasesAhead).
    */
-  async tryLeaseByKeyAfter(
+  tryLeaseByKeyAfter(
     gate: LeaseGate,
     key: string,
     chatbotId: string,
@@ -210,11 +237,42 @@ export class ConversationRepository {
     leaseMs: number,
     ticketMs: number,
   ): Promise<{ go: boolean | null; first: FirstTry | null }> {
-    const params: unknown[] = [key, chatbotId, channel, owner, leaseMs, ticketMs];
-    const sql = leaseByKeySql(gate((value) => `$${params.push(value)}`));
-    const [got] = await sqlRows<FirstTryRow & { gate_go: boolean | null }>(this.db, sql, params);
-    const go = got?.gate_go ?? null;
-    return { go, first: go ? firstTryOf(got) : null };
+    const sql = leaseAheadSql(gate.query((name) => `(t.gate->>'${name}')`));
+    let batch = this.leasesAhead.get(sql);
+    if (!batch) {
+      batch = new StatementBatch({
+        many: (tries) => this.leaseAhead(sql, tries),
+        single: async (one) => (await this.leaseAhead(sql, [one]))[0],
+        keys: (a) => [`${a.chatbotId} ${a.channel} ${a.key}`, ...a.gate.keys],
+        max: COMMITS_PER_STATEMENT,
+        inFlight: COMMIT_STATEMENTS_IN_FLIGHT,
+      });
+      this.leasesAhead.set(sql, batch);
+    }
+    return batch.run({ gate, key, chatbotId, channel, owner, leaseMs, ticketMs });
+  }
+
+  private async leaseAhead(
+    sql: string,
+    tries: LeaseAhead[],
+  ): Promise<Array<{ go: boolean | null; first: FirstTry | null }>> {
+    const rows = await sqlRows<LeaseAheadRow>(this.db, sql, [
+      JSON.stringify(
+        tries.map((a) => ({
+          key: a.key,
+          chatbot_id: a.chatbotId,
+          channel: a.channel,
+          owner: a.owner,
+          lease_ms: a.leaseMs,
+          ticket_ms: a.ticketMs,
+          gate: a.gate.values,
+        })),
+      ),
+    ]);
+    return rows.map(({ n: _n, leased_n: _leased, gate_go, ...got }) => {
+      const go = gate_go ?? null;
+      return { go, first: go ? firstTryOf(got) : null };
+    });
   }
 
   private async firstTry(sql: string, params: unknown[]): Promise<FirstTry | null> {
@@ -717,9 +775,9 @@ export class ConversationRepository {
   }
 }
 
-/** At most this many turns in one commit statement. */
+/** At most this many turns in one commit statement (and first tries in one leaseAheadSql). */
 const COMMITS_PER_STATEMENT = 16;
-/** Commit statements running at once; later turns wait and go together in the next. */
+/** Statements of one kind running at once; later calls wait and go together in the next. */
 const COMMIT_STATEMENTS_IN_FLIGHT = 2;
 
 /** A turn as COMMIT_TURN_SQL reads it (one element of its $1). */

@@ -35,9 +35,12 @@ export const CREATE_PREVIEW_CONVERSATION_SQL = `INSERT INTO conversations (id, c
         WHERE v.id = $10 AND v.chatbot_id = $2
        RETURNING flow_version_id`;
 
-const LEASED_COLUMNS = `id, chatbot_id, channel, user_id, contact_name, status, flow_version_id, session,
-                 message_count, (expires_at IS NOT NULL AND expires_at < now()) AS expired, created_at, channel_state,
-                 session_key`;
+/** The columns of a leased conversation (LeasedConversation), of row `alias` (with a dot). */
+const leasedColumns = (alias = '') =>
+  `${alias}id, ${alias}chatbot_id, ${alias}channel, ${alias}user_id, ${alias}contact_name, ${alias}status,
+                 ${alias}flow_version_id, ${alias}session, ${alias}message_count,
+                 (${alias}expires_at IS NOT NULL AND ${alias}expires_at < now()) AS expired, ${alias}created_at,
+                 ${alias}channel_state, ${alias}session_key`;
 
 /**
  * Conversation `alias` (with a dot, or empty) belongs to chatbot $2 and channel $3 (null: any),
@@ -59,13 +62,12 @@ const takeLease = (waiters: string, id = '$1') => `UPDATE conversations
             AND (lease_owner IS NULL OR lease_until < now())
             AND NOT EXISTS (SELECT 1 FROM turn_waiters w
                              WHERE w.conversation_id = ${id} AND w.expires_at > now() ${waiters})
-         RETURNING ${LEASED_COLUMNS}`;
+         RETURNING ${leasedColumns()}`;
 
 /**
- * The first try at the lease of conversation `id`, after the CTEs in `before`, selecting
- * `also` besides.
+ * The first try at the lease of conversation `id`, after the CTEs in `before`.
  */
-const firstTry = (id: string, before = '', also = '') => `WITH ${before}leased AS (
+const firstTry = (id: string, before = '') => `WITH ${before}leased AS (
          ${takeLease('', id)}
        ), ticket AS (
          INSERT INTO turn_waiters (conversation_id, expires_at)
@@ -75,7 +77,7 @@ const firstTry = (id: string, before = '', also = '') => `WITH ${before}leased A
             AND NOT EXISTS (SELECT 1 FROM leased)
          RETURNING id
        )
-       SELECT leased.*, ticket.id AS ticket, ${id} AS target_id${also}
+       SELECT leased.*, ticket.id AS ticket, ${id} AS target_id
          FROM (VALUES (1)) AS one LEFT JOIN leased ON true LEFT JOIN ticket ON true`;
 
 /**
@@ -91,24 +93,65 @@ export const LEASE_SQL = firstTry('$1');
  * The same for a channel session found by key in the same statement: the open conversation
  * of $1 key on $2 chatbot and $3 channel (not null here).
  */
-export const LEASE_BY_KEY_SQL = leaseByKeySql();
+export const LEASE_BY_KEY_SQL = firstTry(
+  '(SELECT id FROM target)',
+  `target AS (
+         SELECT id FROM conversations
+          WHERE chatbot_id = $2 AND channel = $3 AND session_key = $1 AND status IN ${OPEN_STATUSES_SQL}
+       ), `,
+);
 
 /**
- * LEASE_BY_KEY_SQL after another module's statement `gate` (a query of one row with a
- * boolean `go`, its parameters from $7), tried only when `go` is true, and selecting it as
- * `gate_go` (null: no row). One round trip for the write that decides whether a turn runs
- * (an inbox event stored claimed) and the turn's first try at its lease.
+ * First tries at the leases of channel sessions found by key, each after another module's
+ * write `gate` and only when it says `go`, for any number of tries in one statement (tries
+ * arriving at once share it: ConversationRepository.tryLeaseByKeyAfter). One round trip, and
+ * one statement for several users, for the write that decides whether a turn runs (an inbox
+ * event stored claimed) and the turn's first try at its lease.
+ *
+ * $1 the tries, a JSON array of {key, chatbot_id, channel, owner, lease_ms, ticket_ms, gate}.
+ * `gate` is a query of one row with a boolean `go`, run once per try in array order, over the
+ * try's `t.gate` object. One row per try, in order (`n` from 1): `gate_go` (null: no gate
+ * row), and as LEASE_BY_KEY_SQL's row: the session's columns when leased, `ticket` when
+ * waiting, all null when no such conversation is open; `target_id` the conversation tried.
+ *
+ * Tries must be of different sessions (each part of the statement sees the database as the
+ * statement began, not the other tries' writes). `batch_rows` has PostgreSQL plan each try as
+ * one row, so that each conversation is found by its key's index, as a single try does.
  */
-export function leaseByKeySql(gate?: string): string {
-  return firstTry(
-    '(SELECT id FROM target)',
-    `${gate ? `gate AS MATERIALIZED (${gate}), ` : ''}target AS (
-         SELECT id FROM conversations
-          WHERE chatbot_id = $2 AND channel = $3 AND session_key = $1
-            AND status IN ${OPEN_STATUSES_SQL}${gate ? ' AND (SELECT go FROM gate)' : ''}
-       ), `,
-    gate ? ', (SELECT go FROM gate) AS gate_go' : '',
-  );
+export function leaseAheadSql(gate: string): string {
+  return `WITH gate AS MATERIALIZED (
+         SELECT b.n, t.*, g.go
+           FROM batch_rows($1::jsonb) WITH ORDINALITY AS b(item, n)
+                CROSS JOIN LATERAL jsonb_to_record(b.item)
+                AS t(key text, chatbot_id char(26), channel text, owner text, lease_ms float8,
+                     ticket_ms float8, gate jsonb)
+                LEFT JOIN LATERAL (${gate}) g ON true
+       ), target AS (
+         SELECT gate.n, gate.owner, gate.lease_ms, gate.ticket_ms, c.id
+           FROM gate JOIN conversations c
+                  ON c.chatbot_id = gate.chatbot_id AND c.channel = gate.channel AND c.session_key = gate.key
+                     AND c.status IN ${OPEN_STATUSES_SQL}
+          WHERE gate.go
+       ), leased AS (
+         UPDATE conversations c
+            SET lease_owner = target.owner, lease_until = now() + make_interval(secs => target.lease_ms / 1000)
+           FROM target
+          WHERE c.id = target.id AND (c.lease_owner IS NULL OR c.lease_until < now())
+            AND NOT EXISTS (SELECT 1 FROM turn_waiters w
+                             WHERE w.conversation_id = c.id AND w.expires_at > now())
+         RETURNING target.n AS leased_n, ${leasedColumns('c.')}
+       ), ticket AS (
+         INSERT INTO turn_waiters (conversation_id, expires_at)
+         SELECT target.id, now() + make_interval(secs => target.ticket_ms / 1000)
+           FROM target
+          WHERE NOT EXISTS (SELECT 1 FROM leased WHERE leased.leased_n = target.n)
+         RETURNING conversation_id, id
+       )
+       SELECT gate.n, gate.go AS gate_go, leased.*, ticket.id AS ticket, target.id AS target_id
+         FROM gate LEFT JOIN target ON target.n = gate.n
+                   LEFT JOIN leased ON leased.leased_n = gate.n
+                   LEFT JOIN ticket ON ticket.conversation_id = target.id
+        ORDER BY gate.n`;
 }
 
 /**

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { newId } from '../common/new-id';
 import { sqlRows } from '../database/sql';
 import type { InboxEvent, NewInboxEvent } from './inbox-event';
+import type { LeaseGate } from '../conversation/conversation.repository';
 
 interface ClaimedRow {
   id: string;
@@ -49,19 +50,28 @@ export class InboxRepository {
   }
 
   /**
-   * storeClaimed as a query for another module's statement (TurnService.leaseAhead): one row
-   * whose `go` is the `claimed` flag, none for a duplicate.
+   * storeClaimed as a gate of another module's statement (TurnService.leaseAhead): one row
+   * whose `go` is the `claimed` flag, none for a duplicate. Its keys: the event's session key
+   * (stored in order one at a time) and its provider id (stored once).
    */
-  storeClaimedQuery(
+  storeClaimedGate(
     e: NewInboxEvent,
     owner: string,
     claimMs: number,
-  ): { id: string; query: (param: (value: unknown) => string) => string } {
+  ): { id: string; gate: LeaseGate } {
     const id = newId();
+    const params = storeParams(id, e, owner, claimMs);
+    const values = Object.fromEntries(STORE_ARGS.map((name, i) => [name, params[i]]));
     return {
       id,
-      query: (param) =>
-        `SELECT claimed AS go FROM ${storeCall(storeParams(id, e, owner, claimMs).map(param))}`,
+      gate: {
+        values: { ...values, payload: e.payload },
+        query: (value) => `SELECT claimed AS go FROM ${storeCall(STORE_ARGS.map(value))}`,
+        keys: [
+          `inbox ${e.integrationId} ${e.sessionKey ?? id}`,
+          `inbox ${e.integrationId} ${e.providerMessageId}`,
+        ],
+      },
     };
   }
 
@@ -155,6 +165,20 @@ export class InboxRepository {
   }
 }
 
+/** inbox_store's arguments, named as storeParams gives them. */
+const STORE_ARGS = [
+  'id',
+  'integration_id',
+  'chatbot_id',
+  'channel',
+  'provider_message_id',
+  'kind',
+  'session_key',
+  'payload',
+  'owner',
+  'claim_ms',
+];
+
 function storeParams(id: string, e: NewInboxEvent, owner: string | null, claimMs: number) {
   return [
     id,
@@ -172,4 +196,4 @@ function storeParams(id: string, e: NewInboxEvent, owner: string | null, claimMs
 
 /** The `inbox_store` call with these placeholders for storeParams. */
 const storeCall = (p: string[]) =>
-  `inbox_store(${p[0]}, ${p[1]}, ${p[2]}, ${p[3]}, ${p[4]}, ${p[5]}, ${p[6]}, ${p[7]}::jsonb, ${p[8]}, ${p[9]})`;
+  `inbox_store(${p[0]}, ${p[1]}, ${p[2]}, ${p[3]}, ${p[4]}, ${p[5]}, ${p[6]}, ${p[7]}::jsonb, ${p[8]}, ${p[9]}::float8)`;

@@ -62,8 +62,8 @@ export class InboxService {
   ): Promise<{ id: string; claimed: boolean; early?: EarlyLease } | null> {
     if (turnKey === undefined)
       return this.events.storeClaimed(event, this.processor.owner, CLAIM_MS);
-    const { id, query } = this.events.storeClaimedQuery(event, this.processor.owner, CLAIM_MS);
-    const { go, early } = await this.turns.leaseAhead(query, {
+    const { id, gate } = this.events.storeClaimedGate(event, this.processor.owner, CLAIM_MS);
+    const { go, early } = await this.turns.leaseAhead(gate, {
       chatbotId: event.chatbotId,
       channel: event.channel,
       key: turnKey,

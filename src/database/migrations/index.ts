@@ -22,6 +22,7 @@ import { Retention1765000500000 } from './1765000500000-retention';
 import { TraceLevel1765000700000 } from './1765000700000-trace-level';
 import { OutboxKeyIndex1765000800000 } from './1765000800000-outbox-key-index';
 import { BatchRows1765000900000 } from './1765000900000-batch-rows';
+import { InboxStoreRows1765001000000 } from './1765001000000-inbox-store-rows';
 
 /** Every migration, oldest first. New ones are added here (and committed, reviewed). */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   TraceLevel1765000700000,
   OutboxKeyIndex1765000800000,
   BatchRows1765000900000,
+  InboxStoreRows1765001000000,
 ];
