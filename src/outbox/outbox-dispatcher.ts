@@ -146,7 +146,19 @@ export class OutboxDispatcher
         this.backlog.add(capKey(owner.chatbotId, e.kind));
       }
     }
-    if (claimed.size < entries.length) this.kick();
+    // Rows stored unclaimed are looked for now, unless their cap is full here: then a delivery
+    // of it is in flight, and its end claims them (writeBatch; a claim now would skip the cap;
+    // an end written just before this waits for the next end, or the sweep).
+    const inFlight = claimed.size < entries.length ? this.inFlightPerCap() : null;
+    if (
+      inFlight &&
+      entries.some(
+        (e) =>
+          !claimed.has(e.id) &&
+          (inFlight.get(capKey(owner.chatbotId, e.kind)) ?? 0) < this.capOf(e.kind),
+      )
+    )
+      this.kick();
     // Looked for again once given back: a claim before that would not see them.
     if (refused.length) void this.giveBack(refused).then(() => this.kick());
   }
