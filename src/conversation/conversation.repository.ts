@@ -62,11 +62,12 @@ export type FirstTry = { row: LeasedConversation } | { ticket: string; id: strin
 /**
  * Another module's write run first in a turn's first try at its lease (see leaseAheadSql): a
  * query of one row with a boolean `go`, over the named `values` of one try, each read as
- * `value(name)` (text: cast as needed). `query` gives the same text for every try of its
- * kind, so that tries arriving at once share a statement; two tries sharing one of `keys`
+ * `value(name)` (text: cast as needed). `query` gives the same text for every gate of its
+ * `kind`, so that tries arriving at once share a statement; two tries sharing one of `keys`
  * never do.
  */
 export interface LeaseGate {
+  kind: string;
   values: Record<string, unknown>;
   query: (value: (name: string) => string) => string;
   keys: string[];
@@ -163,7 +164,7 @@ export class ConversationRepository {
     inFlight: COMMIT_STATEMENTS_IN_FLIGHT,
   });
 
-  /** First tries after a gate, per statement text (one per kind of gate). */
+  /** First tries after a gate, per kind of gate (each its statement text). */
   private readonly leasesAhead = new Map<
     string,
     StatementBatch<LeaseAhead, { go: boolean | null; first: FirstTry | null }>
@@ -237,9 +238,9 @@ export class ConversationRepository {
     leaseMs: number,
     ticketMs: number,
   ): Promise<{ go: boolean | null; first: FirstTry | null }> {
-    const sql = leaseAheadSql(gate.query((name) => `(t.gate->>'${name}')`));
-    let batch = this.leasesAhead.get(sql);
+    let batch = this.leasesAhead.get(gate.kind);
     if (!batch) {
+      const sql = leaseAheadSql(gate.query((name) => `(t.gate->>'${name}')`));
       batch = new StatementBatch({
         many: (tries) => this.leaseAhead(sql, tries),
         single: async (one) => (await this.leaseAhead(sql, [one]))[0],
@@ -247,7 +248,7 @@ export class ConversationRepository {
         max: COMMITS_PER_STATEMENT,
         inFlight: COMMIT_STATEMENTS_IN_FLIGHT,
       });
-      this.leasesAhead.set(sql, batch);
+      this.leasesAhead.set(gate.kind, batch);
     }
     return batch.run({ gate, key, chatbotId, channel, owner, leaseMs, ticketMs });
   }

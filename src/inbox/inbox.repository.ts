@@ -65,11 +65,13 @@ export class InboxRepository {
     return {
       id,
       gate: {
+        kind: 'inbox_store',
+        // The payload as JSON in the values, not as a string of it.
         values: { ...values, payload: e.payload },
         query: (value) => `SELECT claimed AS go FROM ${storeCall(STORE_ARGS.map(value))}`,
         keys: [
-          `inbox ${e.integrationId} ${e.sessionKey ?? id}`,
-          `inbox ${e.integrationId} ${e.providerMessageId}`,
+          `inbox session ${e.integrationId} ${e.sessionKey ?? id}`,
+          `inbox event ${e.integrationId} ${e.providerMessageId}`,
         ],
       },
     };
