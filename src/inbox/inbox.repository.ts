@@ -60,15 +60,12 @@ export class InboxRepository {
     claimMs: number,
   ): { id: string; gate: LeaseGate } {
     const id = newId();
-    const params = storeParams(id, e, owner, claimMs);
-    const values = Object.fromEntries(STORE_ARGS.map((name, i) => [name, params[i]]));
     return {
       id,
       gate: {
         kind: 'inbox_store',
-        // The payload as JSON in the values, not as a string of it.
-        values: { ...values, payload: e.payload },
-        query: (value) => `SELECT claimed AS go FROM ${storeCall(STORE_ARGS.map(value))}`,
+        values: storeValues(id, e, owner, claimMs),
+        query: (value) => `SELECT claimed AS go FROM ${storeCall(value)}`,
         keys: [
           `inbox session ${e.integrationId} ${e.sessionKey ?? id}`,
           `inbox event ${e.integrationId} ${e.providerMessageId}`,
@@ -80,10 +77,15 @@ export class InboxRepository {
   /** One statement: the `inbox_store` function keeps each session key's events in order. */
   private async insert(e: NewInboxEvent, owner: string | null, claimMs: number) {
     const id = newId();
-    const params = storeParams(id, e, owner, claimMs);
+    const values = storeValues(id, e, owner, claimMs);
+    const params: unknown[] = [];
+    const call = storeCall(
+      (name) =>
+        `$${params.push(name === 'payload' ? JSON.stringify(values.payload) : values[name])}`,
+    );
     const rows = await sqlRows<{ claimed: boolean }>(
       this.db,
-      `SELECT claimed FROM ${storeCall(params.map((_, i) => `$${i + 1}`))}`,
+      `SELECT claimed FROM ${call}`,
       params,
     );
     return rows.length > 0 ? { id, claimed: rows[0].claimed } : null;
@@ -167,35 +169,24 @@ export class InboxRepository {
   }
 }
 
-/** inbox_store's arguments, named as storeParams gives them. */
-const STORE_ARGS = [
-  'id',
-  'integration_id',
-  'chatbot_id',
-  'channel',
-  'provider_message_id',
-  'kind',
-  'session_key',
-  'payload',
-  'owner',
-  'claim_ms',
-];
-
-function storeParams(id: string, e: NewInboxEvent, owner: string | null, claimMs: number) {
-  return [
+/** inbox_store's arguments, by name (the payload as JSON, not a string of it). */
+function storeValues(id: string, e: NewInboxEvent, owner: string | null, claimMs: number) {
+  return {
     id,
-    e.integrationId,
-    e.chatbotId,
-    e.channel,
-    e.providerMessageId,
-    e.kind,
-    e.sessionKey,
-    JSON.stringify(e.payload),
+    integration_id: e.integrationId,
+    chatbot_id: e.chatbotId,
+    channel: e.channel,
+    provider_message_id: e.providerMessageId,
+    kind: e.kind,
+    session_key: e.sessionKey,
+    payload: e.payload,
     owner,
-    claimMs,
-  ];
+    claim_ms: claimMs,
+  };
 }
 
-/** The `inbox_store` call with these placeholders for storeParams. */
-const storeCall = (p: string[]) =>
-  `inbox_store(${p[0]}, ${p[1]}, ${p[2]}, ${p[3]}, ${p[4]}, ${p[5]}, ${p[6]}, ${p[7]}::jsonb, ${p[8]}, ${p[9]}::float8)`;
+/** The `inbox_store` call, each of storeValues' arguments written as `arg(name)`. */
+const storeCall = (arg: (name: keyof ReturnType<typeof storeValues>) => string) =>
+  `inbox_store(${arg('id')}, ${arg('integration_id')}, ${arg('chatbot_id')}, ${arg('channel')},
+               ${arg('provider_message_id')}, ${arg('kind')}, ${arg('session_key')}, ${arg('payload')}::jsonb,
+               ${arg('owner')}, ${arg('claim_ms')}::float8)`;
