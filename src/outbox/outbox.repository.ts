@@ -10,7 +10,7 @@ import {
 } from '../conversation/messages-delivered-sql';
 import type { OutboxEntry } from './outbox-entry';
 import type { OutboxDelivery } from './outbox-handler';
-import { enqueueOutboxSql, outboxEntriesJson, waitingForKey } from './outbox-sql';
+import { enqueueOutboxSql, outboxEntriesJson } from './outbox-sql';
 
 interface ClaimedRow {
   id: string;
@@ -57,13 +57,8 @@ export class OutboxRepository {
   ): Promise<OutboxDelivery[]> {
     const rows = await sqlRows<ClaimedRow>(
       this.db,
-      claimSql({
-        owner: '$1',
-        claimMs: '$2',
-        limit: '$3',
-        where: `NOT ((o.chatbot_id || ' ' || o.kind) = ANY($4::text[]))`,
-        check,
-      }),
+      `${claimSql({ owner: '$1', claimMs: '$2', limit: '$3', skip: '$4::text[]', check })}
+        ORDER BY o.next_attempt_at, o.created_at, o.id`,
       [owner, claimMs, limit, skip],
     );
     return rows.map(deliveryOf);
@@ -158,65 +153,48 @@ export function finishStatement(
   const [by, ended] = handOn.length ? [param(owner), param(ends.map((e) => e.id))] : ['', ''];
   handOn.forEach((cap, n) =>
     steps.push(
-      `c${n} AS (${claimUpdateSql({
+      `c${n} AS (${claimSql({
         owner: by,
         claimMs: param(claim?.ms ?? 0),
         limit: param(cap.limit),
-        where: `o.chatbot_id = ${param(cap.chatbotId)} AND o.kind = ${param(cap.kind)}
-                  AND NOT (o.id = ANY(${ended}::bpchar[]))`,
+        only: {
+          chatbotId: param(cap.chatbotId),
+          kind: param(cap.kind),
+          except: `${ended}::bpchar[]`,
+        },
         check: claim?.check ?? 'NULL::boolean',
       })})`,
     ),
   );
-  const claimed = handOn.map((_, n) => `SELECT ${CLAIMED_COLUMNS} FROM c${n}`).join(' UNION ALL ');
+  const claimed = handOn.map((_, n) => `SELECT * FROM c${n}`).join(' UNION ALL ');
   return { sql: `WITH ${steps.join(', ')} ${claimed || 'SELECT 1'}`, params };
 }
 
 /**
- * Claims up to `limit` due rows (besides the condition `where` on `o`) for `owner` until
- * `claimMs` from now: only the head of an ordering key (the oldest pending row with the same
- * key), so rows of one key go one at a time and in order; oldest first, and listed so (a
- * claim over a chatbot's cap keeps the oldest). `check`: an expression over the claimed row
- * `o`, returned as `claim_check`. The head test is a subquery per candidate, one probe of
- * outbox_ordering_idx (waitingForKey): as a NOT EXISTS, PostgreSQL made it an anti join that
- * compared each candidate with every waiting row, quadratic in a backlog.
+ * Claims through `outbox_claim` (migration 1765001100000: the query, and why it is a function)
+ * up to `limit` due rows for `owner` until `claimMs` from now, leaving the `chatbot kind` pairs
+ * in `skip`, or taking only rows of `only`'s chatbot and kind, ended rows excepted; each with
+ * `check`, an expression over the claimed row `o`, as `claim_check`.
  */
-function claimSql(p: ClaimSqlParts): string {
-  return `WITH claimed AS (${claimUpdateSql(p)})
-       SELECT * FROM claimed ORDER BY next_attempt_at, created_at, id`;
-}
-
-interface ClaimSqlParts {
+function claimSql(p: {
   owner: string;
   claimMs: string;
   limit: string;
-  where: string;
+  skip?: string;
+  only?: { chatbotId: string; kind: string; except: string };
   check: string;
-}
-
-/** claimSql's UPDATE, unordered, for a CTE of another statement. */
-function claimUpdateSql(p: ClaimSqlParts): string {
-  return `UPDATE outbox o SET locked_by = ${p.owner}, locked_until = now() + make_interval(secs => ${p.claimMs}::float8 / 1000),
-                         attempts = attempts + 1
-        WHERE id IN (SELECT o.id FROM outbox o
-                      WHERE o.status = 'pending' AND o.next_attempt_at <= now()
-                        AND (o.locked_until IS NULL OR o.locked_until < now())
-                        AND ${p.where}
-                        AND o.id = (SELECT p.id FROM outbox p
-                                     WHERE p.ordering_key = o.ordering_key AND ${waitingForKey('p')}
-                                     ORDER BY p.created_at, p.id LIMIT 1)
-                      ORDER BY o.next_attempt_at, o.created_at, o.id
-                      LIMIT ${p.limit}
-                      FOR UPDATE SKIP LOCKED)
-       RETURNING id, kind, chatbot_id, conversation_id, ordering_key, payload, attempts, ${p.check} AS claim_check,
-                 next_attempt_at, created_at`;
+}): string {
+  const args = [p.owner, `${p.claimMs}::float8`, `${p.limit}::int`, p.skip ?? "'{}'"];
+  args.push(
+    ...(p.only ? [p.only.chatbotId, p.only.kind, p.only.except] : ['NULL', 'NULL', "'{}'"]),
+  );
+  return `SELECT o.id, o.kind, o.chatbot_id, o.conversation_id, o.ordering_key, o.payload, o.attempts,
+                 ${p.check} AS claim_check
+            FROM outbox_claim(${args.join(', ')}) o`;
 }
 
 /** The most ends one statement writes (finishMany; more wait for the next, a moment later). */
 export const MAX_ENDS = 16;
-
-const CLAIMED_COLUMNS =
-  'id, kind, chatbot_id, conversation_id, ordering_key, payload, attempts, claim_check';
 
 function deliveryOf(r: ClaimedRow): OutboxDelivery {
   return {

@@ -23,6 +23,7 @@ import { TraceLevel1765000700000 } from './1765000700000-trace-level';
 import { OutboxKeyIndex1765000800000 } from './1765000800000-outbox-key-index';
 import { BatchRows1765000900000 } from './1765000900000-batch-rows';
 import { InboxStoreRows1765001000000 } from './1765001000000-inbox-store-rows';
+import { OutboxClaim1765001100000 } from './1765001100000-outbox-claim';
 
 /** Every migration, oldest first. New ones are added here (and committed, reviewed). */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   OutboxKeyIndex1765000800000,
   BatchRows1765000900000,
   InboxStoreRows1765001000000,
+  OutboxClaim1765001100000,
 ];
