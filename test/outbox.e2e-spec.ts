@@ -230,6 +230,28 @@ describe('OutboxDispatcher', () => {
       );
     });
 
+    it("should free a chatbot's slot when the provider answers, before the end is written", async () => {
+      // Ends wait (the statement that writes them runs only when let go).
+      let writeEnds!: () => void;
+      const endsHeld = new Promise<void>((r) => (writeEnds = r));
+      const finishMany = repo.finishMany.bind(repo);
+      jest
+        .spyOn(repo, 'finishMany')
+        .mockImplementation(async (...args) => endsHeld.then(() => finishMany(...args)));
+      // The cap (4) filled by four users' replies, each answered at once.
+      for (let n = 0; n < 4; n++) expect(await commitRows([row(`user-${n}`, 0)])).toBe(1);
+      await until(() => handler.delivered.length === 4, 'the four replies');
+      // Their ends are not written yet; a fifth user's reply takes a slot all the same.
+      expect(await commitRows([row('user-4', 0)])).toBe(1);
+      await until(() => handler.delivered.length === 5, 'the fifth reply');
+      expect((await t.db.query(`SELECT 1 FROM outbox WHERE status = 'done'`)).length).toBe(0);
+      writeEnds();
+      await until(
+        async () => (await t.db.query(`SELECT 1 FROM outbox WHERE status <> 'done'`)).length === 0,
+        'the rows marked done',
+      );
+    });
+
     it('should give back the rows held behind a delivery to be tried again, and deliver them after it', async () => {
       let open!: () => void;
       const gate = new Promise<void>((r) => (open = r));

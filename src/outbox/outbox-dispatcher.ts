@@ -48,6 +48,15 @@ export class OutboxDispatcher
   private readonly givingBack = new Set<Promise<void>>();
   /** Ends of attempts waiting for the statement being written (finish). */
   private readonly ends: PendingEnd[] = [];
+  /**
+   * Rows whose attempt is over (the provider answered) and whose end is being written: they
+   * no longer count against their chatbot's cap, which limits calls to the provider, not our
+   * own writes (a delivery's slot would otherwise be held for the end statement too, and the
+   * cap, not the provider, would set a busy chatbot's rate).
+   */
+  private readonly answered = new Set<string>();
+  /** The slots per cap that the end statement being written claims rows for (writeBatch). */
+  private handingOn = new Map<string, { chatbotId: string; kind: string; limit: number }>();
   private ending: Promise<void> | null = null;
 
   constructor(
@@ -168,12 +177,15 @@ export class OutboxDispatcher
     return this.handlers.get(kind)?.perChatbot ?? this.config.outboxPerChatbot;
   }
 
+  /** Rows being delivered per cap (capKey): in flight here, their provider not answered yet. */
   private inFlightPerCap(): Map<string, number> {
     const counts = new Map<string, number>();
     for (const { item } of this.inFlight.values()) {
+      if (this.answered.has(item.id)) continue;
       const key = capKey(item.chatbotId, item.kind);
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
+    for (const [key, cap] of this.handingOn) counts.set(key, (counts.get(key) ?? 0) + cap.limit);
     return counts;
   }
 
@@ -181,6 +193,7 @@ export class OutboxDispatcher
     const counts = this.inFlightPerCap();
     const full = [...this.inFlight.values()]
       .map(({ item }) => item)
+      .filter((item) => !this.answered.has(item.id))
       .filter(
         (item) => (counts.get(capKey(item.chatbotId, item.kind)) ?? 0) >= this.capOf(item.kind),
       )
@@ -294,7 +307,12 @@ export class OutboxDispatcher
             retryInMs: outboxBackoffMs(row.attempt, Math.random, result.retryAfterMs),
           }
         : { status: 'failed', error: result.error };
-    await this.finish(row, outcome, result.record);
+    this.answered.add(row.id);
+    try {
+      await this.finish(row, outcome, result.record);
+    } finally {
+      this.answered.delete(row.id);
+    }
     if (result.ok) this.logger.info({ ...log, detail: result.detail }, 'Outbox: delivered');
     else
       this.logger.warn(
@@ -332,15 +350,19 @@ export class OutboxDispatcher
   }
 
   private async writeBatch(batch: PendingEnd[]): Promise<void> {
+    // The free slots of the caps of these ends whose rows wait unclaimed, held for the rows
+    // this statement claims (a claim meanwhile does not take them too).
     const handOn = new Map<string, { chatbotId: string; kind: string; limit: number }>();
-    if (this.isRunning())
+    if (this.isRunning()) {
+      const inFlight = this.inFlightPerCap();
       for (const { row } of batch) {
         const key = capKey(row.chatbotId, row.kind);
-        if (!this.backlog.has(key)) continue;
-        const cap = handOn.get(key) ?? { chatbotId: row.chatbotId, kind: row.kind, limit: 0 };
-        cap.limit++;
-        handOn.set(key, cap);
+        const room = this.capOf(row.kind) - (inFlight.get(key) ?? 0);
+        if (this.backlog.has(key) && room > 0 && !handOn.has(key))
+          handOn.set(key, { chatbotId: row.chatbotId, kind: row.kind, limit: room });
       }
+    }
+    this.handingOn = handOn;
     const ends = batch.map((b) => ({ id: b.row.id, outcome: b.outcome, record: b.record }));
     let next: OutboxDelivery[];
     try {
@@ -349,12 +371,14 @@ export class OutboxDispatcher
         check: this.handlers.claimCheckSql(),
       });
     } catch (err) {
+      this.handingOn = new Map();
       if (batch.length === 1) return batch[0].reject(err);
       // One failing end (its record) must not fail the others: each on its own then.
       for (const [n, b] of batch.entries())
         await this.rows.finishMany(this.owner, [ends[n]], []).then(() => b.resolve(), b.reject);
       return;
     }
+    this.handingOn = new Map();
     for (const b of batch) b.resolve();
     const taken = new Map<string, number>();
     for (const row of next) {

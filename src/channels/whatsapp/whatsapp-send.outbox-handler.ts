@@ -25,8 +25,12 @@ import { WHATSAPP_CHANNEL, type WhatsAppSendPayload } from './whatsapp-session';
 export class WhatsAppSendOutboxHandler implements OutboxHandler, OnModuleInit {
   readonly kind = 'whatsapp.send';
   readonly maxAttempts = 8;
-  /** Meta's API answers in tens of milliseconds; one user's sends go one at a time anyway. */
-  readonly perChatbot = 16;
+  /**
+   * Sends in flight per chatbot (one user's go one at a time anyway). Meta allows a number 80
+   * messages a second by default and up to 1,000 after its automatic upgrade (more: 130429,
+   * retried); at the 100–400 ms a send can take, 80 a second needs up to 32 in flight.
+   */
+  readonly perChatbot = 32;
 
   constructor(
     @Inject(OutboxHandlers) private readonly handlers: OutboxHandlers,
