@@ -12,8 +12,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * `chatbot kind` pairs in `p_skip` left; only rows of `p_chatbot_id` and `p_kind` when
  * `p_chatbot_id` is not null; rows whose id is in `p_except` left. Only the head of an
  * ordering key is claimed (the oldest row of the key still waiting: rows of one key go one at
- * a time and in order), oldest due first; the head test is a probe of outbox_ordering_idx per
- * candidate (see migration 1765000800000).
+ * a time and in order), oldest due first; the head test is a scalar subquery, one probe of
+ * outbox_ordering_idx per candidate (see migration 1765000800000: as a NOT EXISTS, PostgreSQL
+ * made it an anti join comparing each candidate with every waiting row, quadratic in a backlog).
  */
 export class OutboxClaim1765001100000 implements MigrationInterface {
   name = 'OutboxClaim1765001100000';
