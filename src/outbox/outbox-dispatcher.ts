@@ -193,7 +193,6 @@ export class OutboxDispatcher
     const counts = this.inFlightPerCap();
     const full = [...this.inFlight.values()]
       .map(({ item }) => item)
-      .filter((item) => !this.answered.has(item.id))
       .filter(
         (item) => (counts.get(capKey(item.chatbotId, item.kind)) ?? 0) >= this.capOf(item.kind),
       )
@@ -371,14 +370,14 @@ export class OutboxDispatcher
         check: this.handlers.claimCheckSql(),
       });
     } catch (err) {
-      this.handingOn = new Map();
       if (batch.length === 1) return batch[0].reject(err);
       // One failing end (its record) must not fail the others: each on its own then.
       for (const [n, b] of batch.entries())
         await this.rows.finishMany(this.owner, [ends[n]], []).then(() => b.resolve(), b.reject);
       return;
+    } finally {
+      this.handingOn = new Map();
     }
-    this.handingOn = new Map();
     for (const b of batch) b.resolve();
     const taken = new Map<string, number>();
     for (const row of next) {
