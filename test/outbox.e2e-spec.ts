@@ -173,6 +173,13 @@ describe('OutboxDispatcher', () => {
 
     /** What a turn's commit does with its outbox rows (COMMIT_TURN_SQL's part, then afterCommit). */
     async function commitRows(entries: ReturnType<typeof row>[]) {
+      const { claimed, after } = await storeRows(entries);
+      after();
+      return claimed;
+    }
+
+    /** commitRows' statement; `after` is its afterCommit, called when the commit returns. */
+    async function storeRows(entries: ReturnType<typeof row>[]) {
       const dispatcher = t.handle.app.get(OutboxDispatcher);
       const claim = dispatcher.claimInCommit(chatbotId, entries);
       const stored = await sqlRows<{ id: string; claimed: boolean }>(
@@ -187,8 +194,9 @@ describe('OutboxDispatcher', () => {
         [outboxEntriesJson(entries), chatbotId, claim?.owner, claim?.claimMs, claim?.ownKeys],
       );
       const claimed = stored.filter((r) => r.claimed).map((r) => r.id);
-      dispatcher.afterCommit(entries, claimed, { chatbotId, conversationId: null }, claim);
-      return claimed.length;
+      const after = () =>
+        dispatcher.afterCommit(entries, claimed, { chatbotId, conversationId: null }, claim);
+      return { claimed: claimed.length, after };
     }
 
     it("should take a key's new rows behind the one in flight here, in order, without claiming them", async () => {
@@ -269,6 +277,36 @@ describe('OutboxDispatcher', () => {
       await until(() => handler.delivered.length === 3, 'every row');
       expect(handler.delivered.map((d) => d.n)).toEqual([0, 1, 2]);
       expect(handler.attempts.get(handler.delivered[0].id)).toBe(2);
+      expect(handler.maxInFlightPerKey).toBe(1);
+    });
+
+    it("should give back a commit's rows claimed behind a delivery that was to be tried again, even when that delivery has started again before the commit returned", async () => {
+      // user/0's first try is held, then fails (tried again 20 ms later); its second try is
+      // held too, so that the key is being delivered here again when the commit returns.
+      const gates = [0, 1].map(() => {
+        let open!: () => void;
+        const opened = new Promise<void>((r) => (open = r));
+        return { open, opened, reached: false };
+      });
+      handler.hold = (d) => {
+        const gate = (d.payload as { n: number }).n === 0 ? gates[d.attempt - 1] : undefined;
+        if (!gate) return Promise.resolve();
+        gate.reached = true;
+        return gate.opened;
+      };
+      expect(await commitRows([row('user', 0, 1)])).toBe(1);
+      await until(() => gates[0].reached, 'the first try in flight');
+      expect(await commitRows([row('user', 1)])).toBe(1); // held behind it
+      // A commit claims its row behind the delivery in flight, and has not returned yet …
+      const slow = await storeRows([row('user', 2)]);
+      expect(slow.claimed).toBe(1);
+      // … when the first try fails: user/1 is given back, and the retry starts.
+      gates[0].open();
+      await until(() => gates[1].reached, 'the second try in flight');
+      slow.after();
+      gates[1].open();
+      await until(() => handler.delivered.length === 3, 'every row');
+      expect(handler.delivered.map((d) => d.n)).toEqual([0, 1, 2]);
       expect(handler.maxInFlightPerKey).toBe(1);
     });
 

@@ -143,14 +143,16 @@ export class OutboxDispatcher
         attempt: 1,
         claimedInCommit: true,
       };
+      // The chain the commit claimed it behind broke meanwhile: rows held there were given
+      // back, and must go first (even if the key is being delivered here again by now).
+      const broken = claim?.chains.get(e.orderingKey)?.broken === true;
       const chain = this.chains.get(e.orderingKey);
-      if (chain && this.isRunning()) {
+      if (!broken && chain && this.isRunning()) {
         // Its opt-out check (SMS) is made again when it goes, later.
         chain.queue.push({ row: { ...row, claimedInCommit: false }, at: Date.now() });
         continue;
       }
-      const behind = claim?.chains.get(e.orderingKey);
-      if (behind?.broken || !this.adopt(row)) {
+      if (broken || !this.adopt(row)) {
         refused.push(e.id);
         this.backlog.add(capKey(owner.chatbotId, e.kind));
       }
