@@ -189,9 +189,9 @@ describe('OutboxDispatcher', () => {
           chatbotId: '$2',
           conversationId: 'NULL',
           now: 'clock_timestamp()',
-          claimBy: { owner: '$3', ms: '$4', ownKeys: '$5' },
+          claimBy: { owner: '$3', ms: '$4', held: '$5' },
         }),
-        [outboxEntriesJson(entries), chatbotId, claim?.owner, claim?.claimMs, claim?.ownKeys],
+        [outboxEntriesJson(entries), chatbotId, claim?.owner, claim?.claimMs, claim?.held],
       );
       const claimed = stored.filter((r) => r.claimed).map((r) => r.id);
       const after = () =>
@@ -304,6 +304,42 @@ describe('OutboxDispatcher', () => {
       gates[0].open();
       await until(() => gates[1].reached, 'the second try in flight');
       slow.after();
+      gates[1].open();
+      await until(() => handler.delivered.length === 3, 'every row');
+      expect(handler.delivered.map((d) => d.n)).toEqual([0, 1, 2]);
+      expect(handler.maxInFlightPerKey).toBe(1);
+    });
+
+    it('should not claim a new row behind a retry while a row of its key is still being given back', async () => {
+      const gates = [0, 1].map(() => {
+        let open!: () => void;
+        const opened = new Promise<void>((r) => (open = r));
+        return { open, opened, reached: false };
+      });
+      handler.hold = (d) => {
+        const gate = (d.payload as { n: number }).n === 0 ? gates[d.attempt - 1] : undefined;
+        if (!gate) return Promise.resolve();
+        gate.reached = true;
+        return gate.opened;
+      };
+      // Claims given back wait (the statement runs only when let go).
+      let letGo!: () => void;
+      const releasesHeld = new Promise<void>((r) => (letGo = r));
+      const release = repo.release.bind(repo);
+      jest
+        .spyOn(repo, 'release')
+        .mockImplementation(async (ids, owner) =>
+          ids.length ? releasesHeld.then(() => release(ids, owner)) : undefined,
+        );
+      expect(await commitRows([row('user', 0, 1)])).toBe(1);
+      await until(() => gates[0].reached, 'the first try in flight');
+      expect(await commitRows([row('user', 1)])).toBe(1); // held behind it
+      // The first try fails: user/1 is being given back (still claimed here) as the retry starts.
+      gates[0].open();
+      await until(() => gates[1].reached, 'the second try in flight');
+      // A turn's row now must not go behind the retry, ahead of user/1.
+      expect(await commitRows([row('user', 2)])).toBe(0);
+      letGo();
       gates[1].open();
       await until(() => handler.delivered.length === 3, 'every row');
       expect(handler.delivered.map((d) => d.n)).toEqual([0, 1, 2]);

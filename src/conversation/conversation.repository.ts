@@ -114,7 +114,7 @@ export interface TurnWrite {
   /** The channel's state after the turn; undefined keeps the stored one. */
   channelState?: unknown;
   /** Stores the new outbox rows claimed by this dispatcher when it may (see enqueueOutboxSql). */
-  outboxClaim?: { owner: string; claimMs: number; ownKeys: string[] } | null;
+  outboxClaim?: { owner: string; claimMs: number; held: string[] } | null;
 }
 
 /** A committed turn: false when the lease was lost (nothing written). */
@@ -804,7 +804,7 @@ function turnRow(w: TurnWrite) {
     claim_owner: w.outboxClaim?.owner ?? null,
     claim_ms: w.outboxClaim?.claimMs ?? null,
     trace_error: traceHasError(w.trace.events),
-    own_keys: w.outboxClaim?.ownKeys ?? null,
+    held: w.outboxClaim?.held ?? null,
   };
 }
 

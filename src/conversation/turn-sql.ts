@@ -186,8 +186,8 @@ const optedOut = (alias: string) =>
  * meanwhile keeps its terminal status. Events are enqueued only when the chatbot has a
  * receiver. The trace is written only when the conversation is a preview or the chatbot's
  * trace_level keeps it (`full`; `errors` when the turn had an error). New outbox rows are
- * stored claimed by `claim_owner` when they may (`own_keys`: the ordering keys it is
- * delivering now; see enqueueOutboxSql). One row per turn, in order (`n` from 1): `ok`, the
+ * stored claimed by `claim_owner` when they may (`held`: the ids of the rows it is delivering
+ * now and holds behind them; see enqueueOutboxSql). One row per turn, in order (`n` from 1): `ok`, the
  * ids of the outbox rows stored claimed, and of all those stored.
  *
  * The turns must be of different conversations and share no outbox ordering key: each part
@@ -202,7 +202,7 @@ export const COMMIT_TURN_SQL = `WITH t AS (
                      now timestamptz, last_preview text, expires_at timestamptz, contact_name text,
                      messages jsonb, trace_id text, trace_events text, duration_ms real, outbox jsonb,
                      inbox_id char(26), channel_state text, claim_owner text, claim_ms float8,
-                     trace_error boolean, own_keys jsonb)
+                     trace_error boolean, held jsonb)
        ), conv AS (
          UPDATE conversations c
             SET session = t.session, current_state = t.state,
@@ -235,7 +235,7 @@ export const COMMIT_TURN_SQL = `WITH t AS (
          SELECT ct.trace_id, ct.id, ct.trace_events::json, ct.duration_ms, ct.now FROM ct
           WHERE ${traceKeptSql({ chatbotId: 'ct.chatbot_id', preview: 'ct.preview', error: 'ct.trace_error' })}
        ), ob AS (
-         ${enqueueOutboxSql({ entries: 'ct.outbox', chatbotId: 'ct.chatbot_id', conversationId: 'ct.id', now: 'ct.now', from: 'ct', where: `NOT (o.to_user AND ct.opted_out) AND ${eventsOnSql('ct.chatbot_id')}`, claimBy: { owner: 'ct.claim_owner', ms: 'ct.claim_ms', ownKeys: 'ARRAY(SELECT jsonb_array_elements_text(ct.own_keys))' } })}
+         ${enqueueOutboxSql({ entries: 'ct.outbox', chatbotId: 'ct.chatbot_id', conversationId: 'ct.id', now: 'ct.now', from: 'ct', where: `NOT (o.to_user AND ct.opted_out) AND ${eventsOnSql('ct.chatbot_id')}`, claimBy: { owner: 'ct.claim_owner', ms: 'ct.claim_ms', held: 'ARRAY(SELECT jsonb_array_elements_text(ct.held))' } })}
        ), ib AS (
          ${markInboxEventsDoneSql({ from: 'ct', id: 'ct.inbox_id', now: 'ct.now' })}
        )

@@ -102,6 +102,7 @@ export class OutboxDispatcher
       const chain = this.chains.get(e.orderingKey);
       if (chain) chains.set(e.orderingKey, chain);
     }
+    const held = [...chains.values()].flatMap((c) => [c.current, ...c.queue.map((q) => q.row.id)]);
     const needSlots = entries.filter((e) => !chains.has(e.orderingKey));
     if (needSlots.length > 0) {
       if (this.inFlight.size >= this.config.outboxConcurrency) return null;
@@ -112,7 +113,7 @@ export class OutboxDispatcher
       });
       if (!room) return null;
     }
-    return { owner: this.owner, claimMs: CLAIM_MS, ownKeys: [...chains.keys()], chains };
+    return { owner: this.owner, claimMs: CLAIM_MS, held, chains };
   }
 
   /**
@@ -233,7 +234,9 @@ export class OutboxDispatcher
   }
 
   protected async process(row: OutboxDelivery): Promise<void> {
-    if (!this.chains.has(row.orderingKey)) this.chains.set(row.orderingKey, { queue: [] });
+    const chain = this.chains.get(row.orderingKey);
+    if (chain) chain.current = row.id;
+    else this.chains.set(row.orderingKey, { current: row.id, queue: [] });
     let ended: ClaimOutcome | null = null;
     try {
       ended = await this.deliver(row);
@@ -397,13 +400,19 @@ export class OutboxDispatcher
 export interface OutboxClaim {
   owner: string;
   claimMs: number;
-  /** The keys of `chains`: rows of them are claimed behind the ones this instance holds. */
-  ownKeys: string[];
+  /**
+   * The rows of `chains` (each one's row in flight and those behind it): a new row of their
+   * keys is claimed behind them only if they are all its key has waiting. A row this instance
+   * still holds claimed but no longer in a chain (being given back) keeps it unclaimed.
+   */
+  held: string[];
   chains: Map<string, KeyChain>;
 }
 
 /** The rows of one ordering key held here, behind the one in flight. */
 interface KeyChain {
+  /** The row in flight. */
+  current: string;
   queue: Array<{ row: OutboxDelivery; at: number }>;
   /**
    * It stopped with its key to wait: the row in flight is to be tried again, or its end is

@@ -14,9 +14,9 @@ export const waitingForKey = (alias: string): string => `${alias}.status NOT IN 
  * `outboxEntriesJson`.
  *
  * With `claimBy` (an owner expression, null for none, a claim length in ms, and a text[]
- * expression of the keys the owner is delivering right now), an entry is stored already
- * claimed by that owner, with its first attempt counted, when nothing of its ordering key is
- * waiting, or (one of those keys) only rows that owner holds: the dispatcher then delivers it
+ * expression of the ids of the rows the owner is delivering right now and holds behind them),
+ * an entry is stored already claimed by that owner, with its first attempt counted, when
+ * nothing of its ordering key is waiting, or only those rows: the dispatcher then delivers it
  * without a claiming query, at once or right after the rows it holds of the key (in batch
  * order: OutboxDispatcher.afterCommit). `RETURNING id, conversation_id, claimed` says which.
  * `entries` and the claim's expressions may read the row of `from` (a lateral join).
@@ -29,14 +29,14 @@ export function enqueueOutboxSql(p: {
   from?: string;
   /** Which entries to store, over the entry `o` (e.g. `o.to_user`: not to an opted-out user). */
   where?: string;
-  claimBy?: { owner: string; ms: string; ownKeys: string };
+  claimBy?: { owner: string; ms: string; held: string };
 }): string {
   const head = p.claimBy
     ? `${p.claimBy.owner}::text IS NOT NULL
                       AND NOT EXISTS (SELECT 1 FROM outbox q
                                        WHERE q.ordering_key = e.ordering_key AND ${waitingForKey('q')}
                                          AND (q.locked_by IS DISTINCT FROM ${p.claimBy.owner}
-                                              OR NOT coalesce(e.ordering_key = ANY(${p.claimBy.ownKeys}::text[]), false)))`
+                                              OR NOT coalesce(q.id::text = ANY(${p.claimBy.held}::text[]), false)))`
     : 'false';
   const claim = p.claimBy
     ? `CASE WHEN o.head THEN ${p.claimBy.owner} END,
