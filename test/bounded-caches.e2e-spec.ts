@@ -134,7 +134,25 @@ describe('bounded caches', () => {
              FROM generate_series(1, ${DELIVERED}) n`,
           [ulid()],
         );
-        await fresh.db.query(`UPDATE outbox SET status = 'done' WHERE status = 'pending'`);
+        const [{ xid }] = await fresh.db.query(
+          `WITH done AS (UPDATE outbox SET status = 'done' WHERE status = 'pending' RETURNING 1)
+           SELECT txid_current()::text AS xid FROM done LIMIT 1`,
+        );
+        // A scan marks an entry dead only once no transaction running anywhere on the server
+        // (other tests' too, on PostgreSQL) began before the rows were delivered.
+        const until = Date.now() + 30_000;
+        while (
+          !(
+            await fresh.db.query(
+              `SELECT pg_snapshot_xmin(pg_current_snapshot()) > $1::xid8 AS clear`,
+              [xid],
+            )
+          )[0].clear
+        ) {
+          if (Date.now() > until)
+            throw new Error('a transaction older than the delivery is still running');
+          await new Promise((r) => setTimeout(r, 20));
+        }
         // Planned again now, on a table of this size (the plan made for the empty table when
         // the server started would serve any table as well, whatever it is).
         await fresh.db.query('DISCARD PLANS');
