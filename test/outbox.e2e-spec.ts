@@ -280,9 +280,11 @@ describe('OutboxDispatcher', () => {
       expect(handler.maxInFlightPerKey).toBe(1);
     });
 
-    it("should give back a commit's rows claimed behind a delivery that was to be tried again, even when that delivery has started again before the commit returned", async () => {
-      // user/0's first try is held, then fails (tried again 20 ms later); its second try is
-      // held too, so that the key is being delivered here again when the commit returns.
+    /**
+     * Holds the first two tries of the rows numbered 0, each until its gate opens (`reached`:
+     * the try has started).
+     */
+    function holdFirstTwoTries() {
       const gates = [0, 1].map(() => {
         let open!: () => void;
         const opened = new Promise<void>((r) => (open = r));
@@ -294,6 +296,13 @@ describe('OutboxDispatcher', () => {
         gate.reached = true;
         return gate.opened;
       };
+      return gates;
+    }
+
+    it("should give back a commit's rows claimed behind a delivery that was to be tried again, even when that delivery has started again before the commit returned", async () => {
+      // user/0's first try is held, then fails (tried again 20 ms later); its second try is
+      // held too, so that the key is being delivered here again when the commit returns.
+      const gates = holdFirstTwoTries();
       expect(await commitRows([row('user', 0, 1)])).toBe(1);
       await until(() => gates[0].reached, 'the first try in flight');
       expect(await commitRows([row('user', 1)])).toBe(1); // held behind it
@@ -311,17 +320,7 @@ describe('OutboxDispatcher', () => {
     });
 
     it('should not claim a new row behind a retry while a row of its key is still being given back', async () => {
-      const gates = [0, 1].map(() => {
-        let open!: () => void;
-        const opened = new Promise<void>((r) => (open = r));
-        return { open, opened, reached: false };
-      });
-      handler.hold = (d) => {
-        const gate = (d.payload as { n: number }).n === 0 ? gates[d.attempt - 1] : undefined;
-        if (!gate) return Promise.resolve();
-        gate.reached = true;
-        return gate.opened;
-      };
+      const gates = holdFirstTwoTries();
       // Claims given back wait (the statement runs only when let go).
       let letGo!: () => void;
       const releasesHeld = new Promise<void>((r) => (letGo = r));

@@ -187,8 +187,8 @@ const optedOut = (alias: string) =>
  * receiver. The trace is written only when the conversation is a preview or the chatbot's
  * trace_level keeps it (`full`; `errors` when the turn had an error). New outbox rows are
  * stored claimed by `claim_owner` when they may (`held`: the ids of the rows it is delivering
- * now and holds behind them; see enqueueOutboxSql). One row per turn, in order (`n` from 1): `ok`, the
- * ids of the outbox rows stored claimed, and of all those stored.
+ * now and holds behind them; see enqueueOutboxSql). One row per turn, in order (`n` from 1):
+ * `ok`, the ids of the outbox rows stored claimed, and of all those stored.
  *
  * The turns must be of different conversations and share no outbox ordering key: each part
  * of the statement sees the database as the statement began, not the other turns' writes.
