@@ -10,6 +10,7 @@ import { ApiKeyCache } from '../src/workspaces/api-key-cache';
 import { generateApiKey } from '../src/workspaces/api-key-hash';
 import { publishedBot } from './support/flows';
 import { startTestApp, TestApp } from './support/test-app';
+import { waitFor } from './support/wait';
 
 const FLOW = {
   start: 'hi',
@@ -140,19 +141,16 @@ describe('bounded caches', () => {
         );
         // A scan marks an entry dead only once no transaction running anywhere on the server
         // (other tests' too, on PostgreSQL) began before the rows were delivered.
-        const until = Date.now() + 30_000;
-        while (
-          !(
-            await fresh.db.query(
-              `SELECT pg_snapshot_xmin(pg_current_snapshot()) > $1::xid8 AS clear`,
-              [xid],
-            )
-          )[0].clear
-        ) {
-          if (Date.now() > until)
-            throw new Error('a transaction older than the delivery is still running');
-          await new Promise((r) => setTimeout(r, 20));
-        }
+        await waitFor(
+          async () =>
+            (
+              await fresh.db.query(
+                `SELECT pg_snapshot_xmin(pg_current_snapshot()) > $1::xid8 AS clear`,
+                [xid],
+              )
+            )[0].clear,
+          30_000,
+        );
         // Planned again now, on a table of this size (the plan made for the empty table when
         // the server started would serve any table as well, whatever it is).
         await fresh.db.query('DISCARD PLANS');
