@@ -1,3 +1,4 @@
+import { ChatbotsService } from '../src/chatbots/chatbots.service';
 import { OutboxDispatcher } from '../src/outbox/outbox-dispatcher';
 import { startBackend, type Backend } from './support/backend';
 import { publishedBot } from './support/flows';
@@ -444,6 +445,31 @@ describe('WhatsApp channel', () => {
       );
       expect(n.n).toBe(1);
     });
+
+    // PostgreSQL only: the embedded database runs one statement at a time, so any open
+    // transaction holds back every other statement there.
+    const onPostgres = process.env.DATABASE_URL ? it : it.skip;
+    onPostgres(
+      'should store and answer a message while an editor holds the chatbot (publishing a flow)',
+      async () => {
+        const user = '+255700000090';
+        const chatbots = t.handle.app.get(ChatbotsService);
+        const heldBack = Symbol('held back');
+        const outcome = await t.db.transaction(async (tx) => {
+          await chatbots.lockForUpdate(tx, chatbotId);
+          // The inbox row and the new conversation check the chatbot's key: they must not wait
+          // for this transaction (the instance stores one statement of a kind at a time).
+          const answered = Promise.race([
+            post([waText(phoneId(), user, nextWamid(), 'Hi')]).then((res) => res.status),
+            new Promise<symbol>((r) => setTimeout(() => r(heldBack), 10_000)),
+          ]);
+          const status = await answered;
+          const replied = status === 200 ? await waitFor(() => sentTo(user).length === 1) : false;
+          return { status, replied };
+        });
+        expect(outcome).toEqual({ status: 200, replied: true });
+      },
+    );
 
     it('should answer 20 messages of one batch in order, and 20 posted at once each once', async () => {
       const user = '+255700000003';

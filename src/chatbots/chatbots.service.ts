@@ -196,10 +196,15 @@ export class ChatbotsService {
 
   /**
    * Locks the chatbot's row for the rest of the transaction: flow publishing and integration
-   * renames/deletes take it, so each sees the other's outcome.
+   * renames/deletes take it, so each sees the other's outcome. `NO KEY UPDATE`: the
+   * foreign-key checks of the rows written for the chatbot's messages (a key share) do not wait
+   * for it, so the statements that store and commit messages, one of a kind at a time per
+   * instance, are not held back by an editor's transaction.
    */
   async lockForUpdate(executor: Executor, chatbotId: string): Promise<void> {
-    await executorRows(executor, 'SELECT id FROM chatbots WHERE id = $1 FOR UPDATE', [chatbotId]);
+    await executorRows(executor, 'SELECT id FROM chatbots WHERE id = $1 FOR NO KEY UPDATE', [
+      chatbotId,
+    ]);
   }
 
   private duplicate(name: string): DomainError {

@@ -161,7 +161,7 @@ export class ConversationRepository {
     single: async (w) => (await this.writeTurns([w]))[0],
     keys: (w) => [w.conversationId, ...w.outbox.map((e) => `key:${e.orderingKey}`)],
     max: COMMITS_PER_STATEMENT,
-    inFlight: COMMIT_STATEMENTS_IN_FLIGHT,
+    inFlight: STATEMENTS_IN_FLIGHT,
   });
 
   /** First tries after a gate, per kind of gate (each its statement text). */
@@ -246,7 +246,7 @@ export class ConversationRepository {
         single: async (one) => (await this.leaseAhead(sql, [one]))[0],
         keys: (a) => [`${a.chatbotId} ${a.channel} ${a.key}`, ...a.gate.keys],
         max: COMMITS_PER_STATEMENT,
-        inFlight: COMMIT_STATEMENTS_IN_FLIGHT,
+        inFlight: STATEMENTS_IN_FLIGHT,
       });
       this.leasesAhead.set(gate.kind, batch);
     }
@@ -778,8 +778,13 @@ export class ConversationRepository {
 
 /** At most this many turns in one commit statement (and first tries in one leaseAheadSql). */
 const COMMITS_PER_STATEMENT = 16;
-/** Statements of one kind running at once; later calls wait and go together in the next. */
-const COMMIT_STATEMENTS_IN_FLIGHT = 2;
+/**
+ * Statements of one kind running at once; later calls wait and go together in the next. One:
+ * two at once (until the thirteenth session) made smaller statements that wrote to the same
+ * last pages of the tables and their indexes at the same time, and cost the database and the
+ * server more per message (docs/scaling.md › Writes grouped across users).
+ */
+const STATEMENTS_IN_FLIGHT = 1;
 
 /** A turn as COMMIT_TURN_SQL reads it (one element of its $1). */
 function turnRow(w: TurnWrite) {
