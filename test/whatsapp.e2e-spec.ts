@@ -459,11 +459,11 @@ describe('WhatsApp channel', () => {
           await chatbots.lockForUpdate(tx, chatbotId);
           // The inbox row and the new conversation check the chatbot's key: they must not wait
           // for this transaction (the instance stores one statement of a kind at a time).
-          const answered = Promise.race([
+          let timer: NodeJS.Timeout | undefined;
+          const status = await Promise.race([
             post([waText(phoneId(), user, nextWamid(), 'Hi')]).then((res) => res.status),
-            new Promise<symbol>((r) => setTimeout(() => r(heldBack), 10_000)),
-          ]);
-          const status = await answered;
+            new Promise<symbol>((r) => (timer = setTimeout(() => r(heldBack), 10_000))),
+          ]).finally(() => clearTimeout(timer));
           const replied = status === 200 ? await waitFor(() => sentTo(user).length === 1) : false;
           return { status, replied };
         });
