@@ -141,11 +141,13 @@ export abstract class ClaimWorker<T extends { id: string }> {
   /**
    * Processes an item this instance claimed by other means (stored already claimed), at once
    * and in a slot like any other; false when the worker is not running (the claim then runs
-   * out and any instance takes the item).
+   * out and any instance takes the item). `later`: the slot is taken now, the processing starts
+   * on the event loop's next turn, so that what the caller does next goes first (a webhook's
+   * 200, and those of the other events stored by the same statement).
    */
-  adopt(item: T): boolean {
+  adopt(item: T, later = false): boolean {
     if (this.stopped || !this.started || this.inFlight.has(item.id)) return false;
-    this.startOne(item);
+    this.startOne(item, later);
     return true;
   }
 
@@ -173,8 +175,11 @@ export abstract class ClaimWorker<T extends { id: string }> {
     }
   }
 
-  private startOne(item: T): void {
-    const done = this.process(item)
+  private startOne(item: T, later = false): void {
+    const started = later
+      ? new Promise<void>((r) => setImmediate(r)).then(() => this.process(item))
+      : this.process(item);
+    const done = started
       .catch((err: unknown) =>
         this.logger.error({ err, id: item.id }, `${this.options.name}: processing crashed`),
       )

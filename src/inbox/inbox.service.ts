@@ -44,7 +44,11 @@ export class InboxService {
     try {
       const stored = await this.storeClaimed(event, turnKey);
       if (!stored) return false;
-      if (stored.claimed && this.processor.adopt(claimedEvent(event, stored.id, stored.early)))
+      // Started after this returns: the webhook answers before the turn takes the event loop.
+      if (
+        stored.claimed &&
+        this.processor.adopt(claimedEvent(event, stored.id, stored.early), true)
+      )
         return true;
       // Not ours to run now (shutting down): give the claim back for any instance to take.
       if (stored.early) await this.turns.dropEarlyLease(stored.early);
