@@ -177,7 +177,10 @@ export abstract class ClaimWorker<T extends { id: string }> {
 
   private startOne(item: T, later = false): void {
     const started = later
-      ? new Promise<void>((r) => setImmediate(r)).then(() => this.process(item))
+      ? new Promise<void>((r) => setImmediate(r)).then(() =>
+          // Abandoned at shutdown before it began: the claim was given back, nothing to do.
+          this.inFlight.has(item.id) ? this.process(item) : undefined,
+        )
       : this.process(item);
     const done = started
       .catch((err: unknown) =>
