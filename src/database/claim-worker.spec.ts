@@ -1,3 +1,4 @@
+import { setImmediate as nextLoopTurn } from 'node:timers/promises';
 import pino from 'pino';
 import { ClaimWorker } from './claim-worker';
 import { DatabaseReady } from './database-ready';
@@ -41,8 +42,6 @@ async function started(): Promise<Recorder> {
   return worker;
 }
 
-const nextTurn = () => new Promise((r) => setImmediate(r));
-
 describe('ClaimWorker.adopt', () => {
   it('should start an adopted item at once', async () => {
     const worker = await started();
@@ -58,7 +57,7 @@ describe('ClaimWorker.adopt', () => {
     expect(worker.adopt({ id: 'a' }, true)).toBe(false);
     await Promise.resolve().then(() => worker.log.push('the caller answers'));
     expect(worker.log).toEqual(['the caller answers']);
-    await nextTurn();
+    await nextLoopTurn();
     expect(worker.log).toEqual(['the caller answers', 'process a']);
     await worker.stop();
   });

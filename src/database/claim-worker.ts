@@ -1,3 +1,4 @@
+import { setImmediate as nextLoopTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { DatabaseReady } from './database-ready';
 
@@ -177,7 +178,7 @@ export abstract class ClaimWorker<T extends { id: string }> {
 
   private startOne(item: T, later = false): void {
     const started = later
-      ? new Promise<void>((r) => setImmediate(r)).then(() =>
+      ? nextLoopTurn().then(() =>
           // Abandoned at shutdown before it began: the claim was given back, nothing to do.
           this.inFlight.has(item.id) ? this.process(item) : undefined,
         )
