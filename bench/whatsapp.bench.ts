@@ -390,9 +390,9 @@ function closedRow(m: Measured): string[] {
 const eventsPerSecond = (runs: Measured[], target: Target): number =>
   runs.filter((m) => m.target === target).reduce((t, m) => t + m.run.turnsPerSecond, 0);
 
-/** One target's runs pooled: every measured ack and end-to-end latency. */
 const ratiosText = (ratios: number[]) => ratios.map((r) => `${r.toFixed(2)}×`).join(', ');
 
+/** One target's runs pooled: every measured ack and end-to-end latency. */
 function pooled(runs: Measured[], target: Target): { acks: number[]; e2e: number[] } {
   const mine = runs.filter((m) => m.target === target);
   return { acks: mine.flatMap((m) => m.window.acks), e2e: mine.flatMap((m) => m.window.e2e) };
@@ -718,12 +718,14 @@ async function main(): Promise<number> {
     const openOf = (t: Target) => open.filter((m) => m.target === t);
     const openP99s = (t: Target) => openOf(t).map((m) => stats(m.window.acks).p99);
     // Each round's p99 over the baseline's of the same round; the target takes their median.
-    const overBase = (t: Target) => openP99s(t).map((p99, i) => p99 / openP99s(base)[i]);
-    const ackRatios = overBase(gateway);
+    const [baseP99s, gatewayP99s] = [openP99s(base), openP99s(gateway)];
+    const overBase = (p99s: number[]) => p99s.map((p99, i) => p99 / baseP99s[i]);
+    const ackRatios = overBase(gatewayP99s);
     const ackRatio = median(ackRatios);
     const byRound = ackRatios
-      .map((r, i) => `${ms(openP99s(gateway)[i])} vs ${ms(openP99s(base)[i])}: ${r.toFixed(2)}×`)
+      .map((r, i) => `${ms(gatewayP99s[i])} vs ${ms(baseP99s[i])}: ${r.toFixed(2)}×`)
       .join(', ');
+    const [floorRatios, batchedRatios] = [floor, batched].map((t) => overBase(openP99s(t)));
     const [baseClosed, gatewayClosed] = targets.map((t) => stats(pooled(loaded, t).acks).p99);
     console.log(
       `end-to-end events/s gateway / baseline: ${(throughput * 100).toFixed(1)} % under load, ${(serial * 100).toFixed(1)} % one at a time`,
@@ -737,7 +739,7 @@ async function main(): Promise<number> {
       `ack p99 gateway / baseline: ${ackRatio.toFixed(2)}× in the open loop at ${rate} events/s (median of the rounds' ${byRound}), ${(gatewayClosed / baseClosed).toFixed(2)}× in the closed loop (${ms(gatewayClosed)} vs ${ms(baseClosed)})`,
     );
     console.log(
-      `open-loop ack p99 over the baseline's: required-work floor ${median(overBase(floor)).toFixed(2)}× (${ratiosText(overBase(floor))}), batched across users ${median(overBase(batched)).toFixed(2)}× (${ratiosText(overBase(batched))})`,
+      `open-loop ack p99 over the baseline's: required-work floor ${median(floorRatios).toFixed(2)}× (${ratiosText(floorRatios)}), batched across users ${median(batchedRatios).toFixed(2)}× (${ratiosText(batchedRatios)})`,
     );
     const g = dups[1];
     console.log(
