@@ -34,7 +34,10 @@ describe('HTTP conventions', () => {
       .set('Content-Type', 'application/json')
       .send('{"name": "x"')
       .expect(400);
-    expect(res.body).toEqual({ detail: 'Request body is not valid JSON.' });
+    expect(res.body).toEqual({
+      detail: 'Request body is not valid JSON.',
+      errors: [{ path: '', message: 'Request body is not valid JSON.' }],
+    });
   });
 
   it('should answer a body that is not an object with 400', async () => {
@@ -47,6 +50,9 @@ describe('HTTP conventions', () => {
         .send(body)
         .expect(400);
       expect(res.body.detail).toBe('Request body must be a JSON object.');
+      expect(res.body.errors).toEqual([
+        { path: '', message: 'Request body must be a JSON object.' },
+      ]);
     }
   });
 

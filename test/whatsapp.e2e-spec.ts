@@ -1,4 +1,7 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ChatbotsService } from '../src/chatbots/chatbots.service';
+import { ConversationRepository } from '../src/conversation/conversation.repository';
 import { OutboxDispatcher } from '../src/outbox/outbox-dispatcher';
 import { startBackend, type Backend } from './support/backend';
 import { publishedBot } from './support/flows';
@@ -182,6 +185,7 @@ describe('WhatsApp channel', () => {
       message: Record<string, unknown>;
       status?: string;
       error?: { code: string; title: string };
+      reaction?: string;
     }>;
   };
 
@@ -751,6 +755,10 @@ describe('WhatsApp channel', () => {
       const parts = sentTo(user).map(textOf);
       expect(parts.every((p) => [...p].length <= 4096)).toBe(true);
       expect(parts.join(' ')).toContain('11. Option 11');
+      // A reply it does not understand gets the fallback; the menu still waits, by number too.
+      await post([waText(String(pnid), user, nextWamid(), 'zzz')], widePath).expect(200);
+      await waitFor(() => sentTo(user).length === parts.length + 1);
+      expect(textOf(sentTo(user)[parts.length])).toMatch(/didn't get that/);
       await post([waText(String(pnid), user, nextWamid(), '11')], widePath).expect(200);
       await waitFor(() => sentTo(user).map(textOf).includes('You chose eleven.'));
     });
@@ -790,6 +798,218 @@ describe('WhatsApp channel', () => {
       await waitFor(async () => (await messagesOf(moved)).some((m) => m.message.text === 'hello?'));
       await t.handle.app.get(OutboxDispatcher).idle();
       expect(sentTo(moved)).toHaveLength(before); // the bot keeps quiet during the handoff
+    });
+  });
+
+  describe('edges found by a black-box review', () => {
+    it('should answer a reply whose preview cut falls inside an emoji, storing the message once', async () => {
+      const user = '+255700000040';
+      await post([waText(phoneId(), user, nextWamid(), 'Hi')]).expect(200);
+      await post([waButtonReply(phoneId(), user, nextWamid(), 'talk', 'Talk')]).expect(200);
+      await waitFor(() => sentTo(user).length === 2);
+      // "You said " + this: the emoji's two UTF-16 units straddle the 120-unit preview's cut.
+      const said = `${'a'.repeat(118 - 'You said '.length)}😀 hello`;
+      await post([waText(phoneId(), user, nextWamid(), said)]).expect(200);
+      await waitFor(() => sentTo(user).length === 3);
+      expect(textOf(sentTo(user)[2])).toBe(`You said ${said}.`);
+      const inbound = (await messagesOf(user)).filter((m) => m.message.text === said);
+      expect(inbound).toHaveLength(1);
+    });
+
+    it('should keep the message of a turn that failed once, mark its event done, and not run it again', async () => {
+      const user = '+255700000041';
+      await post([waText(phoneId(), user, nextWamid(), 'Hi')]).expect(200);
+      await waitFor(() => sentTo(user).length === 1);
+      await t.handle.app.get(OutboxDispatcher).idle();
+      // The turn's commit fails as a statement the database refused would (fault injection).
+      const commits = jest
+        .spyOn(t.handle.app.get(ConversationRepository), 'commitTurn')
+        .mockRejectedValueOnce(Object.assign(new Error('invalid input syntax'), { code: '22P02' }));
+      const wamid = nextWamid();
+      try {
+        await post([waText(phoneId(), user, wamid, 'this fails')]).expect(200);
+        await waitFor(async () => {
+          const [e] = await t.db.query<Array<{ status: string }>>(
+            `SELECT status FROM inbox_events WHERE provider_message_id = $1`,
+            [wamid],
+          );
+          return e?.status === 'done';
+        });
+      } finally {
+        commits.mockRestore();
+      }
+      const [event] = await t.db.query<Array<{ attempts: number }>>(
+        `SELECT attempts FROM inbox_events WHERE provider_message_id = $1`,
+        [wamid],
+      );
+      expect(event.attempts).toBe(1);
+      const kept = (await messagesOf(user)).filter((m) => m.message.text === 'this fails');
+      expect(kept).toHaveLength(1);
+      expect(sentTo(user)).toHaveLength(1); // no reply to a failed turn
+    });
+
+    it('should apply statuses and reactions only to messages of the integration they came to', async () => {
+      const other = await connect();
+      const otherPath = new URL(other.record.webhook_url).pathname;
+      const user = '+255700000042';
+      await post([waText(phoneId(), user, nextWamid(), 'Hi')]).expect(200);
+      await waitFor(() => sentTo(user).length === 1);
+      await t.handle.app.get(OutboxDispatcher).idle();
+      const wamid = (sentTo(user)[0].answer as { messages: Array<{ id: string }> }).messages[0].id;
+      const outbound = async () =>
+        (await messagesOf(user)).find((m) => m.direction === 'outbound')!;
+      expect((await outbound()).status).toBe('sent');
+      // Another number's webhook, signed with its secret, naming its own number.
+      await post(
+        [
+          waStatus(other.record.phone_number_id, wamid, 'read', user),
+          waReaction(other.record.phone_number_id, user, nextWamid(), wamid, '💩'),
+        ],
+        otherPath,
+      ).expect(200);
+      // The spoofed status is stored for later tries; let them run out.
+      await waitFor(async () => {
+        const [row] = await t.db.query<Array<{ n: number }>>(
+          `SELECT count(*)::int AS n FROM inbox_events WHERE integration_id = $1 AND status = 'pending'`,
+          [other.record.id],
+        );
+        return row.n === 0;
+      }, 20_000);
+      expect(await outbound()).toMatchObject({ status: 'sent' });
+      expect((await outbound()).reaction).toBeUndefined();
+      await post([waStatus(phoneId(), wamid, 'read', user)]).expect(200);
+      expect((await outbound()).status).toBe('read');
+    }, 30_000);
+
+    it('should refuse an unsigned POST on the app-level URL, whatever numbers it names (401)', async () => {
+      const body = JSON.stringify(
+        waEnvelope(waText('999999999', '+255700000043', nextWamid(), 'x')),
+      );
+      for (const signature of [undefined, 'sha256=00', 'md5=abc']) {
+        const req = t.http().post('/webhooks/whatsapp').set('content-type', 'application/json');
+        if (signature) req.set('x-hub-signature-256', signature);
+        const res = await req.send(body).expect(401);
+        expect(res.body.detail).toBe('Invalid X-Hub-Signature-256.');
+      }
+    });
+
+    it('should say why a handshake with an odd challenge is refused', async () => {
+      const res = await t
+        .http()
+        .get(`${path}?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=a%20b`)
+        .expect(403);
+      expect(res.body.detail).toBe('hub.challenge must be 1 to 256 visible ASCII characters.');
+    });
+
+    it('should not stream a redirect as the file, and mark the integration auth_failed on 190', async () => {
+      const redirect: Server = createServer((_req, res) => {
+        res.writeHead(302, { location: 'http://127.0.0.1:9/elsewhere' }).end('moved');
+      });
+      await new Promise<void>((resolve) => redirect.listen(0, '127.0.0.1', resolve));
+      try {
+        const url = `http://127.0.0.1:${(redirect.address() as AddressInfo).port}/file`;
+        graph.media.set('media.redirect', { bytes: Buffer.from('x'), mimeType: 'image/png', url });
+        const moved = await t.http().get(`${base}/media/media.redirect`).set(auth).expect(503);
+        expect(moved.body.detail).toBe('Meta did not give the media file now; try again.');
+      } finally {
+        await new Promise((resolve) => redirect.close(resolve));
+      }
+
+      // A chatbot of its own, whose one number's token Meta refuses.
+      const bot = await publishedBot(t, auth, shopFlow(backend.url));
+      const wa = await t
+        .http()
+        .post(`${bot.base}/integrations`)
+        .set(auth)
+        .send({
+          type: 'whatsapp',
+          name: 'media-auth',
+          phone_number_id: String(++pnid),
+          access_token: ACCESS_TOKEN,
+          app_secret: APP_SECRET,
+          verify_token: VERIFY_TOKEN,
+          graph_api_base: graph.url,
+        })
+        .expect(201);
+      graph.media.set('media.auth', { bytes: Buffer.from('x'), mimeType: 'image/png' });
+      graph.failNext('190', 1, (r) => r.method === 'GET');
+      const refused = await t.http().get(`${bot.base}/media/media.auth`).set(auth).expect(503);
+      expect(refused.body.detail).toMatch(/refused the WhatsApp integration's access token/);
+      const after = await t
+        .http()
+        .get(`${bot.base}/integrations/${wa.body.id as string}`)
+        .set(auth)
+        .expect(200);
+      expect(after.body.health).toMatchObject({
+        status: 'auth_failed',
+        detail: expect.any(String),
+      });
+    });
+
+    it('should refuse a number id with a leading zero, credentials in graph_api_base, and changed read-only fields', async () => {
+      const create = (fields: Record<string, unknown>) =>
+        t
+          .http()
+          .post(`${base}/integrations`)
+          .set(auth)
+          .send({
+            type: 'whatsapp',
+            name: `edge-${++pnid}`,
+            phone_number_id: String(pnid),
+            access_token: ACCESS_TOKEN,
+            app_secret: APP_SECRET,
+            verify_token: VERIFY_TOKEN,
+            ...fields,
+          });
+      const zero = await create({ phone_number_id: `0${integration.phone_number_id}` }).expect(400);
+      expect(zero.body.errors.map((e: { path: string }) => e.path)).toEqual(['phone_number_id']);
+      const creds = await create({ graph_api_base: 'http://user:pass@127.0.0.1:1' }).expect(400);
+      expect(creds.body.errors.map((e: { path: string }) => e.path)).toEqual(['graph_api_base']);
+
+      const made = await create({ waba_id: '102290129340398' }).expect(201);
+      const url = `${base}/integrations/${made.body.id as string}`;
+      // The record sent back as shown is fine; a changed read-only field is not.
+      const { updated_at: _, ...shown } = made.body as Record<string, unknown>;
+      await t.http().patch(url).set(auth).send(shown).expect(200);
+      for (const [field, value] of [
+        ['health', { status: 'auth_failed' }],
+        ['webhook_url', 'http://evil.example/'],
+        ['created_at', '2020-01-01T00:00:00.000Z'],
+      ] as const) {
+        const res = await t
+          .http()
+          .patch(url)
+          .set(auth)
+          .send({ [field]: value })
+          .expect(400);
+        expect(res.body.errors).toEqual([
+          { path: field, message: `${field} is read-only and cannot be changed.` },
+        ]);
+      }
+      const cleared = await t.http().patch(url).set(auth).send({ waba_id: null }).expect(200);
+      expect(cleared.body.waba_id).toBeNull();
+    });
+
+    it('should not let a timestamp in the future stretch the 24-hour window', async () => {
+      const user = '+255700000044';
+      const tenDays = Math.floor(Date.now() / 1000) + 10 * 24 * 3600;
+      const before = Date.now();
+      await post([waText(phoneId(), user, nextWamid(), 'Hi', { timestamp: tenDays })]).expect(200);
+      await waitFor(() => sentTo(user).length === 1);
+      const [row] = await t.db.query<Array<{ channel_state: { last_inbound_at: number } }>>(
+        `SELECT channel_state FROM conversations WHERE channel = 'whatsapp' AND user_id = $1`,
+        [user],
+      );
+      expect(row.channel_state.last_inbound_at).toBeGreaterThanOrEqual(before);
+      expect(row.channel_state.last_inbound_at).toBeLessThanOrEqual(Date.now());
+    });
+
+    it('should show an inbox depth of 0 for WhatsApp once its events are processed', async () => {
+      await t.handle.app.get(OutboxDispatcher).idle();
+      await waitFor(async () => {
+        const metrics = (await t.http().get('/metrics').expect(200)).text;
+        return /inbox_pending_events\{channel="whatsapp"\} 0\b/.test(metrics);
+      });
     });
   });
 });

@@ -168,12 +168,16 @@ function parseBody(req: FastifyRequest, body: Buffer): unknown {
   try {
     value = JSON.parse(body.toString('utf8'));
   } catch {
-    throw new DomainError(ErrorCode.BadRequest, 'Request body is not valid JSON.');
+    throw wholeBody('Request body is not valid JSON.');
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value))
-    throw new DomainError(ErrorCode.BadRequest, 'Request body must be a JSON object.');
+    throw wholeBody('Request body must be a JSON object.');
   return value;
 }
+
+/** A 400 about the body as a whole: its path is the root (''), as validation errors give. */
+const wholeBody = (detail: string) =>
+  new DomainError(ErrorCode.BadRequest, detail, [{ path: '', message: detail }]);
 
 function parseForm(text: string): Record<string, unknown> {
   if (text.length === 0) return {};

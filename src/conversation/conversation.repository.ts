@@ -382,6 +382,8 @@ export class ConversationRepository {
    * A message that became delivered, read or failed is told to the chatbot's events
    * receiver (`message.status`), in the same statement, when it has one: at most
    * STATUS_EVENT_IDS messages per report (one send carries one message, or a few in one SMS).
+   * `keyPrefix`, when given, limits the report to conversations whose session key starts
+   * with it (a WhatsApp number's: a report on one number never touches another's messages).
    * The number of messages updated (0: an unknown id).
    */
   async applyDeliveryReport(
@@ -390,6 +392,7 @@ export class ConversationRepository {
     providerMessageId: string,
     status: 'sent' | 'delivered' | 'read' | 'failed',
     error: { code: string; title: string } | null,
+    keyPrefix: string | null = null,
   ): Promise<number> {
     // Reports come out of order: never move back (sent < delivered < read); a failure
     // counts unless the message was already delivered or read.
@@ -399,6 +402,7 @@ export class ConversationRepository {
          SELECT m.id, m.delivery_status AS old, c.id AS conversation_id, c.channel, c.user_id
            FROM messages m JOIN conversations c ON c.id = m.conversation_id
           WHERE m.provider_message_id = $3 AND c.chatbot_id = $1 AND c.channel = $2
+            AND ${KEY_PREFIXED('$7')}
           FOR UPDATE OF m
        ), moved AS (
          UPDATE messages m
@@ -431,26 +435,31 @@ export class ConversationRepository {
         status,
         error ? JSON.stringify(error) : null,
         Array.from({ length: STATUS_EVENT_IDS }, () => newId()),
+        keyPrefix,
       ],
     );
     return rows.length;
   }
 
-  /** A user's reaction on an outbound message ('' removes it); false for an unknown message. */
+  /**
+   * A user's reaction on an outbound message ('' removes it), of a conversation whose session
+   * key starts with `keyPrefix` (as applyDeliveryReport's); false for an unknown message.
+   */
   async setReaction(
     chatbotId: string,
     channel: string,
     providerMessageId: string,
     emoji: string,
+    keyPrefix: string,
   ): Promise<boolean> {
     const rows = await sqlRows(
       this.db,
       `UPDATE messages m SET reaction = nullif($4, '')
          FROM conversations c
         WHERE m.provider_message_id = $3 AND c.id = m.conversation_id
-          AND c.chatbot_id = $1 AND c.channel = $2
+          AND c.chatbot_id = $1 AND c.channel = $2 AND ${KEY_PREFIXED('$5')}
         RETURNING m.id`,
-      [chatbotId, channel, providerMessageId, emoji],
+      [chatbotId, channel, providerMessageId, emoji, keyPrefix],
     );
     return rows.length > 0;
   }
@@ -815,6 +824,10 @@ function turnRow(w: TurnWrite) {
 
 /** Event ids made for one delivery report (see applyDeliveryReport). */
 const STATUS_EVENT_IDS = 8;
+
+/** Conversation `c`'s session key starts with text parameter `param` (null: any key). */
+const KEY_PREFIXED = (param: string) =>
+  `(${param}::text IS NULL OR starts_with(c.session_key, ${param}::text))`;
 
 /** The order of delivery statuses (failed aside, ranked with sent). */
 const DELIVERY_RANK = (expr: string) =>

@@ -41,8 +41,10 @@ export interface ChannelState {
   /**
    * The state to keep after the flow answered with these messages; `open` is false when the
    * turn left the session closed or waiting for a person (the user cannot answer on it).
+   * `waitedAgain` is the stored state when the flow stayed in the state it was in (a reply it
+   * did not understand: the same question is still open), else null.
    */
-  write(messages: readonly GenericMessage[], open: boolean): unknown;
+  write(messages: readonly GenericMessage[], open: boolean, waitedAgain: unknown): unknown;
 }
 
 /**

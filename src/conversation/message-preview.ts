@@ -1,4 +1,4 @@
-import type { GenericMessage } from '../engine';
+import { shortenText, type GenericMessage } from '../engine';
 import type { StoredMessage } from './conversation.repository';
 
 const MAX = 120;
@@ -33,6 +33,5 @@ export function messagePreview(rows: StoredMessage[]): string | null {
 
 /** A message as one short line of text. */
 export function previewText(message: GenericMessage): string {
-  const text = textOf(message).replace(/\s+/g, ' ').trim();
-  return text.length > MAX ? `${text.slice(0, MAX - 1)}…` : text;
+  return shortenText(textOf(message).replace(/\s+/g, ' ').trim(), MAX);
 }

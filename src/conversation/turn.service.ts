@@ -426,7 +426,12 @@ export class TurnService {
       ),
     ];
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-    const channelState = turn.channelState?.write(replies, status === 'ACTIVE');
+    const sameState = session !== null && !start && result.session.state === session.state;
+    const channelState = turn.channelState?.write(
+      replies,
+      status === 'ACTIVE',
+      sameState ? row.channel_state : null,
+    );
     const outboxClaim = outbox.length ? this.outbox.claimInCommit(row.chatbot_id, outbox) : null;
     const committed = await this.conversations.commitTurn({
       conversationId: row.id,
@@ -504,7 +509,9 @@ export class TurnService {
   /**
    * The engine failed unexpectedly: keep the user's message and leave the session as it was.
    * A session whose very first turn failed has nothing to continue from and is removed, so
-   * nothing half-written is left behind.
+   * nothing half-written is left behind. A turn of an inbox event marks it done with the
+   * message kept: a retry would fail the same way and keep the message again. (When even this
+   * write fails, the database is in trouble: the event stays pending and is tried again.)
    */
   private async failTurn({ row, owner, start }: Leased, turn: InboundTurn, err: unknown) {
     this.metrics.turns.inc({ channel: row.channel, outcome: 'error' });
@@ -545,7 +552,7 @@ export class TurnService {
         now,
         trace: { ...record.trace, durationMs: 0 },
         outbox: [],
-        inboxEventId: null,
+        inboxEventId: turn.inboxEventId ?? null,
       })
       .catch(() => this.conversations.release(row.id, owner));
   }

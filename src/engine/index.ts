@@ -15,6 +15,7 @@ export { FlowCompileError, type FlowCompileErrorCode } from './flow-compile-erro
 export { normaliseFlow } from './normalise/normalise-flow';
 export { resolveStart } from './normalise/resolve-start';
 export { normaliseMessages } from './normalise/normalise-messages';
+export { shortenText } from './normalise/shorten-text';
 export { normaliseTransitions } from './normalise/normalise-transitions';
 export {
   DEFAULT_SETTINGS,

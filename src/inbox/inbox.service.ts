@@ -14,7 +14,7 @@ export class InboxService {
     @Inject(InboxRepository) private readonly events: InboxRepository,
     @Inject(InboxProcessor) private readonly processor: InboxProcessor,
     @Inject(TurnService) private readonly turns: TurnService,
-    @Inject(MetricsService) metrics: MetricsService,
+    @Inject(MetricsService) private readonly metrics: MetricsService,
   ) {
     metrics.inboxDepthReader = () => events.depth();
   }
@@ -25,6 +25,7 @@ export class InboxService {
    * Resolves to false for a duplicate.
    */
   async accept(event: NewInboxEvent): Promise<boolean> {
+    this.metrics.inboxChannels.add(event.channel);
     const stored = await this.events.store(event);
     if (stored) this.processor.kick();
     return stored;
@@ -41,6 +42,7 @@ export class InboxService {
    */
   async acceptAndProcess(event: NewInboxEvent, turnKey?: string): Promise<boolean> {
     if (!this.processor.reserve()) return this.accept(event);
+    this.metrics.inboxChannels.add(event.channel);
     try {
       const stored = await this.storeClaimed(event, turnKey);
       if (!stored) return false;

@@ -120,6 +120,9 @@ export class MetricsService implements OnModuleDestroy {
   /** Reads the inbox's pending events per channel when /metrics is scraped (set by the inbox). */
   inboxDepthReader: (() => Promise<Array<{ channel: string; pending: number }>>) | null = null;
 
+  /** Channels that stored inbox events since start: their depth shows 0 once drained. */
+  readonly inboxChannels = new Set<string>();
+
   readonly inboxDepth = new Gauge({
     name: 'inbox_pending_events',
     help: 'Provider events stored and not yet processed, by channel.',
@@ -127,7 +130,7 @@ export class MetricsService implements OnModuleDestroy {
     registers: [this.registry],
     collect: async () => {
       if (!this.inboxDepthReader) return;
-      this.inboxDepth.reset();
+      for (const channel of this.inboxChannels) this.inboxDepth.set({ channel }, 0);
       for (const { channel, pending } of await this.inboxDepthReader())
         this.inboxDepth.set({ channel }, pending);
     },

@@ -68,6 +68,8 @@ export interface StubRequest {
 export interface StubMedia {
   bytes: Buffer;
   mimeType: string;
+  /** Where the lookup says the file is (default: this stub's `/media-bytes/:mediaId`). */
+  url?: string;
 }
 
 export type StubFailure = '131047' | '131026' | '130429' | '131056' | '190' | '500' | '503' | '429';
@@ -262,7 +264,7 @@ class Stub implements GraphApiStub {
           status: 200,
           json: {
             messaging_product: 'whatsapp',
-            url: `${this.url}/media-bytes/${parts[1]}`,
+            url: media.url ?? `${this.url}/media-bytes/${parts[1]}`,
             mime_type: media.mimeType,
             sha256: createHash('sha256').update(media.bytes).digest('hex'),
             file_size: media.bytes.length,

@@ -77,6 +77,12 @@ export function numberedMenu(messages: readonly GenericMessage[]): NumberedMenu 
   return { text: lines.join('\n'), options };
 }
 
+/** The options a channel keeps with a session (`{options: [...]}`); none for any other value. */
+export function storedOptions(stored: unknown): MenuOption[] {
+  const options = (stored as { options?: unknown } | null)?.options;
+  return Array.isArray(options) ? (options as MenuOption[]) : [];
+}
+
 /**
  * What a typed reply means against the options last shown: its number, its title or its id
  * (compared without case or accents) selects that option; anything else is plain text.

@@ -93,7 +93,8 @@ export class SmsMessageInboxHandler implements InboxHandler, OnModuleInit {
       earlyLease: event.earlyLease,
       channelState: {
         read: (stored) => readSmsInput(p.text, stored),
-        write: (messages) => smsState(messages, event.integrationId),
+        write: (messages, _open, waitedAgain) =>
+          smsState(messages, event.integrationId, waitedAgain),
       },
       ...(inline
         ? {}

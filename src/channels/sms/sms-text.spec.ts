@@ -18,6 +18,18 @@ describe('smsState', () => {
       message: { type: 'button', button_id: 'help', text: 'Help' },
     });
   });
+
+  it('should keep the options of a menu still waiting after a reply with none (the fallback), and drop them otherwise', () => {
+    const waiting = smsState([menu], '01JQ0000000000000000000000');
+    const fallback = [{ type: 'text' as const, text: "Sorry, I didn't get that." }];
+    const again = smsState(fallback, '01JQ0000000000000000000000', waiting);
+    expect(readSmsInput('1', again)).toEqual({
+      kind: 'flow',
+      message: { type: 'button', button_id: 'balance', text: 'Balance' },
+    });
+    const moved = smsState(fallback, '01JQ0000000000000000000000', null);
+    expect(moved.options).toEqual([]);
+  });
 });
 
 describe('smsReplyIntegration', () => {

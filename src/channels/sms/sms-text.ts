@@ -1,7 +1,12 @@
 import type { ChannelRead } from '../../conversation/inbound-turn';
 import type { GenericMessage } from '../../engine';
 import { foldToGsm } from '../render/gsm-text';
-import { numberedMenu, readMenuReply, type MenuOption } from '../render/numbered-menu';
+import {
+  numberedMenu,
+  readMenuReply,
+  storedOptions,
+  type MenuOption,
+} from '../render/numbered-menu';
 
 /** Words that put a number on the opt-out list (besides the integration's own), and off it. */
 export const OPT_OUT_WORDS = ['STOP', 'UNSUBSCRIBE', 'END', 'QUIT', 'CANCEL', 'OPTOUT'];
@@ -36,10 +41,21 @@ export interface SmsState {
 export const smsText = (messages: readonly GenericMessage[]): string =>
   foldToGsm(numberedMenu(messages).text);
 
-export const smsState = (messages: readonly GenericMessage[], integrationId: string): SmsState => ({
-  options: numberedMenu(messages).options,
-  integration_id: integrationId,
-});
+/**
+ * What the SMS channel keeps after a turn: the options of its menu, or, when it sent none,
+ * those of the menu still waiting for an answer (`waitedAgain`, as WhatsApp's).
+ */
+export function smsState(
+  messages: readonly GenericMessage[],
+  integrationId: string,
+  waitedAgain: unknown = null,
+): SmsState {
+  const { options } = numberedMenu(messages);
+  return {
+    options: options.length > 0 ? options : storedOptions(waitedAgain),
+    integration_id: integrationId,
+  };
+}
 
 /** The integration a reply outside a turn goes through: the last inbound's; null when unknown. */
 export function smsReplyIntegration(stored: unknown): string | null {
@@ -49,8 +65,5 @@ export function smsReplyIntegration(stored: unknown): string | null {
 
 /** A typed reply read against the options last sent: `1`, a title or an id selects. */
 export function readSmsInput(text: string, stored: unknown): ChannelRead {
-  const options = Array.isArray((stored as SmsState | null)?.options)
-    ? (stored as SmsState).options
-    : [];
-  return { kind: 'flow', message: readMenuReply(text, options) };
+  return { kind: 'flow', message: readMenuReply(text, storedOptions(stored)) };
 }

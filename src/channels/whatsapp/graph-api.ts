@@ -1,3 +1,4 @@
+import { shortenText } from '../../engine';
 import { parseRetryAfter } from '../../integrations/http/retry-after';
 import { outboxBackoffMs } from '../../outbox/outbox-backoff';
 
@@ -250,7 +251,7 @@ function titleOf(error: GraphError): string {
     .map((s) => s?.trim() ?? '')
     .filter((s, i, all) => s !== '' && all.indexOf(s) === i);
   const title = redactTokens(parts.join(': '));
-  return title.length > MAX_TITLE_CHARS ? `${title.slice(0, MAX_TITLE_CHARS - 1)}…` : title;
+  return shortenText(title, MAX_TITLE_CHARS);
 }
 
 /**

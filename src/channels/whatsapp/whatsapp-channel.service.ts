@@ -22,10 +22,11 @@ import { readWhatsAppWebhook, type WhatsAppEvent } from './whatsapp-events';
 import {
   WHATSAPP_CHANNEL,
   WHATSAPP_INBOX,
+  whatsappKeyPrefix,
   whatsappSessionKey,
   type WhatsAppMessagePayload,
 } from './whatsapp-session';
-import { verifyWhatsAppSignature } from './whatsapp-signature';
+import { looksSigned, verifyWhatsAppSignature } from './whatsapp-signature';
 
 type Outcome =
   | 'accepted'
@@ -64,15 +65,13 @@ export class WhatsAppChannelService {
     const mode = query['hub.mode'];
     const token = query['hub.verify_token'];
     const challenge = query['hub.challenge'];
-    const forbidden = () =>
-      new DomainError(ErrorCode.Forbidden, 'The verify token does not match.');
-    if (
-      mode !== 'subscribe' ||
-      typeof token !== 'string' ||
-      typeof challenge !== 'string' ||
-      !/^[\x21-\x7e]{1,256}$/.test(challenge)
-    )
-      throw forbidden();
+    const forbidden = (detail = 'The verify token does not match.') =>
+      new DomainError(ErrorCode.Forbidden, detail);
+    if (mode !== 'subscribe') throw forbidden('hub.mode must be subscribe.');
+    if (typeof token !== 'string') throw forbidden();
+    // Meta's challenges are digits; anything echoed back is kept to visible ASCII.
+    if (typeof challenge !== 'string' || !/^[\x21-\x7e]{1,256}$/.test(challenge))
+      throw forbidden('hub.challenge must be 1 to 256 visible ASCII characters.');
     const candidates = integrationId
       ? [await this.integrations.byId(WHATSAPP_CHANNEL, integrationId)]
       : await this.rows.allOfType(WHATSAPP_CHANNEL);
@@ -99,6 +98,9 @@ export class WhatsAppChannelService {
       ? await this.integrations.byId(WHATSAPP_CHANNEL, integrationId)
       : null;
     if (integrationId && !own) throw notFound('Integration');
+    // Meta signs every POST: one without a signature is refused on the app-level URL too,
+    // even when it names no number of ours (whose secret could check it).
+    if (!looksSigned(signature)) return this.refuseSignature();
     if (own && !this.signedBy(own, raw, signature)) return this.refuseSignature();
     const events = this.read(raw);
     const owners = own
@@ -211,6 +213,7 @@ export class WhatsAppChannelService {
           event.wamid,
           event.status,
           event.error ?? null,
+          whatsappKeyPrefix(row.id),
         );
         if (applied > 0) return 'status';
         // Meta can report a send before its answer reached us: kept for a later try.
@@ -229,6 +232,7 @@ export class WhatsAppChannelService {
           WHATSAPP_CHANNEL,
           event.reactedTo,
           event.emoji,
+          whatsappKeyPrefix(row.id),
         );
         return 'reaction';
       case 'user_changed':

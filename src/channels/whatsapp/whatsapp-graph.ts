@@ -7,8 +7,10 @@ import { APP_CONFIG } from '../../config/config.module';
 import { SecretBox } from '../../integrations/crypto/secret-box';
 import { SsrfGuard } from '../../integrations/http/ssrf-guard';
 import type { IntegrationRow } from '../../integrations/integration-row';
+import { IntegrationsRepository } from '../../integrations/integrations.repository';
 import { openSecrets } from '../../integrations/types/open-secrets';
 import type {
+  IntegrationHealth,
   WhatsAppIntegrationConfig,
   WhatsAppSecrets,
 } from '../../integrations/types/whatsapp.integration-type';
@@ -45,6 +47,7 @@ export class WhatsAppGraph {
 
   constructor(
     @Inject(SecretBox) private readonly box: SecretBox,
+    @Inject(IntegrationsRepository) private readonly integrations: IntegrationsRepository,
     @Inject(MetricsService) private readonly metrics: MetricsService,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(APP_CONFIG) config: AppConfig,
@@ -64,6 +67,20 @@ export class WhatsAppGraph {
     const answer = await providerRequest(request);
     this.metrics.whatsappSendDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
     return readGraphSendResponse(answer.status, answer.body, header(answer.headers['retry-after']));
+  }
+
+  /** Meta refused the integration's token (190, or HTTP 401): its `health` says so from now. */
+  async markAuthFailed(row: IntegrationRow, code: string): Promise<void> {
+    const health: IntegrationHealth = {
+      status: 'auth_failed',
+      at: new Date().toISOString(),
+      detail: `Meta refused the access token (${code}).`,
+    };
+    await this.integrations.setHealth(row.id, health);
+    this.logger.error(
+      { integration_id: row.id, code },
+      'WhatsApp: the access token was refused; the integration is marked auth_failed',
+    );
   }
 
   /** Marks an inbound message read, typing indicator on; best effort, never awaited. */
@@ -100,12 +117,14 @@ export class WhatsAppGraph {
     if (!found.ok) return found;
     if (!(await this.allowed(found.url))) return blocked("Meta's media URL");
     const stream = await providerStream(mediaDownloadRequest(found.url, n.accessToken));
-    if (!stream || (stream.statusCode ?? 0) >= 400) {
+    const status = stream?.statusCode ?? 0;
+    // Only the file itself is streamed on: a redirect or an error page is not the file.
+    if (!stream || status < 200 || status > 299) {
       stream?.resume();
       return {
         ok: false,
-        outcome: 'retry',
-        code: stream ? `http_${stream.statusCode}` : 'no_answer',
+        outcome: status === 401 ? 'auth' : 'retry',
+        code: stream ? `http_${status}` : 'no_answer',
         title: 'The media file could not be fetched from Meta.',
       };
     }

@@ -25,6 +25,7 @@ import {
   WHATSAPP_INBOX,
   whatsappSend,
   whatsappSends,
+  whatsappKeyPrefix,
   whatsappSessionKey,
   whatsappState,
   type WhatsAppMessagePayload,
@@ -87,7 +88,8 @@ export class WhatsAppMessageInboxHandler implements InboxHandler, OnModuleInit {
       return undefined;
     }
     const message = this.withMediaUrl(event.chatbotId, p.message);
-    const inboundAt = p.timestamp * 1000;
+    // Meta's send time; one in the future (a skewed clock) must not stretch the 24-hour window.
+    const inboundAt = Math.min(p.timestamp * 1000, Date.now());
     const turn: InboundTurn = {
       chatbotId: event.chatbotId,
       channel: WHATSAPP_CHANNEL,
@@ -102,7 +104,7 @@ export class WhatsAppMessageInboxHandler implements InboxHandler, OnModuleInit {
       earlyLease: event.earlyLease,
       channelState: {
         read: (stored) => readWhatsAppInput(message, stored),
-        write: (replies) => whatsappState(replies, inboundAt),
+        write: (replies, _open, waitedAgain) => whatsappState(replies, inboundAt, waitedAgain),
       },
       sends: (replies, messageIds) => whatsappSends(row.id, to, replies, messageIds),
     };
@@ -147,6 +149,7 @@ export class WhatsAppStatusInboxHandler implements InboxHandler, OnModuleInit {
       s.wamid,
       s.status,
       s.error ?? null,
+      whatsappKeyPrefix(event.integrationId),
     );
     if (updated) this.mediaSent.reported(s.wamid);
     if (!updated && event.attempt < STATUS_TRIES)

@@ -28,6 +28,7 @@ export class WhatsAppMediaService {
     for (const row of await this.integrations.ofChatbot(chatbotId, WHATSAPP_CHANNEL)) {
       const found = await this.graph.media(row, mediaId);
       if (found.ok) return found;
+      if (found.outcome === 'auth') await this.graph.markAuthFailed(row, found.code);
       // "Not found" on one number, "try later" on another: say "try later".
       if (!failure || found.outcome !== 'final') failure = found;
     }

@@ -1,11 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import type { Logger } from 'pino';
-import { LOGGER } from '../../common/logger';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { ConversationRepository } from '../../conversation/conversation.repository';
-import { IntegrationsRepository } from '../../integrations/integrations.repository';
-import type { IntegrationHealth } from '../../integrations/types/whatsapp.integration-type';
 import { MetricsService } from '../../metrics/metrics.service';
 import type { DeliveryResult, OutboxDelivery, OutboxHandler } from '../../outbox/outbox-handler';
 import { OutboxHandlers } from '../../outbox/outbox-handlers';
@@ -35,11 +31,9 @@ export class WhatsAppSendOutboxHandler implements OutboxHandler, OnModuleInit {
   constructor(
     @Inject(OutboxHandlers) private readonly handlers: OutboxHandlers,
     @Inject(ChannelIntegrations) private readonly integrations: ChannelIntegrations,
-    @Inject(IntegrationsRepository) private readonly integrationRows: IntegrationsRepository,
     @Inject(WhatsAppGraph) private readonly graph: WhatsAppGraph,
     @Inject(MediaSentWaiter) private readonly mediaSent: MediaSentWaiter,
     @Inject(MetricsService) private readonly metrics: MetricsService,
-    @Inject(LOGGER) private readonly logger: Logger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -69,16 +63,7 @@ export class WhatsAppSendOutboxHandler implements OutboxHandler, OnModuleInit {
     }
     const error = { code: result.code, title: result.title };
     if (result.outcome === 'auth') {
-      const health: IntegrationHealth = {
-        status: 'auth_failed',
-        at: new Date().toISOString(),
-        detail: `Meta refused the access token (${result.code}).`,
-      };
-      await this.integrationRows.setHealth(integration.id, health);
-      this.logger.error(
-        { integration_id: integration.id, code: result.code },
-        'WhatsApp: the access token was refused; the integration is marked auth_failed',
-      );
+      await this.graph.markAuthFailed(integration, result.code);
       this.count('auth_failed');
       return this.final(p, error, false);
     }

@@ -2,7 +2,12 @@ import { newId } from '../../common/new-id';
 import type { GenericMessage } from '../../engine';
 import type { ChannelRead } from '../../conversation/inbound-turn';
 import type { OutboxEntry } from '../../outbox/outbox-entry';
-import { numberedMenu, readMenuReply, type MenuOption } from '../render/numbered-menu';
+import {
+  numberedMenu,
+  readMenuReply,
+  storedOptions,
+  type MenuOption,
+} from '../render/numbered-menu';
 import type { WhatsAppEvent, WhatsAppUserKind } from './whatsapp-events';
 import { renderWhatsApp, sentAsNumberedText } from './whatsapp-render';
 
@@ -52,6 +57,10 @@ export interface WhatsAppState {
 export const whatsappSessionKey = (integrationId: string, userId: string): string =>
   `${integrationId}:${userId}`;
 
+/** What every session key of one integration starts with: its statuses and reactions' scope. */
+export const whatsappKeyPrefix = (integrationId: string): string =>
+  whatsappSessionKey(integrationId, '');
+
 /** A phone number as the webhook reads it (`+digits`), or a business-scoped user id. */
 const PHONE_USER = /^\+[0-9]{5,15}$/;
 const BSUID_USER = /^[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}$/;
@@ -76,18 +85,22 @@ export const UNSUPPORTED_REPLY = 'Sorry, I can only read text and buttons here.'
 
 /** The user's input against the options last sent as numbered text: `3` selects the third. */
 export function readWhatsAppInput(message: GenericMessage, stored: unknown): ChannelRead {
-  const options = (stored as WhatsAppState | null)?.options;
-  if (message.type !== 'text' || !Array.isArray(options) || options.length === 0)
-    return { kind: 'flow', message };
+  const options = storedOptions(stored);
+  if (message.type !== 'text' || options.length === 0) return { kind: 'flow', message };
   return { kind: 'flow', message: readMenuReply(message.text, options) };
 }
 
-/** The state after a turn: the inbound time, and the options of a menu sent as text. */
+/**
+ * The state after a turn: the inbound time, and the options of a menu sent as text. A turn
+ * that sent no menu keeps the options of one still waiting for an answer (`waitedAgain`: the
+ * stored state when the flow stayed where it was, after a fallback or an error message).
+ */
 export function whatsappState(
   replies: readonly GenericMessage[],
   lastInboundAt: number,
+  waitedAgain: unknown = null,
 ): WhatsAppState {
-  let options: MenuOption[] = [];
+  let options: MenuOption[] = storedOptions(waitedAgain);
   for (const m of replies) {
     if (m.type !== 'buttons' && m.type !== 'list') continue;
     // The last menu decides: a numbered one is read by number, an interactive one by its ids.

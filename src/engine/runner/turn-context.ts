@@ -3,6 +3,7 @@ import type { CompiledFlow, CompiledState } from '../compile/compiled-flow';
 import type { GenericMessage } from '../generic-message';
 import type { ApiCallRequest } from '../ports';
 import { isForbiddenKey } from '../templates/read-path';
+import { shortenText } from '../normalise/shorten-text';
 import type { ValueRenderer } from '../templates/compile-value';
 import type { Template } from '../templates/compile-template';
 import { buildTemplateContext, type RenderScope } from '../templates/render-scope';
@@ -46,10 +47,7 @@ export class TurnContext implements ActionTurn {
           this.record({
             type: 'template_error',
             state: this.state,
-            template:
-              source.length > MAX_TEMPLATE_IN_TRACE
-                ? `${source.slice(0, MAX_TEMPLATE_IN_TRACE)}…`
-                : source,
+            template: shortenText(source, MAX_TEMPLATE_IN_TRACE + 1),
             error: error instanceof Error ? error.message : String(error),
           }),
       };

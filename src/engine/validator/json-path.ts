@@ -1,3 +1,4 @@
+import { shortenText } from '../normalise/shorten-text';
 const PLAIN_KEY = /^[A-Za-z0-9_$-]+$/;
 
 /**
@@ -16,5 +17,5 @@ export function show(value: unknown): string {
   if (value === undefined) return 'undefined';
   const text = JSON.stringify(value);
   if (text === undefined) return typeof value;
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return shortenText(text, 60, '...');
 }

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -113,8 +114,11 @@ export class IntegrationsService {
         if (input.type !== undefined && input.type !== row.type) {
           fixed.add('type', 'The type of an integration cannot be changed.');
         }
-        for (const key of ['id', 'chatbot_id'] as const) {
-          if (input[key] !== undefined && input[key] !== row[key])
+        // The record's own fields may come back as shown (a GET body sent back), not changed;
+        // updated_at aside: a GET body sent back after another change carries an older one.
+        const shown = integrationView(row, this.viewContext) as Record<string, unknown>;
+        for (const key of ['id', 'chatbot_id', 'created_at', ...(kind.shown ?? [])]) {
+          if (input[key] !== undefined && !isDeepStrictEqual(input[key], shown[key]))
             fixed.add(key, `${key} is read-only and cannot be changed.`);
         }
         fixed.throwIfAny();

@@ -47,4 +47,9 @@ export interface IntegrationType {
   patch(row: IntegrationRow, body: Record<string, unknown>, box: SecretBox): SealedIntegration;
   /** The API record: every secret value shown as `***`, the secrets column never opened. */
   view(row: IntegrationRow, context: ViewContext): Record<string, unknown>;
+  /**
+   * Fields of the record the server makes, beyond id, chatbot_id and the times: a PATCH may
+   * send them back as shown, and is refused when it changes them.
+   */
+  readonly shown?: readonly string[];
 }

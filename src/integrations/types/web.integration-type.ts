@@ -120,6 +120,7 @@ const checkPatch = schemaCheck({
  */
 export const webIntegrationType: IntegrationType = {
   type: 'web',
+  shown: ['widget_key', 'embed_snippet'],
 
   create(body, box) {
     const issues = new FieldIssues();

@@ -39,13 +39,15 @@ const FIELDS = {
   ...COMMON_FIELDS,
   phone_number_id: {
     type: 'string',
-    pattern: '^[0-9]{1,32}$',
-    message: "phone_number_id must be Meta's id of the number: digits only (not the number).",
+    // Meta's ids never start with 0; one that did would be a second spelling of the same id.
+    pattern: '^[1-9][0-9]{0,31}$',
+    message:
+      "phone_number_id must be Meta's id of the number: digits, not starting with 0 (not the phone number).",
   },
   waba_id: {
-    type: 'string',
-    pattern: '^[0-9]{1,32}$',
-    message: 'waba_id must be the WhatsApp Business Account id: digits only.',
+    type: ['string', 'null'],
+    pattern: '^[1-9][0-9]{0,31}$',
+    message: 'waba_id must be the WhatsApp Business Account id (digits), or null for none.',
   },
   access_token: {
     type: 'string',
@@ -70,9 +72,11 @@ const FIELDS = {
   },
   graph_api_base: {
     type: 'string',
-    pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$',
+    // No user:password@: the record shows this URL as it is.
+    pattern: '^https?://[^\\s/?#@]+(/[^\\s?#]*)?$',
     maxLength: 2048,
-    message: 'graph_api_base must be an absolute http or https URL without a query or fragment.',
+    message:
+      'graph_api_base must be an absolute http or https URL without user:password@, a query or a fragment.',
   },
   graph_api_version: {
     type: 'string',
@@ -105,6 +109,7 @@ const checkPatch = schemaCheck({
  */
 export const whatsappIntegrationType: IntegrationType = {
   type: 'whatsapp',
+  shown: ['webhook_url', 'health'],
 
   create(body, box) {
     const issues = new FieldIssues();
