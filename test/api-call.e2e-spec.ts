@@ -97,6 +97,30 @@ describe('API_CALL from a flow', () => {
     expect(c.headers['idempotency-key']).toBeUndefined();
   });
 
+  it('should answer with the NUL and lone surrogate of a backend made storable, not fail the turn', async () => {
+    // JSON.stringify escapes a lone surrogate as \ud800 and NUL as \u0000: valid JSON, which
+    // PostgreSQL's jsonb refuses.
+    backend.respond(() => ({ status: 200, body: { name: 'Ami\u0000na \ud800' } }));
+    const { outs } = await chat({
+      start: 'fetch',
+      states: {
+        fetch: {
+          actions: [
+            call({
+              url: `${backend.url}/me`,
+              save_to: 'me',
+              success_transition: 'show',
+              failure_transition: 'oops',
+            }),
+          ],
+        },
+        show: { message: 'Hello {{me.name}}', end: true },
+        oops: { message: 'Failed', end: true },
+      },
+    });
+    expect(outs[0].messages).toEqual([{ type: 'text', text: 'Hello Amina \uFFFD' }]);
+  });
+
   it('should POST the auto body with declared fields on top, and an Idempotency-Key', async () => {
     backend.respond(() => ({ status: 201, body: { id: 'T-1' } }));
     const { outs } = await chat(

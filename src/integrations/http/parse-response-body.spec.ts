@@ -17,6 +17,21 @@ describe('parseResponseBody', () => {
     expect(parseResponseBody(Buffer.from('  \n'), 'text/plain').body).toBeUndefined();
   });
 
+  it('should make strings storable: NUL dropped, a lone surrogate replaced, pairs kept', () => {
+    const json = Buffer.from(
+      '{"a":"x\\u0000y","b":"\\ud800!","c":"\\ud83d\\ude00","d":["\\udc00"]}',
+    );
+    expect(parseResponseBody(json, 'application/json').body).toEqual({
+      a: 'xy',
+      b: '\uFFFD!',
+      c: '😀',
+      d: ['\uFFFD'],
+    });
+    expect(parseResponseBody(Buffer.from('not json \u0000 here'), 'text/plain').body).toBe(
+      'not json  here',
+    );
+  });
+
   it('should honour a declared charset', () => {
     const latin1 = Buffer.from('café', 'latin1');
     expect(parseResponseBody(latin1, 'text/plain; charset=ISO-8859-1').body).toBe('café');
