@@ -183,6 +183,15 @@ describe('USSD channel', () => {
         .send({ webhook_token: 'x'.repeat(32) });
       expect(sneaky.status).toBe(400);
       expect(sneaky.body.errors[0].path).toBe('webhook_token');
+      const moved = await t
+        .http()
+        .patch(`${base}/integrations/${record.id}`)
+        .set(auth)
+        .send({ webhook_url: 'https://elsewhere.example/hook' });
+      expect(moved.status).toBe(400);
+      expect(moved.body.errors).toEqual([
+        { path: 'webhook_url', message: 'webhook_url is read-only and cannot be changed.' },
+      ]);
     });
   });
 

@@ -133,6 +133,7 @@ const checkPatch = schemaCheck({
  */
 export const smsIntegrationType: IntegrationType = {
   type: 'sms',
+  shown: ['webhook_url'],
 
   create(body, box) {
     const issues = new FieldIssues();

@@ -68,6 +68,7 @@ export function ussdGatewayOf(config: UssdIntegrationConfig) {
  */
 export const ussdIntegrationType: IntegrationType = {
   type: 'ussd',
+  shown: ['webhook_url'],
 
   create(body) {
     const issues = new FieldIssues();
