@@ -123,23 +123,22 @@ describe('WhatsApp channel', () => {
     await graph.close();
   });
 
-  async function connect(fields: Record<string, unknown> = {}) {
-    const res = await t
-      .http()
-      .post(`${base}/integrations`)
-      .set(auth)
-      .send({
-        type: 'whatsapp',
-        name: `wa-${++pnid}`,
-        phone_number_id: String(pnid),
-        waba_id: '102290129340398',
-        access_token: ACCESS_TOKEN,
-        app_secret: APP_SECRET,
-        verify_token: VERIFY_TOKEN,
-        graph_api_base: graph.url,
-        graph_api_version: 'v21.0',
-        ...fields,
-      });
+  /** A new integration's fields, with a number of its own. */
+  const waFields = (fields: Record<string, unknown> = {}) => ({
+    type: 'whatsapp',
+    name: `wa-${++pnid}`,
+    phone_number_id: String(pnid),
+    waba_id: '102290129340398',
+    access_token: ACCESS_TOKEN,
+    app_secret: APP_SECRET,
+    verify_token: VERIFY_TOKEN,
+    graph_api_base: graph.url,
+    graph_api_version: 'v21.0',
+    ...fields,
+  });
+
+  async function connect(fields: Record<string, unknown> = {}, botBase = base) {
+    const res = await t.http().post(`${botBase}/integrations`).set(auth).send(waFields(fields));
     if (res.status !== 201) throw new Error(JSON.stringify(res.body));
     return {
       record: res.body as { id: string; webhook_url: string; phone_number_id: string },
@@ -711,12 +710,6 @@ describe('WhatsApp channel', () => {
     });
 
     it('should split a long text and adapt a long menu into numbered text that a typed number answers', async () => {
-      const wide = await t
-        .http()
-        .post(`/api/dev/v1/chatbots`)
-        .set(auth)
-        .send({ name: `wide-${Math.random().toString(36).slice(2)}` });
-      expect(wide.status).toBe(201);
       const options = Array.from({ length: 12 }, (_, i) => ({
         id: `o${i + 1}`,
         title: `Option ${i + 1}`,
@@ -734,32 +727,18 @@ describe('WhatsApp channel', () => {
           eleven: { message: 'You chose eleven.', transitions: { always: 'pick' } },
         },
       });
-      const res = await t
-        .http()
-        .post(`${wideBase}/integrations`)
-        .set(auth)
-        .send({
-          type: 'whatsapp',
-          name: 'wide',
-          phone_number_id: String(++pnid),
-          access_token: ACCESS_TOKEN,
-          app_secret: APP_SECRET,
-          verify_token: VERIFY_TOKEN,
-          graph_api_base: graph.url,
-        })
-        .expect(201);
-      const widePath = new URL(res.body.webhook_url as string).pathname;
+      const { record: wide, path: widePath } = await connect({ name: 'wide' }, wideBase);
       const user = '+255700000024';
-      await post([waText(String(pnid), user, nextWamid(), 'Hi')], widePath).expect(200);
+      await post([waText(wide.phone_number_id, user, nextWamid(), 'Hi')], widePath).expect(200);
       await waitFor(() => sentTo(user).length >= 2);
       const parts = sentTo(user).map(textOf);
       expect(parts.every((p) => [...p].length <= 4096)).toBe(true);
       expect(parts.join(' ')).toContain('11. Option 11');
       // A reply it does not understand gets the fallback; the menu still waits, by number too.
-      await post([waText(String(pnid), user, nextWamid(), 'zzz')], widePath).expect(200);
+      await post([waText(wide.phone_number_id, user, nextWamid(), 'zzz')], widePath).expect(200);
       await waitFor(() => sentTo(user).length === parts.length + 1);
       expect(textOf(sentTo(user)[parts.length])).toMatch(/didn't get that/);
-      await post([waText(String(pnid), user, nextWamid(), '11')], widePath).expect(200);
+      await post([waText(wide.phone_number_id, user, nextWamid(), '11')], widePath).expect(200);
       await waitFor(() => sentTo(user).map(textOf).includes('You chose eleven.'));
     });
   });
@@ -917,29 +896,12 @@ describe('WhatsApp channel', () => {
 
       // A chatbot of its own, whose one number's token Meta refuses.
       const bot = await publishedBot(t, auth, shopFlow(backend.url));
-      const wa = await t
-        .http()
-        .post(`${bot.base}/integrations`)
-        .set(auth)
-        .send({
-          type: 'whatsapp',
-          name: 'media-auth',
-          phone_number_id: String(++pnid),
-          access_token: ACCESS_TOKEN,
-          app_secret: APP_SECRET,
-          verify_token: VERIFY_TOKEN,
-          graph_api_base: graph.url,
-        })
-        .expect(201);
+      const { record: wa } = await connect({}, bot.base);
       graph.media.set('media.auth', { bytes: Buffer.from('x'), mimeType: 'image/png' });
       graph.failNext('190', 1, (r) => r.method === 'GET');
       const refused = await t.http().get(`${bot.base}/media/media.auth`).set(auth).expect(503);
       expect(refused.body.detail).toMatch(/refused the WhatsApp integration's access token/);
-      const after = await t
-        .http()
-        .get(`${bot.base}/integrations/${wa.body.id as string}`)
-        .set(auth)
-        .expect(200);
+      const after = await t.http().get(`${bot.base}/integrations/${wa.id}`).set(auth).expect(200);
       expect(after.body.health).toMatchObject({
         status: 'auth_failed',
         detail: expect.any(String),
@@ -948,19 +910,7 @@ describe('WhatsApp channel', () => {
 
     it('should refuse a number id with a leading zero, credentials in graph_api_base, and changed read-only fields', async () => {
       const create = (fields: Record<string, unknown>) =>
-        t
-          .http()
-          .post(`${base}/integrations`)
-          .set(auth)
-          .send({
-            type: 'whatsapp',
-            name: `edge-${++pnid}`,
-            phone_number_id: String(pnid),
-            access_token: ACCESS_TOKEN,
-            app_secret: APP_SECRET,
-            verify_token: VERIFY_TOKEN,
-            ...fields,
-          });
+        t.http().post(`${base}/integrations`).set(auth).send(waFields(fields));
       const zero = await create({ phone_number_id: `0${integration.phone_number_id}` }).expect(400);
       expect(zero.body.errors.map((e: { path: string }) => e.path)).toEqual(['phone_number_id']);
       const creds = await create({ graph_api_base: 'http://user:pass@127.0.0.1:1' }).expect(400);
