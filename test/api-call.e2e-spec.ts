@@ -294,7 +294,8 @@ describe('API_CALL from a flow', () => {
         go: {
           actions: [
             call({
-              url: `${backend.url}/q?token=hunter2secret`,
+              // user:password@ is sent as Basic auth, and never traced.
+              url: `${backend.url.replace('://', '://amina:pw-in-url-secret@')}/q?token=hunter2secret`,
               headers: { 'X-Api-Key': 'k-very-secret' },
               success_transition: 'ok',
             }),
@@ -317,6 +318,8 @@ describe('API_CALL from a flow', () => {
     const dump = JSON.stringify(trace.body);
     expect(dump).not.toContain('hunter2secret');
     expect(dump).not.toContain('k-very-secret');
+    expect(dump).not.toContain('pw-in-url-secret');
+    expect(apiCall.url).toBe(`${backend.url}/q`);
     const metrics = await t.http().get('/metrics').expect(200);
     expect(metrics.text).toMatch(/api_call_total\{integration="url",status="success"\} \d+/);
     expect(metrics.text).toMatch(/api_call_duration_seconds_count\{integration="url"\} \d+/);

@@ -82,6 +82,11 @@ describe('Conversation events to a helpdesk', () => {
       events_url: `${desk.url}/sarufi-events`,
       events_secret: '***',
     });
+    // The list shows it the same way (its items were once given their index instead).
+    const list = await t.http().get('/api/dev/v1/chatbots?limit=200').set(auth).expect(200);
+    const items = list.body.items as Array<{ id: string; events_secret: unknown }>;
+    expect(items.find((c) => c.id === bot.chatbotId)?.events_secret).toBe('***');
+    expect(items.every((c) => c.events_secret === null || c.events_secret === '***')).toBe(true);
   });
 
   it('tells the desk of a handoff, what the user writes meanwhile, a person’s reply and the end, in order and signed', async () => {

@@ -116,7 +116,7 @@ export class ChatbotsService {
   }
 
   async list(workspaceId: string, page: PageRequest): Promise<Page<ChatbotView>> {
-    return findPage(this.db.getRepository(Chatbot), { workspaceId }, page, view);
+    return findPage(this.db.getRepository(Chatbot), { workspaceId }, page, (c) => view(c));
   }
 
   async create(

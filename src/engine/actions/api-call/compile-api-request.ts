@@ -36,9 +36,13 @@ export function summariseRequest(request: ApiCallRequest): RequestSummary {
   const summary: RequestSummary = { method: request.method };
   if (request.integration !== undefined) summary.integration = request.integration;
   if (request.path !== undefined) summary.path = request.path;
-  if (request.url !== undefined) summary.url = request.url.split(/[?#]/, 1)[0];
+  if (request.url !== undefined) summary.url = withoutUserInfo(request.url.split(/[?#]/, 1)[0]);
   return summary;
 }
+
+/** A URL without its `user:password@` (auth values are never traced). */
+const withoutUserInfo = (url: string): string =>
+  url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i, '$1');
 
 function stringField(
   definition: Record<string, unknown>,
