@@ -509,4 +509,100 @@ describe('USSD channel', () => {
       }
     });
   });
+
+  describe('edges found by a black-box review', () => {
+    const at = driverFor('africastalking');
+
+    it('should keep a menu answerable by number after its fallback', async () => {
+      const { path } = await ussdIntegration();
+      const user = ussdUser(t, at, path, '+255700000060');
+      expect((await user.dial()).text).toContain('1. Check balance');
+      expect((await user.say('xyz')).text).toContain('slow today');
+      expect((await user.say('1')).text).toContain('Enter your 4-digit account number');
+    });
+
+    it("should count Africa's Talking's CON/END prefix in max_screen_chars", async () => {
+      const { path } = await ussdIntegration({ max_screen_chars: 60 });
+      const user = ussdUser(t, at, path, '+255700000061');
+      await user.dial();
+      const pages: string[] = [];
+      let res = await post(t, path, at.say(user.session, '2'));
+      user.session.typed.push('2');
+      pages.push(res.text);
+      while (res.text.includes('98. More')) {
+        res = await post(t, path, at.say(user.session, '98'));
+        user.session.typed.push('98');
+        pages.push(res.text);
+      }
+      expect(pages.length).toBeGreaterThan(2);
+      for (const page of pages) expect([...page].length).toBeLessThanOrEqual(60);
+      // The channel's own END sentence too: a chatbot with no published flow.
+      const bare = await t
+        .http()
+        .post('/api/dev/v1/chatbots')
+        .set(auth)
+        .send({ name: `no-flow-${Math.random().toString(36).slice(2)}` })
+        .expect(201);
+      const own = await t
+        .http()
+        .post(`/api/dev/v1/chatbots/${bare.body.id as string}/integrations`)
+        .set(auth)
+        .send({ type: 'ussd', name: 'bare', service_code: '*150*89#', max_screen_chars: 60 })
+        .expect(201);
+      const ended = await post(
+        t,
+        new URL(own.body.webhook_url as string).pathname,
+        at.dial({ id: 'gw-bare-1', phone: '+255700000062', typed: [] }),
+      );
+      expect(ended.text).toMatch(/^END /);
+      expect([...ended.text].length).toBeLessThanOrEqual(60);
+    });
+
+    it("should read an Africa's Talking session whose history passed 1000 characters", async () => {
+      const { path } = await ussdIntegration();
+      const user = ussdUser(t, at, path, '+255700000063');
+      await user.dial();
+      for (let i = 0; i < 8; i++)
+        expect((await user.say(`${i}`.repeat(150))).text).toContain('slow today');
+      expect(user.session.typed.join('*').length).toBeGreaterThan(1000);
+      expect((await user.say('1')).text).toContain('Enter your 4-digit account number');
+    });
+
+    it('should take a number dialled with 00 as the same E.164 user as with +', async () => {
+      const { path } = await ussdIntegration();
+      const user = ussdUser(t, at, path, '00255700000064');
+      await user.dial();
+      expect(await conversationsOf('+255700000064')).toHaveLength(1);
+      expect(await conversationsOf('+00255700000064')).toHaveLength(0);
+    });
+
+    it('should keep a budget set on purpose when the provider changes, and refuse a changed format', async () => {
+      const custom = (await ussdIntegration({ session_budget_ms: 3000 })).record;
+      const url = (r: { id: string }) => `${base}/integrations/${r.id}`;
+      const moved = await t
+        .http()
+        .patch(url(custom))
+        .set(auth)
+        .send({ provider: 'nalo' })
+        .expect(200);
+      expect(moved.body.session_budget_ms).toBe(3000);
+      const defaulted = (await ussdIntegration()).record;
+      const hubtel = await t
+        .http()
+        .patch(url(defaulted))
+        .set(auth)
+        .send({ provider: 'hubtel' })
+        .expect(200);
+      expect(hubtel.body.session_budget_ms).toBe(6000);
+      const format = await t
+        .http()
+        .patch(url(defaulted))
+        .set(auth)
+        .send({ format: 'mine' })
+        .expect(400);
+      expect(format.body.errors).toEqual([
+        { path: 'format', message: 'format is read-only and cannot be changed.' },
+      ]);
+    });
+  });
 });

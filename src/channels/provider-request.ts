@@ -51,5 +51,11 @@ export function phoneField(body: Body, name: string, required = true): string {
   return value;
 }
 
-/** A checked phone number as `+` and its digits: one user id on every channel. */
-export const e164 = (phone: string): string => `+${phone.replace(/[^0-9]/g, '')}`;
+/**
+ * A checked phone number as `+` and its digits: one user id on every channel. The `00`
+ * international prefix is the `+` dialled (0025571… is +25571…).
+ */
+export function e164(phone: string): string {
+  const digits = phone.replace(/[^0-9]/g, '');
+  return `+${phone.trimStart().startsWith('00') ? digits.slice(2) : digits}`;
+}

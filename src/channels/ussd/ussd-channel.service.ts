@@ -47,6 +47,10 @@ const RESUME_SCREEN = RESUME_OPTIONS.map((o) => `${o.number}. ${o.title}`).join(
  */
 const reserveMs = (budgetMs: number) => Math.min(300, Math.floor(budgetMs / 10));
 
+/** Room for a screen's text: `max_screen_chars` less the gateway's prefix (`CON `). */
+const screenChars = ({ config, gateway }: Call) =>
+  config.max_screen_chars - (gateway.prefixChars ?? 0);
+
 interface Call {
   chatbotId: string;
   config: UssdIntegrationConfig;
@@ -101,10 +105,7 @@ export class UssdChannelService {
     };
     const screen = await this.answer(call);
     // Every screen, the channel's own sentences included, within the limit.
-    return gateway.reply(request, {
-      ...screen,
-      text: ownScreen(screen.text, config.max_screen_chars),
-    });
+    return gateway.reply(request, { ...screen, text: ownScreen(screen.text, screenChars(call)) });
   }
 
   private async answer(call: Call): Promise<UssdScreen> {
@@ -129,7 +130,8 @@ export class UssdChannelService {
       deadline: call.deadline - 2 * reserveMs(config.session_budget_ms),
       channelState: {
         read: (stored) => readUssdInput(request.event, request.input, stored),
-        write: (messages, open) => ussdState(messages, config.max_screen_chars, open),
+        write: (messages, open, waitedAgain) =>
+          ussdState(messages, screenChars(call), open, waitedAgain),
       },
     };
     const running = this.turns.handle(turn);

@@ -1,7 +1,12 @@
 import type { GenericMessage } from '../../engine';
 import type { ChannelRead } from '../../conversation/inbound-turn';
 import { foldToGsm } from '../render/gsm-text';
-import { numberedMenu, readMenuReply, type MenuOption } from '../render/numbered-menu';
+import {
+  numberedMenu,
+  readMenuReply,
+  storedOptions,
+  type MenuOption,
+} from '../render/numbered-menu';
 import type { UssdEvent } from './gateways/ussd-gateway';
 import { pagingStep } from './render/ussd-paging';
 import { lastScreen, ussdScreens } from './render/ussd-screens';
@@ -22,11 +27,14 @@ export function ussdState(
   messages: readonly GenericMessage[],
   maxChars: number,
   open = true,
+  waitedAgain: unknown = null,
 ): UssdState {
   const menu = numberedMenu(messages);
   const text = foldToGsm(menu.text);
   const screens = open ? ussdScreens(text, maxChars) : [lastScreen(text, maxChars)];
-  return { screens, page: 0, options: open ? menu.options : [] };
+  // A reply with no menu (the fallback) leaves the menu still waiting answerable by number.
+  const options = menu.options.length > 0 ? menu.options : storedOptions(waitedAgain);
+  return { screens, page: 0, options: open ? options : [] };
 }
 
 /** A text of the channel's own (the fallback, the resume offer) as one screen. */

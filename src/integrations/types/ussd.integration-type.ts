@@ -68,7 +68,7 @@ export function ussdGatewayOf(config: UssdIntegrationConfig) {
  */
 export const ussdIntegrationType: IntegrationType = {
   type: 'ussd',
-  shown: ['webhook_url'],
+  shown: ['webhook_url', 'format'],
 
   create(body) {
     const issues = new FieldIssues();
@@ -103,12 +103,13 @@ export const ussdIntegrationType: IntegrationType = {
       provider,
       service_code: (body.service_code as string | undefined) ?? current.service_code,
       max_screen_chars: (body.max_screen_chars as number | undefined) ?? current.max_screen_chars,
-      // A new provider brings its own deadline unless a budget is given with it.
+      // A new provider brings its own deadline when the budget was the old one's default; a
+      // budget set on purpose stays (unless a new one is given).
       session_budget_ms:
         (body.session_budget_ms as number | undefined) ??
-        (provider === current.provider
-          ? current.session_budget_ms
-          : USSD_GATEWAYS.get(provider)!.budgetMs),
+        (current.session_budget_ms === USSD_GATEWAYS.get(current.provider)?.budgetMs
+          ? USSD_GATEWAYS.get(provider)!.budgetMs
+          : current.session_budget_ms),
       resume_window_seconds:
         (body.resume_window_seconds as number | undefined) ?? current.resume_window_seconds,
     };

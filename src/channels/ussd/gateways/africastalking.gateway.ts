@@ -10,6 +10,7 @@ import { fieldsOf, phoneField, text } from '../../provider-request';
 export const africasTalking: UssdGateway = {
   name: 'africastalking',
   budgetMs: 8000,
+  prefixChars: 'CON '.length,
   format:
     'form sessionId, serviceCode, phoneNumber, networkCode, text (inputs joined by *) → text/plain "CON …" | "END …"',
 
@@ -26,7 +27,9 @@ export const africasTalking: UssdGateway = {
     };
     if (f.text === undefined && f.status !== undefined)
       return { ...common, event: 'end', input: '' };
-    const path = text(f, 'text', false) ?? '';
+    // The whole session's inputs: its length grows with the session, only its last part is
+    // the reply (and is held to the flow's input limits like any message).
+    const path = text(f, 'text', false, 100_000) ?? '';
     if (path === '') return { ...common, event: 'start', input: '' };
     return { ...common, event: 'input', input: path.slice(path.lastIndexOf('*') + 1) };
   },

@@ -51,6 +51,8 @@ export interface UssdGateway {
   readonly budgetMs: number;
   /** Request and reply format in one line, shown in the integration's record. */
   readonly format: string;
+  /** Characters the reply puts before the screen's text (`CON `), counted in the screen. */
+  readonly prefixChars?: number;
   /** Reads a request; throws ProviderRequestError (a 400 with its path) when it is malformed. */
   parse(input: GatewayInput): UssdRequest;
   /** Writes the reply for a request. */
