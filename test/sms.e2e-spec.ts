@@ -432,6 +432,14 @@ describe('SMS channel', () => {
     const unknownTo = await signed({ ...params, To: '+15559999999', MessageSid: 'SMin3' });
     expect(unknownTo.status).toBe(200);
     expect(unknownTo.text).toBe('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
+    // STOP and START answer inline, and the number's next message is answered at once too
+    // (the keyword's event was once left claimed, holding the number's messages for 30 s).
+    const stop = await signed({ ...params, Body: 'STOP', MessageSid: 'SMin4' });
+    expect(stop.text).toContain('<Message>');
+    const start = await signed({ ...params, Body: 'START', MessageSid: 'SMin5' });
+    expect(start.text).toContain('<Message>');
+    const next = await signed({ ...params, Body: '2', MessageSid: 'SMin6' });
+    expect(next.text).toContain('Call 100 &amp; ask');
   });
 
   it('should refuse malformed posts with 400 and the field, and never store them', async () => {

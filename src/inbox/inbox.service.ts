@@ -87,14 +87,14 @@ export class InboxService {
     event: NewInboxEvent,
     claimMs: number,
     owner = `inline:${newId()}`,
-  ): Promise<{ duplicate: boolean; run: InboxEvent | null }> {
+  ): Promise<{ duplicate: boolean; run: InboxEvent | null; owner: string }> {
     const stored = await this.events.storeClaimed(event, owner, claimMs);
-    if (!stored) return { duplicate: true, run: null };
+    if (!stored) return { duplicate: true, run: null, owner };
     if (!stored.claimed) {
       this.processor.kick();
-      return { duplicate: false, run: null };
+      return { duplicate: false, run: null, owner };
     }
-    return { duplicate: false, run: claimedEvent(event, stored.id) };
+    return { duplicate: false, run: claimedEvent(event, stored.id), owner };
   }
 
   /**
@@ -104,6 +104,16 @@ export class InboxService {
    */
   async withdrawInline(id: string, owner: string): Promise<void> {
     await this.events.withdraw(id, owner);
+  }
+
+  /**
+   * Marks done an event `owner` (acceptInline's) processed without a turn that marks it (an
+   * opt-out keyword, an answer aside from the flow), and wakes the processor for the events of
+   * its key that waited behind it.
+   */
+  async completeInline(id: string, owner: string): Promise<void> {
+    await this.events.finish(id, owner, { status: 'done' });
+    this.processor.kick();
   }
 }
 

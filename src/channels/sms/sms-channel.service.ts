@@ -85,12 +85,14 @@ export class SmsChannelService {
    * processes the message like any other, sending the replies through the Messages API.
    */
   private async runInline(event: NewInboxEvent): Promise<{ outcome: string; replies: string[] }> {
-    const { duplicate, run } = await this.inbox.acceptInline(event, INLINE_CLAIM_MS);
+    const { duplicate, run, owner } = await this.inbox.acceptInline(event, INLINE_CLAIM_MS);
     if (duplicate) return { outcome: 'duplicate', replies: [] };
     // An earlier message of this number is still pending: this one follows it, by the API.
     if (!run) return { outcome: 'message', replies: [] };
     try {
-      const { replies } = await this.messages.run(run, true);
+      const { committed, replies } = await this.messages.run(run, true);
+      // STOP/START (no turn): done now, or the number's next messages would wait for the claim.
+      if (!committed) await this.inbox.completeInline(run.id, owner);
       return { outcome: 'message', replies };
     } catch (err) {
       this.logger.warn(
