@@ -44,6 +44,7 @@ describe('Outbound: the business writes first', () => {
   let graph: GraphApiStub;
   let sms: Backend;
   let smsId: string;
+  let smsPath: string;
   let waId: string;
   let waPath: string;
   const pnid = '300001';
@@ -71,6 +72,7 @@ describe('Outbound: the business writes first', () => {
     });
     if (smsRecord.status !== 201) throw new Error(JSON.stringify(smsRecord.body));
     smsId = smsRecord.body.id;
+    smsPath = new URL(smsRecord.body.webhook_url as string).pathname;
     const wa = await t
       .http()
       .post(`${base}/integrations`)
@@ -120,6 +122,33 @@ describe('Outbound: the business writes first', () => {
       .set(auth)
       .expect(200);
     expect(history.body.items[0]).toMatchObject({ responder: 'BOT', direction: 'outbound' });
+    // The user answers the menu by its number, and a person can reply through the same number.
+    await t
+      .http()
+      .post(smsPath)
+      .type('form')
+      .send({ from: to, to: 'DUKA', text: '1', id: `ATin_${to}`, date: new Date().toISOString() })
+      .expect(200);
+    await waitFor(() => smsTo(to).length === 2);
+    expect(formOf(smsTo(to)[1]).message).toBe('See you on Friday!');
+  });
+
+  it('lets a person reply after a message the business sent first', async () => {
+    const to = '+255720000030';
+    const r = await outbound({
+      integration_id: smsId,
+      to,
+      message: { type: 'text', text: 'Reminder' },
+    }).expect(202);
+    await waitFor(() => smsTo(to).length === 1);
+    await t
+      .http()
+      .post(`${base}/conversations/${r.body.conversation_id as string}/messages`)
+      .set(auth)
+      .send({ message: { type: 'text', text: 'A person here.' } })
+      .expect(201);
+    await waitFor(() => smsTo(to).length === 2);
+    expect(formOf(smsTo(to)[1]).message).toBe('A person here.');
   });
 
   it('sends once for the same Idempotency-Key, answering the first result again', async () => {

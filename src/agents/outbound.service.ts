@@ -102,6 +102,7 @@ export class OutboundService {
       channel: integration.type,
       session: { kind: 'key', userId: address.userId, sessionKey: address.sessionKey },
       message: null,
+      ...(address.stateAfter ? { channelState: { write: address.stateAfter } } : {}),
       goto: {
         state: dto.state,
         variables: dto.variables,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import type { LeasedConversation } from './conversation.repository';
-import type { ChannelSends } from './inbound-turn';
+import type { ChannelSends, ChannelState } from './inbound-turn';
 
 /**
  * Channels whose clients read such messages themselves: the widget from its event stream, a
@@ -29,6 +29,11 @@ export interface ChannelAddress {
   userId: string;
   /** The session key on the channel (WhatsApp's names the number); absent: the user id. */
   sessionKey?: string;
+  /**
+   * What the channel keeps with the session after the business's turn (SMS: the options of a
+   * menu sent as text, and the integration replies go through); absent: nothing new.
+   */
+  stateAfter?: ChannelState['write'];
 }
 
 /** Whether and how a channel can carry such a message to the user now. */

@@ -36,8 +36,11 @@ export type ChannelRead =
  * statement as the turn. Both functions are pure.
  */
 export interface ChannelState {
-  /** Reads the input against the stored state (null before the first turn wrote one). */
-  read(stored: unknown): ChannelRead;
+  /**
+   * Reads the input against the stored state (null before the first turn wrote one); absent
+   * for a turn with no input of the user's (a business writing first).
+   */
+  read?(stored: unknown): ChannelRead;
   /**
    * The state to keep after the flow answered with these messages; `open` is false when the
    * turn left the session closed or waiting for a person (the user cannot answer on it).

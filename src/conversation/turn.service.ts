@@ -289,7 +289,7 @@ export class TurnService {
       const flow = await this.usableFlow(row, owner);
       if (turn.goto) return await this.runCommand(leased, turn, turn.goto, flow, started);
       const read =
-        turn.channelState && !leased.start
+        turn.channelState?.read && !leased.start
           ? turn.channelState.read(row.channel_state)
           : { kind: 'flow' as const, message: turn.message };
       if (read.kind === 'aside') return await this.aside(row, owner, read.state);

@@ -10,7 +10,7 @@ import { OptOutsRepository } from '../../opt-outs/opt-outs.repository';
 import { ChannelIntegrations } from '../channel-integrations';
 import { SMS_CHANNEL } from './sms-events';
 import { smsSend } from './sms-inbox.handlers';
-import { smsReplyIntegration, smsText } from './sms-text';
+import { smsReplyIntegration, smsState, smsText } from './sms-text';
 
 /**
  * A person's reply by SMS: one text through the integration the user last wrote through, on
@@ -33,8 +33,12 @@ export class SmsReplier implements ChannelReplier, OnModuleInit {
   }
 
   /** A business writing first: the number's session (sent through the integration named). */
-  address(_integrationId: string, to: string): ChannelAddress {
-    return { userId: to };
+  address(integrationId: string, to: string): ChannelAddress {
+    return {
+      userId: to,
+      // Its menu answerable by number, and people's replies sent through this integration.
+      stateAfter: (messages, _open, waitedAgain) => smsState(messages, integrationId, waitedAgain),
+    };
   }
 
   async reply(target: ReplyTarget): Promise<ChannelReply> {
