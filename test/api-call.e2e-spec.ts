@@ -121,6 +121,32 @@ describe('API_CALL from a flow', () => {
     expect(outs[0].messages).toEqual([{ type: 'text', text: 'Hello Amina \uFFFD' }]);
   });
 
+  it('should leave prototype keys of an answer out of reach, and keep a too deeply nested one as text', async () => {
+    const deep = JSON.parse(`${'['.repeat(200)}${']'.repeat(200)}`) as unknown;
+    backend.respond((c) => ({
+      status: 200,
+      body: c.url.endsWith('/deep')
+        ? deep
+        : JSON.parse('{"__proto__":{"polluted":"yes"},"ok":"fine"}'),
+    }));
+    const { outs } = await chat({
+      start: 'fetch',
+      states: {
+        fetch: {
+          actions: [
+            call({ url: `${backend.url}/proto`, save_to: 'r', success_transition: 'deep' }),
+          ],
+        },
+        deep: {
+          actions: [call({ url: `${backend.url}/deep`, save_to: 'd', success_transition: 'show' })],
+        },
+        show: { message: 'p={{r.__proto__.polluted}} ok={{r.ok}} d={{d.length}}', end: true },
+      },
+    });
+    // The deep answer is its text: 400 characters.
+    expect(outs[0].messages).toEqual([{ type: 'text', text: 'p= ok=fine d=400' }]);
+  });
+
   it('should POST the auto body with declared fields on top, and an Idempotency-Key', async () => {
     backend.respond(() => ({ status: 201, body: { id: 'T-1' } }));
     const { outs } = await chat(

@@ -32,6 +32,17 @@ describe('parseResponseBody', () => {
     );
   });
 
+  it('should leave out prototype keys, and keep JSON nested deeper than 64 levels as text', () => {
+    const proto = Buffer.from('{"__proto__":{"polluted":"yes"},"ok":"fine","a":{"constructor":1}}');
+    const body = parseResponseBody(proto, 'application/json').body as Record<string, unknown>;
+    expect(body).toEqual({ ok: 'fine', a: {} });
+    expect(Object.keys(body)).toEqual(['ok', 'a']);
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    expect(parseResponseBody(Buffer.from(deep), 'application/json').body).toBe(deep);
+    const ok = `${'['.repeat(64)}1${']'.repeat(64)}`;
+    expect(parseResponseBody(Buffer.from(ok), 'application/json').body).toEqual(JSON.parse(ok));
+  });
+
   it('should honour a declared charset', () => {
     const latin1 = Buffer.from('café', 'latin1');
     expect(parseResponseBody(latin1, 'text/plain; charset=ISO-8859-1').body).toBe('café');

@@ -3,11 +3,19 @@ import { storableText } from '../../common/input-scan';
 /** A JSON escape of NUL or of a UTF-16 surrogate, which may stand alone. */
 const RISKY_ESCAPE = /\\u(?:0000|[dD][89a-fA-F])/;
 
+/** Deeper JSON is kept as its text: the turn's own writes would overflow the stack on it. */
+const MAX_DEPTH = 64;
+
+/** Keys never read or written through a path (flow-format.md): left out of a response. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /**
  * Turns response bytes into the value a flow sees: JSON when the content type says JSON
- * or the text parses as JSON, else the text; undefined for an empty body. NUL characters
- * are dropped and lone surrogates replaced by U+FFFD (storableText), in the text and in the
- * JSON's strings: PostgreSQL's jsonb holds neither, and the turn saving them would fail.
+ * or the text parses as JSON, else the text; undefined for an empty body. What a flow could
+ * not keep is made safe: NUL characters dropped and lone surrogates replaced by U+FFFD
+ * (storableText) in the text and the JSON's strings (PostgreSQL's jsonb holds neither),
+ * `__proto__`, `constructor` and `prototype` keys left out, and JSON nested deeper than 64
+ * levels kept as its text.
  */
 export function parseResponseBody(
   data: Buffer,
@@ -15,16 +23,38 @@ export function parseResponseBody(
 ): { body: unknown; text: string } {
   const text = storableText(decodeText(data, contentType));
   if (text.trim() === '') return { body: undefined, text };
+  let parsed: unknown;
   try {
-    const body = RISKY_ESCAPE.test(text)
-      ? (JSON.parse(text, (_key, value: unknown) =>
-          typeof value === 'string' ? storableText(value) : value,
-        ) as unknown)
-      : (JSON.parse(text) as unknown);
-    return { body, text };
+    parsed = JSON.parse(text) as unknown;
   } catch {
     return { body: text, text };
   }
+  const kept = keepable(parsed, RISKY_ESCAPE.test(text), 0);
+  return { body: kept ? kept.value : text, text };
+}
+
+/** `value` as a flow may keep it (see parseResponseBody); undefined when too deep. */
+function keepable(value: unknown, fixText: boolean, depth: number): { value: unknown } | undefined {
+  if (typeof value === 'string') return { value: fixText ? storableText(value) : value };
+  if (value === null || typeof value !== 'object') return { value };
+  if (depth >= MAX_DEPTH) return undefined;
+  if (Array.isArray(value)) {
+    const items: unknown[] = [];
+    for (const item of value) {
+      const kept = keepable(item, fixText, depth + 1);
+      if (!kept) return undefined;
+      items.push(kept.value);
+    }
+    return { value: items };
+  }
+  const fields: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (PROTOTYPE_KEYS.has(key)) continue;
+    const kept = keepable(item, fixText, depth + 1);
+    if (!kept) return undefined;
+    fields[fixText ? storableText(key) : key] = kept.value;
+  }
+  return { value: fields };
 }
 
 function decodeText(data: Buffer, contentType: string | undefined): string {
