@@ -285,6 +285,23 @@ describe('Chat API', () => {
     expect(back.body.messages.length).toBeGreaterThan(0);
   });
 
+  it('should close a session whose flow was deleted at its next message (410)', async () => {
+    const bot = await publishedBot(t, auth, {
+      start: 'a',
+      states: { a: { message: 'hi', input: { save_to: 'x' }, transitions: { default: 'a' } } },
+    });
+    const opened = await t.http().post(`${bot.base}/chat/sessions`).set(auth).expect(201);
+    const sid = opened.body.session_id as string;
+    const message = () =>
+      t.http().post(`${bot.base}/chat/sessions/${sid}/messages`).set(auth).send({ message: 'x' });
+    await message().expect(200); // the version is now cached on this instance
+    await t.http().delete(`${bot.base}/flows/${bot.flowId}`).set(auth).expect(204);
+    const gone = await message().expect(410);
+    expect(gone.body.detail).toEqual(expect.any(String));
+    const got = await t.http().get(`${bot.base}/chat/sessions/${sid}`).set(auth).expect(200);
+    expect(got.body.status).toBe('CLOSED');
+  });
+
   it('should answer an engine failure with 500 and an error_id in the log, keeping nothing half-written', async () => {
     const bot = await publishedBot(t, auth, {
       start: 'a',

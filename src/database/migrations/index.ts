@@ -26,6 +26,8 @@ import { InboxStoreRows1765001000000 } from './1765001000000-inbox-store-rows';
 import { OutboxClaim1765001100000 } from './1765001100000-outbox-claim';
 
 /** Every migration, oldest first. New ones are added here (and committed, reviewed). */
+import { ConversationFlowVersion1765001200000 } from './1765001200000-conversation-flow-version';
+
 export const MIGRATIONS = [
   WorkspacesAndChatbots1763800000000,
   Conversations1763800100000,
@@ -53,4 +55,5 @@ export const MIGRATIONS = [
   BatchRows1765000900000,
   InboxStoreRows1765001000000,
   OutboxClaim1765001100000,
+  ConversationFlowVersion1765001200000,
 ];
