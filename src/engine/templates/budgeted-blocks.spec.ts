@@ -47,6 +47,17 @@ describe('template rendering budget', () => {
     expect(errors).toEqual([expect.stringMatching(/\(output size\)/)]);
   });
 
+  it('cuts a simple interpolation at the size limit too, never inside an emoji', () => {
+    // The limit falls between the emoji's two UTF-16 units.
+    const big = `${'y'.repeat(FLOW_LIMITS.maxRenderedChars - 1)}😀 and more`;
+    const { s, errors } = scope({ big, more: 'z'.repeat(10_000) });
+    const out = compileTemplate('{{big}}').render(s);
+    expect(out).toBe('y'.repeat(FLOW_LIMITS.maxRenderedChars - 1));
+    expect(errors).toEqual([expect.stringMatching(/cut to/)]);
+    const many = compileTemplate('{{more}}'.repeat(8)).render(s);
+    expect(many).toHaveLength(FLOW_LIMITS.maxRenderedChars);
+  });
+
   it('cuts one rendered message at the size limit', () => {
     const { s, errors } = scope({ big: 'y'.repeat(FLOW_LIMITS.maxRenderedChars + 10) });
     const out = compileTemplate('{{#if big}}{{big}}{{/if}}').render(s);

@@ -1,3 +1,4 @@
+import { shortenText } from '../normalise/shorten-text';
 import { FLOW_LIMITS } from '../limits/flow-limits';
 import { FlowCompileError } from '../flow-compile-error';
 import { COMPILE_OPTIONS, RUNTIME_OPTIONS, templateEnv } from './handlebars-env';
@@ -100,8 +101,18 @@ function compileSimple(
       out += show(readSegments(scope.context, paths[i]));
       out += i + 1 < literals.length ? literals[i + 1] : tail;
     }
-    return out;
+    return capped(source, out, scope);
   };
+}
+
+/** A render's output within FLOW_LIMITS.maxRenderedChars: cut there, and told to the trace. */
+function capped(source: string, out: string, scope: RenderScope): string {
+  if (out.length <= FLOW_LIMITS.maxRenderedChars) return out;
+  scope.onError(
+    source,
+    new Error(`output of ${out.length} characters cut to ${FLOW_LIMITS.maxRenderedChars}`),
+  );
+  return shortenText(out, FLOW_LIMITS.maxRenderedChars, '');
 }
 
 function staticTemplate(source: string): Template {
@@ -156,12 +167,7 @@ export function compileTemplate(source: string, mode: TemplateMode = 'text', pat
       scope.onError(source, error);
       return '';
     }
-    if (out.length <= FLOW_LIMITS.maxRenderedChars) return out;
-    scope.onError(
-      source,
-      new Error(`output of ${out.length} characters cut to ${FLOW_LIMITS.maxRenderedChars}`),
-    );
-    return out.slice(0, FLOW_LIMITS.maxRenderedChars);
+    return capped(source, out, scope);
   };
   const segments = mode === 'text' ? singlePathSegments(source) : null;
   return {
