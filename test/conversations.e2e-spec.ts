@@ -123,9 +123,12 @@ describe('Conversations API', () => {
       direction: 'outbound',
       message: { type: 'text', text: 'Your name?' },
       state: 'ask',
+      // Given in the Chat API's answer: sent.
+      status: 'sent',
       responder: 'BOT',
       created_at: expect.any(String),
     });
+    expect(res.body.items[1]).not.toHaveProperty('status'); // inbound
     const page = await t
       .http()
       .get(`${base}/conversations/${sids[0]}/messages?limit=4`)
