@@ -436,10 +436,18 @@ describe('SMS channel', () => {
     // (the keyword's event was once left claimed, holding the number's messages for 30 s).
     const stop = await signed({ ...params, Body: 'STOP', MessageSid: 'SMin4' });
     expect(stop.text).toContain('<Message>');
+    // While opted out the flow runs, answers nothing, and records its reply as failed.
+    const quiet = await signed({ ...params, Body: '1', MessageSid: 'SMin4b' });
+    expect(quiet.text).toBe('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
+    const held = (await messagesOf('+15550001111')).filter((m) => m.direction === 'outbound');
+    expect(held[held.length - 1]).toMatchObject({
+      status: 'failed',
+      error: { code: 'opted_out' },
+    });
     const start = await signed({ ...params, Body: 'START', MessageSid: 'SMin5' });
     expect(start.text).toContain('<Message>');
     const next = await signed({ ...params, Body: '2', MessageSid: 'SMin6' });
-    expect(next.text).toContain('Call 100 &amp; ask');
+    expect(next.text).toContain('<Message>Account numbers have 4 digits.</Message>');
   });
 
   it('should refuse malformed posts with 400 and the field, and never store them', async () => {

@@ -168,6 +168,12 @@ export const LEASE_WITH_TICKET_SQL = `WITH leased AS (
        )
        SELECT * FROM leased`;
 
+/**
+ * A bot message of the turn that the opt-out list holds back: one to send (`queued`), or one
+ * for the request's own answer (no status: Twilio's TwiML, which then leaves it out).
+ */
+const HELD_BACK = `m.direction = 'outbound' AND coalesce(m.delivery_status, 'queued') = 'queued' AND ct.opted_out`;
+
 /** Whether the user of conversation row `alias` opted out of the chatbot on its channel. */
 const optedOut = (alias: string) =>
   optedOutSql({
@@ -224,8 +230,8 @@ export const COMMIT_TURN_SQL = `WITH t AS (
          INSERT INTO messages (id, conversation_id, seq, direction, message, state, created_at, delivery_status,
                                delivery_error, responder)
          SELECT m.id, ct.id, m.seq, m.direction, m.message, m.state, m.created_at,
-                CASE WHEN m.delivery_status = 'queued' AND ct.opted_out THEN 'failed' ELSE m.delivery_status END,
-                CASE WHEN m.delivery_status = 'queued' AND ct.opted_out THEN $2::jsonb END,
+                CASE WHEN ${HELD_BACK} THEN 'failed' ELSE m.delivery_status END,
+                CASE WHEN ${HELD_BACK} THEN $2::jsonb END,
                 m.responder
            FROM ct, jsonb_to_recordset(ct.messages)
                 AS m(id text, seq int, direction text, message jsonb, state text, created_at timestamptz,
