@@ -56,6 +56,17 @@ describe('Twilio SMS', () => {
     expect(() => twilio.parse({ To: '+1555', Body: 'x', MessageSid: 'SM3' })).toThrow(
       ProviderRequestError,
     );
+    // Every status Twilio reports of a message it was given, not only the common ones.
+    const statusOf = (MessageStatus: string) =>
+      (twilio.parse({ MessageSid: 'SM4', MessageStatus }) as { status: string }).status;
+    expect(['scheduled', 'partially_delivered', 'canceled'].map(statusOf)).toEqual([
+      'sent',
+      'delivered',
+      'failed',
+    ]);
+    expect(() => twilio.parse({ MessageSid: 'SM4', MessageStatus: 'vanished' })).toThrow(
+      ProviderRequestError,
+    );
   });
 
   it('should escape bot text in TwiML', () => {

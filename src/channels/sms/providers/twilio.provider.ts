@@ -10,15 +10,19 @@ import {
 } from './sms-provider';
 import { ProviderRequestError, fieldsOf, phoneField, text } from '../../provider-request';
 
+/** Twilio's message statuses (those of a message we sent) as ours. */
 const DELIVERY: Readonly<Record<string, SmsDeliveryStatus>> = {
   accepted: 'sent',
+  scheduled: 'sent',
   queued: 'sent',
   sending: 'sent',
   sent: 'sent',
   delivered: 'delivered',
+  partially_delivered: 'delivered',
   read: 'delivered',
   undelivered: 'failed',
   failed: 'failed',
+  canceled: 'failed',
 };
 
 /**
