@@ -35,6 +35,11 @@ describe("Africa's Talking gateway", () => {
     expect(at.parse(form({ status: 'Success', durationInMillis: '4000' }))).toMatchObject({
       event: 'end',
     });
+    // Without the phone number too: the session id names what ended.
+    expect(at.parse({ body: { sessionId: 'ATUid_9', status: 'Failed' }, path: [] })).toMatchObject({
+      event: 'end',
+      sessionId: 'ATUid_9',
+    });
   });
 
   it('should refuse a request without a session id or phone number, with the field', () => {

@@ -17,7 +17,9 @@ export const africasTalking: UssdGateway = {
   parse({ body }) {
     const f = fieldsOf(body);
     const sessionId = text(f, 'sessionId', true)!;
-    const phone = phoneField(f, 'phoneNumber');
+    // The end-of-session notification is read by its session id alone.
+    const ending = f.text === undefined && f.status !== undefined;
+    const phone = phoneField(f, 'phoneNumber', !ending);
     const common = {
       sessionId,
       phone,
@@ -25,8 +27,7 @@ export const africasTalking: UssdGateway = {
       network: text(f, 'networkCode', false),
       echo: {},
     };
-    if (f.text === undefined && f.status !== undefined)
-      return { ...common, event: 'end', input: '' };
+    if (ending) return { ...common, event: 'end', input: '' };
     // The whole session's inputs: its length grows with the session, only its last part is
     // the reply (and is held to the flow's input limits like any message).
     const path = text(f, 'text', false, 100_000) ?? '';
