@@ -577,29 +577,15 @@ describe('USSD channel', () => {
     });
 
     it('should keep a budget set on purpose when the provider changes, and refuse a changed format', async () => {
+      const patch = (r: { id: string }, body: object, status: number) =>
+        t.http().patch(`${base}/integrations/${r.id}`).set(auth).send(body).expect(status);
       const custom = (await ussdIntegration({ session_budget_ms: 3000 })).record;
-      const url = (r: { id: string }) => `${base}/integrations/${r.id}`;
-      const moved = await t
-        .http()
-        .patch(url(custom))
-        .set(auth)
-        .send({ provider: 'nalo' })
-        .expect(200);
+      const moved = await patch(custom, { provider: 'nalo' }, 200);
       expect(moved.body.session_budget_ms).toBe(3000);
       const defaulted = (await ussdIntegration()).record;
-      const hubtel = await t
-        .http()
-        .patch(url(defaulted))
-        .set(auth)
-        .send({ provider: 'hubtel' })
-        .expect(200);
+      const hubtel = await patch(defaulted, { provider: 'hubtel' }, 200);
       expect(hubtel.body.session_budget_ms).toBe(6000);
-      const format = await t
-        .http()
-        .patch(url(defaulted))
-        .set(auth)
-        .send({ format: 'mine' })
-        .expect(400);
+      const format = await patch(defaulted, { format: 'mine' }, 400);
       expect(format.body.errors).toEqual([
         { path: 'format', message: 'format is read-only and cannot be changed.' },
       ]);
