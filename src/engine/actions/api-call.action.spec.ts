@@ -292,14 +292,23 @@ describe('apiCallAction', () => {
           unknown
         >,
         session: { namespace: 'account', data: { amount: 450 } },
-        messages: [{ type: 'text', text: 'Transfer done' }, 'not a message'],
+        messages: [
+          { type: 'text', text: 'Transfer done' },
+          'not a message',
+          { type: 'bogus' },
+          { type: 'buttons', text: 'Pick', buttons: 'none' },
+          { type: 'button', text: 'inbound only', button_id: 'x' },
+          { type: 'image', media_caption: 'no file' },
+          { type: 'buttons', text: 'Pick', buttons: [{ id: 'a', title: 'A' }] },
+        ],
         next_state: 'from_backend',
       },
     }));
     expect(vars.tier).toBe('gold');
     expect(vars.account).toEqual({ amount: 450 });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(texts(result)).toEqual(['Looking…', 'Transfer done', 'from_backend 450']);
+    // Only messages the bot can send go out; the rest are dropped.
+    expect(texts(result)).toEqual(['Looking…', 'Transfer done', 'Pick', 'from_backend 450']);
     expect(result.session.state).toBe('from_backend');
   });
 

@@ -1,12 +1,12 @@
-import type { GenericMessage } from '../../generic-message';
 import { isRecord } from '../../normalise/is-record';
+import { isSendableMessage } from '../../normalise/sendable-message';
 import type { ActionTurn } from '../action-handler';
 
 export interface DirectivesApplied {
   applied: string[];
   /** The state the response asked for (not yet checked). */
   nextState?: string;
-  /** Messages that were not GenericMessages and were dropped. */
+  /** Messages that were not ones the bot can send (isSendableMessage), dropped. */
   dropped: number;
 }
 
@@ -31,8 +31,7 @@ export function applyDirectives(
   }
   if (Array.isArray(body.messages)) {
     for (const message of body.messages) {
-      if (isRecord(message) && typeof message.type === 'string')
-        turn.send({ ...message } as GenericMessage);
+      if (isSendableMessage(message)) turn.send({ ...message });
       else result.dropped++;
     }
     result.applied.push('messages');
