@@ -186,12 +186,8 @@ export class ConversationQueries {
       message: m.message,
       state: m.state,
       created_at: iso(m.created_at),
-      // A reply given in the request's answer (Chat API, USSD, web, Twilio's TwiML) was sent.
-      ...(m.direction === 'outbound'
-        ? { status: m.delivery_status ?? 'sent' }
-        : m.delivery_status
-          ? { status: m.delivery_status }
-          : {}),
+      // Outbound only; a reply given in the request's answer (Chat API, USSD, web, TwiML) was sent.
+      ...(m.direction === 'outbound' ? { status: m.delivery_status ?? 'sent' } : {}),
       ...(m.delivery_error ? { error: m.delivery_error } : {}),
       ...(m.segments !== null ? { segments: m.segments } : {}),
       ...(m.reaction !== null ? { reaction: m.reaction } : {}),

@@ -88,6 +88,7 @@ export class InboxService {
     claimMs: number,
     owner = `inline:${newId()}`,
   ): Promise<{ duplicate: boolean; run: InboxEvent | null; owner: string }> {
+    this.metrics.inboxChannels.add(event.channel);
     const stored = await this.events.storeClaimed(event, owner, claimMs);
     if (!stored) return { duplicate: true, run: null, owner };
     if (!stored.claimed) {

@@ -130,9 +130,11 @@ export class MetricsService implements OnModuleDestroy {
     registers: [this.registry],
     collect: async () => {
       if (!this.inboxDepthReader) return;
+      const depths = await this.inboxDepthReader();
+      this.inboxDepth.reset();
+      for (const { channel } of depths) this.inboxChannels.add(channel);
       for (const channel of this.inboxChannels) this.inboxDepth.set({ channel }, 0);
-      for (const { channel, pending } of await this.inboxDepthReader())
-        this.inboxDepth.set({ channel }, pending);
+      for (const { channel, pending } of depths) this.inboxDepth.set({ channel }, pending);
     },
   });
 

@@ -23,13 +23,13 @@ export function verifyWhatsAppSignature(
   header: string | undefined,
 ): boolean {
   if (appSecret === '' || !looksSigned(header)) return false;
-  const given = Buffer.from(header!.slice(PREFIX.length), 'hex');
+  const given = Buffer.from(header.slice(PREFIX.length), 'hex');
   const expected = hmac(appSecret, rawBody);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 /** Whether `header` has the form of Meta's signature at all (a body without one is refused). */
-export const looksSigned = (header: string | undefined): boolean =>
+export const looksSigned = (header: string | undefined): header is string =>
   typeof header === 'string' && HEADER.test(header);
 
 /** The `X-Hub-Signature-256` value Meta would send with this body (for tests and benches). */

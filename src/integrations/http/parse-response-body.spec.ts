@@ -27,6 +27,9 @@ describe('parseResponseBody', () => {
       c: '😀',
       d: ['\uFFFD'],
     });
+    expect(parseResponseBody(Buffer.from('{"k\\udc00":1}'), 'application/json').body).toEqual({
+      'k\uFFFD': 1,
+    });
     expect(parseResponseBody(Buffer.from('not json \u0000 here'), 'text/plain').body).toBe(
       'not json  here',
     );

@@ -23,38 +23,39 @@ export function parseResponseBody(
 ): { body: unknown; text: string } {
   const text = storableText(decodeText(data, contentType));
   if (text.trim() === '') return { body: undefined, text };
-  let parsed: unknown;
+  let body: unknown;
   try {
-    parsed = JSON.parse(text) as unknown;
+    body = JSON.parse(text) as unknown;
   } catch {
     return { body: text, text };
   }
-  const kept = keepable(parsed, RISKY_ESCAPE.test(text), 0);
-  return { body: kept ? kept.value : text, text };
+  return { body: tidy(body, RISKY_ESCAPE.test(text), 0) ? body : text, text };
 }
 
-/** `value` as a flow may keep it (see parseResponseBody); undefined when too deep. */
-function keepable(value: unknown, fixText: boolean, depth: number): { value: unknown } | undefined {
-  if (typeof value === 'string') return { value: fixText ? storableText(value) : value };
-  if (value === null || typeof value !== 'object') return { value };
-  if (depth >= MAX_DEPTH) return undefined;
-  if (Array.isArray(value)) {
-    const items: unknown[] = [];
-    for (const item of value) {
-      const kept = keepable(item, fixText, depth + 1);
-      if (!kept) return undefined;
-      items.push(kept.value);
+/**
+ * Makes a freshly parsed value one a flow may keep, in place (see parseResponseBody): false
+ * when it is nested too deep. Strings are rewritten only when the text had a risky escape.
+ */
+function tidy(value: unknown, fixText: boolean, depth: number): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (depth >= MAX_DEPTH) return false;
+  const node = value as Record<string, unknown>;
+  for (const key of Object.keys(node)) {
+    if (PROTOTYPE_KEYS.has(key)) {
+      delete node[key];
+      continue;
     }
-    return { value: items };
+    const item = node[key];
+    if (typeof item === 'string') {
+      if (fixText) node[key] = storableText(item);
+    } else if (!tidy(item, fixText, depth + 1)) return false;
+    const clean = fixText ? storableText(key) : key;
+    if (clean !== key) {
+      node[clean] = node[key];
+      delete node[key];
+    }
   }
-  const fields: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    if (PROTOTYPE_KEYS.has(key)) continue;
-    const kept = keepable(item, fixText, depth + 1);
-    if (!kept) return undefined;
-    fields[fixText ? storableText(key) : key] = kept.value;
-  }
-  return { value: fields };
+  return true;
 }
 
 function decodeText(data: Buffer, contentType: string | undefined): string {
