@@ -352,6 +352,47 @@ describe('API_CALL from a flow', () => {
     expect(metrics.text).not.toContain('k-very-secret');
   });
 
+  it('should hand the flow an answer a short credential does not corrupt, masking only credentials echoed', async () => {
+    const password = 'pw-long-secret-9';
+    const encoded = Buffer.from(`user:${password}`).toString('base64');
+    backend.respond((c) => ({
+      status: 200,
+      body: {
+        username: 'amina',
+        plan: 'users-basic',
+        login: 'user',
+        echoed: c.headers.authorization,
+        note: `${password} in a sentence`,
+      },
+    }));
+    const { outs, session } = await chat({
+      start: 'fetch',
+      states: {
+        fetch: {
+          actions: [
+            call({
+              // The basic-auth user `user` is a credential too short to tell from ordinary text.
+              url: `${backend.url.replace('://', `://user:${password}@`)}/me`,
+              save_to: 'me',
+              success_transition: 'show',
+            }),
+          ],
+        },
+        show: { message: 'Hi {{me.username}} ({{me.plan}})', end: true },
+      },
+    });
+    expect(backend.calls[0].headers.authorization).toBe(`Basic ${encoded}`);
+    expect(outs[0].messages).toEqual([{ type: 'text', text: 'Hi amina (users-basic)' }]);
+    expect(session.variables.me).toEqual({
+      username: 'amina',
+      plan: 'users-basic',
+      login: '***',
+      echoed: '***',
+      note: '*** in a sentence',
+    });
+    expect(JSON.stringify(session)).not.toContain(encoded);
+  });
+
   it('should answer at once for fire_and_forget and deliver in the background', async () => {
     backend.respond(() => ({ status: 200, body: {}, delayMs: 300 }));
     const started = Date.now();

@@ -13,7 +13,12 @@ import { maskSecretsDeep } from './mask-secrets-deep';
 import { parseResponseBody } from './parse-response-body';
 import { redactResponseHeaders } from './redact-response-headers';
 import { buildHttpRequest, type PreparedRequest } from './request-builder';
-import { emptySecrets, maskSecrets, type RequestSecrets } from './request-secrets';
+import {
+  emptySecrets,
+  maskSecrets,
+  maskSecretsInData,
+  type RequestSecrets,
+} from './request-secrets';
 import { parseRetryAfter } from './retry-after';
 import {
   backoffDelay,
@@ -396,7 +401,7 @@ export class HttpCaller implements HttpCallerPort {
       body: maskSecretsDeep(body, secrets),
       headers,
       ...(ok ? {} : { error: `HTTP ${outcome.status}` }),
-      ...(includeRaw ? { raw: maskSecrets(secrets, text) } : {}),
+      ...(includeRaw ? { raw: maskSecretsInData(secrets, text) } : {}),
     };
   }
 

@@ -1,14 +1,14 @@
 import { maskSecretsDeep } from './mask-secrets-deep';
-import { emptySecrets } from './request-secrets';
+import { addSecretValue, emptySecrets } from './request-secrets';
 
 describe('maskSecretsDeep', () => {
   it('should mask secrets in strings and keys at any depth, leaving other values alone', () => {
     const secrets = emptySecrets();
-    secrets.values.push('tok-123');
+    addSecretValue(secrets, 'tok-123456');
     const body = {
-      headers: { authorization: 'Bearer tok-123' },
-      list: ['tok-123', 1, null],
-      'tok-123': true,
+      headers: { authorization: 'Bearer tok-123456' },
+      list: ['tok-123456', 1, null],
+      'tok-123456': true,
       n: 5,
     };
     expect(maskSecretsDeep(body, secrets)).toEqual({
@@ -16,6 +16,17 @@ describe('maskSecretsDeep', () => {
       list: ['***', 1, null],
       '***': true,
       n: 5,
+    });
+  });
+
+  it('should mask a short secret only where it is a whole value or key', () => {
+    const secrets = emptySecrets();
+    addSecretValue(secrets, 'user');
+    const body = { username: 'user', plan: 'users-basic', user: ['user', 'a user'] };
+    expect(maskSecretsDeep(body, secrets)).toEqual({
+      username: '***',
+      plan: 'users-basic',
+      '***': ['***', 'a user'],
     });
   });
 

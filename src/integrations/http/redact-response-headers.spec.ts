@@ -5,7 +5,9 @@ describe('redactResponseHeaders', () => {
   it('should lower-case names, join lists and drop credential headers', () => {
     const secrets = emptySecrets();
     secrets.headerNames.add('x-api-key');
-    secrets.values.push('tok-123');
+    // As request-builder records a bearer token, plus a basic-auth user too short to mask
+    // inside other text.
+    secrets.values.push('tok-123', 'Bearer tok-123', 'user');
     const headers = redactResponseHeaders(
       {
         'Content-Type': 'application/json',
@@ -15,6 +17,8 @@ describe('redactResponseHeaders', () => {
         'Proxy-Authorization': 'x',
         'X-Api-Key': 'whatever',
         'X-Echo': 'Bearer tok-123',
+        'X-Echo-User': 'user',
+        'X-Plan': 'users-basic',
         Vary: ['Accept', 'Origin'],
         'X-Count': 3,
         'X-None': undefined,
@@ -25,6 +29,7 @@ describe('redactResponseHeaders', () => {
       'content-type': 'application/json',
       vary: 'Accept, Origin',
       'x-count': '3',
+      'x-plan': 'users-basic',
     });
   });
 });

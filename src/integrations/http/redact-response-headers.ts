@@ -1,4 +1,4 @@
-import { containsSecret, type RequestSecrets } from './request-secrets';
+import { dataContainsSecret, type RequestSecrets } from './request-secrets';
 
 /** Response headers that carry credentials or session state; never handed to a flow. */
 const ALWAYS_REMOVED: ReadonlySet<string> = new Set([
@@ -15,7 +15,7 @@ const ALWAYS_REMOVED: ReadonlySet<string> = new Set([
 /**
  * Lower-cases header names, joins repeated values with `, `, and removes credential
  * headers, headers named like one that carried a secret, and any header whose value
- * echoes a secret.
+ * echoes a secret (as maskSecretsInData finds it: the flow reads these as data).
  */
 export function redactResponseHeaders(
   raw: Record<string, unknown>,
@@ -31,7 +31,7 @@ export function redactResponseHeaders(
       : typeof value === 'string'
         ? value
         : JSON.stringify(value);
-    if (containsSecret(secrets, text)) continue;
+    if (dataContainsSecret(secrets, text)) continue;
     headers[lower] = text;
   }
   return headers;

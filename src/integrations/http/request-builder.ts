@@ -275,6 +275,8 @@ export function buildHttpRequest(input: BuildInput): BuildResult {
           addSecretValue(secrets, auth.password);
           addSecretValue(secrets, auth.username);
           addSecretValue(secrets, encoded);
+          // Whole, so an echoed header is masked even when `encoded` is short.
+          addSecretValue(secrets, `Basic ${encoded}`);
           secrets.headerNames.add('authorization');
           headers.setChecked('Authorization', `Basic ${encoded}`);
           break;
@@ -307,7 +309,14 @@ export function buildHttpRequest(input: BuildInput): BuildResult {
         const username = decodeURIComponent(url.username);
         const password = decodeURIComponent(url.password);
         const encoded = Buffer.from(`${username}:${password}`, 'utf8').toString('base64');
-        for (const value of [username, password, url.username, url.password, encoded])
+        for (const value of [
+          username,
+          password,
+          url.username,
+          url.password,
+          encoded,
+          `Basic ${encoded}`,
+        ])
           addSecretValue(secrets, value);
         secrets.headerNames.add('authorization');
         url.username = '';

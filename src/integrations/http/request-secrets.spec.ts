@@ -1,4 +1,10 @@
-import { addSecretValue, containsSecret, emptySecrets, maskSecrets } from './request-secrets';
+import {
+  addSecretValue,
+  dataContainsSecret,
+  emptySecrets,
+  maskSecrets,
+  maskSecretsInData,
+} from './request-secrets';
 
 describe('request-secrets', () => {
   it('should ignore empty and duplicate secrets', () => {
@@ -10,15 +16,42 @@ describe('request-secrets', () => {
     expect(secrets.values).toEqual(['abc']);
   });
 
-  it('should mask every occurrence, longest secret first, including JSON-escaped spellings', () => {
+  describe('maskSecrets (traces, logs, errors)', () => {
+    it('should mask every occurrence, however short, longest secret first, including JSON-escaped spellings', () => {
+      const secrets = emptySecrets();
+      addSecretValue(secrets, 'tok');
+      addSecretValue(secrets, 'Bearer tok');
+      addSecretValue(secrets, 'a"b');
+      expect(maskSecrets(secrets, 'Bearer tok / tok / tokens / {"k":"a\\"b"}')).toBe(
+        '*** / *** / ***ens / {"k":"***"}',
+      );
+    });
+  });
+
+  describe('maskSecretsInData (a backend answer the flow reads)', () => {
     const secrets = emptySecrets();
-    addSecretValue(secrets, 'tok');
-    addSecretValue(secrets, 'Bearer tok');
+    addSecretValue(secrets, 'user');
     addSecretValue(secrets, 'a"b');
-    expect(maskSecrets(secrets, 'Bearer tok / tok / {"k":"a\\"b"}')).toBe(
-      '*** / *** / {"k":"***"}',
-    );
-    expect(containsSecret(secrets, 'x a\\"b y')).toBe(true);
-    expect(containsSecret(secrets, 'nothing here')).toBe(false);
+    addSecretValue(secrets, 'long-secret-1');
+
+    it('should mask a secret of 8 characters or more wherever it appears', () => {
+      expect(maskSecretsInData(secrets, 'x=long-secret-1&y')).toBe('x=***&y');
+    });
+
+    it('should mask a shorter secret only as the whole text or a whole JSON string', () => {
+      expect(maskSecretsInData(secrets, 'user')).toBe('***');
+      expect(maskSecretsInData(secrets, '{"user":"user","k":"a\\"b"}')).toBe(
+        '{"***":"***","k":"***"}',
+      );
+      expect(maskSecretsInData(secrets, '{"username":"a user","plan":"users"}')).toBe(
+        '{"username":"a user","plan":"users"}',
+      );
+    });
+
+    it('should tell whether a text holds a secret by the same rule', () => {
+      expect(dataContainsSecret(secrets, 'user')).toBe(true);
+      expect(dataContainsSecret(secrets, 'Bearer long-secret-1')).toBe(true);
+      expect(dataContainsSecret(secrets, 'application/user+json')).toBe(false);
+    });
   });
 });

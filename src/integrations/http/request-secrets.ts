@@ -9,6 +9,15 @@ export interface RequestSecrets {
   queryParams: Set<string>;
 }
 
+const MASK = '***';
+
+/**
+ * A credential shorter than this (a basic-auth user `user`, a 4-character key) is too
+ * likely to occur in ordinary data — `username`, `users-basic` — to be cut out of it
+ * wherever it appears; 8 is also the shortest memorised secret NIST SP 800-63B accepts.
+ */
+export const MIN_EMBEDDED_SECRET_LENGTH = 8;
+
 export function emptySecrets(): RequestSecrets {
   return { values: [], headerNames: new Set(), queryParams: new Set() };
 }
@@ -18,26 +27,57 @@ export function addSecretValue(secrets: RequestSecrets, value: string | undefine
     secrets.values.push(value);
 }
 
+interface Spelling {
+  text: string;
+  /** Long enough to be masked inside a longer text of a backend's answer. */
+  embedded: boolean;
+}
+
 /** Each secret as written and as it appears inside a JSON string literal. */
-function spellings(secrets: RequestSecrets): string[] {
-  const all = new Set<string>();
+function spellings(secrets: RequestSecrets): Spelling[] {
+  const all = new Map<string, boolean>();
   for (const secret of secrets.values) {
-    all.add(secret);
-    all.add(JSON.stringify(secret).slice(1, -1));
+    const embedded = secret.length >= MIN_EMBEDDED_SECRET_LENGTH;
+    for (const text of [secret, JSON.stringify(secret).slice(1, -1)])
+      all.set(text, (all.get(text) ?? false) || embedded);
   }
   // Longest first, so a secret containing another is masked whole.
-  return [...all].filter((s) => s !== '').sort((a, b) => b.length - a.length);
+  return [...all]
+    .filter(([text]) => text !== '')
+    .sort(([a], [b]) => b.length - a.length)
+    .map(([text, embedded]) => ({ text, embedded }));
 }
 
-/** True when `text` contains any secret value. */
-export function containsSecret(secrets: RequestSecrets, text: string): boolean {
-  return spellings(secrets).some((secret) => text.includes(secret));
-}
-
-/** Replaces every occurrence of a secret value with `***`. */
+/**
+ * Replaces every occurrence of a secret value with `***`, however short: for what people
+ * read (trace URLs, logs, errors), where a masked ordinary word costs nothing.
+ */
 export function maskSecrets(secrets: RequestSecrets, text: string): string {
   if (secrets.values.length === 0) return text;
   let out = text;
-  for (const secret of spellings(secrets)) out = out.split(secret).join('***');
+  for (const { text: secret } of spellings(secrets)) out = out.split(secret).join(MASK);
   return out;
+}
+
+/**
+ * Masks secrets in a backend's answer (a body string or key, the raw text, a header
+ * value), which the flow reads as data: a secret of at least MIN_EMBEDDED_SECRET_LENGTH
+ * characters wherever it appears; a shorter one only where it stands whole — the entire
+ * text, or a whole JSON string literal in it — as a backend echoing the credential returns
+ * it. Masking a short one inside longer text would corrupt ordinary words.
+ */
+export function maskSecretsInData(secrets: RequestSecrets, text: string): string {
+  if (secrets.values.length === 0) return text;
+  let out = text;
+  for (const { text: secret, embedded } of spellings(secrets)) {
+    if (embedded) out = out.split(secret).join(MASK);
+    else if (out === secret) return MASK;
+    else out = out.split(`"${secret}"`).join(`"${MASK}"`);
+  }
+  return out;
+}
+
+/** True when `text`, read as data, holds a secret (see maskSecretsInData). */
+export function dataContainsSecret(secrets: RequestSecrets, text: string): boolean {
+  return maskSecretsInData(secrets, text) !== text;
 }
