@@ -85,6 +85,41 @@ describe('Conversations API', () => {
     expect(page2.body.next_cursor).toBeNull();
   });
 
+  it('should refuse a cursor from another list: another chatbot, endpoint or filter', async () => {
+    const other = await publishedBot(t, auth, FLOW);
+    const cursor = (await t.http().get(`${base}/conversations?limit=1`).set(auth).expect(200)).body
+      .next_cursor as string;
+    const filtered = (
+      await t.http().get(`${base}/conversations?limit=1&status=active`).set(auth).expect(200)
+    ).body.next_cursor as string;
+    const elsewhere = [
+      `${other.base}/conversations?cursor=${cursor}`,
+      `${base}/conversations/${sids[0]}/messages?cursor=${cursor}`,
+      `${base}/conversations/${sids[0]}/trace?cursor=${cursor}`,
+      `${base}/conversations?status=CLOSED&cursor=${cursor}`,
+      `${base}/conversations?cursor=${filtered}`,
+      `${base}/opt-outs?cursor=${cursor}`,
+    ];
+    for (const url of elsewhere) {
+      const res = await t.http().get(url).set(auth).expect(400);
+      expect(res.body).toEqual({
+        detail: expect.any(String),
+        errors: [{ path: 'cursor', message: expect.stringContaining('another list') }],
+      });
+    }
+    // The list it came from still takes it, whatever the page size and the filters' order.
+    await t.http().get(`${base}/conversations?limit=5&cursor=${cursor}`).set(auth).expect(200);
+    const two = (
+      await t.http().get(`${base}/conversations?limit=1&channel=api&status=active`).set(auth)
+    ).body.next_cursor as string;
+    const next = await t
+      .http()
+      .get(`${base}/conversations?status=active&channel=api&cursor=${two}`)
+      .set(auth)
+      .expect(200);
+    expect(next.body.items).toHaveLength(1);
+  });
+
   it('should refuse bad filters with their paths', async () => {
     const res = await t
       .http()

@@ -29,7 +29,10 @@ export class ChatbotsController {
 
   @Get()
   list(@CurrentPrincipal() p: Principal, @Query() query: Record<string, unknown>) {
-    return this.chatbots.list(p.workspaceId, pageRequest(query));
+    return this.chatbots.list(
+      p.workspaceId,
+      pageRequest(query, `workspaces/${p.workspaceId}/chatbots`),
+    );
   }
 
   @Post()

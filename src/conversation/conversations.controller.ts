@@ -38,7 +38,8 @@ export class ConversationsController {
     @Param('chatbotId', UlidPipe) chatbotId: string,
     @Query() q: ListQuery,
   ) {
-    return this.conversations.list(chatbotId, q, pageRequest(q));
+    const page = pageRequest(q, `chatbots/${chatbotId}/conversations`);
+    return this.conversations.list(chatbotId, q, page);
   }
 
   @Get(':id')
@@ -57,7 +58,8 @@ export class ConversationsController {
     @Param('id', UlidPipe) id: string,
     @Query() q: ListQuery,
   ) {
-    return this.conversations.messages(chatbotId, id, pageRequest(q));
+    const page = pageRequest(q, `chatbots/${chatbotId}/conversations/${id}/messages`);
+    return this.conversations.messages(chatbotId, id, page);
   }
 
   @Get(':id/trace')
@@ -67,7 +69,8 @@ export class ConversationsController {
     @Param('id', UlidPipe) id: string,
     @Query() q: ListQuery,
   ) {
-    return this.conversations.trace(chatbotId, id, pageRequest(q));
+    const page = pageRequest(q, `chatbots/${chatbotId}/conversations/${id}/trace`);
+    return this.conversations.trace(chatbotId, id, page);
   }
 
   @Post(':id/handoff')

@@ -34,7 +34,8 @@ export class FlowsController {
     @Param('chatbotId', UlidPipe) chatbotId: string,
     @Query() query: Record<string, unknown>,
   ) {
-    return this.flows.list(p.workspaceId, chatbotId, pageRequest(query));
+    const page = pageRequest(query, `chatbots/${chatbotId}/flows`);
+    return this.flows.list(p.workspaceId, chatbotId, page);
   }
 
   @Post()
@@ -106,7 +107,8 @@ export class FlowsController {
     @Param('flowId', UlidPipe) flowId: string,
     @Query() query: Record<string, unknown>,
   ) {
-    return this.flows.versions(p.workspaceId, chatbotId, flowId, pageRequest(query));
+    const page = pageRequest(query, `chatbots/${chatbotId}/flows/${flowId}/versions`);
+    return this.flows.versions(p.workspaceId, chatbotId, flowId, page);
   }
 
   @Get(':flowId/versions/:versionId')

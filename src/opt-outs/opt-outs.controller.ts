@@ -40,7 +40,7 @@ export class OptOutsController {
     @Param('chatbotId', UlidPipe) chatbotId: string,
     @Query() q: { limit?: string; cursor?: string },
   ) {
-    const page = pageRequest(q);
+    const page = pageRequest(q, `chatbots/${chatbotId}/opt-outs`);
     const { rows, total } = await this.optOuts.page(chatbotId, page.limit + 1, page.after);
     return toPage(rows, total, page, view);
   }

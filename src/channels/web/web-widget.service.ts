@@ -134,7 +134,12 @@ export class WebWidgetService {
     await this.authorise(req, sessionId, token);
     const chatbotId = req.integration.chatbot_id;
     const [page, conversation] = await Promise.all([
-      this.conversations.messages(chatbotId, sessionId, { after, limit: HISTORY_PAGE }),
+      // Paged by message id (`after`); no cursor leaves, so the list tag only names it.
+      this.conversations.messages(chatbotId, sessionId, {
+        after,
+        limit: HISTORY_PAGE,
+        list: `web/${sessionId}/history`,
+      }),
       this.conversations.get(chatbotId, sessionId),
     ]);
     return {

@@ -71,7 +71,11 @@ export class IntegrationsController {
     @Param('chatbotId', UlidPipe) chatbotId: string,
     @Query() query: Record<string, unknown>,
   ) {
-    return this.integrations.list(p.workspaceId, chatbotId, pageRequest(query));
+    return this.integrations.list(
+      p.workspaceId,
+      chatbotId,
+      pageRequest(query, `chatbots/${chatbotId}/integrations`),
+    );
   }
 
   @Post()
