@@ -313,6 +313,43 @@ describe('API_CALL from a flow', () => {
     }
   });
 
+  it('should reach an allow-listed address only by that address, not by a name resolving to it', async () => {
+    const listed = await startTestApp({ OUTBOUND_ALLOW_HOSTS: '127.0.0.1,::1' });
+    try {
+      const a = (await listed.newWorkspace()).auth;
+      const bot = await publishedBot(listed, a, {
+        start: 'go',
+        states: {
+          go: {
+            actions: [
+              call({
+                url: `${backend.url}/by-address`,
+                save_to: 'first',
+                success_transition: 'by_name',
+              }),
+            ],
+          },
+          by_name: {
+            actions: [
+              call({
+                url: `${backend.url.replace('127.0.0.1', 'localhost')}/by-name`,
+                success_transition: 'reached',
+                failure_transition: 'blocked',
+              }),
+            ],
+          },
+          reached: { message: 'Reached', end: true },
+          blocked: { message: 'Blocked: {{response_meta.error}}', end: true },
+        },
+      });
+      const res = await listed.http().post(`${bot.base}/chat/sessions`).set(a).expect(201);
+      expect(res.body.messages).toEqual([{ type: 'text', text: 'Blocked: blocked_address' }]);
+      expect(backend.calls.map((c) => c.url)).toEqual(['/by-address']);
+    } finally {
+      await listed.close();
+    }
+  });
+
   it('should record API calls in the trace without query strings or header values', async () => {
     const { base, sid } = await chat({
       start: 'go',

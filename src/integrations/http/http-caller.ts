@@ -47,7 +47,7 @@ export interface HttpCallerDefaults {
 
 export interface HttpCallerOptions {
   resolveIntegration: IntegrationResolver;
-  /** OUTBOUND_ALLOW_HOSTS: host names or CIDRs that may be reached despite the SSRF rules. */
+  /** OUTBOUND_ALLOW_HOSTS: hosts or CIDRs reachable despite the SSRF rules (see SsrfGuard). */
   allowHosts: string[];
   /** e.g. `sarufi-gateway/0.1.0`. */
   userAgent: string;

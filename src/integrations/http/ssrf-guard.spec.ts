@@ -61,7 +61,7 @@ describe('SsrfGuard', () => {
       });
     });
 
-    it('should let addresses inside an allow-listed CIDR through, and only those', async () => {
+    it('should let addresses inside an allow-listed CIDR through, by any name, and only those', async () => {
       const lookup = lookupFrom({
         'a.test': ['127.0.0.2'],
         'b.test': ['10.0.0.1'],
@@ -99,11 +99,29 @@ describe('SsrfGuard', () => {
       expect(lookup.calls).toEqual([]);
     });
 
-    it('should allow a literal listed as a single address', async () => {
-      const guard = new SsrfGuard({ allowHosts: ['127.0.0.1', '::1'], lookup: lookupFrom({}) });
+    it('should allow a listed address only where the URL is written with it, not a name resolving to it', async () => {
+      const lookup = lookupFrom({ localhost: ['127.0.0.1'], 'six.test': ['::1'] });
+      const guard = new SsrfGuard({ allowHosts: ['127.0.0.1', '::1'], lookup });
       await expect(guard.check('127.0.0.1')).resolves.toMatchObject({ ok: true });
+      await expect(guard.check('[::ffff:127.0.0.1]')).resolves.toMatchObject({ ok: true });
       await expect(guard.check('[::1]')).resolves.toMatchObject({ ok: true });
       await expect(guard.check('127.0.0.2')).resolves.toMatchObject({ ok: false });
+      for (const name of ['localhost', 'six.test'])
+        await expect(guard.check(name)).resolves.toEqual({
+          ok: false,
+          code: 'blocked_address',
+          reason: 'loopback',
+        });
+    });
+
+    it('should allow a listed name only as that name, not its address written out', async () => {
+      const lookup = lookupFrom({ 'backend.test': ['10.0.0.7'] });
+      const guard = new SsrfGuard({ allowHosts: ['backend.test'], lookup });
+      await expect(guard.check('backend.test')).resolves.toMatchObject({ ok: true });
+      await expect(guard.check('10.0.0.7')).resolves.toMatchObject({
+        ok: false,
+        reason: 'private',
+      });
     });
 
     it('should report a DNS failure as a network error', async () => {

@@ -15,7 +15,11 @@ export type GuardDecision =
   | { ok: false; code: 'blocked_address' | 'network_error'; reason: string };
 
 export interface SsrfGuardOptions {
-  /** Host names (exact, case-insensitive) or IPs/CIDRs (v4 or v6) that may be reached anyway. */
+  /**
+   * OUTBOUND_ALLOW_HOSTS: host names (exact, case-insensitive) and addresses, each allowing
+   * only a URL whose host is written so, and CIDRs (v4 or v6), allowing every address in
+   * them however it was reached.
+   */
   allowHosts: string[];
   lookup?: HostLookup;
 }
@@ -32,6 +36,10 @@ function normaliseHostname(hostname: string): string {
   return host;
 }
 
+function sameAddress(a: Uint8Array, b: Uint8Array): boolean {
+  return a.every((byte, i) => byte === b[i]);
+}
+
 /**
  * Decides whether a host may be connected to, and to which addresses. The host is
  * resolved once here; the caller must connect only to the returned addresses (so a DNS
@@ -39,6 +47,11 @@ function normaliseHostname(hostname: string): string {
  */
 export class SsrfGuard {
   private readonly allowedNames = new Set<string>();
+  /**
+   * Listed hosts that are addresses: a host, like a name, so a name that resolves to one is
+   * not let through by it (a range, written as a CIDR, is what allows resolved addresses).
+   */
+  private readonly allowedAddresses: Uint8Array[] = [];
   private readonly allowedRanges: Cidr[] = [];
   private readonly lookup: HostLookup;
 
@@ -47,14 +60,15 @@ export class SsrfGuard {
     for (const raw of options.allowHosts) {
       const entry = raw.trim();
       if (entry === '') continue;
-      const cidr = parseCidr(entry);
-      if (cidr) {
+      if (entry.includes('/')) {
+        const cidr = parseCidr(entry);
+        if (!cidr) throw new Error(`Invalid CIDR in outbound allow-list: ${entry}`);
         this.allowedRanges.push(cidr);
-      } else if (entry.includes('/')) {
-        throw new Error(`Invalid CIDR in outbound allow-list: ${entry}`);
-      } else {
-        this.allowedNames.add(normaliseHostname(entry));
+        continue;
       }
+      const address = parseIp(entry);
+      if (address) this.allowedAddresses.push(address);
+      else this.allowedNames.add(normaliseHostname(entry));
     }
   }
 
@@ -71,7 +85,9 @@ export class SsrfGuard {
     if (host === '') return { ok: false, code: 'blocked_address', reason: 'empty host' };
     const family = isIP(host);
     if (family !== 0) {
-      const refusal = this.allowedNames.has(host) ? null : this.addressRefusal(host);
+      const bytes = parseIp(host);
+      const listed = bytes !== null && this.allowedAddresses.some((a) => sameAddress(a, bytes));
+      const refusal = listed ? null : this.addressRefusal(host);
       if (refusal) return { ok: false, code: 'blocked_address', reason: refusal };
       return { ok: true, addresses: [{ address: host, family: family === 6 ? 6 : 4 }] };
     }
