@@ -179,6 +179,34 @@ describe('SMS channel', () => {
     }>;
   };
 
+  /** The provider id of a number's first outbound message, once it was sent (else false). */
+  const sentIdOf = async (userId: string) => {
+    const rows = await t.db.query<Array<{ provider_message_id: string }>>(
+      `SELECT m.provider_message_id FROM messages m JOIN conversations c ON c.id = m.conversation_id
+        WHERE c.chatbot_id = $1 AND c.user_id = $2 AND m.direction = 'outbound'
+          AND m.provider_message_id IS NOT NULL ORDER BY m.seq`,
+      [chatbotId, userId],
+    );
+    return rows.length > 0 && rows[0].provider_message_id;
+  };
+
+  /** A counter's value on /metrics (0 before its first count). */
+  const counter = async (series: string) => {
+    const line = (await t.http().get('/metrics')).text
+      .split('\n')
+      .find((l) => l.startsWith(`${series} `));
+    return line ? Number(line.slice(series.length + 1)) : 0;
+  };
+
+  /** A form post to a Twilio integration's webhook, signed with its auth token. */
+  const twilioPost = (path: string, body: Record<string, string>, authToken = 'tw_token') =>
+    t
+      .http()
+      .post(path)
+      .type('form')
+      .set('X-Twilio-Signature', twilioSignature(authToken, `${PUBLIC}${path}`, body))
+      .send(body);
+
   it("should hold an Africa's Talking conversation: numbered choice, input, API_CALL", async () => {
     const { path, record } = await at();
     expect(record).toMatchObject({ provider: 'africastalking', api_key: '***', username: 'duka' });
@@ -223,15 +251,7 @@ describe('SMS channel', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(sentTo(number)).toHaveLength(1);
 
-    const [out] = (await messagesOf(number)).filter((m) => m.direction === 'outbound');
-    expect(out.status).toBe('sent');
-    const [{ provider_message_id: providerId }] = await t.db.query<
-      Array<{ provider_message_id: string }>
-    >(
-      `SELECT m.provider_message_id FROM messages m JOIN conversations c ON c.id = m.conversation_id
-        WHERE c.user_id = $1 AND m.direction = 'outbound'`,
-      [number],
-    );
+    const providerId = await waitFor(() => sentIdOf(number));
     await t.http().post(path).type('form').send({ id: providerId, status: 'Success' }).expect(200);
     await waitFor(async () => (await messagesOf(number)).some((m) => m.status === 'delivered'));
     await t
@@ -365,14 +385,7 @@ describe('SMS channel', () => {
       encoding: 0,
       recipients: [{ dest_addr: '255700000108' }],
     });
-    const [{ provider_message_id: requestId }] = await waitFor(() =>
-      t.db
-        .query<Array<{ provider_message_id: string }>>(
-          `SELECT m.provider_message_id FROM messages m JOIN conversations c ON c.id = m.conversation_id
-          WHERE c.user_id = '+255700000108' AND m.provider_message_id IS NOT NULL`,
-        )
-        .then((rows) => rows.length > 0 && rows),
-    );
+    const requestId = await waitFor(() => sentIdOf('+255700000108'));
     await t
       .http()
       .post(path)
@@ -397,22 +410,11 @@ describe('SMS channel', () => {
     });
     expect(record.auth_token).toBe('***');
     const params = { From: '+15550001111', To: '+15550002222', Body: 'Hi', MessageSid: 'SMin1' };
-    const bad = await t
-      .http()
-      .post(path)
-      .type('form')
-      .set('X-Twilio-Signature', twilioSignature('wrong', `${PUBLIC}${path}`, params))
-      .send(params);
+    const bad = await twilioPost(path, params, 'wrong');
     expect(bad.status).toBe(401);
     const none = await t.db.query(`SELECT 1 FROM inbox_events WHERE provider_message_id = 'SMin1'`);
     expect(none).toHaveLength(0);
-    const signed = (body: Record<string, string>) =>
-      t
-        .http()
-        .post(path)
-        .type('form')
-        .set('X-Twilio-Signature', twilioSignature('tw_token', `${PUBLIC}${path}`, body))
-        .send(body);
+    const signed = (body: Record<string, string>) => twilioPost(path, body);
     const good = await signed(params);
     expect(good.status).toBe(200);
     expect(good.headers['content-type']).toMatch(/^text\/xml/);
@@ -457,7 +459,7 @@ describe('SMS channel', () => {
       [{ from: 'not-a-number', to: '15055', text: 'x', id: 'bad2' }, 'from'],
       [{ from: '+255700000109', to: '15055', text: 'x'.repeat(10_001), id: 'bad3' }, 'text'],
       [{ from: '+255700000109', to: '15055', text: 'x' }, 'id'],
-      [{ id: 'x', status: 'Vanished' }, 'status'],
+      [{ id: 'x', status: '' }, 'status'],
     ];
     for (const [body, field] of cases) {
       const res = await t.http().post(path).type('form').send(body);
@@ -490,5 +492,156 @@ describe('SMS channel', () => {
       .type('form')
       .send(cases[0][0])
       .expect(404);
+  });
+
+  it('should apply a delivery report only to messages sent through the integration that received it', async () => {
+    // Two integrations of the chatbot (two sender ids): the number's session is shared.
+    const first = await at();
+    const second = await smsIntegration({
+      username: 'duka',
+      api_key: 'atsk_y',
+      sender_id: 'DUKA2',
+    });
+    const number = '+255700000112';
+    await atInbound(first.path, number, 'Hi');
+    const providerId = await waitFor(() => sentIdOf(number));
+    const reports = 'delivery_reports_total{channel="sms",outcome=';
+    const counts = async () => ({
+      applied: await counter(`${reports}"applied"}`),
+      unknown: await counter(`${reports}"unknown_id"}`),
+    });
+    const before = await counts();
+    // The other integration's report of that id is about a message of its own account.
+    await t
+      .http()
+      .post(second.path)
+      .type('form')
+      .send({ id: providerId, status: 'Failed', failureReason: 'UserInBlacklist' })
+      .expect(200);
+    const after = await waitFor(async () => {
+      const now = await counts();
+      return now.applied + now.unknown === before.applied + before.unknown + 1 && now;
+    });
+    expect(after).toEqual({ applied: before.applied, unknown: before.unknown + 1 });
+    const outbound = async () =>
+      (await messagesOf(number)).filter((m) => m.direction === 'outbound')[0];
+    expect(await outbound()).toMatchObject({ status: 'sent' });
+    expect((await outbound()).error).toBeUndefined();
+    await t
+      .http()
+      .post(first.path)
+      .type('form')
+      .send({ id: providerId, status: 'Success' })
+      .expect(200);
+    await waitFor(async () => (await outbound()).status === 'delivered');
+  });
+
+  it('should acknowledge a delivery status it does not know (200, counted) and leave the message as it is, on every provider', async () => {
+    const at1 = await at();
+    const atNumber = '+255700000113';
+    await atInbound(at1.path, atNumber, 'Hi');
+    const atId = await waitFor(() => sentIdOf(atNumber));
+
+    const bm = await smsIntegration({
+      provider: 'beem',
+      api_key: 'beem_k',
+      secret_key: 'beem_s',
+      sender_id: 'DUKA',
+    });
+    const beemNumber = '+255700000114';
+    await t
+      .http()
+      .post(bm.path)
+      .send({ from: beemNumber.slice(1), to: '15200', message: 'Habari', message_id: 'beem-in-2' })
+      .expect(200);
+    const beemId = await waitFor(() => sentIdOf(beemNumber));
+
+    // A message the business sends first goes through Twilio's Messages API, with a SID.
+    const tw = await smsIntegration({
+      provider: 'twilio',
+      account_sid: 'AC123',
+      auth_token: 'tw_token',
+      from: '+15550003333',
+    });
+    const twNumber = '+255700000115';
+    await t
+      .http()
+      .post(`${base}/outbound`)
+      .set(auth)
+      .send({ integration_id: tw.record.id, to: twNumber, state: 'menu' })
+      .expect(202);
+    const sid = await waitFor(() => sentIdOf(twNumber));
+
+    await t.http().post(at1.path).type('form').send({ id: atId, status: 'Queued' }).expect(200);
+    await t
+      .http()
+      .post(bm.path)
+      .send({
+        request_id: Number(beemId),
+        recipient_id: 1,
+        dest_addr: '255700000114',
+        status: 'ENROUTE',
+      })
+      .expect(200);
+    const tw1 = await twilioPost(tw.path, { MessageSid: sid, MessageStatus: 'paused' });
+    expect(tw1.status).toBe(200);
+
+    for (const provider of ['africastalking', 'beem', 'twilio'])
+      expect({
+        provider,
+        count: await counter(`sms_inbound_total{provider="${provider}",outcome="unknown_status"}`),
+      }).toEqual({ provider, count: 1 });
+    // Nothing was stored to process later: the messages stay as they were.
+    const stored = await t.db.query(
+      `SELECT 1 FROM inbox_events WHERE kind = 'sms.status' AND provider_message_id = ANY($1)`,
+      [[atId, beemId, sid].map((id) => `status:${id}:failed`)],
+    );
+    expect(stored).toHaveLength(0);
+    for (const number of [atNumber, beemNumber, twNumber]) {
+      const [out] = (await messagesOf(number)).filter((m) => m.direction === 'outbound');
+      expect({ number, status: out.status, error: out.error }).toEqual({
+        number,
+        status: 'sent',
+        error: undefined,
+      });
+    }
+    // A status it knows still applies.
+    await twilioPost(tw.path, { MessageSid: sid, MessageStatus: 'delivered' }).expect(200);
+    await waitFor(async () => (await messagesOf(twNumber)).some((m) => m.status === 'delivered'));
+  });
+
+  it('should refuse START as an opt-out keyword (it would mean both), on create and on PATCH', async () => {
+    const created = await t
+      .http()
+      .post(`${base}/integrations`)
+      .set(auth)
+      .send({
+        type: 'sms',
+        name: 'sms-start-word',
+        username: 'duka',
+        api_key: 'k',
+        opt_out_keywords: ['ACHA', 'start'],
+      });
+    expect(created.status).toBe(400);
+    expect(created.body.detail).toEqual(expect.any(String));
+    expect(created.body.errors).toEqual([
+      { path: 'opt_out_keywords[1]', message: expect.stringContaining('START') },
+    ]);
+    const { record } = await smsIntegration({
+      username: 'duka',
+      api_key: 'k',
+      opt_out_keywords: ['ACHA'],
+    });
+    const patched = await t
+      .http()
+      .patch(`${base}/integrations/${record.id}`)
+      .set(auth)
+      .send({ opt_out_keywords: ['SIMAMA', 'Start.'] });
+    expect(patched.status).toBe(400);
+    expect(patched.body.errors).toEqual([
+      { path: 'opt_out_keywords[1]', message: expect.stringContaining('START') },
+    ]);
+    const kept = await t.http().get(`${base}/integrations/${record.id}`).set(auth).expect(200);
+    expect(kept.body.opt_out_keywords).toEqual(['ACHA']);
   });
 });

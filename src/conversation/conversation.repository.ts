@@ -357,15 +357,17 @@ export class ConversationRepository {
   }
 
   /**
-   * Records a channel send on the messages it carried: `sent`, with the provider's id and
-   * the segment count. Written by the statement that ends the outbox delivery.
+   * Records a channel send on the messages it carried: `sent`, with the provider's id, the
+   * segment count and the integration that sent them (`sentVia`, see applyDeliveryReport).
+   * Written by the statement that ends the outbox delivery.
    */
   static markSent(
     ids: readonly string[],
     providerMessageId: string | null,
     segments: number | null,
+    sentVia: string | null = null,
   ): MessagesDelivery {
-    return { messageIds: ids, status: 'sent', providerMessageId, segments };
+    return { messageIds: ids, status: 'sent', providerMessageId, segments, sentVia };
   }
 
   /** A channel could not send these messages (a final error, or opted out); as markSent. */
@@ -384,6 +386,9 @@ export class ConversationRepository {
    * STATUS_EVENT_IDS messages per report (one send carries one message, or a few in one SMS).
    * `keyPrefix`, when given, limits the report to conversations whose session key starts
    * with it (a WhatsApp number's: a report on one number never touches another's messages).
+   * `sentVia`, when given, limits it to messages sent through that integration (SMS, whose
+   * session key is the user's number alone, shared by the chatbot's SMS integrations);
+   * messages sent before that was recorded have none and are matched by the id alone.
    * The number of messages updated (0: an unknown id).
    */
   async applyDeliveryReport(
@@ -393,6 +398,7 @@ export class ConversationRepository {
     status: 'sent' | 'delivered' | 'read' | 'failed',
     error: { code: string; title: string } | null,
     keyPrefix: string | null = null,
+    sentVia: string | null = null,
   ): Promise<number> {
     // Reports come out of order: never move back (sent < delivered < read); a failure
     // counts unless the message was already delivered or read.
@@ -403,6 +409,7 @@ export class ConversationRepository {
            FROM messages m JOIN conversations c ON c.id = m.conversation_id
           WHERE m.provider_message_id = $3 AND c.chatbot_id = $1 AND c.channel = $2
             AND ${KEY_PREFIXED('$7')}
+            AND ($8::text IS NULL OR m.sent_via IS NULL OR m.sent_via = $8::text)
           FOR UPDATE OF m
        ), moved AS (
          UPDATE messages m
@@ -436,6 +443,7 @@ export class ConversationRepository {
         error ? JSON.stringify(error) : null,
         Array.from({ length: STATUS_EVENT_IDS }, () => newId()),
         keyPrefix,
+        sentVia,
       ],
     );
     return rows.length;

@@ -1,8 +1,8 @@
 /**
- * What a channel's send did to the messages it carried (`sent` with the provider's id and the
- * segment count, or `failed` with its error), written by the statement that ends the outbox
- * delivery, only if that delivery was still the ending instance's (outbox.repository.ts ›
- * finishMany).
+ * What a channel's send did to the messages it carried (`sent` with the provider's id, the
+ * segment count and the integration it went through, or `failed` with its error), written by
+ * the statement that ends the outbox delivery, only if that delivery was still the ending
+ * instance's (outbox.repository.ts › finishMany).
  */
 export type MessagesDelivery =
   | {
@@ -10,6 +10,8 @@ export type MessagesDelivery =
       status: 'sent';
       providerMessageId: string | null;
       segments: number | null;
+      /** The integration that sent them, whose delivery reports alone may update them (SMS). */
+      sentVia: string | null;
     }
   | { messageIds: readonly string[]; status: 'failed'; error: { code: string; title: string } };
 
@@ -28,6 +30,7 @@ export function deliveredRows(
             status: 'sent',
             provider_message_id: record.providerMessageId,
             segments: record.segments,
+            sent_via: record.sentVia,
           }
         : { status: 'failed', error: record.error };
     return record.messageIds.map((id) => ({ id, end_id: endId, ...outcome }));
@@ -47,9 +50,11 @@ export function messagesDeliveredSql(records: string, only: string): string {
                 provider_message_id = CASE WHEN d.status = 'sent' THEN d.provider_message_id
                                            ELSE m.provider_message_id END,
                 segments = CASE WHEN d.status = 'sent' THEN d.segments ELSE m.segments END,
+                sent_via = CASE WHEN d.status = 'sent' THEN d.sent_via ELSE m.sent_via END,
                 delivery_error = CASE WHEN d.status = 'failed' THEN d.error ELSE m.delivery_error END
            FROM batch_rows(${records}::jsonb) AS b(item),
                 jsonb_to_record(b.item)
-                AS d(id char(26), end_id char(26), status text, provider_message_id text, segments int, error jsonb)
+                AS d(id char(26), end_id char(26), status text, provider_message_id text, segments int,
+                     sent_via char(26), error jsonb)
           WHERE m.id = d.id AND (d.status = 'failed' OR m.delivery_status = 'queued') AND ${only}`;
 }

@@ -45,6 +45,7 @@ describe('finishStatement (the statement ending outbox attempts)', () => {
         status: 'sent',
         provider_message_id: 'wamid-0',
         segments: null,
+        sent_via: null,
       },
       { id: 'msg-2', end_id: 'row-2', status: 'failed', error: { code: '131026', title: 'x' } },
     ]);

@@ -163,6 +163,18 @@ export class SmsChannelService {
         });
         return done(stored ? 'status' : 'duplicate');
       }
+      case 'unknown_status':
+        // Acknowledged (a refusal would only be retried), the message left as it is, and
+        // logged with the status so that the provider's table can learn it.
+        this.logger.warn(
+          {
+            provider: provider.name,
+            status: event.status,
+            provider_message_id: event.providerMessageId,
+          },
+          'SMS webhook: delivery status not known; the message is left as it is',
+        );
+        return done('unknown_status');
       case 'opt_out':
         await this.inbox.accept({
           ...common,

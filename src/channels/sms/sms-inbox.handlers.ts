@@ -154,7 +154,10 @@ export class SmsMessageInboxHandler implements InboxHandler, OnModuleInit {
   }
 }
 
-/** `sms.status`: a delivery report or status callback updates the messages it names. */
+/**
+ * `sms.status`: a delivery report or status callback updates the messages it names, among
+ * those sent through the integration that received it (provider ids are an account's own).
+ */
 @Injectable()
 export class SmsStatusInboxHandler implements InboxHandler, OnModuleInit {
   readonly kind = SMS_INBOX.status;
@@ -177,8 +180,10 @@ export class SmsStatusInboxHandler implements InboxHandler, OnModuleInit {
       report.providerMessageId,
       report.status,
       report.error ?? null,
+      null,
+      event.integrationId,
     );
-    // An id we never sent (or another chatbot's) is ignored, and counted.
+    // An id this integration never sent (or another chatbot's) is ignored, and counted.
     this.metrics.deliveryReports.inc({
       channel: SMS_CHANNEL,
       outcome: updated ? 'applied' : 'unknown_id',

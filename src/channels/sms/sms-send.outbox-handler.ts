@@ -126,10 +126,12 @@ export class SmsSendOutboxHandler implements OutboxHandler, OnModuleInit {
       return {
         ok: true,
         detail: result.providerMessageId ?? 'sent',
+        // With the integration: its delivery reports, and no other's, name these messages.
         record: ConversationRepository.markSent(
           p.messageIds,
           result.providerMessageId,
           smsSegments(p.text).parts,
+          p.integrationId,
         ),
       };
     }

@@ -27,6 +27,7 @@ import { OutboxClaim1765001100000 } from './1765001100000-outbox-claim';
 
 /** Every migration, oldest first. New ones are added here (and committed, reviewed). */
 import { ConversationFlowVersion1765001200000 } from './1765001200000-conversation-flow-version';
+import { MessageSentVia1765001300000 } from './1765001300000-message-sent-via';
 
 export const MIGRATIONS = [
   WorkspacesAndChatbots1763800000000,
@@ -56,4 +57,5 @@ export const MIGRATIONS = [
   InboxStoreRows1765001000000,
   OutboxClaim1765001100000,
   ConversationFlowVersion1765001200000,
+  MessageSentVia1765001300000,
 ];

@@ -90,6 +90,30 @@ describe('sms integration type', () => {
     ).toEqual(['api_base', 'opt_out_keywords[0]']);
   });
 
+  it('should refuse an opt-out keyword that is an opt-in word, once per word, as messages are read', () => {
+    const body = {
+      name: 'x',
+      username: 'u',
+      api_key: 'k',
+      opt_out_keywords: ['ACHA', ' START', 'start!', 'Start'],
+    };
+    // ' START' is refused by the schema (a space) and not a second time.
+    expect(paths(() => sms.create(body, box))).toEqual([
+      'opt_out_keywords[1]',
+      'opt_out_keywords[2]',
+      'opt_out_keywords[3]',
+    ]);
+    const r = row({ name: 'x', username: 'u', api_key: 'k' });
+    expect(paths(() => sms.patch(r, { opt_out_keywords: ['START'] }, box))).toEqual([
+      'opt_out_keywords[0]',
+    ]);
+    // A list stored before the check is kept by a PATCH that does not send it.
+    const stored = { ...r, config: { ...(r.config as object), opt_out_keywords: ['START'] } };
+    expect(sms.patch(stored, { name: 'y' }, box).config).toMatchObject({
+      opt_out_keywords: ['START'],
+    });
+  });
+
   it('should keep a secret sent back as ***, replace one sent anew, and rotate the token', () => {
     const r = row({
       name: 'sms',

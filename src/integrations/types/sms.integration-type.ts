@@ -1,3 +1,4 @@
+import { keywordOf, OPT_IN_WORDS } from '../../channels/sms/sms-text';
 import { FieldIssues } from '../api/field-issues';
 import { SECRET_MASK } from '../api/http-integration-input';
 import { COMMON_FIELDS, READ_ONLY_FIELDS } from '../api/integration-schema';
@@ -127,6 +128,26 @@ const checkPatch = schemaCheck({
 });
 
 /**
+ * An opt-out keyword that the channel reads as an opt-in word (START, in any case) would
+ * mean both: the number could never opt back in. Checked as the channel reads messages
+ * (keywordOf), on the words sent only (a PATCH of other fields keeps the stored list).
+ */
+function checkOptOutKeywords(body: Record<string, unknown>, issues: FieldIssues): void {
+  const words = body.opt_out_keywords;
+  if (!Array.isArray(words)) return;
+  words.forEach((word, i) => {
+    const path = `opt_out_keywords[${i}]`;
+    // One problem per path: a word the schema refused is not looked at again.
+    if (typeof word !== 'string' || issues.list.some((issue) => issue.path === path)) return;
+    if (keywordOf(word, []) === 'opt_in')
+      issues.add(
+        path,
+        `${OPT_IN_WORDS.join(', ')} opts a number back in; it cannot be an opt-out keyword.`,
+      );
+  });
+}
+
+/**
  * `sms`: a number or sender id at Africa's Talking, Twilio or Beem (contract: channels.md ›
  * SMS). Each provider's secret credentials (`api_key`, `auth_token`, `secret_key`) are sealed
  * in the `secrets` column and shown as `***`; the webhook token is made by the server.
@@ -138,6 +159,7 @@ export const smsIntegrationType: IntegrationType = {
   create(body, box) {
     const issues = new FieldIssues();
     checkCreate(body, issues);
+    checkOptOutKeywords(body, issues);
     const provider = (body.provider as string | undefined) ?? 'africastalking';
     for (const name of SMS_PROVIDER_FIELDS[provider]?.secret ?? [])
       if (body[name] === SECRET_MASK)
@@ -151,6 +173,7 @@ export const smsIntegrationType: IntegrationType = {
     const current = row.config as SmsIntegrationConfig;
     // Fields are checked against the provider the integration will have.
     checkPatch({ provider: current.provider, ...body }, issues);
+    checkOptOutKeywords(body, issues);
     const webhookToken = patchedWebhookToken(row, body, issues);
     issues.throwIfAny();
     const provider = (body.provider as string | undefined) ?? current.provider;

@@ -53,7 +53,14 @@ describe("Africa's Talking SMS", () => {
     expect(
       pathOf(() => at.parse({ from: '+255700000001', to: '1', text: 'x'.repeat(10_001), id: 'a' })),
     ).toBe('text');
-    expect(pathOf(() => at.parse({ id: 'a', status: 'Lost' }))).toBe('status');
+    expect(pathOf(() => at.parse({ id: 'a', status: '' }))).toBe('status');
+    // A status not in the table is a report all the same (acknowledged, not refused).
+    expect(at.parse({ id: 'a', status: 'Lost' })).toEqual({
+      kind: 'unknown_status',
+      providerMessageId: 'a',
+      status: 'Lost',
+    });
+    expect(at.parse({ id: 'a', status: 'constructor' }).kind).toBe('unknown_status');
     expect(pathOf(() => at.parse({}))).toBe('');
     expect(
       at.parse({ from: '+255700000001', to: '1', text: 'x'.repeat(10_000), id: 'a' }).kind,

@@ -1,5 +1,6 @@
 import {
   MAX_TEXT_CHARS,
+  deliveryReport,
   form,
   parseJson,
   retryableStatus,
@@ -49,19 +50,11 @@ export const africasTalking: SmsProvider = {
     }
     if (f.status !== undefined) {
       const status = text(f, 'status', true)!;
-      const mapped = DELIVERY[status];
-      if (!mapped)
-        throw new ProviderRequestError(
-          'status',
-          `status must be one of: ${Object.keys(DELIVERY).join(', ')}.`,
-        );
       const reason = text(f, 'failureReason', false);
-      return {
-        kind: 'status',
-        providerMessageId: text(f, 'id', true)!,
-        status: mapped,
-        ...(mapped === 'failed' ? { error: { code: status, title: reason || status } } : {}),
-      };
+      return deliveryReport(DELIVERY, text(f, 'id', true)!, status, {
+        code: status,
+        title: reason || status,
+      });
     }
     if (f.phoneNumber !== undefined)
       return { kind: 'opt_out', phone: phoneField(f, 'phoneNumber') };

@@ -24,6 +24,12 @@ describe('Beem SMS', () => {
     expect(beem.parse({ request_id: 4242, status: 'UNDELIVERED' })).toMatchObject({
       status: 'failed',
     });
+    // A status not in the table was read as a failure; it is a report we cannot read.
+    expect(beem.parse({ request_id: 4242, status: 'enroute' })).toEqual({
+      kind: 'unknown_status',
+      providerMessageId: '4242',
+      status: 'ENROUTE',
+    });
     expect(() => beem.parse({ from: '255700000001', to: '15200', message: 'x' })).toThrow(
       ProviderRequestError,
     );

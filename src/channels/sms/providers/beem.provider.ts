@@ -1,6 +1,7 @@
 import {
   MAX_TEXT_CHARS,
   basicAuth,
+  deliveryReport,
   parseJson,
   retryableStatus,
   type SmsDeliveryStatus,
@@ -35,13 +36,10 @@ export const beem: SmsProvider = {
     const f = fieldsOf(body);
     if (f.request_id !== undefined && f.status !== undefined) {
       const status = (text(f, 'status', true) ?? '').toUpperCase();
-      const mapped = DELIVERY[status] ?? 'failed';
-      return {
-        kind: 'status',
-        providerMessageId: text(f, 'request_id', true)!,
-        status: mapped,
-        ...(mapped === 'failed' ? { error: { code: status, title: status } } : {}),
-      };
+      return deliveryReport(DELIVERY, text(f, 'request_id', true)!, status, {
+        code: status,
+        title: status,
+      });
     }
     const message =
       text(f, 'message', false, MAX_TEXT_CHARS) ?? text(f, 'text', false, MAX_TEXT_CHARS) ?? '';

@@ -28,7 +28,32 @@ export type SmsWebhookEvent =
       status: SmsDeliveryStatus;
       error?: { code: string; title: string };
     }
+  /** A delivery report whose status is none the provider's table knows (`status`: as sent). */
+  | { kind: 'unknown_status'; providerMessageId: string; status: string }
   | { kind: 'opt_out'; phone: string };
+
+/**
+ * A delivery report read through the provider's table of statuses; a failure carries `error`
+ * (the provider's code and reason). A status the table does not know is `unknown_status`,
+ * not a malformed request: providers add statuses, and a 4xx only makes their gateways retry
+ * or complain about a report that is well formed. Its message is left as it is.
+ */
+export function deliveryReport(
+  table: Readonly<Record<string, SmsDeliveryStatus>>,
+  providerMessageId: string,
+  status: string,
+  error: { code: string; title: string },
+): SmsWebhookEvent {
+  // Own keys only: "constructor" is no status.
+  if (!Object.hasOwn(table, status)) return { kind: 'unknown_status', providerMessageId, status };
+  const mapped = table[status];
+  return {
+    kind: 'status',
+    providerMessageId,
+    status: mapped,
+    ...(mapped === 'failed' ? { error } : {}),
+  };
+}
 
 /** One reply to send. */
 export interface SmsSendInput {

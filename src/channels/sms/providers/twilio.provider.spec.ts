@@ -64,9 +64,11 @@ describe('Twilio SMS', () => {
       'delivered',
       'failed',
     ]);
-    expect(() => twilio.parse({ MessageSid: 'SM4', MessageStatus: 'vanished' })).toThrow(
-      ProviderRequestError,
-    );
+    expect(twilio.parse({ MessageSid: 'SM4', MessageStatus: 'Vanished' })).toEqual({
+      kind: 'unknown_status',
+      providerMessageId: 'SM4',
+      status: 'vanished',
+    });
   });
 
   it('should escape bot text in TwiML', () => {

@@ -2,13 +2,14 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
   MAX_TEXT_CHARS,
   basicAuth,
+  deliveryReport,
   form,
   parseJson,
   retryableStatus,
   type SmsDeliveryStatus,
   type SmsProvider,
 } from './sms-provider';
-import { ProviderRequestError, fieldsOf, phoneField, text } from '../../provider-request';
+import { fieldsOf, phoneField, text } from '../../provider-request';
 
 /** Twilio's message statuses (those of a message we sent) as ours. */
 const DELIVERY: Readonly<Record<string, SmsDeliveryStatus>> = {
@@ -79,21 +80,12 @@ export const twilio: SmsProvider = {
     const f = fieldsOf(body);
     if (f.MessageStatus !== undefined && f.Body === undefined) {
       const status = (text(f, 'MessageStatus', true) ?? '').toLowerCase();
-      const mapped = DELIVERY[status];
-      if (!mapped)
-        throw new ProviderRequestError(
-          'MessageStatus',
-          `MessageStatus must be one of: ${Object.keys(DELIVERY).join(', ')}.`,
-        );
       const code = text(f, 'ErrorCode', false);
-      return {
-        kind: 'status',
-        providerMessageId: text(f, 'MessageSid', true)!,
-        status: mapped,
-        ...(mapped === 'failed'
-          ? { error: { code: code || status, title: text(f, 'ErrorMessage', false) || status } }
-          : {}),
-      };
+      const title = text(f, 'ErrorMessage', false);
+      return deliveryReport(DELIVERY, text(f, 'MessageSid', true)!, status, {
+        code: code || status,
+        title: title || status,
+      });
     }
     return {
       kind: 'message',
