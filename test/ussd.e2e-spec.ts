@@ -105,6 +105,24 @@ describe('USSD channel', () => {
       [chatbotId, userId],
     );
 
+  /** Moves a user's conversations `seconds` into the past, as if that much time went by. */
+  const age = (userId: string, seconds: number) =>
+    t.db.query(
+      `UPDATE conversations
+          SET updated_at = updated_at - make_interval(secs => $3::float8),
+              expires_at = expires_at - make_interval(secs => $3::float8)
+        WHERE chatbot_id = $1 AND channel = 'ussd' AND user_id = $2`,
+      [chatbotId, userId, seconds],
+    );
+
+  const inboundTexts = (conversationId: string) =>
+    t.db
+      .query<Array<{ message: { text: string } }>>(
+        `SELECT message FROM messages WHERE conversation_id = $1 AND direction = 'inbound' ORDER BY seq`,
+        [conversationId],
+      )
+      .then((rows) => rows.map((m) => m.message.text));
+
   describe('integration records', () => {
     it('should make a webhook token and show the URL, the defaults and the gateway format', async () => {
       const { record } = await ussdIntegration();
@@ -262,11 +280,7 @@ describe('USSD channel', () => {
       expect((await user.say('12ab')).text).toBe('Account numbers have 4 digits.');
       expect((await user.say('4321')).text).toBe('Balance: 5000 TZS. Asante!');
       const [row] = await conversationsOf(phone);
-      const messages = await t.db.query<Array<{ message: { text: string } }>>(
-        `SELECT message FROM messages WHERE conversation_id = $1 AND direction = 'inbound' ORDER BY seq`,
-        [row.id],
-      );
-      expect(messages.map((m) => m.message.text)).toEqual(['Check balance', '12ab', '4321']);
+      expect(await inboundTexts(row.id)).toEqual(['Check balance', '12ab', '4321']);
     });
 
     it('should close a Hubtel session on Timeout and start afresh on the next dial', async () => {
@@ -323,6 +337,42 @@ describe('USSD channel', () => {
       expect(statuses).toEqual(['CLOSED', 'CLOSED', 'ACTIVE']);
     });
 
+    it("should offer to continue within the window even after the flow's own timeout", async () => {
+      // The flow's sessions time out after 30 idle minutes (its default); the window is a day.
+      const { path } = await ussdIntegration({ resume_window_seconds: 86_400 });
+      const at = driverFor('africastalking');
+      const phone = '+255700000070';
+      const first = ussdUser(t, at, path, phone);
+      await first.dial();
+      const terms = await first.say('2');
+      await first.end();
+      await age(phone, 2 * 3600);
+
+      const second = ussdUser(t, at, path, phone);
+      expect((await second.dial()).text).toBe('1. Continue where you left off\n2. Start again');
+      expect(await second.say('1')).toEqual(terms);
+      // The gateway retries that "1": the terms again, not their option 1.
+      expect(await second.retry()).toEqual(terms);
+      await second.end();
+      // Cut off again at once: the window runs from the resume, not from the first dial.
+      await age(phone, 23 * 3600);
+
+      const third = ussdUser(t, at, path, phone);
+      expect((await third.dial()).text).toMatch(/^1\. Continue/);
+      expect(await third.say('1')).toEqual(terms);
+      expect((await third.say('1')).text).toMatch(/^Welcome to Duka/);
+      expect((await third.say('1')).text).toBe('Enter your 4-digit account number');
+      expect((await third.say('4321')).text).toBe('Balance: 5000 TZS. Asante!');
+      const rows = await conversationsOf(phone);
+      expect(rows.map((r) => [r.status, r.session_key])).toEqual([['CLOSED', third.session.id]]);
+      expect(await inboundTexts(rows[0].id)).toEqual([
+        'Terms',
+        'Back to menu',
+        'Check balance',
+        '4321',
+      ]);
+    });
+
     it('should show the screen again when a gateway repeats a dial', async () => {
       const { path } = await ussdIntegration({ provider: 'nalo' });
       const nalo = driverFor('nalo');
@@ -331,6 +381,90 @@ describe('USSD channel', () => {
       const menu = await user.say('2');
       expect(await user.dial()).toEqual(menu);
       expect(await conversationsOf('+233244000006')).toHaveLength(1);
+    });
+  });
+
+  describe('gateway retries', () => {
+    const at = driverFor('africastalking');
+
+    it("should answer an Africa's Talking retry with the same screen, and still take the next input", async () => {
+      const { path } = await ussdIntegration();
+      const phone = '+255700000071';
+      const user = ussdUser(t, at, path, phone);
+      await user.dial();
+      const asked = await user.say('1');
+      expect(asked).toEqual({ text: 'Enter your 4-digit account number', end: false });
+      // The same text "1" again: the gateway did not get the answer; "1" is no account number.
+      expect(await user.retry()).toEqual(asked);
+      expect(await user.say('4321')).toEqual({ text: 'Balance: 5000 TZS. Asante!', end: true });
+      const [row] = await conversationsOf(phone);
+      expect(await inboundTexts(row.id)).toEqual(['Check balance', '4321']);
+      const metrics = await t.http().get('/metrics');
+      expect(metrics.text).toMatch(
+        /ussd_turns_total\{gateway="africastalking",outcome="retry"\} [1-9]/,
+      );
+    });
+
+    it('should show the same page again on a retried 98', async () => {
+      // Narrow screens: the terms take more than three pages.
+      const { path } = await ussdIntegration({ max_screen_chars: 80 });
+      const user = ussdUser(t, at, path, '+255700000072');
+      await user.dial();
+      await user.say('2');
+      const page2 = await user.say('98');
+      expect(await user.retry()).toEqual(page2);
+      const page3 = await user.say('98');
+      expect(page3.text).not.toBe(page2.text);
+      expect(await user.say('0')).toEqual(page2);
+    });
+
+    it('should answer a retry that arrives while the first runs once the first is done, and after the end', async () => {
+      const { path } = await ussdIntegration();
+      const phone = '+255700000073';
+      const user = ussdUser(t, at, path, phone);
+      await user.dial();
+      await user.say('1');
+      backend.respond(() => ({ status: 200, body: { amount: 8 }, delayMs: 600 }));
+      const calls = backend.calls.length;
+      const first = user.say('4321');
+      await new Promise((r) => setTimeout(r, 150));
+      const retried = await user.retry();
+      const balance = { text: 'Balance: 8 TZS. Asante!', end: true };
+      expect(await first).toEqual(balance);
+      expect(retried).toEqual(balance);
+      // The session has ended; a retry still gets its last screen, not a new session.
+      expect(await user.retry()).toEqual(balance);
+      expect(backend.calls.slice(calls).filter((c) => c.url === '/balance/4321')).toHaveLength(1);
+      const rows = await conversationsOf(phone);
+      expect(rows.map((r) => r.status)).toEqual(['CLOSED']);
+      expect(await inboundTexts(rows[0].id)).toEqual(['Check balance', '4321']);
+    });
+
+    it('should tell a Hubtel retry from the same input typed again by its Sequence', async () => {
+      const { path } = await ussdIntegration({ provider: 'hubtel' });
+      const phone = '+233244000074';
+      const user = ussdUser(t, driverFor('hubtel'), path, phone);
+      await user.dial();
+      const asked = await user.say('1');
+      expect(await user.retry()).toEqual(asked);
+      const wrong = { text: 'Account numbers have 4 digits.', end: false };
+      expect(await user.say('12ab')).toEqual(wrong);
+      // Typed again: a new Sequence, so a new input.
+      expect(await user.say('12ab')).toEqual(wrong);
+      const [row] = await conversationsOf(phone);
+      expect(await inboundTexts(row.id)).toEqual(['Check balance', '12ab', '12ab']);
+    });
+
+    it('should take a repeated input as new where the gateway sends only the newest input (Nalo)', async () => {
+      const { path } = await ussdIntegration({ provider: 'nalo' });
+      const phone = '+233244000075';
+      const user = ussdUser(t, driverFor('nalo'), path, phone);
+      await user.dial();
+      await user.say('1');
+      await user.say('12ab');
+      await user.retry();
+      const [row] = await conversationsOf(phone);
+      expect(await inboundTexts(row.id)).toEqual(['Check balance', '12ab', '12ab']);
     });
   });
 

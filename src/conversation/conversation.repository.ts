@@ -319,6 +319,28 @@ export class ConversationRepository {
   }
 
   /**
+   * The user's newest conversation that held a channel session key, whatever its status
+   * (read when none is open: a key used once, see SessionAddress), with the channel's state;
+   * null when the key was never used. Found through the user's conversations on the channel
+   * (conversations_user_idx), so no index on the key of every conversation is needed.
+   */
+  async lastByKey(
+    chatbotId: string,
+    channel: string,
+    userId: string,
+    key: string,
+  ): Promise<{ channel_state: unknown } | null> {
+    const rows = await sqlRows<{ channel_state: unknown }>(
+      this.db,
+      `SELECT channel_state FROM conversations
+        WHERE chatbot_id = $1 AND channel = $2 AND user_id = $3 AND session_key = $4
+        ORDER BY created_at DESC LIMIT 1`,
+      [chatbotId, channel, userId, key],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
    * The user's open session on a channel, under another key, active within the last
    * `withinSeconds`: one that a new channel session may continue (USSD resume).
    */
@@ -343,15 +365,27 @@ export class ConversationRepository {
   }
 
   /**
-   * Moves an open session to a new channel key (a resumed USSD session), and reads the
-   * channel's state. Null when it is no longer open.
+   * Moves an open session to a new channel key (a resumed USSD session), keeps it open at
+   * least `keepOpenSeconds` more (the resume is activity), merges `statePatch` into the
+   * channel's state (an object), and reads that state. Null when it is no longer open.
    */
-  async moveKey(id: string, key: string): Promise<{ channel_state: unknown } | null> {
+  async moveKey(
+    id: string,
+    key: string,
+    keepOpenSeconds: number,
+    statePatch: Record<string, unknown>,
+  ): Promise<{ channel_state: unknown } | null> {
     const rows = await sqlRows<{ channel_state: unknown }>(
       this.db,
-      `UPDATE conversations SET session_key = $2, updated_at = now()
+      `UPDATE conversations
+          SET session_key = $2, updated_at = now(),
+              -- greatest() skips a null: a session that never expires keeps none.
+              expires_at = CASE WHEN expires_at IS NOT NULL
+                                THEN greatest(expires_at, now() + make_interval(secs => $3::float8)) END,
+              channel_state = CASE WHEN jsonb_typeof(channel_state) = 'object'
+                                   THEN channel_state || $4::jsonb ELSE channel_state END
         WHERE id = $1 AND status = 'ACTIVE' RETURNING channel_state`,
-      [id, key],
+      [id, key, keepOpenSeconds, JSON.stringify(statePatch)],
     );
     return rows[0] ?? null;
   }

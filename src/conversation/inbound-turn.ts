@@ -21,14 +21,24 @@ export type SessionAddress =
       userId: string;
       /** What identifies the session on the channel when it is not the user (a USSD gateway's session id). */
       sessionKey?: string;
+      /**
+       * The key names one session only (a USSD gateway's session id): once that session
+       * ended or expired, a turn for the key is refused (`session_closed`,
+       * `session_expired`) instead of starting another, so that the channel can answer a
+       * late retry of the request that ended it.
+       */
+      once?: boolean;
     };
 
 /** What a channel makes of the user's input, read against its state kept with the session. */
 export type ChannelRead =
   /** A message for the flow (the typed `1` read as the option it numbers). */
   | { kind: 'flow'; message: GenericMessage }
-  /** The channel answers from its own state (a USSD page); no flow step, nothing recorded. */
-  | { kind: 'aside'; state: unknown };
+  /**
+   * The channel answers from its own state (a USSD page, or the last screen again for a
+   * gateway's retry of the last request: `repeat`); no flow step, nothing recorded.
+   */
+  | { kind: 'aside'; state: unknown; repeat?: boolean };
 
 /**
  * A channel that keeps state of its own with the session (the options last shown; USSD's
@@ -82,6 +92,12 @@ export interface InboundTurn {
   locale?: string;
   /** Epoch ms by which the turn must answer (the USSD gateway's reply deadline). */
   deadline?: number;
+  /**
+   * Seconds the session stays open after the turn at the least, when the flow's
+   * `session_timeout_minutes` is shorter (a USSD session kept to be resumed:
+   * `resume_window_seconds`).
+   */
+  keepOpenSeconds?: number;
   /** The inbox event this turn consumes: marked done in the same statement as the turn. */
   inboxEventId?: string;
   /**

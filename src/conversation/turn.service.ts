@@ -30,7 +30,7 @@ import {
   type LeaseGate,
 } from './conversation.repository';
 import { CachedFlow, FlowCache } from './flow-cache';
-import type { EarlyLease, InboundTurn } from './inbound-turn';
+import type { ChannelRead, EarlyLease, InboundTurn } from './inbound-turn';
 import { QueueWaitTimeout, SessionQueue } from './session-queue';
 import { LEASE_MS, SessionLease } from './session-lease';
 import { buildTurnRecord, EMPTY_SESSION, turnTrace } from './turn-record';
@@ -49,6 +49,8 @@ export interface TurnOutcome {
   channelState?: unknown;
   /** True when the channel answered from its own state and the flow took no step. */
   aside?: boolean;
+  /** With `aside`: the answer to a repeat of the last request (ChannelRead.repeat). */
+  repeat?: boolean;
 }
 
 /** A leased conversation and how this turn treats it. */
@@ -243,8 +245,9 @@ export class TurnService {
 
   /**
    * The user's open session for this key, or a new one at `start` when there is none or it
-   * expired. Two instances opening the same key at once: the unique index lets one win, and
-   * the other continues the winner's session.
+   * expired (refused instead for a key used `once`, see SessionAddress). Two instances
+   * opening the same key at once: the unique index lets one win, and the other continues the
+   * winner's session.
    */
   private async leaseByKey(
     turn: InboundTurn,
@@ -253,6 +256,7 @@ export class TurnService {
     waitUntil: number,
     early?: EarlyLease,
   ): Promise<Leased> {
+    const once = turn.session.kind === 'key' && turn.session.once === true;
     for (;;) {
       const got = early
         ? await this.lease.continueFrom(early, waitUntil)
@@ -260,6 +264,10 @@ export class TurnService {
       early = undefined;
       if (got.kind === 'timeout') throw new TurnRefused('busy');
       if (got.kind === 'missing') {
+        // Its one session is over (this may be a late retry of what ended it): the channel
+        // decides what to answer, not a new session.
+        if (once && (await this.conversations.lastByKey(turn.chatbotId, turn.channel, userId, key)))
+          throw new TurnRefused('session_closed');
         try {
           return await this.open(turn, userId, key);
         } catch (err) {
@@ -279,6 +287,7 @@ export class TurnService {
         state === 'expired' ? 'EXPIRED' : 'CLOSED',
       );
       this.lease.released(got.row.id);
+      if (once) throw new TurnRefused(state === 'expired' ? 'session_expired' : 'session_closed');
     }
   }
 
@@ -292,7 +301,7 @@ export class TurnService {
         turn.channelState?.read && !leased.start
           ? turn.channelState.read(row.channel_state)
           : { kind: 'flow' as const, message: turn.message };
-      if (read.kind === 'aside') return await this.aside(row, owner, read.state);
+      if (read.kind === 'aside') return await this.aside(row, owner, read);
       return await this.runAndCommit(leased, { ...turn, message: read.message }, flow, started);
     } catch (err) {
       if (err instanceof DomainError) throw err;
@@ -402,7 +411,10 @@ export class TurnService {
       stateBefore: session?.state ?? null,
       stateAfter: result.session.state,
       status,
-      timeoutMinutes: flow.compiled.settings.session_timeout_minutes,
+      timeoutMinutes: Math.max(
+        flow.compiled.settings.session_timeout_minutes,
+        (turn.keepOpenSeconds ?? 0) / 60,
+      ),
       trace: turnTrace(turn.message, start, result.trace),
       deferredCalls: result.deferredCalls,
       sends: turn.sends,
@@ -472,7 +484,11 @@ export class TurnService {
   }
 
   /** The channel answered from its own state: keep it, release the lease, run no flow. */
-  private async aside(row: LeasedConversation, owner: string, state: unknown) {
+  private async aside(
+    row: LeasedConversation,
+    owner: string,
+    { state, repeat }: Extract<ChannelRead, { kind: 'aside' }>,
+  ) {
     if (!(await this.conversations.releaseWithChannelState(row.id, owner, state)))
       throw await this.lostLease(row);
     this.metrics.turns.inc({ channel: row.channel, outcome: 'aside' });
@@ -486,6 +502,7 @@ export class TurnService {
       at: new Date(),
       channelState: state,
       aside: true,
+      repeat: repeat === true,
     };
   }
 

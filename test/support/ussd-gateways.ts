@@ -264,15 +264,26 @@ export function ussdUser(t: TestApp, driver: GatewayDriver, webhookPath: string,
     if (res.status !== 200) throw new Error(`${res.status}: ${res.text}`);
     return driver.read(res);
   };
+  /** The last dial or input sent, as the gateway would send it again. */
+  let last: GatewayCall | null = null;
+  const send = (call: GatewayCall) => {
+    last = call;
+    return post(t, webhookPath, call);
+  };
   return {
     session: s,
     async dial() {
-      return expectOk(await post(t, webhookPath, driver.dial(s)));
+      return expectOk(await send(driver.dial(s)));
     },
     async say(input: string) {
-      const res = await post(t, webhookPath, driver.say(s, input));
+      const res = await send(driver.say(s, input));
       s.typed.push(input);
       return expectOk(res);
+    },
+    /** The gateway retrying the last dial or input: the very same request again. */
+    async retry() {
+      if (!last) throw new Error('nothing sent yet');
+      return expectOk(await post(t, webhookPath, last));
     },
     async end() {
       if (!driver.end) throw new Error(`${driver.provider} sends no end notification`);

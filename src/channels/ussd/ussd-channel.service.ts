@@ -5,7 +5,7 @@ import { LOGGER } from '../../common/logger';
 import { ConversationRepository } from '../../conversation/conversation.repository';
 import { FlowCache } from '../../conversation/flow-cache';
 import type { InboundTurn } from '../../conversation/inbound-turn';
-import { TurnRefused } from '../../conversation/turn-refused';
+import { TurnRefused, type TurnRefusal } from '../../conversation/turn-refused';
 import { TurnService, type TurnOutcome } from '../../conversation/turn.service';
 import { simpleScope } from '../../engine';
 import { FlowsRepository } from '../../flows/flows.repository';
@@ -24,7 +24,15 @@ import {
   type UssdRequest,
   type UssdScreen,
 } from './gateways/ussd-gateway';
-import { ownScreen, readUssdInput, shownScreen, ussdState, type UssdState } from './ussd-state';
+import {
+  isRetryOf,
+  ownScreen,
+  readUssdInput,
+  readUssdState,
+  shownScreen,
+  ussdState,
+  type UssdState,
+} from './ussd-state';
 
 const CHANNEL = 'ussd';
 
@@ -118,20 +126,30 @@ export class UssdChannelService {
     return this.turn(call);
   }
 
-  /** One turn of the flow (or a page of its last reply), answered within the budget. */
-  private async turn(call: Call): Promise<UssdScreen> {
+  /**
+   * One turn of the flow (or a page of its last reply, or the last screen again for a
+   * retry), answered within the budget. Where the gateway tells retries apart (a request's
+   * `step`), its session id names one flow session only: a request for it after it ended is
+   * read against the ended session first (endedSession).
+   */
+  private async turn(call: Call, once = call.request.step !== null): Promise<UssdScreen> {
     const { request, config } = call;
     const turn: InboundTurn = {
       chatbotId: call.chatbotId,
       channel: CHANNEL,
-      session: { kind: 'key', userId: call.userId, sessionKey: request.sessionId },
+      session: { kind: 'key', userId: call.userId, sessionKey: request.sessionId, once },
       // A new session records what was typed (an unknown session's first input) and starts.
       message: request.event === 'input' ? readMenuReply(request.input, []) : null,
       deadline: call.deadline - 2 * reserveMs(config.session_budget_ms),
+      // A session cut off mid-flow stays resumable for the whole window (channels.md › USSD),
+      // even when the flow's own timeout is shorter.
+      keepOpenSeconds: config.resume_window_seconds,
       channelState: {
-        read: (stored) => readUssdInput(request.event, request.input, stored),
-        write: (messages, open, waitedAgain) =>
-          ussdState(messages, screenChars(call), open, waitedAgain),
+        read: (stored) => readUssdInput(request, stored),
+        write: (messages, open, waitedAgain) => ({
+          ...ussdState(messages, screenChars(call), open, waitedAgain),
+          step: request.step,
+        }),
       },
     };
     const running = this.turns.handle(turn);
@@ -139,18 +157,39 @@ export class UssdChannelService {
     try {
       outcome = await raceUntil(running, call.deadline - reserveMs(config.session_budget_ms));
     } catch (err) {
+      if (once && err instanceof TurnRefused && ENDED.has(err.reason))
+        return this.endedSession(call);
       return this.failed(call, err);
     }
     if (outcome === TIMED_OUT) return this.outOfTime(call, running);
     return this.screenOf(call, outcome);
   }
 
+  /**
+   * The flow session of this gateway session id has ended (or expired): a retry of the
+   * request that it last answered gets that screen again, as the end of the session it is;
+   * anything else starts a new session as for a session id never seen.
+   */
+  private async endedSession(call: Call): Promise<UssdScreen> {
+    const ended = await this.conversations.lastByKey(
+      call.chatbotId,
+      CHANNEL,
+      call.userId,
+      call.request.sessionId,
+    );
+    const state = readUssdState(ended?.channel_state);
+    // Not a retry: as for a session id never seen (the ended session is left as it is).
+    if (!state || !isRetryOf(state, call.request.step)) return this.turn(call, false);
+    this.count(call.gateway, 'retry');
+    return { text: shownScreen(state), end: true };
+  }
+
   private screenOf(call: Call, outcome: TurnOutcome): UssdScreen {
     // USSD cannot wait for a person: a handed-off session ends the USSD session.
     const end = outcome.status !== 'ACTIVE';
-    const paged = outcome.aside === true && call.request.event === 'input';
+    const paged = outcome.aside === true && !outcome.repeat && call.request.event === 'input';
     if (paged) this.metrics.ussdScreensPaged.inc({ gateway: call.gateway.name });
-    this.count(call.gateway, paged ? 'paged' : end ? 'end' : 'continue');
+    this.count(call.gateway, outcome.repeat ? 'retry' : paged ? 'paged' : end ? 'end' : 'continue');
     return { text: shownScreen(outcome.channelState as UssdState), end };
   }
 
@@ -244,7 +283,13 @@ export class UssdChannelService {
     const chosen = choice.type === 'button' ? choice.button_id : null;
     if (chosen === null) return { text: RESUME_SCREEN, end: false };
     if (chosen === 'continue') {
-      const moved = await this.conversations.moveKey(previous, request.sessionId);
+      // Kept for another window from now; its step now counts in this gateway session.
+      const moved = await this.conversations.moveKey(
+        previous,
+        request.sessionId,
+        config.resume_window_seconds,
+        { step: request.step },
+      );
       // Gone meanwhile (expired, closed): a new session starts below.
       if (moved) {
         this.count(call.gateway, 'resumed');
@@ -263,6 +308,9 @@ export class UssdChannelService {
 }
 
 const TIMED_OUT = Symbol('timed out');
+
+/** The refusals of a turn for a session id whose flow session is over (SessionAddress.once). */
+const ENDED: ReadonlySet<TurnRefusal> = new Set(['session_closed', 'session_expired']);
 
 /** The promise's value, or TIMED_OUT at `until` (epoch ms) if it has not settled by then. */
 async function raceUntil<T>(promise: Promise<T>, until: number): Promise<T | typeof TIMED_OUT> {

@@ -1,8 +1,16 @@
 import fc from 'fast-check';
 import type { GenericMessage } from '../../engine';
+import type { UssdEvent } from './gateways/ussd-gateway';
 import { ownScreen, readUssdInput, shownScreen, ussdState, type UssdState } from './ussd-state';
 
 const chars = (s: string) => Array.from(s).length;
+
+/** A gateway request as readUssdInput reads it. */
+const req = (event: UssdEvent, input: string, step: string | null = null) => ({
+  event,
+  input,
+  step,
+});
 
 describe('USSD state', () => {
   it('should join a turn into one screen with numbered options and GSM-friendly text', () => {
@@ -70,15 +78,15 @@ describe('USSD state', () => {
   const paged: UssdState = { screens: ['one\n98. More', 'two\n0. Back'], page: 0, options: [] };
 
   it('should page with 98 and 0 aside from the flow, and send anything else to it', () => {
-    expect(readUssdInput('input', '98', paged)).toEqual({
+    expect(readUssdInput(req('input', '98', '2*98'), paged)).toEqual({
       kind: 'aside',
-      state: { ...paged, page: 1 },
+      state: { ...paged, page: 1, step: '2*98' },
     });
-    expect(readUssdInput('input', '0', { ...paged, page: 1 })).toEqual({
+    expect(readUssdInput(req('input', '0'), { ...paged, page: 1 })).toEqual({
       kind: 'aside',
-      state: paged,
+      state: { ...paged, step: null },
     });
-    expect(readUssdInput('input', '0', paged)).toEqual({
+    expect(readUssdInput(req('input', '0'), paged)).toEqual({
       kind: 'flow',
       message: { type: 'text', text: '0' },
     });
@@ -90,18 +98,34 @@ describe('USSD state', () => {
       182,
     );
     const option = { kind: 'flow', message: { type: 'button', text: 'Salio', button_id: 'bal' } };
-    expect(readUssdInput('input', '1', menu)).toEqual(option);
-    expect(readUssdInput('input', 'salio', menu)).toEqual(option);
-    expect(readUssdInput('input', 'BAL', menu)).toEqual(option);
-    expect(readUssdInput('input', '2', menu)).toEqual({
+    expect(readUssdInput(req('input', '1'), menu)).toEqual(option);
+    expect(readUssdInput(req('input', 'salio'), menu)).toEqual(option);
+    expect(readUssdInput(req('input', 'BAL'), menu)).toEqual(option);
+    expect(readUssdInput(req('input', '2'), menu)).toEqual({
       kind: 'flow',
       message: { type: 'text', text: '2' },
     });
-    expect(readUssdInput('start', '', menu)).toEqual({ kind: 'aside', state: menu });
+    expect(readUssdInput(req('start', ''), menu)).toEqual({ kind: 'aside', state: menu });
     // A stored state this version cannot read is ignored, not trusted.
-    expect(readUssdInput('input', '1', { screens: 'x' })).toEqual({
+    expect(readUssdInput(req('input', '1'), { screens: 'x' })).toEqual({
       kind: 'flow',
       message: { type: 'text', text: '1' },
     });
+  });
+
+  it('should show the last screen again for a retry of the request it answered, and only then', () => {
+    const asked: UssdState = { screens: ['Your PIN?'], page: 0, options: [], step: '1' };
+    expect(readUssdInput(req('input', '1', '1'), asked)).toEqual({
+      kind: 'aside',
+      state: asked,
+      repeat: true,
+    });
+    // The next input of the session, the same text typed again where the gateway numbers
+    // its requests, and a gateway that cannot tell a retry apart: all go to the flow.
+    for (const next of [req('input', '1', '1*1'), req('input', '1', '3'), req('input', '1')])
+      expect(readUssdInput(next, asked)).toEqual({
+        kind: 'flow',
+        message: { type: 'text', text: '1' },
+      });
   });
 });

@@ -7,7 +7,7 @@ import {
   storedOptions,
   type MenuOption,
 } from '../render/numbered-menu';
-import type { UssdEvent } from './gateways/ussd-gateway';
+import type { UssdRequest } from './gateways/ussd-gateway';
 import { pagingStep } from './render/ussd-paging';
 import { lastScreen, ussdScreens } from './render/ussd-screens';
 
@@ -16,6 +16,8 @@ export interface UssdState {
   screens: string[];
   page: number;
   options: MenuOption[];
+  /** The step of the request this state answered (UssdRequest.step), to know its retry. */
+  step?: string | null;
 }
 
 /**
@@ -55,15 +57,29 @@ function isUssdState(value: unknown): value is UssdState {
   );
 }
 
+/** The gateway sent the request this state answered again: it did not get the answer. */
+export const isRetryOf = (state: UssdState, step: string | null): boolean =>
+  step !== null && state.step === step;
+
 /**
- * What a gateway request means for an open session: a dial repeated for it shows the screen
- * again, `98` and `0` page through the last reply, and anything else goes to the flow (a
- * number, title or id of an option shown meaning that option).
+ * What a gateway request means for an open session: a retry of the last request and a dial
+ * repeated for it show the screen again, `98` and `0` page through the last reply, and
+ * anything else goes to the flow (a number, title or id of an option shown meaning that
+ * option).
  */
-export function readUssdInput(event: UssdEvent, input: string, stored: unknown): ChannelRead {
-  const state = isUssdState(stored) ? stored : null;
+export function readUssdInput(
+  { event, input, step }: Pick<UssdRequest, 'event' | 'input' | 'step'>,
+  stored: unknown,
+): ChannelRead {
+  const state = readUssdState(stored);
+  if (state && isRetryOf(state, step)) return { kind: 'aside', state, repeat: true };
   if (event === 'start' && state) return { kind: 'aside', state };
-  const step = pagingStep(input, state);
-  if (step.kind === 'page' && state) return { kind: 'aside', state: { ...state, page: step.page } };
+  const paging = pagingStep(input, state);
+  if (paging.kind === 'page' && state)
+    return { kind: 'aside', state: { ...state, page: paging.page, step } };
   return { kind: 'flow', message: readMenuReply(input, state?.options ?? []) };
 }
+
+/** A stored state this version can read, else null (not trusted). */
+export const readUssdState = (stored: unknown): UssdState | null =>
+  isUssdState(stored) ? stored : null;

@@ -31,6 +31,13 @@ describe("Africa's Talking gateway", () => {
       expect(at.parse(form({ text: path })).input).toBe(newest);
   });
 
+  it('should give the whole path as the step, so that only a retry has the last one', () => {
+    expect(at.parse(form({ text: '' })).step).toBe('');
+    expect(at.parse(form({ text: '1*2' })).step).toBe('1*2');
+    expect(at.parse(form({ text: '1*2*2' })).step).toBe('1*2*2');
+    expect(at.parse(form({ status: 'Success' })).step).toBeNull();
+  });
+
   it('should read the end-of-session notification', () => {
     expect(at.parse(form({ status: 'Success', durationInMillis: '4000' }))).toMatchObject({
       event: 'end',

@@ -27,12 +27,18 @@ export const africasTalking: UssdGateway = {
       network: text(f, 'networkCode', false),
       echo: {},
     };
-    if (ending) return { ...common, event: 'end', input: '' };
+    if (ending) return { ...common, event: 'end', input: '', step: null };
     // The whole session's inputs: its length grows with the session, only its last part is
-    // the reply (and is held to the flow's input limits like any message).
+    // the reply (and is held to the flow's input limits like any message). Every new input
+    // makes it longer, so the same path again is a retry.
     const path = text(f, 'text', false, 100_000) ?? '';
-    if (path === '') return { ...common, event: 'start', input: '' };
-    return { ...common, event: 'input', input: path.slice(path.lastIndexOf('*') + 1) };
+    if (path === '') return { ...common, event: 'start', input: '', step: path };
+    return {
+      ...common,
+      event: 'input',
+      input: path.slice(path.lastIndexOf('*') + 1),
+      step: path,
+    };
   },
 
   reply(_request, screen) {

@@ -22,6 +22,7 @@ export const arkesel: UssdGateway = {
       event: start ? 'start' : 'input',
       input: start ? '' : (text(f, 'userData', false) ?? ''),
       echo: { userID: text(f, 'userID', false) ?? '' },
+      step: null,
     };
   },
 

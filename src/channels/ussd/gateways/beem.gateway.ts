@@ -54,6 +54,9 @@ export const beem: UssdGateway = {
             ? String(p.request_id)
             : '',
       },
+      // request_id is echoed in the reply, but the contract does not say that a retry keeps
+      // it and a new input changes it: not relied on to tell them apart.
+      step: null,
     };
   },
 

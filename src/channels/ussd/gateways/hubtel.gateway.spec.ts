@@ -27,6 +27,13 @@ describe('Hubtel gateway', () => {
     expect(hubtel.parse(call({ Type: 'Timeout' })).event).toBe('end');
   });
 
+  it('should give the Sequence as the step (none when it is not sent, or on an end)', () => {
+    expect(hubtel.parse(call({ Type: 'Response', Message: '2', Sequence: 3 })).step).toBe('3');
+    expect(hubtel.parse(call({ Type: 'Response', Message: '2', Sequence: '3' })).step).toBe('3');
+    expect(hubtel.parse(call({ Type: 'Response', Sequence: undefined })).step).toBeNull();
+    expect(hubtel.parse(call({ Type: 'Release', Sequence: 4 })).step).toBeNull();
+  });
+
   it('should refuse an unknown Type or a Mobile of the wrong type', () => {
     expect(() => hubtel.parse(call({ Type: 'Ping' }))).toThrow(ProviderRequestError);
     expect(() => hubtel.parse(call({ Type: 'Response', Mobile: { n: 1 } }))).toThrow(

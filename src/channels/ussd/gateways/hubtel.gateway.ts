@@ -22,6 +22,8 @@ export const hubtel: UssdGateway = {
       serviceCode: text(f, 'ServiceCode', false),
       network: text(f, 'Operator', false),
       echo: {},
+      // The message's position in the session: a retry keeps it, a new input counts on.
+      step: text(f, 'Sequence', false) || null,
     };
     switch (type) {
       case 'initiation':
@@ -30,7 +32,7 @@ export const hubtel: UssdGateway = {
         return { ...common, event: 'input', input: text(f, 'Message', false) ?? '' };
       case 'release':
       case 'timeout':
-        return { ...common, event: 'end', input: '' };
+        return { ...common, event: 'end', input: '', step: null };
       default:
         throw new ProviderRequestError(
           'Type',

@@ -29,6 +29,7 @@ export const infobip: UssdGateway = {
       event,
       input: event === 'input' ? (text(f, 'text', false) ?? '') : '',
       echo: {},
+      step: null,
     };
   },
 

@@ -24,6 +24,7 @@ export const nalo: UssdGateway = {
       event: start ? 'start' : 'input',
       input: start ? '' : data,
       echo: { USERID: text(f, 'USERID', false) ?? '', USERDATA: data },
+      step: null,
     };
   },
 

@@ -17,6 +17,13 @@ export interface UssdRequest {
   event: UssdEvent;
   /** The user's newest input only ('' on a dial and on an end). */
   input: string;
+  /**
+   * Where the request stands in its session, when the gateway's format says (Africa's
+   * Talking's whole `text`, Hubtel's `Sequence`): a request with the step of the session's
+   * last one is the gateway retrying it. Null when the format cannot tell a retry from the
+   * same input typed again (only the newest input is sent), and on an end.
+   */
+  step: string | null;
   serviceCode: string | null;
   network: string | null;
   /** Values the gateway wants echoed in the reply (ids, request ids, operator). */
