@@ -183,7 +183,7 @@ describe('WhatsApp channel', () => {
       direction: string;
       message: Record<string, unknown>;
       status?: string;
-      error?: { code: string; title: string };
+      error?: { code: number | string; title: string };
       reaction?: string;
     }>;
   };
@@ -660,11 +660,40 @@ describe('WhatsApp channel', () => {
       const out = (await messagesOf(user)).filter((m) => m.direction === 'outbound');
       expect(out.map((m) => [m.message.text, m.status, m.error?.code])).toEqual([
         ['Karibu Duka! What do you need?', 'sent', undefined],
-        ['Say something.', 'failed', '131047'],
-        ['You said one.', 'failed', '131026'],
+        ['Say something.', 'failed', 131047],
+        ['You said one.', 'failed', 131026],
         ['You said two.', 'sent', undefined],
       ]);
       expect(sentTo(user)).toHaveLength(4); // never retried
+    });
+
+    it("should show a failed status's error code as Meta's number, also on a message stored before with its digits", async () => {
+      const user = '+255700000025';
+      await post([waText(phoneId(), user, nextWamid(), 'Hi')]).expect(200);
+      await post([waText(phoneId(), user, nextWamid(), 'one')]).expect(200);
+      await waitFor(() => sentTo(user).length === 2);
+      await t.handle.app.get(OutboxDispatcher).idle();
+      const [greeting, reply] = sentTo(user).map(
+        (r) =>
+          (r as StubRequest & { answer: { messages: Array<{ id: string }> } }).answer.messages[0]
+            .id,
+      );
+      await post([
+        waStatus(phoneId(), reply, 'failed', user, {
+          code: 131026,
+          title: 'Message undeliverable',
+        }),
+      ]).expect(200);
+      // As a failure was stored before Meta's codes were kept as numbers.
+      await t.db.query(
+        `UPDATE messages SET delivery_status = 'failed', delivery_error = $2::jsonb WHERE provider_message_id = $1`,
+        [greeting, JSON.stringify({ code: '131047', title: 'Re-engagement message' })],
+      );
+      const out = (await messagesOf(user)).filter((m) => m.direction === 'outbound');
+      expect(out.map((m) => [m.status, m.error])).toEqual([
+        ['failed', { code: 131047, title: 'Re-engagement message' }],
+        ['failed', { code: 131026, title: 'Message undeliverable' }],
+      ]);
     });
 
     it('should mark the integration auth_failed on 190, and ok again with a new token', async () => {
@@ -687,7 +716,7 @@ describe('WhatsApp channel', () => {
         detail: expect.stringContaining('190'),
       });
       const out = (await messagesOf(user)).filter((m) => m.direction === 'outbound');
-      expect(out[0]).toMatchObject({ status: 'failed', error: { code: '190' } });
+      expect(out[0]).toMatchObject({ status: 'failed', error: { code: 190 } });
       const patched = await t
         .http()
         .patch(`${base}/integrations/${other.record.id}`)

@@ -5,6 +5,7 @@ import { DomainError, ErrorCode, FieldError } from '../common/domain-error';
 import { Page, PageRequest, toPage } from '../common/paging';
 import { CONVERSATION_STATUSES, ConversationStatus } from './conversation-status';
 import { decodeTrace } from './trace-codec';
+import { deliveryErrorView } from './delivery-error-view';
 import { sqlRows } from '../database/sql';
 
 /** ACTIVE conversations past their expiry read as EXPIRED, without a sweeper. */
@@ -152,7 +153,7 @@ export class ConversationQueries {
 
   /** Oldest first. The cursor is a message id (ids grow with time within a conversation). */
   async messages(chatbotId: string, id: string, page: PageRequest) {
-    await this.get(chatbotId, id);
+    const { channel } = await this.get(chatbotId, id);
     const [rows, total] = await Promise.all([
       sqlRows<{
         id: string;
@@ -188,7 +189,7 @@ export class ConversationQueries {
       created_at: iso(m.created_at),
       // Outbound only; a reply given in the request's answer (Chat API, USSD, web, TwiML) was sent.
       ...(m.direction === 'outbound' ? { status: m.delivery_status ?? 'sent' } : {}),
-      ...(m.delivery_error ? { error: m.delivery_error } : {}),
+      ...(m.delivery_error ? { error: deliveryErrorView(channel, m.delivery_error) } : {}),
       ...(m.segments !== null ? { segments: m.segments } : {}),
       ...(m.reaction !== null ? { reaction: m.reaction } : {}),
       ...(m.direction === 'outbound' ? { responder: m.responder ?? 'BOT' } : {}),

@@ -6,7 +6,7 @@ import { type ConversationStatus, HANDED_OFF_SQL, OPEN_STATUSES_SQL } from './co
 import { encodeTrace } from './trace-codec';
 import { traceHasError, traceKeptSql } from './trace-level';
 import { sqlRows } from '../database/sql';
-import type { MessagesDelivery } from './messages-delivered-sql';
+import type { DeliveryError, MessagesDelivery } from './messages-delivered-sql';
 import type { OutboxEntry } from '../outbox/outbox-entry';
 import { enqueueOutboxSql, outboxEntriesJson, outboxEntriesRows } from '../outbox/outbox-sql';
 import { EVENT_KIND } from '../events/conversation-event';
@@ -405,10 +405,7 @@ export class ConversationRepository {
   }
 
   /** A channel could not send these messages (a final error, or opted out); as markSent. */
-  static markFailed(
-    ids: readonly string[],
-    error: { code: string; title: string },
-  ): MessagesDelivery {
+  static markFailed(ids: readonly string[], error: DeliveryError): MessagesDelivery {
     return { messageIds: ids, status: 'failed', error };
   }
 
@@ -430,7 +427,7 @@ export class ConversationRepository {
     channel: string,
     providerMessageId: string,
     status: 'sent' | 'delivered' | 'read' | 'failed',
-    error: { code: string; title: string } | null,
+    error: DeliveryError | null,
     keyPrefix: string | null = null,
     sentVia: string | null = null,
   ): Promise<number> {

@@ -1,4 +1,14 @@
 /**
+ * Why a message was not delivered: the provider's code as the provider gives it (Meta's are
+ * numbers, `131026`; an SMS gateway's may be names) or one of ours (`opted_out`, `no_answer`),
+ * and a title for people.
+ */
+export interface DeliveryError {
+  code: string | number;
+  title: string;
+}
+
+/**
  * What a channel's send did to the messages it carried (`sent` with the provider's id, the
  * segment count and the integration it went through, or `failed` with its error), written by
  * the statement that ends the outbox delivery, only if that delivery was still the ending
@@ -13,7 +23,7 @@ export type MessagesDelivery =
       /** The integration that sent them, whose delivery reports alone may update them (SMS). */
       sentVia: string | null;
     }
-  | { messageIds: readonly string[]; status: 'failed'; error: { code: string; title: string } };
+  | { messageIds: readonly string[]; status: 'failed'; error: DeliveryError };
 
 /**
  * The messages of attempts' records, one row each with the attempt (`end_id`, an outbox row id)

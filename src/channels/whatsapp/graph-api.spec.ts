@@ -96,26 +96,26 @@ describe('graph-api', () => {
     });
 
     it.each([
-      // status, body, outcome, code
-      [400, graphError(131047, '(#131047) Re-engagement message'), 'final', '131047'],
-      [400, graphError(131026, '(#131026) Message Undeliverable'), 'final', '131026'],
-      [400, graphError(100, '(#100) Invalid parameter'), 'final', '100'],
-      [403, graphError(10, '(#10) Permission denied'), 'final', '10'],
-      [429, graphError(130429, '(#130429) Rate limit hit'), 'retry', '130429'],
-      [400, graphError(130429, '(#130429) Rate limit hit'), 'retry', '130429'],
-      [429, graphError(131056, '(#131056) pair rate limit hit'), 'retry', '131056'],
-      [429, graphError(4, '(#4) Application request limit reached'), 'retry', '4'],
-      [400, graphError(80007, '(#80007) Rate limit issues'), 'retry', '80007'],
-      [400, graphError(1, '(#1) An unknown error occurred'), 'retry', '1'],
-      [503, graphError(2, '(#2) Service temporarily unavailable'), 'retry', '2'],
-      [500, graphError(131000, '(#131000) Something went wrong'), 'retry', '131000'],
+      // status, body, outcome, code (Meta's a number, even when sent as its digits)
+      [400, graphError(131047, '(#131047) Re-engagement message'), 'final', 131047],
+      [400, graphError(131026, '(#131026) Message Undeliverable'), 'final', 131026],
+      [400, graphError(100, '(#100) Invalid parameter'), 'final', 100],
+      [403, graphError(10, '(#10) Permission denied'), 'final', 10],
+      [429, graphError(130429, '(#130429) Rate limit hit'), 'retry', 130429],
+      [400, graphError(130429, '(#130429) Rate limit hit'), 'retry', 130429],
+      [429, graphError(131056, '(#131056) pair rate limit hit'), 'retry', 131056],
+      [429, graphError(4, '(#4) Application request limit reached'), 'retry', 4],
+      [400, graphError(80007, '(#80007) Rate limit issues'), 'retry', 80007],
+      [400, graphError(1, '(#1) An unknown error occurred'), 'retry', 1],
+      [503, graphError(2, '(#2) Service temporarily unavailable'), 'retry', 2],
+      [500, graphError(131000, '(#131000) Something went wrong'), 'retry', 131000],
       [502, '<html>Bad gateway</html>', 'retry', 'http_502'],
       [429, '', 'retry', 'http_429'],
       [0, '', 'retry', 'no_answer'],
       [200, 'not json', 'retry', 'invalid_answer'],
       [200, '{"messages":[]}', 'retry', 'invalid_answer'],
-      [401, graphError(190, 'Error validating access token'), 'auth', '190'],
-      [400, graphError('190', 'Error validating access token'), 'auth', '190'],
+      [401, graphError(190, 'Error validating access token'), 'auth', 190],
+      [400, graphError('190', 'Error validating access token'), 'auth', 190],
       [401, '', 'auth', 'http_401'],
       [404, '', 'final', 'http_404'],
     ])('should read HTTP %i %s as %s (%s)', (status, body, outcome, code) => {
@@ -131,7 +131,7 @@ describe('graph-api', () => {
       expect(readGraphSendResponse(400, body)).toEqual({
         ok: false,
         outcome: 'final',
-        code: '131047',
+        code: 131047,
         title: '(#131047) Re-engagement message: More than 24 hours since the user last wrote.',
       });
     });
@@ -193,7 +193,7 @@ describe('graph-api', () => {
 
     it('should read a failed or malformed lookup as a failure', () => {
       expect(readMediaLookup(400, graphError(100, '(#100) Unsupported get request'))).toMatchObject(
-        { ok: false, outcome: 'final', code: '100' },
+        { ok: false, outcome: 'final', code: 100 },
       );
       expect(readMediaLookup(200, '{"url":"javascript:alert(1)","mime_type":"x"}')).toMatchObject({
         ok: false,

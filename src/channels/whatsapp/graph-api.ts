@@ -41,8 +41,11 @@ export type GraphOutcome = 'retry' | 'final' | 'auth';
 export interface GraphFailure {
   ok: false;
   outcome: GraphOutcome;
-  /** Meta's error code (`131047`), else `http_<status>`, `no_answer` or `invalid_answer`. */
-  code: string;
+  /**
+   * Meta's error code, a number as Meta gives it (`131047`); else one of ours: `http_<status>`,
+   * `no_answer` or `invalid_answer`.
+   */
+  code: number | string;
   /** Meta's message and details, without anything that looks like an access token. */
   title: string;
   /** Wait at least this long before retrying (Retry-After, or the pair rate limit). */
@@ -200,8 +203,7 @@ function graphFailure(
 ): GraphFailure {
   const error = readGraphError(bodyText);
   const outcome = outcomeOf(status, error?.code);
-  const code =
-    error?.code !== undefined ? String(error.code) : status === 0 ? 'no_answer' : `http_${status}`;
+  const code = error?.code ?? (status === 0 ? 'no_answer' : `http_${status}`);
   const title =
     (error && titleOf(error)) ||
     (status === 0 ? 'No answer from the Graph API (network error or timeout)' : `HTTP ${status}`);

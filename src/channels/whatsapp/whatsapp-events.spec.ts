@@ -243,7 +243,7 @@ describe('readWhatsAppWebhook', () => {
       expect(events[1]).toEqual({
         kind: 'error',
         phoneNumberId: PNID,
-        code: '131000',
+        code: 131000,
         title: 'Something went wrong',
       });
     });
@@ -444,7 +444,7 @@ describe('readWhatsAppWebhook', () => {
       ]);
     });
 
-    it('should read a failed status with its first error, the code as a string', () => {
+    it("should read a failed status with its first error, the code Meta's number", () => {
       const errors = [
         {
           code: 131047,
@@ -457,7 +457,7 @@ describe('readWhatsAppWebhook', () => {
       expect(status({ status: 'failed', errors })).toEqual([
         expect.objectContaining({
           status: 'failed',
-          error: { code: '131047', title: 'Re-engagement message' },
+          error: { code: 131047, title: 'Re-engagement message' },
         }),
       ]);
     });
@@ -486,7 +486,7 @@ describe('readWhatsAppWebhook', () => {
         {
           kind: 'error',
           phoneNumberId: PNID,
-          code: '131056',
+          code: 131056,
           title: '(Business Account, Consumer Account) pair rate limit hit',
         },
         {

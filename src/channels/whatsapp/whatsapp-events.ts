@@ -36,7 +36,7 @@ export type WhatsAppEvent =
       status: 'sent' | 'delivered' | 'read' | 'failed';
       timestamp: number;
       recipientId?: string;
-      error?: { code: string; title: string };
+      error?: { code: number | string; title: string };
     }
   | {
       kind: 'reaction';
@@ -62,7 +62,7 @@ export type WhatsAppEvent =
       userId: string;
       userKind: WhatsAppUserKind;
     }
-  | { kind: 'error'; phoneNumberId?: string; code: string; title: string }
+  | { kind: 'error'; phoneNumberId?: string; code: number | string; title: string }
   /** `history`, `smb_app_state_sync`, or `field:<name>` for a field we do not read. */
   | { kind: 'ignored'; phoneNumberId?: string; reason: string }
   | { kind: 'invalid'; phoneNumberId?: string; path: string; message: string };
@@ -393,7 +393,10 @@ function errorList(o: Fields, path: string, phoneNumberId: string): WhatsAppEven
   });
 }
 
-/** Meta's error object: `code` (a number, kept as its digits) and `title` (or `message`). */
+/**
+ * Meta's error object: `code` (a number, kept a number as Meta documents it; a string is
+ * taken as given) and `title` (or `message`).
+ */
 function readError(e: Fields, path: string, phoneNumberId: string): WhatsAppEvent {
   const code = e.code;
   if (
@@ -402,7 +405,7 @@ function readError(e: Fields, path: string, phoneNumberId: string): WhatsAppEven
   )
     fail(`${path}.code`, 'code must be a number.');
   const title = text(e, 'title', path, MAX_SHORT) ?? text(e, 'message', path, MAX_SHORT) ?? '';
-  return { kind: 'error', phoneNumberId, code: String(code), title };
+  return { kind: 'error', phoneNumberId, code, title };
 }
 
 /** A message a person sent from the WhatsApp Business app: the customer is its `to`. */

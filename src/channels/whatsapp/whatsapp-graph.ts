@@ -70,7 +70,7 @@ export class WhatsAppGraph {
   }
 
   /** Meta refused the integration's token (190, or HTTP 401): its `health` says so from now. */
-  async markAuthFailed(row: IntegrationRow, code: string): Promise<void> {
+  async markAuthFailed(row: IntegrationRow, code: number | string): Promise<void> {
     const health: IntegrationHealth = {
       status: 'auth_failed',
       at: new Date().toISOString(),

@@ -2,6 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { ConversationRepository } from '../../conversation/conversation.repository';
+import type { DeliveryError } from '../../conversation/messages-delivered-sql';
 import { MetricsService } from '../../metrics/metrics.service';
 import type { DeliveryResult, OutboxDelivery, OutboxHandler } from '../../outbox/outbox-handler';
 import { OutboxHandlers } from '../../outbox/outbox-handlers';
@@ -79,11 +80,7 @@ export class WhatsAppSendOutboxHandler implements OutboxHandler, OnModuleInit {
     };
   }
 
-  private final(
-    p: WhatsAppSendPayload,
-    error: { code: string; title: string },
-    counted = true,
-  ): DeliveryResult {
+  private final(p: WhatsAppSendPayload, error: DeliveryError, counted = true): DeliveryResult {
     if (counted) this.count('failed');
     return {
       ok: false,
