@@ -143,6 +143,29 @@ describe('People in the loop: handoff, agent replies, release', () => {
     expect(bad.body.errors[0].path).toBe('reason');
   });
 
+  it("gives back a handoff that outlasted the flow's session timeout where it was, not expired", async () => {
+    const sid = await session();
+    await say(sid, 'first question').expect(200);
+    await t.http().post(`${bot.base}/conversations/${sid}/handoff`).set(auth).expect(200);
+    // The person took longer than session_timeout_minutes (a handoff itself never expires).
+    await t.db.query(
+      `UPDATE conversations SET expires_at = now() - interval '1 minute' WHERE id = $1`,
+      [sid],
+    );
+    const released = await t
+      .http()
+      .post(`${bot.base}/conversations/${sid}/release`)
+      .set(auth)
+      .send({})
+      .expect(200);
+    expect(released.body).toMatchObject({ status: 'ACTIVE', current_state: 'answer' });
+    const answered = await say(sid, 'still there?').expect(200);
+    expect(answered.body.messages).toEqual([
+      { type: 'text', text: 'Bot answer to first question' },
+    ]);
+    expect(await status(sid)).toBe('ACTIVE');
+  });
+
   it('releases at a named state: the bot says that state and carries on from there', async () => {
     const sid = await session();
     await say(sid, 'first question').expect(200);
@@ -194,6 +217,11 @@ describe('People in the loop: handoff, agent replies, release', () => {
         await quick.http().post(`${idle.base}/chat/sessions`).set(a).send({}).expect(201)
       ).body.session_id as string;
       await quick.http().post(`${idle.base}/conversations/${sid}/handoff`).set(a).expect(200);
+      // Idle for longer than the session timeout too: given back all the same, not expired.
+      await quick.db.query(
+        `UPDATE conversations SET expires_at = now() - interval '1 minute' WHERE id = $1`,
+        [sid],
+      );
       // Another with no idle setting stays with people.
       const kept = (await t.http().post(`${bot.base}/chat/sessions`).set(auth).send({}).expect(201))
         .body.session_id as string;

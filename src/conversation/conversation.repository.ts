@@ -741,9 +741,10 @@ export class ConversationRepository {
 
   /**
    * Hands a conversation waiting for or talking with a person back to the bot and releases
-   * the lease, in one statement under the lease. False when it was not handed off.
+   * the lease, in one statement under the lease, its session expiring at `expiresAt` (null:
+   * unchanged). False when it was not handed off.
    */
-  async releaseHandoff(id: string, owner: string): Promise<boolean> {
+  async releaseHandoff(id: string, owner: string, expiresAt: Date | null): Promise<boolean> {
     const rows = await sqlRows<unknown>(
       this.db,
       `WITH before AS (SELECT status FROM conversations WHERE id = $1 AND lease_owner = $2)
@@ -751,11 +752,13 @@ export class ConversationRepository {
           SET status = CASE WHEN c.status IN ${HANDED_OFF_SQL} THEN 'ACTIVE' ELSE c.status END,
               session = CASE WHEN c.status IN ${HANDED_OFF_SQL}
                              THEN jsonb_set(c.session, '{status}', '"active"') ELSE c.session END,
+              expires_at = CASE WHEN c.status IN ${HANDED_OFF_SQL}
+                                THEN coalesce($3::timestamptz, c.expires_at) ELSE c.expires_at END,
               updated_at = now(), lease_owner = NULL, lease_until = NULL
          FROM before
         WHERE c.id = $1 AND c.lease_owner = $2
         RETURNING before.status IN ${HANDED_OFF_SQL} AS released`,
-      [id, owner],
+      [id, owner, expiresAt],
     );
     return (rows[0] as { released?: boolean } | undefined)?.released === true;
   }

@@ -165,10 +165,27 @@ export class TurnService {
     this.lease.released(row.id);
   }
 
-  /** Hands a conversation waiting for a human back to the bot, under its lease. */
+  /**
+   * Hands a conversation waiting for a human back to the bot, under its lease. Its session
+   * timeout starts again now: a handoff does not expire, so one longer than the flow's
+   * `session_timeout_minutes` left an `expires_at` in the past, and the conversation given
+   * back was expired at once instead of going on where it was.
+   */
   async releaseHandoff(chatbotId: string, id: string): Promise<boolean> {
     const { row, owner } = await this.leaseOrRefuse(id, chatbotId, null);
-    const released = await this.conversations.releaseHandoff(row.id, owner);
+    let flow: CachedFlow | null;
+    try {
+      flow = row.flow_version_id ? await this.flows.get(row.flow_version_id) : null;
+    } catch (err) {
+      await this.conversations.release(row.id, owner);
+      this.lease.released(row.id);
+      throw err;
+    }
+    // No flow left: the next turn closes the conversation anyway (flow_gone).
+    const expiresAt = flow
+      ? new Date(Date.now() + flow.compiled.settings.session_timeout_minutes * 60_000)
+      : null;
+    const released = await this.conversations.releaseHandoff(row.id, owner, expiresAt);
     this.lease.released(row.id);
     return released;
   }
