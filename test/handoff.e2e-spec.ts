@@ -125,6 +125,16 @@ describe('People in the loop: handoff, agent replies, release', () => {
       .set(auth)
       .expect(409);
     expect(ended.body.detail).toMatch(/ended/);
+    // A release of it is a 409 too, with or without a state to resume at (not the Chat API's 410).
+    for (const body of [{}, { state: 'ask' }]) {
+      const release = await t
+        .http()
+        .post(`${bot.base}/conversations/${sid}/release`)
+        .set(auth)
+        .send(body)
+        .expect(409);
+      expect(release.body.detail).toBe('The conversation is CLOSED, not waiting for a human.');
+    }
   });
 
   it('answers 404 for an unknown conversation and 400 for a bad reason', async () => {

@@ -14,10 +14,12 @@ import { AgentRef, ConversationRepository, LeasedConversation } from './conversa
 import { previewText } from './message-preview';
 import { MessageSignals } from './message-signals';
 import { SessionLease } from './session-lease';
-import { TurnRefused } from './turn-refused';
+import { TurnRefusal, TurnRefused } from './turn-refused';
 import { TurnService } from './turn.service';
 
 const ENDED = 'The conversation has ended.';
+/** A turn's refusals that mean the conversation has ended. */
+const ENDED_REFUSALS = new Set<TurnRefusal>(['session_closed', 'session_expired', 'flow_gone']);
 
 /** People in the loop: a person's replies, and giving a conversation back to the bot. */
 @Injectable()
@@ -53,9 +55,12 @@ export class HandoffService {
         released = true;
       } else released = await this.turns.releaseHandoff(chatbotId, id);
     } catch (err) {
-      if (err instanceof TurnRefused && err.reason === 'session_not_found')
+      if (!(err instanceof TurnRefused)) throw err;
+      if (err.reason === 'session_not_found')
         throw new DomainError(ErrorCode.NotFound, 'Conversation not found');
-      throw err;
+      // Ended (its flow gone closes it): the 409 of a release without a state, not the Chat API's 410.
+      if (!ENDED_REFUSALS.has(err.reason)) throw err;
+      released = false;
     }
     const current = await this.conversations.get(chatbotId, id);
     if (!released)
