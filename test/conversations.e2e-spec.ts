@@ -132,6 +132,19 @@ describe('Conversations API', () => {
     ]);
   });
 
+  it('should refuse a filter given twice at its path, not fail or match nothing', async () => {
+    const res = await t
+      .http()
+      .get(`${base}/conversations?status=ACTIVE&status=CLOSED&channel=api&channel=sms`)
+      .set(auth)
+      .expect(400);
+    expect(res.body.detail).toBe('Invalid filters.');
+    expect(res.body.errors).toEqual([
+      { path: 'channel', message: 'channel must be given once, as one value' },
+      { path: 'status', message: 'status must be given once, as one value' },
+    ]);
+  });
+
   it('should return the history oldest first with directions and states', async () => {
     const res = await t
       .http()

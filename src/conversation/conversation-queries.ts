@@ -51,13 +51,13 @@ const record = (r: ConversationRow) => ({
   updated_at: iso(r.updated_at),
 });
 
-export interface ConversationFilters {
-  channel?: string;
-  status?: string;
-  user?: string;
-  start_time?: string;
-  end_time?: string;
-}
+const FILTERS = ['channel', 'status', 'user', 'start_time', 'end_time'] as const;
+
+/**
+ * The list's query filters as they arrive: a parameter given twice (`?status=a&status=b`)
+ * is an array, and is refused (it was a 500, or a silently empty page).
+ */
+export type ConversationFilters = Partial<Record<(typeof FILTERS)[number], unknown>>;
 
 /** Reads of conversations, their history and traces (never on a turn's hot path). */
 @Injectable()
@@ -87,7 +87,7 @@ export class ConversationQueries {
     };
   }
 
-  /** Closes a conversation (idempotent); false when there is no such conversation. */
+  /** A page of the chatbot's conversations (previews left out), filtered; 400 for a bad filter. */
   async list(
     chatbotId: string,
     f: ConversationFilters,
@@ -100,11 +100,16 @@ export class ConversationQueries {
       params.push(value);
       where.push(sql.replace('?', `$${params.length}`));
     };
-    const errors: FieldError[] = [];
-    if (f.channel) add('c.channel = ?', f.channel);
-    if (f.user) add('c.user_id = ?', f.user);
-    if (f.status) {
-      const s = f.status.toUpperCase();
+    const errors: FieldError[] = FILTERS.filter(
+      (key) => f[key] !== undefined && typeof f[key] !== 'string',
+    ).map((key) => ({ path: key, message: `${key} must be given once, as one value` }));
+    if (errors.length)
+      throw new DomainError(ErrorCode.ValidationFailed, 'Invalid filters.', errors);
+    const one = f as Partial<Record<(typeof FILTERS)[number], string>>;
+    if (one.channel) add('c.channel = ?', one.channel);
+    if (one.user) add('c.user_id = ?', one.user);
+    if (one.status) {
+      const s = one.status.toUpperCase();
       if (!CONVERSATION_STATUSES.includes(s as ConversationStatus)) {
         errors.push({
           path: 'status',
@@ -116,7 +121,7 @@ export class ConversationQueries {
       ['start_time', '>='],
       ['end_time', '<='],
     ] as const) {
-      const v = f[key];
+      const v = one[key];
       if (!v) continue;
       const t = Date.parse(v);
       if (Number.isNaN(t)) errors.push({ path: key, message: `${key} must be an ISO-8601 time` });
@@ -250,8 +255,6 @@ export class ConversationQueries {
       events: decodeTrace(t.events),
     }));
   }
-
-  /** Ends a handoff: the bot answers again, from the state the conversation is in. */
 
   /** A chatbot's totals: conversations, messages, and users active in the last 7 days. */
   async stats(chatbotId: string): Promise<ChatbotStats> {
