@@ -206,6 +206,139 @@ describe('One tenant cannot freeze the server for the others', () => {
     expect(backend.calls.length).toBeGreaterThan(1);
     expect(backend.calls.length).toBeLessThanOrEqual(10);
   });
+
+  describe("a session's variables", () => {
+    const LIMIT = 2 * 1024 * 1024;
+
+    /** The stored session: its variables' JSON size, and the first turn's trace events. */
+    async function stored(base: string, sid: string) {
+      const session = await t.http().get(`${base}/chat/sessions/${sid}`).set(attacker).expect(200);
+      const trace = await t.http().get(`${base}/conversations/${sid}/trace`).set(attacker);
+      return {
+        variables: session.body.variables as Record<string, unknown>,
+        size: JSON.stringify(session.body.variables).length,
+        events: trace.body.items.flatMap((i: { events: unknown[] }) => i.events) as object[],
+      };
+    }
+
+    it('should stop a loop that doubles a shared value, and store null in its place', async () => {
+      // `{"a": "{{x}}", "b": "{{x}}"}` keeps x by reference: each step doubles the JSON at no
+      // cost until it is written. 2^18 leaves is 5 MB; 40 steps would be terabytes.
+      const steps = 18;
+      const states: Record<string, object> = {
+        s0: {
+          actions: [{ type: 'SET_VARIABLES', set: { x: 'leaf-value' } }],
+          transitions: { always: 's1' },
+        },
+        done: { message: 'done', end: true },
+      };
+      for (let i = 1; i <= steps; i++)
+        states[`s${i}`] = {
+          actions: [{ type: 'SET_VARIABLES', set: { x: { a: '{{x}}', b: '{{x}}' } } }],
+          transitions: { always: i < steps ? `s${i + 1}` : 'done' },
+        };
+      const bot = await publishedBot(t, attacker, { start: 's0', states });
+      const started = await during(() =>
+        t.http().post(`${bot.base}/chat/sessions`).set(attacker).send({}),
+      );
+      expect(started.status).toBe(201);
+      expect(started.body.messages).toEqual([{ type: 'text', text: 'done' }]);
+      const { size, events } = await stored(bot.base, started.body.session_id);
+      expect(size).toBeLessThanOrEqual(LIMIT);
+      // Refused once (x became null), then the doubling starts again from null.
+      expect(events).toContainEqual(
+        expect.objectContaining({ type: 'variables_limit', name: 'x', limit: LIMIT }),
+      );
+    });
+
+    it('should not write far past the end of a list', async () => {
+      // A hole is `null` in JSON: one write at index 999999 is a 5 MB list.
+      const bot = await publishedBot(t, attacker, {
+        start: 's',
+        states: {
+          s: {
+            actions: [{ type: 'SET_VARIABLES', set: { 'list.999999': 'x', 'kept.0': 'y' } }],
+            message: 'done',
+            end: true,
+          },
+        },
+      });
+      const started = await during(() =>
+        t.http().post(`${bot.base}/chat/sessions`).set(attacker).send({}),
+      );
+      expect(started.status).toBe(201);
+      const { size, variables, events } = await stored(bot.base, started.body.session_id);
+      expect(size).toBeLessThanOrEqual(LIMIT);
+      expect(variables).toMatchObject({ list: null, kept: ['y'] });
+      expect(events).toContainEqual(
+        expect.objectContaining({ type: 'variables_limit', name: 'list.999999' }),
+      );
+    });
+
+    it('should route a response that does not fit in the variables like one over max_response_bytes', async () => {
+      backend.respond(() => ({ status: 200, body: { data: 'x'.repeat(3 * 1024 * 1024) } }));
+      const chatbot = await t
+        .http()
+        .post('/api/dev/v1/chatbots')
+        .set(attacker)
+        .send({ name: 'big-report' })
+        .expect(201);
+      const base = `/api/dev/v1/chatbots/${chatbot.body.id}`;
+      await t
+        .http()
+        .post(`${base}/integrations`)
+        .set(attacker)
+        .send({
+          type: 'http',
+          name: 'big',
+          base_url: backend.url,
+          max_response_bytes: 10 * 1024 * 1024,
+        })
+        .expect(201);
+      const flow = await t
+        .http()
+        .post(`${base}/flows`)
+        .set(attacker)
+        .send({
+          name: 'main',
+          type: 'conversation',
+          flow: {
+            start: 'call',
+            states: {
+              call: {
+                actions: [
+                  {
+                    type: 'API_CALL',
+                    integration: 'big',
+                    path: '/report',
+                    save_to: 'report',
+                    success_transition: 'ok',
+                    failure_transition: 'failed',
+                    status_transitions: { response_too_large: 'too_big' },
+                  },
+                ],
+              },
+              ok: { message: 'ok', end: true },
+              failed: { message: 'failed', end: true },
+              too_big: { message: 'Too big: {{report_meta.error}}', end: true },
+            },
+          },
+        })
+        .expect(201);
+      await t.http().post(`${base}/flows/${flow.body.id}/publish`).set(attacker).expect(200);
+      const bot = { base };
+      const started = await during(() =>
+        t.http().post(`${bot.base}/chat/sessions`).set(attacker).send({}),
+      );
+      expect(started.status).toBe(201);
+      expect(started.body.messages).toEqual([
+        { type: 'text', text: 'Too big: response_too_large' },
+      ]);
+      const { size, variables } = await stored(bot.base, started.body.session_id);
+      expect(size).toBeLessThanOrEqual(LIMIT);
+      expect(variables.report).toBeNull();
+    });
+  });
 });
 
 describe('Flow bounds at validation', () => {

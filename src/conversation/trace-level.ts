@@ -15,6 +15,7 @@ const ERROR_EVENTS: ReadonlySet<string> = new Set([
   'template_error',
   'loop_guard',
   'fallback',
+  'variables_limit',
 ]);
 
 /** The statuses of an `api_call` event that did not get its answer (trace-event.ts). */
@@ -22,7 +23,7 @@ const FAILED_API_CALL: ReadonlySet<string> = new Set(['error', 'failure', 'excep
 
 /**
  * Whether a turn's events (as the engine made them, before trace-codec.ts) tell of an error:
- * an `engine_error`, `template_error`, `loop_guard` or `fallback`, or an `api_call` whose
+ * an `engine_error`, `template_error`, `loop_guard`, `fallback` or `variables_limit`, or an `api_call` whose
  * status is `error`, `failure` or `exception`. Such a turn keeps its trace at level `errors`.
  */
 export function traceHasError(events: readonly unknown[]): boolean {

@@ -168,14 +168,28 @@ async function runApiCall(
 function finish(
   options: ApiCallOptions,
   turn: ActionTurn,
-  result: ApiCallResult,
-  status: ReturnType<typeof classifyApiResult>,
+  answered: ApiCallResult,
+  answeredStatus: ReturnType<typeof classifyApiResult>,
   timestamp: string,
   index: number,
   summary: RequestSummary,
 ): ActionOutcome {
+  let result = answered;
+  let status = answeredStatus;
+  const saved = turn.setVariable(options.saveTo, result.body === undefined ? null : result.body);
+  if (!saved && status === 'success') {
+    // The body does not fit the session's variables (FLOW_LIMITS.maxVariablesChars): like a
+    // response over max_response_bytes, it is never a success.
+    result = {
+      ...result,
+      body: undefined,
+      raw: undefined,
+      error: 'the response does not fit in the session variables',
+      error_code: 'response_too_large',
+    };
+    status = classifyApiResult(result);
+  }
   const meta = buildApiMeta(result, status, timestamp, options.includeRaw);
-  turn.setVariable(options.saveTo, result.body === undefined ? null : result.body);
 
   let next: string | undefined;
   let errorCode: string | undefined = result.error_code;

@@ -20,4 +20,10 @@ export const FLOW_LIMITS = {
   templateIterationBudget: 10_000,
   /** Characters of one rendered message; longer output is cut off. */
   maxRenderedChars: 65_536,
+  /**
+   * A session's variables as JSON, in characters (2 MiB: a response at the default
+   * max_response_bytes and the rest). They are read and written on every turn; a write past
+   * this stores null instead.
+   */
+  maxVariablesChars: 2 * 1024 * 1024,
 } as const;

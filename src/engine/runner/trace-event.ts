@@ -53,6 +53,8 @@ export type TraceEvent =
   | { type: 'transition'; from: string | null; to: string; reason: TransitionReason; rule?: string }
   | { type: 'template_error'; state: string | null; template: string; error: string }
   | { type: 'loop_guard'; state: string | null; limit: number }
+  /** A write that would have taken the variables past `limit` characters; `name` got null. */
+  | { type: 'variables_limit'; state: string | null; name: string; limit: number }
   | {
       type: 'fallback';
       state: string | null;

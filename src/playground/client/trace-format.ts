@@ -101,6 +101,12 @@ export function describeTraceEvent(raw: unknown): TraceLine {
       );
     case 'loop_guard':
       return line(e.type, `stopped after ${e.limit} states in one turn (loop guard)`, 'error');
+    case 'variables_limit':
+      return line(
+        e.type,
+        `"${e.name}" set to null: the variables would have passed ${e.limit} characters`,
+        'error',
+      );
     case 'fallback':
       return line(e.type, `fallback message: ${FALLBACKS[e.reason] ?? e.reason}`, 'warn');
     case 'handoff':
