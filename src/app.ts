@@ -33,7 +33,9 @@ export async function createApp(
       // Fastify rather than Express: its router and request pipeline cost less CPU per
       // request (docs/scaling.md › The HTTP framework has the figures).
       new FastifyAdapter({
-        trustProxy: true,
+        // X-Forwarded-For is read only from the proxies in TRUST_PROXY: from anyone else it is
+        // whatever the client wrote (the widget's per-address rate limit keys on req.ip).
+        trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
         // Webhook tokens and widget keys are path parameters longer than Fastify's default 100.
         routerOptions: { maxParamLength: 1000, ignoreTrailingSlash: true },
       }),

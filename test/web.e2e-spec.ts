@@ -538,3 +538,44 @@ describe('Web channel (widget API)', () => {
     });
   });
 });
+
+describe('Web channel: the per-address rate limit behind a proxy', () => {
+  let t: TestApp;
+  let key: string;
+
+  beforeAll(async () => {
+    // The tests' requests come from 127.0.0.1: here, the proxy in front of the server.
+    t = await startTestApp({ TRUST_PROXY: '127.0.0.1' });
+    const { auth } = await t.newWorkspace();
+    const bot = await publishedBot(t, auth, {
+      start: 'hi',
+      states: { hi: { message: 'Hi', end: true } },
+    });
+    const created = await t
+      .http()
+      .post(`${bot.base}/integrations`)
+      .set(auth)
+      .send({ type: 'web', name: 'site', allowed_origins: [SITE] })
+      .expect(201);
+    key = created.body.widget_key;
+  });
+  afterAll(() => t.close());
+
+  const config = (forwardedFor: string) =>
+    t
+      .http()
+      .get(`/widget/v1/${key}/config`)
+      .set('Origin', SITE)
+      .set('X-Forwarded-For', forwardedFor);
+
+  it('counts the address the proxy saw, whatever the client put before it', async () => {
+    // 300 per 10 s per address: a client naming another address on each request is still one.
+    const statuses: number[] = [];
+    for (let i = 0; i < 301; i++)
+      statuses.push((await config(`203.0.113.${i % 250}, 198.51.100.7`)).status);
+    expect(statuses.slice(0, 300).every((s) => s === 200)).toBe(true);
+    expect(statuses[300]).toBe(429);
+    // Another visitor behind the same proxy has an allowance of their own.
+    await config('198.51.100.8').expect(200);
+  });
+});

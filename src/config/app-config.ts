@@ -20,6 +20,12 @@ export interface AppConfig {
   adminToken: string | null;
   /** Hosts or CIDRs that outbound API calls may reach even though they are private. */
   outboundAllowHosts: string[];
+  /**
+   * The proxies in front of this server (addresses, CIDRs, or `loopback`, `linklocal`,
+   * `uniquelocal`): a request's client address is the first address in X-Forwarded-For, read
+   * from the right, that is not one of them. Empty: X-Forwarded-For is not read.
+   */
+  trustProxy: string[];
   logLevel: LogLevel;
   /** Run pending migrations at start-up (under an advisory lock). */
   migrateOnStart: boolean;
@@ -108,4 +114,13 @@ export function isHostOrCidr(entry: string): boolean {
     return family !== 0 && /^\d+$/.test(bits) && n <= (family === 4 ? 32 : 128);
   }
   return isIP(addr) !== 0 || /^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?$/.test(addr);
+}
+
+/** Names of address ranges that TRUST_PROXY accepts besides addresses and CIDRs (proxy-addr's). */
+export const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'] as const;
+
+/** An address, a CIDR or a range name: what TRUST_PROXY may list. */
+export function isProxyEntry(entry: string): boolean {
+  if ((PROXY_RANGE_NAMES as readonly string[]).includes(entry)) return true;
+  return isIP(entry.split('/')[0]) !== 0 && isHostOrCidr(entry);
 }

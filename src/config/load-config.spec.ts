@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       migrateOnStart: true,
       rateLimitPerMinute: 0,
       outboundAllowHosts: [],
+      trustProxy: ['loopback', 'linklocal', 'uniquelocal'],
       adminToken: null,
     });
   });
@@ -35,6 +36,8 @@ describe('loadConfig', () => {
     [{ ENCRYPTION_KEY: 'abc' }, 'ENCRYPTION_KEY'],
     [{ ENCRYPTION_KEY: Buffer.alloc(16).toString('hex') }, 'ENCRYPTION_KEY'],
     [{ OUTBOUND_ALLOW_HOSTS: '10.0.0.0/33' }, 'OUTBOUND_ALLOW_HOSTS'],
+    [{ TRUST_PROXY: 'proxy.internal' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
     [{ MIGRATE_ON_START: 'maybe' }, 'MIGRATE_ON_START'],
     [{ ADMIN_TOKEN: 'short' }, 'ADMIN_TOKEN'],
     [{ RATE_LIMIT_PER_MINUTE: 'lots' }, 'RATE_LIMIT_PER_MINUTE'],
@@ -106,5 +109,16 @@ describe('loadConfig', () => {
       '::1/128',
       'api.internal',
     ]);
+  });
+
+  it('should read the trusted proxies, none when asked', () => {
+    const load = (value: string) =>
+      loadConfig({ DATA_DIR: dir, ENCRYPTION_KEY: KEY, TRUST_PROXY: value }).config.trustProxy;
+    expect(load('10.0.0.0/8, 192.0.2.1 ,loopback')).toEqual([
+      '10.0.0.0/8',
+      '192.0.2.1',
+      'loopback',
+    ]);
+    expect(load('none')).toEqual([]);
   });
 });

@@ -7,7 +7,9 @@ import {
   LOG_LEVELS,
   LogLevel,
   MAX_RETENTION_DAYS,
+  PROXY_RANGE_NAMES,
   isHostOrCidr,
+  isProxyEntry,
   parseEncryptionKey,
 } from './app-config';
 
@@ -25,6 +27,30 @@ function int(env: Env, name: string, def: number, min: number, max: number): num
     throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got "${v}")`);
   }
   return Number(v);
+}
+
+/**
+ * TRUST_PROXY: the proxies whose X-Forwarded-For is believed. By default the private ranges
+ * (a reverse proxy on the same host or a load balancer in the same network); `none` for a
+ * server that clients reach directly. Trusting every sender would let any client name its own
+ * address, and so step around the widget's per-address rate limit.
+ */
+function proxies(env: Env): string[] {
+  const v = str(env, 'TRUST_PROXY');
+  if (v === null) return [...PROXY_RANGE_NAMES];
+  if (v === 'none') return [];
+  const entries = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    if (!isProxyEntry(entry))
+      throw new ConfigError(
+        'TRUST_PROXY',
+        `has an entry that is neither an address, a CIDR, nor one of ${PROXY_RANGE_NAMES.join(', ')}: "${entry}" (or set it to none)`,
+      );
+  }
+  return entries;
 }
 
 /** A retention period: days, whole or fractional, 0 (for ever) to 100 years. */
@@ -102,6 +128,8 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
     }
   }
 
+  const trustProxy = proxies(env);
+
   const bootstrapApiKey = str(env, 'BOOTSTRAP_API_KEY');
   if (bootstrapApiKey !== null && !/^sk_[A-Za-z0-9_-]{16,200}$/.test(bootstrapApiKey)) {
     throw new ConfigError(
@@ -137,6 +165,7 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
     bootstrapApiKey,
     adminToken,
     outboundAllowHosts: allow,
+    trustProxy,
     logLevel: logLevel as LogLevel,
     migrateOnStart: bool(env, 'MIGRATE_ON_START', true),
     apiKeyCacheSeconds: int(env, 'API_KEY_CACHE_SECONDS', 5, 0, 300),
