@@ -13,6 +13,12 @@ export const FLOW_LIMITS = {
   maxRetryAttempts: 10,
   minRetryDelayMs: 100,
   maxRetryDelayMs: 60_000,
+  /**
+   * API_CALL `timeout_ms`, the wait for one attempt's answer: as long as an integration's
+   * `timeout.read_ms` may be (5 minutes). Unbounded, one call could hold its turn, and the
+   * session's lease with its renewals, for weeks.
+   */
+  maxApiTimeoutMs: 300_000,
   /** One template string, in characters, and its `{{#block}}` nesting. */
   maxTemplateLength: 16_384,
   maxTemplateNesting: 32,

@@ -1,3 +1,4 @@
+import { FLOW_LIMITS } from '../limits/flow-limits';
 import { BODY_METHODS, BODY_TYPES, HTTP_METHODS } from '../ports';
 import { API_CALL_FIELDS, FAILURE_OUTCOMES, OUTCOME_KEYS, isOutcomeKey } from './api-call-rules';
 import { checkHttpRetry } from './check-http-retry';
@@ -34,10 +35,13 @@ export function checkApiCall(
     }
   }
   checkHttpParts(action, path, method, bodyType, ctx);
-  if (action.timeout_ms !== undefined && !isPositiveInteger(action.timeout_ms)) {
+  if (
+    action.timeout_ms !== undefined &&
+    !(isPositiveInteger(action.timeout_ms) && action.timeout_ms <= FLOW_LIMITS.maxApiTimeoutMs)
+  ) {
     ctx.issues.error(
       at('timeout_ms'),
-      `"timeout_ms" must be a whole number of milliseconds above 0, not ${show(action.timeout_ms)}.`,
+      `"timeout_ms" must be a whole number of milliseconds from 1 to ${FLOW_LIMITS.maxApiTimeoutMs}, not ${show(action.timeout_ms)}.`,
     );
   }
   if (action.retry !== undefined) checkHttpRetry(action.retry, at('retry'), ctx);

@@ -448,6 +448,11 @@ describe('validateFlow: actions', () => {
     }
     expectError(withAction({ ...base, timeout_ms: -5 }), 'states.a.actions[0].timeout_ms', '-5');
     expectError(
+      withAction({ ...base, timeout_ms: 300_001 }),
+      'states.a.actions[0].timeout_ms',
+      '300001',
+    );
+    expectError(
       withAction({ ...base, retry: { max_attempts: 0, on: ['sometimes'] } }),
       'states.a.actions[0].retry.max_attempts',
       '0',

@@ -19,6 +19,7 @@ import {
   maskSecretsInData,
   type RequestSecrets,
 } from './request-secrets';
+import { resolveReadTimeout } from './read-timeout';
 import { parseRetryAfter } from './retry-after';
 import {
   backoffDelay,
@@ -190,9 +191,10 @@ export class HttpCaller implements HttpCallerPort {
       const policy = resolveRetryPolicy(this.defaults.retry, integration?.retry, request.retry);
       const limits: CallLimits = {
         connectMs: positive(integration?.timeout?.connect_ms, this.defaults.connect_ms),
-        readMs: positive(
+        readMs: resolveReadTimeout(
           request.timeout_ms,
-          positive(integration?.timeout?.read_ms, this.defaults.read_ms),
+          integration?.timeout?.read_ms,
+          this.defaults.read_ms,
         ),
         maxResponseBytes: positive(
           integration?.max_response_bytes,
