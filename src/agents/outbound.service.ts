@@ -93,7 +93,7 @@ export class OutboundService {
       throw new DomainError(ErrorCode.ValidationFailed, 'Request validation failed.', [
         {
           path: 'template',
-          message: `Templates are WhatsApp's; this is a ${integration.type} integration.`,
+          message: `Templates are WhatsApp's; this integration is of type ${integration.type}.`,
         },
       ]);
     const address = this.channels.addressFor(integration.type, integration.id, dto.to);

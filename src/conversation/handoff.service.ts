@@ -154,7 +154,7 @@ export class HandoffService {
       throw new DomainError(ErrorCode.ValidationFailed, 'Request validation failed.', [
         {
           path: 'message.type',
-          message: `Templates are WhatsApp's; this is a ${row.channel} conversation.`,
+          message: `Templates are WhatsApp's; this conversation is on the ${row.channel} channel.`,
         },
       ]);
     const sends = await this.channels.sendsFor(
