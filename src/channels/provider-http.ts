@@ -20,7 +20,7 @@ export interface ProviderHttpAnswer {
 /**
  * Kept-alive connections to the providers' APIs, for the requests whose answer is read
  * whole: undici's client costs less than node:http's per request (26 against 64 us of CPU
- * at 16 in flight, on the machine of README › Benchmarks).
+ * at 16 in flight, on the machine of docs/benchmarks.md).
  */
 const CLIENT = new Agent({ connections: 64, keepAliveTimeout: 10_000 });
 /** For streamed answers (media bytes), which callers pipe as node:http responses. */
