@@ -326,6 +326,15 @@ describe('Conversation events to a helpdesk', () => {
       .send({ events_url: 'ftp://x' })
       .expect(400);
     expect(bad.body.errors[0].path).toBe('events_url');
+    // Credentials in the URL would be shown as they are on the chatbot, and never sent.
+    const credentials = await t
+      .http()
+      .patch(bot.base)
+      .set(auth)
+      .send({ events_url: 'https://desk:s3cret@127.0.0.1:9/events' })
+      .expect(400);
+    expect(credentials.body.errors[0].path).toBe('events_url');
+    expect(JSON.stringify(credentials.body)).not.toContain('s3cret');
     const other = await publishedBot(t, auth, flow);
     const none = await t
       .http()

@@ -31,8 +31,11 @@ export class CreateChatbotDto {
   description?: string | null;
 }
 
-/** `scheme://host…` over http(s), as the events receiver's URL. */
-const EVENTS_URL = /^https?:\/\/[^\s/?#]+([/?][^\s#]*)?$/;
+/**
+ * `scheme://host…` over http(s), as the events receiver's URL: no `user:password@` (the
+ * chatbot shows this URL as it is, and the credentials would never be sent) nor a #fragment.
+ */
+const EVENTS_URL = /^https?:\/\/[^\s/?#@]+([/?][^\s#]*)?$/;
 
 const days = (field: string) =>
   `retention.${field} must be a number of days from 0 (keep for ever) to ${MAX_RETENTION_DAYS}, or null (the server's default)`;
@@ -94,7 +97,10 @@ export class UpdateChatbotDto {
   @ValidateIf((_o, v) => v !== null && v !== undefined)
   @IsString({ message: 'events_url must be a URL or null' })
   @Length(1, 2048, { message: 'events_url must be at most 2048 characters long' })
-  @Matches(EVENTS_URL, { message: 'events_url must be an absolute http or https URL' })
+  @Matches(EVENTS_URL, {
+    message:
+      'events_url must be an absolute http or https URL, without user:password@ or a #fragment',
+  })
   events_url?: string | null;
 
   @ApiPropertyOptional({ description: 'true: a new events_secret, shown once in the answer.' })
