@@ -275,6 +275,65 @@ describe('Conversation events to a helpdesk', () => {
     }
   });
 
+  it("tells of a person's WhatsApp reply that Meta refused, as failed with Meta's error, once", async () => {
+    const graph = await startGraphApiStub({ accessToken: 'EAAtest-token-0123456789' });
+    try {
+      const wa = await t
+        .http()
+        .post(`${bot.base}/integrations`)
+        .set(auth)
+        .send({
+          type: 'whatsapp',
+          name: 'wa-refused',
+          phone_number_id: '400002',
+          access_token: 'EAAtest-token-0123456789',
+          app_secret: 'meta-app-secret',
+          verify_token: 'verify-me',
+          graph_api_base: graph.url,
+        })
+        .expect(201);
+      const user = '+255700000778';
+      const { raw, headers } = signedPost(
+        'meta-app-secret',
+        waEnvelope(waText('400002', user, 'wamid.refused.1', 'agent')),
+      );
+      await t
+        .http()
+        .post(new URL(wa.body.webhook_url as string).pathname)
+        .set(headers)
+        .send(raw.toString())
+        .expect(200);
+      const [{ cid }] = await t.db.query<Array<{ cid: string }>>(
+        'SELECT id AS cid FROM conversations WHERE user_id = $1',
+        [user],
+      );
+      await waitFor(() => graph.sends().some((r) => r.status === 200));
+      graph.failNext('131026', 1);
+      const reply = await t
+        .http()
+        .post(`${bot.base}/conversations/${cid}/messages`)
+        .set(auth)
+        .send({ message: { type: 'text', text: 'Amina here' }, agent: { id: 'a1' } })
+        .expect(201);
+      await waitFor(() => events(cid).some((e) => e.type === 'message.status'), 10_000);
+      await new Promise((r) => setTimeout(r, 600));
+      // The first message opens the session at the start: no handoff, the person just replies.
+      expect(events(cid).map((e) => e.type)).toEqual(['message.sent', 'message.status']);
+      const [{ delivery_error }] = await t.db.query<Array<{ delivery_error: unknown }>>(
+        'SELECT delivery_error FROM messages WHERE id = $1',
+        [reply.body.id],
+      );
+      expect(delivery_error).toMatchObject({ code: 131026 });
+      expect(events(cid)[1].data).toEqual({
+        message_id: reply.body.id,
+        status: 'failed',
+        error: delivery_error,
+      });
+    } finally {
+      await graph.close();
+    }
+  });
+
   it('sends nothing once events are turned off', async () => {
     const other = await publishedBot(t, auth, flow);
     const sid = (await t.http().post(`${other.base}/chat/sessions`).set(auth).send({}).expect(201))

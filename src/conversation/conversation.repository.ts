@@ -10,7 +10,7 @@ import type { DeliveryError, MessagesDelivery } from './messages-delivered-sql';
 import type { OutboxEntry } from '../outbox/outbox-entry';
 import { enqueueOutboxSql, outboxEntriesJson, outboxEntriesRows } from '../outbox/outbox-sql';
 import { EVENT_KIND } from '../events/conversation-event';
-import { eventsOnSql, isoSql } from '../events/events-sql';
+import { eventsOnSql, isoSql, messageStatusEventsSql } from '../events/events-sql';
 import { newId } from '../common/new-id';
 import { OPTED_OUT_ERROR } from '../opt-outs/opt-outs-sql';
 import { StatementBatch } from '../database/statement-batch';
@@ -455,15 +455,17 @@ export class ConversationRepository {
           WHERE mv.now IS DISTINCT FROM mv.old AND mv.now IN ('delivered', 'read', 'failed')
             AND EXISTS (SELECT 1 FROM chatbots b WHERE b.id = $1 AND b.events_url IS NOT NULL)
        ), ev AS (
-         INSERT INTO outbox (id, kind, ordering_key, chatbot_id, conversation_id, payload, created_at, next_attempt_at)
-         SELECT ($6::text[])[t.n], '${EVENT_KIND}', 'events:' || t.conversation_id, $1, t.conversation_id,
-                jsonb_build_object(
-                  'id', ($6::text[])[t.n], 'type', 'message.status', 'created_at', ${isoSql('now()')}, 'chatbot_id', $1,
-                  'conversation', jsonb_build_object('id', t.conversation_id, 'channel', t.channel, 'user_id', t.user_id),
-                  'data', jsonb_strip_nulls(jsonb_build_object('message_id', t.id, 'status', t.now,
-                                                               'error', CASE WHEN t.now = 'failed' THEN t.delivery_error END))),
-                now(), now()
-           FROM told t WHERE t.n <= ${STATUS_EVENT_IDS}
+         ${messageStatusEventsSql({
+           from: `FROM told t WHERE t.n <= ${STATUS_EVENT_IDS}`,
+           id: '($6::text[])[t.n]',
+           chatbotId: '$1',
+           conversationId: 't.conversation_id',
+           channel: 't.channel',
+           userId: 't.user_id',
+           messageId: 't.id',
+           status: 't.now',
+           error: "CASE WHEN t.now = 'failed' THEN t.delivery_error END",
+         })}
        )
        SELECT id FROM moved`,
       [

@@ -317,6 +317,9 @@ export class OutboxDispatcher
     } finally {
       this.answered.delete(row.id);
     }
+    // The end stored the message.status events of the messages it failed, unclaimed: looked
+    // for now rather than at the next sweep (failures are rare; sends cost no claim).
+    if (result.record?.status === 'failed') this.kick();
     if (result.ok) this.logger.info({ ...log, detail: result.detail }, 'Outbox: delivered');
     else
       this.logger.warn(

@@ -21,9 +21,15 @@ describe('finishStatement (the statement ending outbox attempts)', () => {
     expect(texts.size).toBe(1);
   });
 
-  it('should have the same text whether messages are recorded sent or failed', () => {
+  it('should have one text for sends, another that tells the receiver for batches that fail messages', () => {
     const mixed = [end(0, 'sent'), end(1, 'failed'), end(2, 'sent')];
-    expect(finishStatement('me', mixed, []).sql).toBe(finishStatement('me', ends(3), []).sql);
+    const sends = finishStatement('me', ends(3), []).sql;
+    const failing = finishStatement('me', mixed, []).sql;
+    expect(failing).toBe(finishStatement('me', ends(5, 'failed'), []).sql);
+    // Sends neither return the messages they update nor store events.
+    expect(sends).not.toContain('RETURNING m.id');
+    expect(sends).not.toContain('message.status');
+    expect(failing).toContain('message.status');
     // No message recorded at all: no message step.
     expect(finishStatement('me', ends(3, 'none'), []).sql).not.toContain('messages');
   });
@@ -47,7 +53,13 @@ describe('finishStatement (the statement ending outbox attempts)', () => {
         segments: null,
         sent_via: null,
       },
-      { id: 'msg-2', end_id: 'row-2', status: 'failed', error: { code: '131026', title: 'x' } },
+      {
+        id: 'msg-2',
+        end_id: 'row-2',
+        status: 'failed',
+        error: { code: '131026', title: 'x' },
+        event_id: expect.stringMatching(/^[0-9A-Z]{26}$/),
+      },
     ]);
   });
 

@@ -3,8 +3,10 @@ import type { ClaimOutcome } from '../database/claim-worker';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { sqlRows } from '../database/sql';
+import { newId } from '../common/new-id';
 import {
   deliveredRows,
+  failedStatusEventsSql,
   messagesDeliveredSql,
   type MessagesDelivery,
 } from '../conversation/messages-delivered-sql';
@@ -111,7 +113,8 @@ export class OutboxRepository {
  * finishMany's statement: set-based, one UPDATE of `outbox` for all the ends and one of
  * `messages` for all their records, each reading its rows (a jsonb parameter) through
  * `batch_rows`, so that every row is found by its key whatever the tables' statistics: one
- * statement text for any number of ends (per number of `handOn` caps), planned once per
+ * statement text for any number of ends (per number of `handOn` caps, and one more for
+ * batches that fail messages, whose `message.status` events it stores), planned once per
  * connection. A delivered row keeps its bookkeeping and drops its payload (`{}`): what was sent
  * is on the conversation's messages, and the update that ends the row then writes a small row
  * version instead of a copy of the payload (about a tenth of a WhatsApp message's WAL); a
@@ -149,11 +152,15 @@ export function finishStatement(
          WHERE o.id = e.id AND o.locked_by = e.owner
         RETURNING o.id)`,
   ];
-  const records = deliveredRows(ends);
+  const records = deliveredRows(ends, newId);
+  // A batch that fails messages has a text of its own, which tells the events receiver;
+  // batches of sends keep theirs (no rows returned, no step more).
+  const told = ends.some((e) => e.record?.status === 'failed');
   if (records.length > 0)
     steps.push(
-      `r AS (${messagesDeliveredSql(param(JSON.stringify(records)), 'd.end_id IN (SELECT id FROM f)')})`,
+      `r AS (${messagesDeliveredSql(param(JSON.stringify(records)), 'd.end_id IN (SELECT id FROM f)', told)})`,
     );
+  if (told) steps.push(`t AS (${failedStatusEventsSql('r')})`);
   const [by, ended] = handOn.length ? [param(owner), param(ends.map((e) => e.id))] : ['', ''];
   handOn.forEach((cap, n) =>
     steps.push(
