@@ -16,7 +16,7 @@ const flow = {
     },
     agent: {
       message: 'Connecting you to a person.',
-      actions: [{ type: 'HANDOFF' }],
+      actions: [{ type: 'HANDOFF', reason: 'User {{user_id}} asked' }],
       transitions: { bye: 'bye', default: 'menu' },
     },
     bye: { message: 'Bye!', end: true },
@@ -111,7 +111,8 @@ describe('Conversation events to a helpdesk', () => {
       'conversation.closed',
     ]);
     const [handoff, received, sent] = events(sid);
-    expect(handoff.data).toEqual({ state: 'agent', source: 'flow', reason: null });
+    // The flow's reason is a template, rendered with the conversation's variables.
+    expect(handoff.data).toEqual({ state: 'agent', source: 'flow', reason: `User ${sid} asked` });
     expect(handoff.conversation).toEqual({ id: sid, channel: 'api', user_id: sid });
     expect(received.data.message).toEqual({ type: 'text', text: 'is anyone there?' });
     expect(sent.data).toMatchObject({ responder: 'HUMAN', agent: { id: 'a1', name: 'Amina' } });

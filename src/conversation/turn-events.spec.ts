@@ -21,6 +21,16 @@ describe('turnEvents', () => {
   it('tells of the flow handing the conversation to people', () => {
     expect(types({ after: 'HANDOFF_PENDING', stateAfter: 'agent' })).toEqual(['handoff.requested']);
     expect(types({ before: null, after: 'HANDOFF_PENDING' })).toEqual(['handoff.requested']);
+    const data = (change: Partial<TurnChange>) =>
+      (turnEvents({ ...base, ...change }, newId)[0].payload as { data: unknown }).data;
+    expect(data({ after: 'HANDOFF_PENDING', stateAfter: 'agent', handoffReason: 'asked' })).toEqual(
+      { state: 'agent', source: 'flow', reason: 'asked' },
+    );
+    expect(data({ after: 'HANDOFF_PENDING', stateAfter: 'agent' })).toEqual({
+      state: 'agent',
+      source: 'flow',
+      reason: null,
+    });
   });
 
   it("passes on a user's message while people have the conversation, and only then", () => {

@@ -10,6 +10,8 @@ export interface TurnChange {
   before: ConversationStatus | null;
   after: ConversationStatus;
   stateAfter: string | null;
+  /** The rendered reason of the flow's HANDOFF, when it gave one (TurnResult.handoffReason). */
+  handoffReason?: string;
   /** The user's message and its row id, when the turn had one. */
   inbound: { id: string; message: GenericMessage } | null;
   at: Date;
@@ -38,7 +40,7 @@ export function turnEvents(c: TurnChange, newId: () => string): OutboxEntry[] {
         newId(),
         'handoff.requested',
         c.conversation,
-        { state: c.stateAfter, source: 'flow', reason: null },
+        { state: c.stateAfter, source: 'flow', reason: c.handoffReason ?? null },
         c.at,
       ),
     );

@@ -448,6 +448,7 @@ export class TurnService {
           before: start ? null : row.status,
           after: status,
           stateAfter: result.session.state,
+          handoffReason: result.handoffReason,
           inbound: inbound ? { id: inbound.id, message: inbound.message } : null,
           at: now,
         },

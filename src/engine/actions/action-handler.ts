@@ -17,6 +17,8 @@ export interface ActionTurn {
   readonly variables: Record<string, unknown>;
   readonly state: string | null;
   status: SessionStatus;
+  /** The rendered reason of the HANDOFF run this turn, for the turn's result. */
+  handoffReason: string | undefined;
   readonly deferredCalls: ApiCallRequest[];
   readonly scope: RenderScope;
   setVariable(path: string, value: unknown): boolean;

@@ -79,6 +79,7 @@ export async function runTurn(
     trace: turn.trace,
     deferredCalls: turn.deferredCalls,
     handoff: turn.status === 'handoff',
+    ...(turn.handoffReason !== undefined ? { handoffReason: turn.handoffReason } : {}),
     closed: turn.status === 'closed',
   };
 }

@@ -26,6 +26,8 @@ export class TurnContext implements ActionTurn {
   readonly deferredCalls: ApiCallRequest[] = [];
   /** The user's message of this turn (absent on a start turn). */
   inbound: GenericMessage | undefined;
+  /** The rendered reason of a HANDOFF run this turn (TurnResult.handoffReason). */
+  handoffReason: string | undefined;
   private cachedScope: RenderScope | undefined;
   /** Shared by every render of this turn, across scope rebuilds. */
   private readonly renderBudget: RenderBudget = newRenderBudget();

@@ -56,6 +56,8 @@ export interface TurnResult {
   deferredCalls: ApiCallRequest[];
   /** The session is (or remains) waiting for a human agent. */
   handoff: boolean;
+  /** The rendered `reason` of the HANDOFF this turn ran (absent: none, or it rendered empty). */
+  handoffReason?: string;
   /** The flow reached an `end` state during this turn. */
   closed: boolean;
 }
