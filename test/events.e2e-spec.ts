@@ -304,11 +304,12 @@ describe('Conversation events to a helpdesk', () => {
         .set(headers)
         .send(raw.toString())
         .expect(200);
+      // The webhook's event is taken in and its turn run after the 200: the bot's reply is sent then.
+      await waitFor(() => graph.sends().some((r) => r.status === 200));
       const [{ cid }] = await t.db.query<Array<{ cid: string }>>(
         'SELECT id AS cid FROM conversations WHERE user_id = $1',
         [user],
       );
-      await waitFor(() => graph.sends().some((r) => r.status === 200));
       graph.failNext('131026', 1);
       const reply = await t
         .http()
