@@ -151,6 +151,29 @@ describe('Conversation events to a helpdesk', () => {
     });
   });
 
+  it("waits as long as the desk's Retry-After asks before trying again", async () => {
+    desk.respond(() => ({ status: 429, headers: { 'retry-after': '120' } }));
+    try {
+      const sid = await session();
+      await say(sid, 'agent').expect(200);
+      await waitFor(() => events(sid).length === 1, 20_000);
+      // The refused event waits the two minutes the desk asked for, not the outbox's second.
+      const row = async () =>
+        (
+          await t.db.query<Array<{ attempts: number; wait_s: number }>>(
+            `SELECT attempts, extract(epoch FROM next_attempt_at - now())::float8 AS wait_s
+               FROM outbox WHERE kind = 'event' AND conversation_id = $1`,
+            [sid],
+          )
+        )[0];
+      await waitFor(async () => (await row())?.attempts === 1 && (await row()).wait_s > 60, 20_000);
+      expect((await row()).wait_s).toBeGreaterThan(100);
+      expect(events(sid)).toHaveLength(1);
+    } finally {
+      desk.respond(() => ({ status: 200, body: {} }));
+    }
+  });
+
   it('tries again after the desk fails, keeping the order and the event id', async () => {
     let failures = 2;
     desk.respond(() => (failures-- > 0 ? { status: 503 } : { status: 200, body: {} }));

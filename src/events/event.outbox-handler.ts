@@ -6,7 +6,7 @@ import { SsrfGuard } from '../integrations/http/ssrf-guard';
 import type { DeliveryResult, OutboxDelivery, OutboxHandler } from '../outbox/outbox-handler';
 import { OutboxHandlers } from '../outbox/outbox-handlers';
 import { EVENT_KIND, type ConversationEvent } from './conversation-event';
-import { postSigned } from './signed-post';
+import { askedRetryAfterMs, postSigned } from './signed-post';
 
 /** A receiver down for a while (a helpdesk redeploying) still gets its events: about an hour of backoff. */
 const MAX_ATTEMPTS = 20;
@@ -14,7 +14,8 @@ const MAX_ATTEMPTS = 20;
 /**
  * POSTs conversation events to the chatbot's `events_url`, signed with its `events_secret`
  * (X-Sarufi-Signature), one conversation's events in order (the outbox's ordering key). Any
- * answer but 2xx is tried again later. A chatbot that turned events off meanwhile drops them.
+ * answer but 2xx is tried again later (after the Retry-After of a 429 or 503, as a rest-api
+ * reply is). A chatbot that turned events off meanwhile drops them.
  */
 @Injectable()
 export class EventOutboxHandler implements OutboxHandler, OnModuleInit {
@@ -50,10 +51,12 @@ export class EventOutboxHandler implements OutboxHandler, OnModuleInit {
       return { ok: false, retryable: false, error: `blocked_address: ${answer.blocked}` };
     if (answer.status >= 200 && answer.status < 300)
       return { ok: true, detail: `HTTP ${answer.status}` };
+    const retryAfterMs = askedRetryAfterMs(answer);
     return {
       ok: false,
       retryable: true,
       error: answer.status === 0 ? 'no answer' : `HTTP ${answer.status}`,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     };
   }
 }

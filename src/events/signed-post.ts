@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { providerRequest } from '../channels/provider-http';
+import { parseRetryAfter } from '../integrations/http/retry-after';
 import type { SsrfGuard } from '../integrations/http/ssrf-guard';
 import { USER_AGENT } from '../integrations/user-agent';
 import { signEvent } from './event-signature';
@@ -31,4 +32,17 @@ export async function postSigned(
     body: r.body,
   });
   return { status: answer.status, headers: answer.headers };
+}
+
+/**
+ * The wait a receiver asked for with Retry-After on a 429 or a 503, in ms (the outbox follows
+ * it, within its cap); undefined without one.
+ */
+export function askedRetryAfterMs(answer: {
+  status: number;
+  headers: IncomingHttpHeaders;
+}): number | undefined {
+  return answer.status === 429 || answer.status === 503
+    ? parseRetryAfter(answer.headers['retry-after'], Date.now())
+    : undefined;
 }
