@@ -184,6 +184,53 @@ describe('Flows API', () => {
     );
   });
 
+  it('should keep a publish made while the flow is being patched', async () => {
+    // Its own chatbot: every round leaves exactly one of its two flows published.
+    const own = (
+      await t.http().post('/api/dev/v1/chatbots').set(auth).send({ name: 'Races' }).expect(201)
+    ).body.id;
+    const flows = `/api/dev/v1/chatbots/${own}/flows`;
+    const ids: string[] = [];
+    for (const name of ['A', 'B']) {
+      const res = await t
+        .http()
+        .post(flows)
+        .set(auth)
+        .send({ name, type: 'conversation', flow: GOOD_FLOW })
+        .expect(201);
+      ids.push(res.body.id);
+    }
+    for (let round = 0; round < 20; round++) {
+      const published = ids[round % 2];
+      // Patched: the flow being published, or the other one, which the publish makes draft.
+      const patched = ids[Math.floor(round / 2) % 2];
+      const [, patch] = await Promise.all([
+        t.http().post(`${flows}/${published}/publish`).set(auth).expect(200),
+        t
+          .http()
+          .patch(`${flows}/${patched}`)
+          .set(auth)
+          .send({ name: `Round ${round}` }),
+      ]);
+      expect(patch.status).toBe(200);
+      const list = await t.http().get(flows).set(auth).expect(200);
+      const states = list.body.items.map((f: { id: string; name: string; status: string }) => ({
+        id: f.id,
+        status: f.status,
+        renamed: f.name === `Round ${round}`,
+      }));
+      expect(states).toEqual(
+        ids.map((id) => ({
+          id,
+          status: id === published ? 'published' : 'draft',
+          renamed: id === patched,
+        })),
+      );
+    }
+    // The chatbot still runs its published flow.
+    await t.http().post(`/api/dev/v1/chatbots/${own}/chat/sessions`).set(auth).expect(201);
+  });
+
   it('should store and publish meta flows without running them, and refuse non-objects', async () => {
     const meta = {
       version: '3.1',

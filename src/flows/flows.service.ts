@@ -99,14 +99,20 @@ export class FlowsService {
     flowId: string,
     patch: { name?: string; flow?: object },
   ) {
-    const flow = await this.require(workspaceId, chatbotId, flowId);
-    if (patch.flow !== undefined) {
-      checkSize(patch.flow);
-      flow.definition = patch.flow as Record<string, unknown>;
-    }
-    if (patch.name !== undefined) flow.name = patch.name;
-    flow.updatedAt = new Date();
-    return detail(await this.db.getRepository(Flow).save(flow));
+    await this.require(workspaceId, chatbotId, flowId);
+    if (patch.flow !== undefined) checkSize(patch.flow);
+    // Only the columns the patch names are written: saving the whole row read above would
+    // write back the status and published version it had then, undoing a publish (of this
+    // flow, or of another that made this one draft) that committed in between.
+    await this.db.getRepository(Flow).update(
+      { id: flowId, chatbotId },
+      {
+        updatedAt: new Date(),
+        ...(patch.name !== undefined && { name: patch.name }),
+        ...(patch.flow !== undefined && { definition: patch.flow }),
+      },
+    );
+    return this.get(workspaceId, chatbotId, flowId);
   }
 
   async remove(workspaceId: string, chatbotId: string, flowId: string): Promise<void> {
