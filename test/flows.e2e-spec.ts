@@ -262,6 +262,27 @@ describe('Flows API', () => {
     ]);
   });
 
+  it('should refuse a patch setting the name or definition to null, changing nothing', async () => {
+    const id = (
+      await createFlow({ name: 'Kept', type: 'conversation', flow: GOOD_FLOW }).expect(201)
+    ).body.id;
+    const res = await t
+      .http()
+      .patch(`${base}/${id}`)
+      .set(auth)
+      .send({ name: null, flow: null })
+      .expect(400);
+    expect(res.body).toEqual({
+      detail: 'Request validation failed.',
+      errors: [
+        { path: 'name', message: expect.stringMatching(/^name /) },
+        { path: 'flow', message: 'flow must be a JSON object' },
+      ],
+    });
+    const got = await t.http().get(`${base}/${id}`).set(auth).expect(200);
+    expect(got.body).toMatchObject({ name: 'Kept', flow: GOOD_FLOW, updated_at: null });
+  });
+
   it('should refuse definitions deeper than 64 levels', async () => {
     let deep: Record<string, unknown> = { leaf: true };
     for (let i = 0; i < 70; i++) deep = { nested: deep };

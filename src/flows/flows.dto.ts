@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsObject, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
 import type { FlowType } from './flow.entity';
 
 export class CreateFlowDto {
@@ -21,16 +21,17 @@ export class CreateFlowDto {
   flow?: Record<string, unknown>;
 }
 
+/** Absent fields stay as they are; null is no value for either (the definition is NOT NULL). */
 export class UpdateFlowDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @ValidateIf((_o, v) => v !== undefined)
   @IsString()
   @Length(1, 200)
   @Matches(/\S/, { message: 'name must not be blank' })
   name?: string;
 
   @ApiPropertyOptional({ description: 'Replaces the whole definition.' })
-  @IsOptional()
+  @ValidateIf((_o, v) => v !== undefined)
   @IsObject({ message: 'flow must be a JSON object' })
   flow?: Record<string, unknown>;
 }
