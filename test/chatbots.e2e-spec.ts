@@ -56,6 +56,25 @@ describe('Chatbots API', () => {
       .expect(409);
   });
 
+  it('should keep every change of PATCHes of one chatbot made at once', async () => {
+    const id = (await create(a, { name: 'Edited at once' }).expect(201)).body.id as string;
+    const patch = (body: object) =>
+      t.http().patch(`/api/dev/v1/chatbots/${id}`).set(a).send(body).expect(200);
+    for (let round = 1; round <= 10; round++) {
+      await Promise.all([
+        patch({ name: `Edited ${round}` }),
+        patch({ description: `Round ${round}` }),
+        patch({ retention: { traces_days: round } }),
+      ]);
+      const got = await t.http().get(`/api/dev/v1/chatbots/${id}`).set(a).expect(200);
+      expect(got.body).toMatchObject({
+        name: `Edited ${round}`,
+        description: `Round ${round}`,
+        retention: { traces_days: round, messages_days: null },
+      });
+    }
+  });
+
   it("should hide another workspace's chatbots exactly like missing ones", async () => {
     const mine = await create(a, { name: 'Private' }).expect(201);
     const url = `/api/dev/v1/chatbots/${mine.body.id}`;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { LRUCache } from 'lru-cache';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { type Executor, executorRows } from '../database/executor';
 import { sqlState } from '../database/sql';
 import { newId } from '../common/new-id';
@@ -46,6 +46,18 @@ const view = (c: Chatbot, newSecret?: string): ChatbotView => ({
   created_at: c.createdAt.toISOString(),
   updated_at: c.updatedAt.toISOString(),
 });
+
+/** What PATCH /chatbots/{id} changes; absent fields stay as they are. */
+export interface ChatbotPatch {
+  name?: string;
+  description?: string | null;
+  eventsUrl?: string | null;
+  rotateEventsSecret?: boolean;
+  /** Fields absent stay as they are; null: back to the server's default. */
+  retention?: Partial<ChatbotRetention>;
+  /** Absent: unchanged; null: back to the default (full). */
+  traceLevel?: TraceLevel | null;
+}
 
 /** Where a chatbot's events go, and the secret that signs them (opened). */
 export interface EventsTarget {
@@ -95,8 +107,12 @@ export class ChatbotsService {
   }
 
   /** The chatbot if it belongs to the workspace; otherwise "not found", exactly like a missing one. */
-  async require(workspaceId: string, id: string): Promise<Chatbot> {
-    const bot = await this.db.getRepository(Chatbot).findOneBy({ id, workspaceId });
+  async require(
+    workspaceId: string,
+    id: string,
+    manager: EntityManager = this.db.manager,
+  ): Promise<Chatbot> {
+    const bot = await manager.getRepository(Chatbot).findOneBy({ id, workspaceId });
     if (!bot) throw notFound('Chatbot');
     return bot;
   }
@@ -144,46 +160,45 @@ export class ChatbotsService {
    * `rotate_events_secret`, makes a new secret, shown in this answer only; `events_url: null`
    * turns events off and forgets the secret.
    */
-  async update(
-    workspaceId: string,
-    id: string,
-    patch: {
-      name?: string;
-      description?: string | null;
-      eventsUrl?: string | null;
-      rotateEventsSecret?: boolean;
-      /** Fields absent stay as they are; null: back to the server's default. */
-      retention?: Partial<ChatbotRetention>;
-      /** Absent: unchanged; null: back to the default (full). */
-      traceLevel?: TraceLevel | null;
-    },
-  ): Promise<ChatbotView> {
-    const bot = await this.require(workspaceId, id);
-    if (patch.name !== undefined) bot.name = patch.name;
-    if (patch.retention?.traces_days !== undefined)
-      bot.traceRetentionDays = patch.retention.traces_days;
-    if (patch.retention?.messages_days !== undefined)
-      bot.messageRetentionDays = patch.retention.messages_days;
-    if (patch.traceLevel !== undefined) bot.traceLevel = patch.traceLevel ?? DEFAULT_TRACE_LEVEL;
-    if (patch.description !== undefined) bot.description = patch.description;
-    if (patch.eventsUrl !== undefined) bot.eventsUrl = patch.eventsUrl;
-    if (patch.rotateEventsSecret && !bot.eventsUrl)
-      throw new DomainError(ErrorCode.ValidationFailed, 'Request validation failed.', [
-        { path: 'rotate_events_secret', message: 'set events_url first: there is no secret yet' },
-      ]);
-    let newSecret: string | undefined;
-    if (!bot.eventsUrl) {
-      bot.eventsSecret = null;
-      bot.eventsKeyId = null;
-    } else if (!bot.eventsSecret || patch.rotateEventsSecret) {
-      newSecret = newEventsSecret();
-      bot.eventsSecret = this.box.encrypt(newSecret);
-      bot.eventsKeyId = envelopeKeyId(bot.eventsSecret);
-    }
+  async update(workspaceId: string, id: string, patch: ChatbotPatch): Promise<ChatbotView> {
     try {
-      return view(await this.db.getRepository(Chatbot).save(bot), newSecret);
+      // The row is locked from the read to the write, so PATCHes of one chatbot run one after
+      // the other, each on the row the one before left: saving a row read beside another
+      // PATCH wrote its stale fields back over that one's changes, and two first events_urls
+      // each showed a secret of their own while only one was kept.
+      return await this.db.transaction(async (tx) => {
+        await this.lockForUpdate(tx, id);
+        const bot = await this.require(workspaceId, id, tx);
+        if (patch.name !== undefined) bot.name = patch.name;
+        if (patch.retention?.traces_days !== undefined)
+          bot.traceRetentionDays = patch.retention.traces_days;
+        if (patch.retention?.messages_days !== undefined)
+          bot.messageRetentionDays = patch.retention.messages_days;
+        if (patch.traceLevel !== undefined)
+          bot.traceLevel = patch.traceLevel ?? DEFAULT_TRACE_LEVEL;
+        if (patch.description !== undefined) bot.description = patch.description;
+        if (patch.eventsUrl !== undefined) bot.eventsUrl = patch.eventsUrl;
+        if (patch.rotateEventsSecret && !bot.eventsUrl)
+          throw new DomainError(ErrorCode.ValidationFailed, 'Request validation failed.', [
+            {
+              path: 'rotate_events_secret',
+              message: 'set events_url first: there is no secret yet',
+            },
+          ]);
+        let newSecret: string | undefined;
+        if (!bot.eventsUrl) {
+          bot.eventsSecret = null;
+          bot.eventsKeyId = null;
+        } else if (!bot.eventsSecret || patch.rotateEventsSecret) {
+          newSecret = newEventsSecret();
+          bot.eventsSecret = this.box.encrypt(newSecret);
+          bot.eventsKeyId = envelopeKeyId(bot.eventsSecret);
+        }
+        return view(await tx.getRepository(Chatbot).save(bot), newSecret);
+      });
     } catch (err) {
-      if (isUniqueViolation(err)) throw this.duplicate(bot.name);
+      // Only a new name can collide (names are unique per workspace).
+      if (isUniqueViolation(err) && patch.name !== undefined) throw this.duplicate(patch.name);
       throw err;
     }
   }
