@@ -38,6 +38,17 @@ describe('Chatbots API', () => {
       .send({ description: null })
       .expect(200);
     expect(patched.body).toMatchObject({ name: 'Orders', description: null });
+    // A name cannot be cleared: null is refused, and nothing of that PATCH is kept.
+    const nameless = await t
+      .http()
+      .patch(`/api/dev/v1/chatbots/${id}`)
+      .set(a)
+      .send({ name: null, description: 'kept?' })
+      .expect(400);
+    expect(nameless.body.errors).toEqual([
+      { path: 'name', message: expect.stringMatching(/^name /) },
+    ]);
+    await t.http().get(`/api/dev/v1/chatbots/${id}`).set(a).expect(200, patched.body);
     await t.http().delete(`/api/dev/v1/chatbots/${id}`).set(a).expect(204);
     await t.http().get(`/api/dev/v1/chatbots/${id}`).set(a).expect(404);
   });

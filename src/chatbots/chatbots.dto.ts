@@ -109,7 +109,8 @@ export class UpdateChatbotDto {
   rotate_events_secret?: boolean;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  // A name cannot be cleared: null is refused, not taken for "unchanged".
+  @ValidateIf((_o, v) => v !== undefined)
   @IsString()
   @Length(1, 100)
   @Matches(/\S/, { message: 'name must not be blank' })
