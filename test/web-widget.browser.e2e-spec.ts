@@ -349,6 +349,47 @@ describe('Chat widget in a browser', () => {
     }
   });
 
+  it('keeps two tabs of one visitor in step', async () => {
+    const context = await browser.newContext();
+    try {
+      const a = await context.newPage();
+      await a.goto(`${site.origin}/`);
+      await a.locator('[data-testid=launcher]').click();
+      await a.locator('.msg.bot', { hasText: GREETING }).waitFor();
+      const b = await context.newPage();
+      await b.goto(`${site.origin}/`);
+      await b.locator('[data-testid=launcher]').click();
+      await b.locator('.msg.bot', { hasText: GREETING }).waitFor();
+      expect((await stored(b)).session_id).toBe((await stored(a)).session_id);
+
+      // A answers the menu: B shows that turn too, and its menu can no longer be pressed
+      await a.locator('button.choice', { hasText: 'Shop' }).click();
+      await a.locator('.msg.bot', { hasText: 'Pick a fruit' }).waitFor();
+      await b.locator('.msg.bot', { hasText: 'Pick a fruit' }).waitFor();
+      expect(await b.locator('button.choice:enabled').allInnerTexts()).toEqual([
+        expect.stringContaining('Mango'),
+        expect.stringContaining('Pawpaw'),
+      ]);
+
+      // B answers the list: A shows it, each message once
+      await b.locator('button.choice:enabled', { hasText: 'Mango' }).click();
+      await a.locator('.msg.bot', { hasText: 'Mangoes are in season.' }).waitFor();
+      const texts = (p: Page) =>
+        p.locator('.msg').evaluateAll((els) => els.map((e) => e.textContent));
+      await expectEventually(async () => (await texts(b)).length === 5);
+      expect(await texts(a)).toEqual(await texts(b));
+      expect(await texts(a)).toEqual([
+        expect.stringContaining(GREETING),
+        'You: Shop',
+        expect.stringContaining('Pick a fruit'),
+        'You: Mango',
+        expect.stringContaining('Mangoes are in season.'),
+      ]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('stays out of a site the integration does not allow', async () => {
     const context = await browser.newContext();
     try {

@@ -31,6 +31,9 @@ class FakeView implements ChatView {
     this.lines.push(`${v.agent ? 'agent' : v.from}:${text}`);
     if (redraw) this.redrawn.push(this.lines.at(-1)!);
   }
+  clear() {
+    this.lines.length = 0;
+  }
   setTyping(on: boolean) {
     this.typing.push(on);
   }
@@ -87,7 +90,9 @@ function setup(script: Parameters<typeof fakeApi>[0], stored?: object) {
     stopped: boolean;
   }[] = [];
   const sleeps: number[] = [];
+  const announced: string[] = [];
   const controller = new WidgetController({
+    announce: () => announced.push('changed'),
     api,
     store,
     view,
@@ -106,7 +111,7 @@ function setup(script: Parameters<typeof fakeApi>[0], stored?: object) {
       sleeps.push(ms);
     },
   });
-  return { controller, view, store, storage, calls, streams, sleeps };
+  return { controller, view, store, storage, calls, streams, sleeps, announced };
 }
 
 const STORED = { visitor_id: 'v_visitor1', session_id: '01OLD', visitor_token: 'tok-old' };
@@ -183,6 +188,56 @@ describe('WidgetController', () => {
     });
     expect(t.view.lines.slice(3)).toEqual(['agent:How can I help?']);
     expect(t.view.redrawn).toHaveLength(3);
+  });
+
+  it('should tell the other tabs of each turn, and redraw when another tab changed the conversation', async () => {
+    const line = (id: string, direction: string, text: string) => ({
+      id,
+      direction,
+      message: { type: 'text', text },
+      ...(direction === 'outbound' ? { responder: 'BOT' } : {}),
+    });
+    const t = setup(
+      {
+        history: [
+          () => ({ status: 'ACTIVE', data: [line('01A', 'outbound', 'Hello')] }),
+          // another tab answered: its turn never comes over this tab's stream
+          () => ({
+            status: 'ACTIVE',
+            data: [
+              line('01A', 'outbound', 'Hello'),
+              line('01B', 'inbound', 'from the other tab'),
+              line('01C', 'outbound', 'Its answer'),
+            ],
+          }),
+          // then the other tab started a new session (the old one had ended)
+          () => ({ status: 'ACTIVE', data: [line('01N', 'outbound', 'Welcome back')] }),
+        ],
+        sendMessage: [() => ({ session_id: '01OLD', messages: [{ type: 'text', text: 'Ok' }] })],
+      },
+      STORED,
+    );
+    await t.controller.resume();
+    await t.controller.send({ message: 'mine' });
+    expect(t.announced).toEqual(['changed']);
+
+    await t.controller.resync();
+    expect(t.view.lines).toEqual(['bot:Hello', 'user:from the other tab', 'bot:Its answer']);
+    // the stream resumes after the history drawn: a message pushed meanwhile comes again
+    expect(t.streams.map((s) => [s.sid, s.lastId, s.stopped])).toEqual([
+      ['01OLD', '01A', true],
+      ['01OLD', '01C', false],
+    ]);
+
+    t.store.save({ visitor_id: 'v_visitor1', session_id: '01NEW', visitor_token: 'tok-new' });
+    await t.controller.resync();
+    expect(t.calls.at(-1)).toEqual(['history', '01NEW']);
+    expect(t.view.lines).toEqual(['bot:Welcome back']);
+    expect(t.controller.sessionId).toBe('01NEW');
+    expect(t.streams.at(-1)).toEqual(
+      expect.objectContaining({ sid: '01NEW', lastId: '01N', stopped: false }),
+    );
+    expect(t.announced).toEqual(['changed']); // a redraw is no news for the other tabs
   });
 
   it('should start afresh, keeping the visitor id, when the stored session ended or is unknown', async () => {

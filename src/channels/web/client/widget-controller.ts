@@ -2,7 +2,13 @@ import type { GenericMessage } from '../../../engine/generic-message';
 import type { StreamMessage } from './event-stream';
 import { describeMessage, type MessageView } from './render-model';
 import type { SessionStore } from './session-store';
-import { ApiError, type OutgoingMessage, type SessionAuth, type WidgetApi } from './widget-api';
+import {
+  ApiError,
+  type HistoryItem,
+  type OutgoingMessage,
+  type SessionAuth,
+  type WidgetApi,
+} from './widget-api';
 
 /** What the controller needs from the screen; the DOM view implements it, specs fake it. */
 export interface ChatView {
@@ -11,6 +17,8 @@ export interface ChatView {
    * history drawn again after a reload: not news, so no "new messages" mark on the launcher.
    */
   add(view: MessageView, redraw?: boolean): void;
+  /** Empties the log, before the conversation is drawn again from the server's history. */
+  clear(): void;
   setTyping(on: boolean): void;
   /** A short line under the log (rate limit, new session, errors); null hides it. */
   notice(text: string | null): void;
@@ -32,6 +40,11 @@ export interface ControllerDeps {
   view: ChatView;
   openStream: OpenStream;
   sleep?(ms: number): Promise<void>;
+  /**
+   * Tells the visitor's other tabs that the conversation changed (a turn ran, or a new
+   * session started); each of them calls resync(). Absent where tabs cannot talk.
+   */
+  announce?(): void;
 }
 
 /** Statuses in which a stored session is picked up again after a reload. */
@@ -126,19 +139,8 @@ export class WidgetController {
         this.deps.store.clearSession();
         return false;
       }
-      let lastId: string | undefined;
-      for (const item of history.data) {
-        lastId = item.id;
-        if (this.seen.has(item.id)) continue;
-        this.seen.add(item.id);
-        const from = item.direction === 'inbound' ? 'user' : 'bot';
-        this.deps.view.add(
-          describeMessage(item.message, { from, responder: item.responder ?? undefined }),
-          true,
-        );
-      }
       this.session = auth;
-      this.listen(auth, lastId);
+      this.listen(auth, this.redraw(history.data));
       return true;
     } catch (e) {
       // A 404 is an unknown session or a wrong token (docs/web.md): forget it. Anything else
@@ -149,6 +151,51 @@ export class WidgetController {
       }
       return false;
     }
+  }
+
+  /**
+   * Another tab of this visitor changed the conversation. The answers to its requests never
+   * come over this tab's event stream (they answered that tab's request), so without this the
+   * tab would keep showing an answered question, and a press on it would answer the wrong
+   * one. The stored session's history is drawn afresh, after this tab's own sends, and the
+   * stream is resumed after it (a message pushed meanwhile is sent again, not lost).
+   */
+  resync(): Promise<void> {
+    const run = this.queue.then(async () => {
+      if (this.starting) await this.starting;
+      const stored = this.deps.store.load();
+      if (!stored.session_id || !stored.visitor_token) return;
+      const auth: SessionAuth =
+        this.session?.session_id === stored.session_id
+          ? this.session
+          : { session_id: stored.session_id, visitor_token: stored.visitor_token };
+      // Unreachable now: the next turn of either tab tells again.
+      const history = await this.deps.api.history(auth).catch(() => null);
+      if (!history || !LIVE.has(history.status)) return;
+      this.deps.view.clear();
+      this.seen.clear();
+      this.session = auth;
+      this.resumeSettled = true;
+      this.listen(auth, this.redraw(history.data));
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Draws history items not drawn yet; returns the newest id, to resume the stream after. */
+  private redraw(items: HistoryItem[]): string | undefined {
+    let lastId: string | undefined;
+    for (const item of items) {
+      lastId = item.id;
+      if (this.seen.has(item.id)) continue;
+      this.seen.add(item.id);
+      const from = item.direction === 'inbound' ? 'user' : 'bot';
+      this.deps.view.add(
+        describeMessage(item.message, { from, responder: item.responder ?? undefined }),
+        true,
+      );
+    }
+    return lastId;
   }
 
   private async startSession(): Promise<SessionAuth | null> {
@@ -171,6 +218,7 @@ export class WidgetController {
           for (const m of created.messages ?? [])
             this.deps.view.add(describeMessage(m, { from: 'bot' }));
           this.listen(auth, undefined);
+          this.deps.announce?.();
           return auth;
         } catch (e) {
           if (e instanceof ApiError && e.status === 429 && attempt < RATE_LIMIT_RETRIES) {
@@ -197,6 +245,7 @@ export class WidgetController {
         if (attempt > 0) this.deps.view.notice(null);
         for (const m of answer.messages ?? [])
           this.deps.view.add(describeMessage(m, { from: 'bot' }));
+        this.deps.announce?.();
         return;
       } catch (e) {
         if (!(e instanceof ApiError)) throw e;

@@ -201,6 +201,10 @@ export class WidgetView implements ChatView {
     this.scrollToEnd();
   }
 
+  clear(): void {
+    this.log.replaceChildren();
+  }
+
   setTyping(on: boolean): void {
     this.typing.hidden = !on;
     if (on) this.scrollToEnd();

@@ -48,6 +48,10 @@ async function start({ gateway, widgetKey }: ScriptConfig): Promise<void> {
 
   const store = new SessionStore(widgetKey, localStorageOrNull());
   const firstVisit = !store.load().visitor_id;
+  // The visitor's tabs share the stored session; each tells the others when a turn ran or a
+  // new session started, so none keeps showing (and answering) a stale question.
+  const tabs =
+    typeof BroadcastChannel === 'function' ? new BroadcastChannel(store.storageKey) : null;
   let controller: WidgetController | null = null;
   const view = new WidgetView(document, {
     title: theme.title,
@@ -60,6 +64,7 @@ async function start({ gateway, widgetKey }: ScriptConfig): Promise<void> {
     api,
     store,
     view,
+    announce: () => tabs?.postMessage('changed'),
     openStream: (session, lastEventId, handlers) => {
       const stream = new EventStream({
         url: api.eventsUrl(session.session_id),
@@ -71,6 +76,7 @@ async function start({ gateway, widgetKey }: ScriptConfig): Promise<void> {
       return stream;
     },
   });
+  tabs?.addEventListener('message', () => void controller?.resync());
   view.mount();
   await controller.resume();
   if (theme.start_open && firstVisit) view.open(false);
