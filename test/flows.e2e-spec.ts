@@ -1,4 +1,8 @@
 import { startTestApp, TestApp } from './support/test-app';
+import { waitFor } from './support/wait';
+
+/** Row locks held by the test itself: only PostgreSQL serves statements side by side. */
+const onPostgres = process.env.DATABASE_URL ? it : it.skip;
 
 const GOOD_FLOW = {
   start: 'greeting',
@@ -229,6 +233,43 @@ describe('Flows API', () => {
     }
     // The chatbot still runs its published flow.
     await t.http().post(`/api/dev/v1/chatbots/${own}/chat/sessions`).set(auth).expect(201);
+  });
+
+  onPostgres('should answer 404 to a publish of a flow deleted while it waited', async () => {
+    const id = (
+      await createFlow({ name: 'Deleted', type: 'conversation', flow: GOOD_FLOW }).expect(201)
+    ).body.id;
+    // The test holds the chatbot's row as another publish would, so this one waits for it
+    // after having found the flow.
+    const holder = t.db.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    try {
+      await holder.query('SELECT id FROM chatbots WHERE id = $1 FOR NO KEY UPDATE', [bot]);
+      const publish = t
+        .http()
+        .post(`${base}/${id}/publish`)
+        .set(auth)
+        .then((r) => r);
+      await waitFor(async () => {
+        const [{ n }] = await t.db.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock'
+              AND query LIKE '%FROM chatbots%FOR NO KEY UPDATE%'`,
+        );
+        return n > 0;
+      });
+      await t.http().delete(`${base}/${id}`).set(auth).expect(204);
+      await holder.commitTransaction();
+      const res = await publish;
+      expect({ status: res.status, body: res.body }).toEqual({
+        status: 404,
+        body: { detail: 'Flow not found' },
+      });
+    } finally {
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
+      await holder.release();
+    }
   });
 
   it('should store and publish meta flows without running them, and refuse non-objects', async () => {

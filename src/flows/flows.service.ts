@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ChatbotsService } from '../chatbots/chatbots.service';
 import { type Executor } from '../database/executor';
 import { IntegrationsRepository } from '../integrations/integrations.repository';
@@ -180,7 +180,8 @@ export class FlowsService {
     await this.require(workspaceId, chatbotId, flowId);
     return this.db.transaction(async (tx) => {
       await this.chatbots.lockForUpdate(tx, chatbotId);
-      const flow = await tx.getRepository(Flow).findOneByOrFail({ id: flowId });
+      // Read again under the lock: the flow may have been deleted while this waited for it.
+      const flow = await this.require(workspaceId, chatbotId, flowId, tx);
       const report = await this.check(tx, flow);
       if (!report.valid) {
         throw new DomainError(
@@ -248,8 +249,13 @@ export class FlowsService {
     return { ...versionView(v), flow: v.definition };
   }
 
-  private async require(workspaceId: string, chatbotId: string, flowId: string): Promise<Flow> {
-    const flow = await this.db.getRepository(Flow).findOneBy({ id: flowId, chatbotId });
+  private async require(
+    workspaceId: string,
+    chatbotId: string,
+    flowId: string,
+    manager: EntityManager = this.db.manager,
+  ): Promise<Flow> {
+    const flow = await manager.getRepository(Flow).findOneBy({ id: flowId, chatbotId });
     if (!flow) throw notFound('Flow');
     return flow;
   }
