@@ -305,6 +305,24 @@ describe('Chat widget in a browser', () => {
       expect(await reply.count()).toBe(1);
 
       await p.screenshot({ path: screenshotPath('widget.png') });
+
+      // A reply and a typed message in Arabic read right to left, English left to right
+      const arabic = 'مرحبا، كيف أساعدك؟';
+      await t
+        .http()
+        .post(`${bot.base}/conversations/${session_id}/messages`)
+        .set(auth)
+        .send({ message: { type: 'text', text: arabic }, agent: { id: 'a1', name: 'Amina' } })
+        .expect(201);
+      const rtl = p.locator('.msg.bot', { hasText: arabic }).locator('p.text');
+      await rtl.waitFor({ timeout: 15_000 });
+      const direction = (l: ReturnType<Page['locator']>) =>
+        l.evaluate((e) => getComputedStyle(e).direction);
+      expect(await direction(rtl)).toBe('rtl');
+      expect(await direction(reply.locator('p.text'))).toBe('ltr');
+      await p.locator('[data-testid=input]').fill('شكرا');
+      expect(await direction(p.locator('[data-testid=input]'))).toBe('rtl');
+      await p.locator('[data-testid=input]').fill('');
     });
   });
 

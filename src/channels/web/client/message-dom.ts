@@ -34,16 +34,23 @@ function renderBlock(
 ): HTMLElement {
   switch (block.kind) {
     case 'text':
-      return el(doc, 'p', { class: 'text' }, ...block.parts.map((p) => renderPart(doc, p)));
+      // dir=auto: an Arabic or Hebrew message reads right to left (its punctuation at its end).
+      return el(
+        doc,
+        'p',
+        { class: 'text', dir: 'auto' },
+        ...block.parts.map((p) => renderPart(doc, p)),
+      );
     case 'choices': {
       const group = el(doc, 'div', { class: 'choices', role: 'group', 'aria-label': block.label });
       for (const section of block.groups) {
-        if (section.title) group.append(el(doc, 'div', { class: 'section' }, section.title));
+        if (section.title)
+          group.append(el(doc, 'div', { class: 'section', dir: 'auto' }, section.title));
         for (const choice of section.choices) {
           const button = el(
             doc,
             'button',
-            { type: 'button', class: 'choice', 'data-choice-id': choice.id },
+            { type: 'button', class: 'choice', dir: 'auto', 'data-choice-id': choice.id },
             el(doc, 'span', { class: 'choice-title' }, choice.title),
             choice.description
               ? el(doc, 'span', { class: 'choice-desc' }, choice.description)
@@ -86,7 +93,7 @@ function renderBlock(
           rel: 'noopener noreferrer',
         },
         icon(doc, block.icon === 'location' ? ICONS.pin : ICONS.file, 18),
-        el(doc, 'span', {}, block.text),
+        el(doc, 'span', { dir: 'auto' }, block.text),
       );
   }
 }

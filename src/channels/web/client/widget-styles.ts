@@ -40,7 +40,7 @@ button,input{font:inherit;color:inherit}
 .msg a{color:inherit;text-decoration:underline}
 .choices{display:flex;flex-direction:column;gap:6px;margin-top:8px}
 .section{font-size:12px;font-weight:600;color:#595f63;text-transform:uppercase;letter-spacing:.03em;margin-top:4px}
-.choice{display:block;width:100%;text-align:left;padding:8px 12px;border:1.5px solid var(--accent);border-radius:10px;background:#fff;color:var(--accent);font-weight:600;cursor:pointer}
+.choice{display:block;width:100%;text-align:start;padding:8px 12px;border:1.5px solid var(--accent);border-radius:10px;background:#fff;color:var(--accent);font-weight:600;cursor:pointer}
 .choice:hover:not(:disabled){background:var(--p);color:var(--on)}
 .choice:disabled{cursor:default;border-color:#c5cbce;color:#595f63;font-weight:400}
 .choice-desc{display:block;font-size:13px;font-weight:400;color:#595f63}
