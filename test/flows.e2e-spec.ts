@@ -272,6 +272,22 @@ describe('Flows API', () => {
     }
   });
 
+  it('should answer 404 to a flow created under a chatbot deleted meanwhile', async () => {
+    const own = (
+      await t.http().post('/api/dev/v1/chatbots').set(auth).send({ name: 'Gone' }).expect(201)
+    ).body.id;
+    const flows = `/api/dev/v1/chatbots/${own}/flows`;
+    await t.http().get(flows).set(auth).expect(200);
+    // Deleted as another instance would: this one still remembers that the chatbot is the
+    // caller's (for up to 5 s, docs/server-behaviour.md), so the write itself meets the gap.
+    await t.db.query('DELETE FROM chatbots WHERE id = $1', [own]);
+    const res = await t.http().post(flows).set(auth).send({ name: 'Late', type: 'conversation' });
+    expect({ status: res.status, body: res.body }).toEqual({
+      status: 404,
+      body: { detail: 'Chatbot not found' },
+    });
+  });
+
   it('should store and publish meta flows without running them, and refuse non-objects', async () => {
     const meta = {
       version: '3.1',

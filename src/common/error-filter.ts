@@ -2,9 +2,9 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@n
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { newId } from './new-id';
-import { DomainError, ErrorCode } from './domain-error';
+import { DomainError, ErrorCode, notFound } from './domain-error';
 import { LOGGER } from './logger';
-import { sqlState } from '../database/sql';
+import { missingParentTable, sqlState } from '../database/sql';
 import { type ArrivalStamped, bodyTooLarge, requestPath } from './http-pipeline';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -87,12 +87,25 @@ export class ErrorFilter implements ExceptionFilter {
   }
 }
 
+/** What a parent table's rows are called in "… not found" answers. */
+const PARENT_NAMES: Record<string, string> = {
+  chatbots: 'Chatbot',
+  flows: 'Flow',
+  conversations: 'Conversation',
+  integrations: 'Integration',
+  workspaces: 'Workspace',
+};
+
 /**
  * Database refusals that are the client's doing, wherever they surface: a unique violation
- * (two clients creating the same name at once) is a 409 on every route; text PostgreSQL
- * cannot store is a 400 (the edge refuses it first; this is the backstop).
+ * (two clients creating the same name at once) is a 409 on every route; a write under a
+ * chatbot (or flow…) deleted while the request ran is a 404, as it would have been a moment
+ * later; text PostgreSQL cannot store is a 400 (the edge refuses it first; this is the
+ * backstop).
  */
 function databaseRefusal(exception: unknown): DomainError | undefined {
+  const parent = missingParentTable(exception);
+  if (parent) return notFound(PARENT_NAMES[parent] ?? 'Resource');
   switch (sqlState(exception)) {
     case '23505':
       return new DomainError(ErrorCode.Conflict, 'A record with these values already exists.');

@@ -1,5 +1,5 @@
 import { QueryFailedError } from 'typeorm';
-import { NAMED_STATEMENTS_MAX, sqlState, statementName } from './sql';
+import { missingParentTable, NAMED_STATEMENTS_MAX, sqlState, statementName } from './sql';
 
 describe('sqlState', () => {
   it('should read the SQLSTATE from a pg error and from a TypeORM QueryFailedError', () => {
@@ -12,6 +12,27 @@ describe('sqlState', () => {
     expect(sqlState(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }))).toBeUndefined();
     expect(sqlState('boom')).toBeUndefined();
     expect(sqlState(null)).toBeUndefined();
+  });
+});
+
+describe('missingParentTable', () => {
+  const fkError = (detail: string) =>
+    new QueryFailedError('INSERT', [], Object.assign(new Error('fk'), { code: '23503', detail }));
+
+  it('should name the table a write referred to and did not find', () => {
+    const err = fkError('Key (chatbot_id)=(01M99D3X) is not present in table "chatbots".');
+    expect(missingParentTable(err)).toBe('chatbots');
+  });
+
+  it('should not take a refused delete, or any other error, for a missing parent', () => {
+    const refusedDelete = fkError('Key (id)=(01M99D3X) is still referenced from table "flows".');
+    expect(missingParentTable(refusedDelete)).toBeUndefined();
+    const unique = Object.assign(new Error('dup'), {
+      code: '23505',
+      detail: 'Key (name)=(x) is not present in table "chatbots".',
+    });
+    expect(missingParentTable(unique)).toBeUndefined();
+    expect(missingParentTable(null)).toBeUndefined();
   });
 });
 

@@ -111,3 +111,16 @@ export function sqlState(err: unknown): string | undefined {
   const code = driver?.code ?? (err as { code?: unknown }).code;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
+
+/**
+ * The table whose row a write referred to and did not find (a foreign-key violation of an
+ * INSERT or UPDATE: the parent was deleted while the request ran), else undefined. A delete
+ * refused because rows still refer to it is the same SQLSTATE and is not this.
+ */
+export function missingParentTable(err: unknown): string | undefined {
+  if (sqlState(err) !== '23503' || err === null || typeof err !== 'object') return undefined;
+  const driver = (err as { driverError?: { detail?: unknown } }).driverError;
+  const detail = driver?.detail ?? (err as { detail?: unknown }).detail;
+  if (typeof detail !== 'string') return undefined;
+  return /\bis not present in table "([a-z_]+)"/.exec(detail)?.[1];
+}
