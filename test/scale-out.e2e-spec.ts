@@ -526,3 +526,66 @@ describe('Scale-out: three instances on one PostgreSQL (skipped without DATABASE
     CLAIM_MS + 360_000,
   );
 });
+
+describe('Instances starting together on a new PostgreSQL database (skipped without DATABASE_URL)', () => {
+  onPostgres(
+    'should bring every instance up with the same BOOTSTRAP_API_KEY, migrated once, and one "default" workspace holding the key',
+    async () => {
+      const pg = (await freshPostgresDatabase())!;
+      const dataDirs: string[] = [];
+      const started: Array<Promise<ServerProcess>> = [];
+      const db = new Client({ connectionString: pg.url });
+      try {
+        // Started at the same moment: they race for the migration lock, then for the
+        // bootstrap workspace and key (before the fix, all but one could fail on
+        // workspaces_name_key or api_keys_key_hash_key and exit).
+        for (const name of ['a', 'b', 'c', 'd']) {
+          const dataDir = mkdtempSync(join(tmpdir(), `gw-together-${name}-`));
+          dataDirs.push(dataDir);
+          started.push(
+            startServerProcess({
+              DATA_DIR: dataDir,
+              DATABASE_URL: pg.url,
+              DATABASE_POOL_SIZE: '3',
+              ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+              BOOTSTRAP_API_KEY: API_KEY,
+            }),
+          );
+        }
+        const outcomes = await Promise.allSettled(started);
+        expect(outcomes.map((o) => (o.status === 'rejected' ? String(o.reason) : 'up'))).toEqual([
+          'up',
+          'up',
+          'up',
+          'up',
+        ]);
+        const servers = outcomes.map((o) => (o as PromiseFulfilledResult<ServerProcess>).value);
+        for (const server of servers) {
+          const me = await fetch(`${server.baseUrl}/api/dev/v1/me`, {
+            headers: { Authorization: `Bearer ${API_KEY}` },
+          });
+          expect(me.status).toBe(200);
+        }
+        await db.connect();
+        const workspaces = await db.query<{ name: string; keys: string }>(
+          `SELECT w.name, count(k.id) AS keys FROM workspaces w LEFT JOIN api_keys k ON k.workspace_id = w.id GROUP BY w.name`,
+        );
+        expect(workspaces.rows).toEqual([{ name: 'default', keys: '1' }]);
+        const created = servers.filter((s) =>
+          s.output().includes('Created workspace \\"default\\" with BOOTSTRAP_API_KEY'),
+        );
+        expect(created).toHaveLength(1);
+        const migrations = await db.query<{ name: string }>(`SELECT name FROM schema_migrations`);
+        expect(new Set(migrations.rows.map((r) => r.name)).size).toBe(migrations.rows.length);
+        for (const server of servers) expect(await server.stop()).toBe(0);
+      } finally {
+        for (const s of await Promise.allSettled(started))
+          if (s.status === 'fulfilled') s.value.child.kill('SIGKILL');
+        await db.end().catch(() => undefined);
+        await pg.drop();
+        for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    120_000,
+  );
+});

@@ -36,9 +36,8 @@ export class WorkspacesService {
     name: string,
   ): Promise<{ workspace: Workspace; key: CreatedKey }> {
     return this.db.transaction(async (tx) => {
-      let workspace = await tx.getRepository(Workspace).findOneBy({ name });
-      workspace ??= await tx.getRepository(Workspace).save({ id: newId(), name });
-      const key = await this.insertKey(tx, workspace.id, generateApiKey());
+      const workspace = await this.workspaceNamed(tx, name);
+      const key = (await this.insertKey(tx, workspace.id, generateApiKey()))!;
       return { workspace, key };
     });
   }
@@ -46,7 +45,7 @@ export class WorkspacesService {
   async createKey(workspaceId: string): Promise<CreatedKey> {
     const ws = await this.db.getRepository(Workspace).findOneBy({ id: workspaceId });
     if (!ws) throw notFound('Workspace');
-    return this.insertKey(this.db.manager, workspaceId, generateApiKey());
+    return (await this.insertKey(this.db.manager, workspaceId, generateApiKey()))!;
   }
 
   async revokeKey(keyId: string): Promise<void> {
@@ -60,37 +59,60 @@ export class WorkspacesService {
     this.cache.forgetKeyId(keyId);
   }
 
-  /** BOOTSTRAP_API_KEY: an unknown key creates workspace "default" holding it. */
+  /**
+   * BOOTSTRAP_API_KEY: an unknown key creates workspace "default" holding it. Instances
+   * starting together with the same key all run this at once: one creates, the others find
+   * (true only for the one that created the key).
+   */
   async ensureBootstrapKey(key: string): Promise<boolean> {
     const hash = hashApiKey(key);
     return this.db.transaction(async (tx) => {
       if (await tx.getRepository(ApiKey).existsBy({ keyHash: hash })) return false;
-      let workspace = await tx.getRepository(Workspace).findOneBy({ name: 'default' });
-      workspace ??= await tx.getRepository(Workspace).save({ id: newId(), name: 'default' });
-      await this.insertKey(tx, workspace.id, key);
-      return true;
+      const workspace = await this.workspaceNamed(tx, 'default');
+      return (await this.insertKey(tx, workspace.id, key)) !== null;
     });
   }
 
+  /**
+   * The workspace with this name, created if missing. `ON CONFLICT DO NOTHING` waits for a
+   * concurrent creator and then finds its row, where a find-then-insert let both insert and
+   * one fail on the unique name.
+   */
+  private async workspaceNamed(tx: EntityManager, name: string): Promise<Workspace> {
+    await tx
+      .createQueryBuilder()
+      .insert()
+      .into(Workspace)
+      .values({ id: newId(), name })
+      .orIgnore()
+      .execute();
+    return tx.getRepository(Workspace).findOneByOrFail({ name });
+  }
+
+  /** Stores the key; null when that key is stored already (a concurrent bootstrap did it). */
   private async insertKey(
     tx: EntityManager,
     workspaceId: string,
     key: string,
-  ): Promise<CreatedKey> {
+  ): Promise<CreatedKey | null> {
     if (!API_KEY_SHAPE.test(key)) throw new DomainError(ErrorCode.BadRequest, 'Malformed API key.');
-    const row = await tx.getRepository(ApiKey).save({
-      id: newId(),
-      workspaceId,
-      name: null,
-      prefix: key.slice(0, 10),
-      keyHash: hashApiKey(key),
-      revokedAt: null,
-    });
+    const id = newId();
+    const prefix = key.slice(0, 10);
+    const inserted = await tx
+      .createQueryBuilder()
+      .insert()
+      .into(ApiKey)
+      .values({ id, workspaceId, name: null, prefix, keyHash: hashApiKey(key), revokedAt: null })
+      .orIgnore()
+      .returning(['created_at'])
+      .execute();
+    const row = (inserted.raw as Array<{ created_at: Date }>)[0];
+    if (!row) return null;
     return {
-      id: row.id,
+      id,
       workspace_id: workspaceId,
-      prefix: row.prefix,
-      created_at: row.createdAt.toISOString(),
+      prefix,
+      created_at: new Date(row.created_at).toISOString(),
       api_key: key,
     };
   }
