@@ -1,5 +1,9 @@
 import { publishedBot } from './support/flows';
 import { startTestApp, TestApp } from './support/test-app';
+import { waitFor } from './support/wait';
+
+/** Row locks held by the test itself: only PostgreSQL serves statements side by side. */
+const onPostgres = process.env.DATABASE_URL ? it : it.skip;
 
 const ORDER_FLOW = {
   start: 'greeting',
@@ -301,6 +305,50 @@ describe('Chat API', () => {
     const got = await t.http().get(`${bot.base}/chat/sessions/${sid}`).set(auth).expect(200);
     expect(got.body.status).toBe('CLOSED');
   });
+
+  onPostgres(
+    'should refuse a session whose flow was deleted as it opened with 400, not 410',
+    async () => {
+      const bot = await publishedBot(t, auth, {
+        start: 'a',
+        states: { a: { message: 'hi', end: true } },
+      });
+      // The test holds the chatbot's row, so the new session's row waits for it (its foreign
+      // key) after having read the published version; the flow is deleted meanwhile.
+      const holder = t.db.createQueryRunner();
+      await holder.connect();
+      await holder.startTransaction();
+      try {
+        await holder.query('SELECT id FROM chatbots WHERE id = $1 FOR UPDATE', [bot.chatbotId]);
+        const opening = t
+          .http()
+          .post(`${bot.base}/chat/sessions`)
+          .set(auth)
+          .then((r) => r);
+        await waitFor(async () => {
+          const [{ n }] = await t.db.query<{ n: number }[]>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock'
+              AND query LIKE 'INSERT INTO conversations%'`,
+          );
+          return n > 0;
+        });
+        await holder.query('DELETE FROM flows WHERE id = $1', [bot.flowId]);
+        await holder.commitTransaction();
+        const res = await opening;
+        expect({ status: res.status, body: res.body }).toEqual({
+          status: 400,
+          body: { detail: 'No published flow found for this chatbot' },
+        });
+      } finally {
+        if (holder.isTransactionActive) await holder.rollbackTransaction();
+        await holder.release();
+      }
+      // Nothing is left of it: no closed session that was never opened.
+      const list = await t.http().get(`${bot.base}/conversations`).set(auth).expect(200);
+      expect(list.body.total).toBe(0);
+    },
+  );
 
   it('should answer an engine failure with 500 and an error_id in the log, keeping nothing half-written', async () => {
     const bot = await publishedBot(t, auth, {

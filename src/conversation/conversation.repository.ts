@@ -5,7 +5,7 @@ import type { GenericMessage, SessionState } from '../engine';
 import { type ConversationStatus, HANDED_OFF_SQL, OPEN_STATUSES_SQL } from './conversation-status';
 import { encodeTrace } from './trace-codec';
 import { traceHasError, traceKeptSql } from './trace-level';
-import { sqlRows } from '../database/sql';
+import { missingParentTable, sqlRows } from '../database/sql';
 import type { DeliveryError, MessagesDelivery } from './messages-delivered-sql';
 import type { OutboxEntry } from '../outbox/outbox-entry';
 import { enqueueOutboxSql, outboxEntriesJson, outboxEntriesRows } from '../outbox/outbox-sql';
@@ -188,13 +188,20 @@ export class ConversationRepository {
       c.now,
       c.sessionKey,
     ];
-    const rows = c.previewVersionId
-      ? await sqlRows<{ flow_version_id: string }>(this.db, CREATE_PREVIEW_CONVERSATION_SQL, [
-          ...params,
-          c.previewVersionId,
-        ])
-      : await sqlRows<{ flow_version_id: string }>(this.db, CREATE_CONVERSATION_SQL, params);
-    return rows[0] ?? null;
+    try {
+      const rows = c.previewVersionId
+        ? await sqlRows<{ flow_version_id: string }>(this.db, CREATE_PREVIEW_CONVERSATION_SQL, [
+            ...params,
+            c.previewVersionId,
+          ])
+        : await sqlRows<{ flow_version_id: string }>(this.db, CREATE_CONVERSATION_SQL, params);
+      return rows[0] ?? null;
+    } catch (err) {
+      // The version read was deleted (its flow with it) before the row was written: there is
+      // no published flow any more, as the statement would have found a moment later.
+      if (missingParentTable(err) === 'flow_versions') return null;
+      throw err;
+    }
   }
 
   /**

@@ -312,7 +312,7 @@ export class TurnService {
     const { row, owner } = leased;
     const stopRenewing = this.lease.keepAlive(row.id, owner);
     try {
-      const flow = await this.usableFlow(row, owner);
+      const flow = await this.usableFlow(leased);
       if (turn.goto) return await this.runCommand(leased, turn, turn.goto, flow, started);
       const read =
         turn.channelState?.read && !leased.start
@@ -531,14 +531,20 @@ export class TurnService {
     return new Error('The session lease was lost before the turn was saved');
   }
 
-  /** The pinned flow version; a session whose flow was deleted is closed. */
-  private async usableFlow(row: LeasedConversation, owner: string): Promise<CachedFlow> {
+  /**
+   * The pinned flow version; a session whose flow was deleted is closed. A session being
+   * opened whose flow was deleted between its pinning and here is removed instead, refused as
+   * it would have been a moment later (no published flow), not as a closed session.
+   */
+  private async usableFlow({ row, owner, start }: Leased): Promise<CachedFlow> {
     const flow = row.flow_version_id ? await this.flows.get(row.flow_version_id) : null;
-    if (!flow) {
-      await this.conversations.release(row.id, owner, 'CLOSED');
-      throw new TurnRefused('flow_gone');
+    if (flow) return flow;
+    if (start) {
+      await this.conversations.deleteLeased(row.id, owner);
+      throw new TurnRefused('no_published_flow');
     }
-    return flow;
+    await this.conversations.release(row.id, owner, 'CLOSED');
+    throw new TurnRefused('flow_gone');
   }
 
   /**
