@@ -206,6 +206,63 @@ describe('The server process', () => {
     }
   });
 
+  it('should end the widget event streams on SIGTERM at once, not after the grace period', async () => {
+    const key = 'sk_stream_shutdown_key_0123';
+    const headers = { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' };
+    // long enough that a stop held by the open stream would show "Grace period over"
+    const server = await startServerProcess({
+      DATA_DIR: dataDir,
+      BOOTSTRAP_API_KEY: key,
+      SHUTDOWN_GRACE_MS: '30000',
+    });
+    try {
+      const post = async (path: string, body: object, extra: Record<string, string> = {}) => {
+        const res = await fetch(`${server.baseUrl}${path}`, {
+          method: 'POST',
+          headers: { ...headers, ...extra },
+          body: JSON.stringify(body),
+        });
+        return (await res.json()) as Record<string, string>;
+      };
+      const bot = await post('/api/dev/v1/chatbots', { name: 'web' });
+      const flow = await post(`/api/dev/v1/chatbots/${bot.id}/flows`, {
+        name: 'hi',
+        type: 'conversation',
+        flow: { start: 'a', states: { a: { message: 'Hi', transitions: { default: 'a' } } } },
+      });
+      await post(`/api/dev/v1/chatbots/${bot.id}/flows/${flow.id}/publish`, {});
+      const origin = 'https://shop.example';
+      const web = await post(`/api/dev/v1/chatbots/${bot.id}/integrations`, {
+        type: 'web',
+        name: 'site',
+        allowed_origins: [origin],
+      });
+      const widget = `/widget/v1/${web.widget_key}`;
+      const session = await post(`${widget}/sessions`, {}, { Origin: origin });
+      const stream = await fetch(
+        `${server.baseUrl}${widget}/sessions/${session.session_id}/events`,
+        { headers: { Origin: origin, Authorization: `Visitor ${session.visitor_token}` } },
+      );
+      expect(stream.status).toBe(200);
+      const reader = stream.body!.getReader();
+      await reader.read(); // the stream is open: its first line came
+
+      const exit = server.stop();
+      // the stream ends (or is cut) before the process exits
+      await reader
+        .read()
+        .then(async function drain(r): Promise<void> {
+          if (!r.done) return reader.read().then(drain);
+        })
+        .catch(() => undefined);
+      expect(await exit).toBe(0);
+      expect(server.output()).toContain('"Stopped"');
+      expect(server.output()).not.toContain('Grace period over');
+    } finally {
+      server.child.kill('SIGKILL');
+    }
+  });
+
   it('should exit on SIGTERM with a slow delivery in flight, leaving it for the next start', async () => {
     const backend = await startBackend();
     backend.respond(() => ({ status: 200, body: { ok: true }, delayMs: 60_000 }));

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
@@ -22,7 +22,7 @@ export const MAX_STREAMS_PER_SESSION = 3;
  * nothing lost across a reconnect, nothing sent twice.
  */
 @Injectable()
-export class WebEventStream implements OnApplicationShutdown {
+export class WebEventStream implements BeforeApplicationShutdown {
   private readonly open = new Map<string, number>();
   private readonly streams = new Set<AbortController>();
 
@@ -56,6 +56,10 @@ export class WebEventStream implements OnApplicationShutdown {
         'Content-Type': 'text/event-stream; charset=utf-8',
         'Cache-Control': 'no-cache, no-transform',
         'X-Accel-Buffering': 'no',
+        // The socket closes with the stream: one left open and idle after it would hold a
+        // stopping server (which closes idle sockets only when it starts to stop) for the
+        // whole grace period.
+        Connection: 'close',
       });
       res.write('retry: 3000\n\n');
       await this.pump(sessionId, after, res, stop.signal);
@@ -70,7 +74,13 @@ export class WebEventStream implements OnApplicationShutdown {
     }
   }
 
-  onApplicationShutdown(): void {
+  /**
+   * Before the HTTP server closes: it waits for open connections, and a stream stays open
+   * until its visitor leaves, so ending them only afterwards held every stop for the whole
+   * grace period (and refused the widgets' reconnects meanwhile). The widget resumes on the
+   * next instance with Last-Event-ID.
+   */
+  beforeApplicationShutdown(): void {
     for (const stop of this.streams) stop.abort();
   }
 
