@@ -889,9 +889,23 @@ describe('Key rotation', () => {
       status: 0,
       stderr: expect.any(String),
     });
-    expect(result.stdout).toContain('Integrations scanned: 3');
+    expect(result.stdout).toContain("Secrets scanned (integrations, chatbots' events secrets): 3");
     expect(result.stdout).toContain('Re-encrypted under the current key: 3');
     for (const secret of SECRETS) expect(result.stdout).not.toContain(secret);
+
+    // The chatbot's events secret is sealed too (under C here).
+    const bot = base.split('/')[5];
+    const withEvents = await app({ ENCRYPTION_KEY: b64(keyC) });
+    try {
+      await withEvents
+        .http()
+        .patch(`/api/dev/v1/chatbots/${bot}`)
+        .set(authHeader)
+        .send({ events_url: server.url('/events') })
+        .expect(200);
+    } finally {
+      await withEvents.close();
+    }
 
     const failing = runNode(KEYS_CLI, [], {
       ...shared.env,
@@ -899,7 +913,12 @@ describe('Key rotation', () => {
       LOG_LEVEL: 'silent',
     });
     expect(failing.status).toBe(1);
-    expect(failing.stdout).toContain('Could not be decrypted: 3');
+    expect(failing.stdout).toContain('Could not be decrypted: 4');
+    // Each named as what it is: a chatbot's id was listed among "integrations".
+    const named = failing.stderr.split(': ').pop()!.trim().split(', ');
+    expect(named.sort()).toEqual(
+      [...Object.values(ids).map((id) => `integration ${id}`), `chatbot ${bot}`].sort(),
+    );
 
     const t = await app({ ENCRYPTION_KEY: b64(keyC) });
     try {

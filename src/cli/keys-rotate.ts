@@ -18,7 +18,7 @@ runCli('keys:rotate', async (ds, config) => {
   const report = await rotateSecrets(ds, box);
   const failed = report.failed.length;
   process.stdout.write(
-    `Integrations scanned: ${report.scanned}\n` +
+    `Secrets scanned (integrations, chatbots' events secrets): ${report.scanned}\n` +
       `Re-encrypted under the current key: ${report.rotated}\n` +
       `Already under the current key: ${report.current}\n` +
       `Changed meanwhile (left alone): ${report.skipped}\n` +
@@ -26,7 +26,7 @@ runCli('keys:rotate', async (ds, config) => {
   );
   if (failed > 0) {
     process.stderr.write(
-      `These integrations could not be decrypted with ENCRYPTION_KEY or ENCRYPTION_KEY_PREVIOUS: ${report.failed.join(', ')}\n`,
+      `These could not be decrypted with ENCRYPTION_KEY or ENCRYPTION_KEY_PREVIOUS: ${report.failed.join(', ')}\n`,
     );
     process.exitCode = 1;
   }

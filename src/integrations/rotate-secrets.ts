@@ -12,7 +12,10 @@ export interface RotationReport {
   current: number;
   /** Changed by someone else between read and write: left alone (already written with the current key). */
   skipped: number;
-  /** Could not be decrypted with any configured key (ids only, never values). */
+  /**
+   * Could not be decrypted with any configured key: whose each one is (`integration <id>`, or
+   * `chatbot <id>` for its events secret), never a value.
+   */
   failed: string[];
 }
 
@@ -20,8 +23,8 @@ const BATCH = 200;
 
 /** Where sealed values live: the table, the sealed column and its key id column. */
 const SEALED = [
-  { table: 'integrations', column: 'secrets', keyId: 'key_id' },
-  { table: 'chatbots', column: 'events_secret', keyId: 'events_key_id' },
+  { table: 'integrations', column: 'secrets', keyId: 'key_id', label: 'integration' },
+  { table: 'chatbots', column: 'events_secret', keyId: 'events_key_id', label: 'chatbot' },
 ] as const;
 
 /**
@@ -39,7 +42,7 @@ export async function rotateSecrets(db: DataSource, box: SecretBox): Promise<Rot
 async function rotateColumn(
   db: DataSource,
   box: SecretBox,
-  { table, column, keyId }: (typeof SEALED)[number],
+  { table, column, keyId, label }: (typeof SEALED)[number],
   report: RotationReport,
 ): Promise<void> {
   let after = '';
@@ -60,7 +63,8 @@ async function rotateColumn(
       try {
         sealed = box.encrypt(box.decrypt(row.secrets));
       } catch {
-        report.failed.push(row.id);
+        // A chatbot's id alone was read as an integration's (the operator found no such one).
+        report.failed.push(`${label} ${row.id}`);
         continue;
       }
       const updated = await sqlRows<{ id: string }>(
