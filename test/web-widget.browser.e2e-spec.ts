@@ -408,6 +408,33 @@ describe('Chat widget in a browser', () => {
     }
   });
 
+  it('marks a choice that could not be sent, and lets it be pressed again', async () => {
+    const context = await browser.newContext();
+    try {
+      const p = await context.newPage();
+      await p.goto(`${site.origin}/`);
+      await p.locator('[data-testid=launcher]').click();
+      await p.locator('.msg.bot', { hasText: GREETING }).waitFor();
+
+      await context.setOffline(true);
+      await p.locator('button.choice', { hasText: 'Shop' }).click();
+      await p.locator('[data-testid=notice]', { hasText: 'no connection' }).waitFor();
+      const unsent = p.locator('.msg.user', { hasText: 'Shop' });
+      await expect(unsent.locator('.failed-mark').innerText()).resolves.toBe('Not sent');
+      expect(await p.locator('button.choice:enabled').allInnerTexts()).toEqual([
+        'Shop',
+        'Talk to us',
+      ]);
+
+      await context.setOffline(false);
+      await p.locator('button.choice:enabled', { hasText: 'Shop' }).click();
+      await p.locator('.msg.bot', { hasText: 'Pick a fruit' }).waitFor();
+      expect(await p.locator('button.choice:enabled', { hasText: 'Shop' }).count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('stays out of a site the integration does not allow', async () => {
     const context = await browser.newContext();
     try {

@@ -24,12 +24,16 @@ class FakeView implements ChatView {
   readonly typing: boolean[] = [];
   /** The lines that were history drawn again (not news for the unread mark). */
   readonly redrawn: string[] = [];
+  /** The visitor's lines marked not sent. */
+  readonly notSent: string[] = [];
   add(v: MessageView, redraw?: boolean) {
     const text = v.blocks
       .map((b) => (b.kind === 'text' ? b.parts.map((p) => p.text).join('') : `[${b.kind}]`))
       .join(' ');
-    this.lines.push(`${v.agent ? 'agent' : v.from}:${text}`);
-    if (redraw) this.redrawn.push(this.lines.at(-1)!);
+    const line = `${v.agent ? 'agent' : v.from}:${text}`;
+    this.lines.push(line);
+    if (redraw) this.redrawn.push(line);
+    return { notSent: () => this.notSent.push(line) };
   }
   clear() {
     this.lines.length = 0;
@@ -344,6 +348,8 @@ describe('WidgetController', () => {
       ['01NEW', true],
       ['01NEWER', false],
     ]);
+    // not marked: its question belonged to the ended session, and the notice says so
+    expect(t.view.notSent).toEqual([]);
   });
 
   it('should wait out a 429 for its Retry-After, say so, then send again', async () => {
@@ -381,6 +387,8 @@ describe('WidgetController', () => {
     expect(t.view.notices.at(-1)).toBe(NOTICES.offline);
     await t.controller.send({ message: 'c' });
     expect(t.view.notices.at(-1)).toBe(NOTICES.failed);
+    // each one is marked, so the visitor can send it (or press its choice) again
+    expect(t.view.notSent).toEqual(['user:a', 'user:b', 'user:c']);
   });
 
   it('should say the chat is unavailable when no session can be started', async () => {

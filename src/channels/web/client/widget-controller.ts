@@ -16,12 +16,18 @@ export interface ChatView {
    * Appends a bubble. A user bubble also disables the choices drawn before it. `redraw` marks
    * history drawn again after a reload: not news, so no "new messages" mark on the launcher.
    */
-  add(view: MessageView, redraw?: boolean): void;
+  add(view: MessageView, redraw?: boolean): DrawnMessage | void;
   /** Empties the log, before the conversation is drawn again from the server's history. */
   clear(): void;
   setTyping(on: boolean): void;
   /** A short line under the log (rate limit, new session, errors); null hides it. */
   notice(text: string | null): void;
+}
+
+/** A visitor's bubble drawn before its message was sent. */
+export interface DrawnMessage {
+  /** It could not be sent: say so, and let the choices it answered be pressed again. */
+  notSent(): void;
 }
 
 export interface StreamHandle {
@@ -110,8 +116,10 @@ export class WidgetController {
     const shown: GenericMessage = out.button_id
       ? { type: 'button', text, button_id: out.button_id }
       : { type: 'text', text };
-    this.deps.view.add(describeMessage(shown, { from: 'user' }));
-    const run = this.queue.then(() => this.deliver(out));
+    const drawn = this.deps.view.add(describeMessage(shown, { from: 'user' }));
+    const run = this.queue.then(async () => {
+      if (!(await this.deliver(out))) drawn?.notSent();
+    });
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -234,10 +242,14 @@ export class WidgetController {
     }
   }
 
-  private async deliver(out: OutgoingMessage): Promise<void> {
+  /**
+   * Sends one message; false when it was not sent and the visitor may send it again (after a
+   * new session it is not: the question it answered is gone, and the notice says so).
+   */
+  private async deliver(out: OutgoingMessage): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
       const session = await this.ensureSession();
-      if (!session) return;
+      if (!session) return false;
       let refused: ApiError;
       this.setBusy(+1);
       try {
@@ -246,7 +258,7 @@ export class WidgetController {
         for (const m of answer.messages ?? [])
           this.deps.view.add(describeMessage(m, { from: 'bot' }));
         this.deps.announce?.();
-        return;
+        return true;
       } catch (e) {
         if (!(e instanceof ApiError)) throw e;
         refused = e;
@@ -259,14 +271,14 @@ export class WidgetController {
         this.endSession();
         this.deps.view.notice(NOTICES.restarted);
         await this.ensureSession();
-        return;
+        return true;
       }
       if (refused.status === 429 && attempt < RATE_LIMIT_RETRIES) {
         await this.waitOut(refused);
         continue;
       }
       this.deps.view.notice(refused.status === 0 ? NOTICES.offline : NOTICES.failed);
-      return;
+      return false;
     }
   }
 

@@ -36,6 +36,7 @@ button,input{font:inherit;color:inherit}
 .msg.user :focus-visible{outline-color:var(--on)}
 .agent{display:block;font-size:12px;font-weight:600;color:#595f63;margin-bottom:2px}
 .text{margin:0;white-space:pre-wrap}
+.failed-mark{display:block;margin-top:4px;font-size:12px;font-style:italic}
 .text+.text{margin-top:6px}
 .msg a{color:inherit;text-decoration:underline}
 .choices{display:flex;flex-direction:column;gap:6px;margin-top:8px}

@@ -3,7 +3,7 @@ import { el, icon, ICONS } from './dom';
 import { renderMessage } from './message-dom';
 import type { MessageView } from './render-model';
 import type { OutgoingMessage } from './widget-api';
-import type { ChatView } from './widget-controller';
+import type { ChatView, DrawnMessage } from './widget-controller';
 import { widgetCss } from './widget-styles';
 
 export interface WidgetViewOptions {
@@ -192,20 +192,28 @@ export class WidgetView implements ChatView {
     this.launcher.focus();
   }
 
-  add(view: MessageView, redraw = false): void {
-    if (view.from === 'user') this.disableChoices();
-    this.log.append(
-      renderMessage(this.doc, view, (choice) => {
-        this.opts.onSend({ message: choice.title, button_id: choice.id });
-        // The pressed button is disabled now; keep keyboard focus somewhere useful.
-        this.input.focus();
-      }),
-    );
+  add(view: MessageView, redraw = false): DrawnMessage {
+    const disabled = view.from === 'user' ? this.disableChoices() : [];
+    const bubble = renderMessage(this.doc, view, (choice) => {
+      this.opts.onSend({ message: choice.title, button_id: choice.id });
+      // The pressed button is disabled now; keep keyboard focus somewhere useful.
+      this.input.focus();
+    });
+    this.log.append(bubble);
     if (view.from === 'bot' && !this.isOpen && !redraw) {
       this.launcher.classList.add('unread');
       this.setLauncherLabel(false, true);
     }
     this.scrollToEnd();
+    return {
+      notSent: () => {
+        bubble.classList.add('failed');
+        bubble.append(el(this.doc, 'span', { class: 'failed-mark' }, 'Not sent'));
+        // The question it answered is still open, unless a later message answered it.
+        const users = this.log.querySelectorAll('.msg.user');
+        if (users[users.length - 1] === bubble) for (const b of disabled) b.disabled = false;
+      },
+    };
   }
 
   clear(): void {
@@ -223,9 +231,10 @@ export class WidgetView implements ChatView {
   }
 
   /** Earlier questions stay readable, but only the newest can be answered. */
-  private disableChoices(): void {
-    for (const b of this.log.querySelectorAll<HTMLButtonElement>('button.choice'))
-      b.disabled = true;
+  private disableChoices(): HTMLButtonElement[] {
+    const enabled = [...this.log.querySelectorAll<HTMLButtonElement>('button.choice:enabled')];
+    for (const b of enabled) b.disabled = true;
+    return enabled;
   }
 
   private setLauncherLabel(open: boolean, unread = false): void {
