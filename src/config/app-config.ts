@@ -75,11 +75,24 @@ export interface RetentionConfig {
 }
 
 export class ConfigError extends Error {
+  /** Every bad variable this error reports (several for `ConfigError.all`). */
+  variables: string[];
+
   constructor(
     readonly variable: string,
     problem: string,
   ) {
     super(`Invalid configuration: ${variable} ${problem}`);
+    this.variables = [variable];
+  }
+
+  /** One error for several bad variables: one line each, so that all are fixed in one go. */
+  static all(errors: ConfigError[]): ConfigError {
+    if (errors.length === 1) return errors[0];
+    const all = new ConfigError(errors[0].variable, '');
+    all.message = errors.map((e) => e.message).join('\n');
+    all.variables = errors.map((e) => e.variable);
+    return all;
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from './app-config';
@@ -45,6 +45,7 @@ describe('loadConfig', () => {
     [{ MESSAGE_RETENTION_DAYS: '36501' }, 'MESSAGE_RETENTION_DAYS'],
     [{ OUTBOX_RETENTION_DAYS: '1e3' }, 'OUTBOX_RETENTION_DAYS'],
     [{ RETENTION_BATCH_SIZE: '5' }, 'RETENTION_BATCH_SIZE'],
+    [{ HOST: 'not a host' }, 'HOST'],
   ])('should name the variable in the error for %j', (env, variable) => {
     let error: unknown;
     try {
@@ -55,6 +56,30 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).variable).toBe(variable);
     expect((error as ConfigError).message).toContain(variable);
+  });
+
+  it('should name every bad variable at once, one line each, and generate no key on a refusal', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        DATA_DIR: dir,
+        PORT: '70000',
+        LOG_LEVEL: 'loud',
+        ENCRYPTION_KEY_PREVIOUS: 'short',
+        TRACE_RETENTION_DAYS: '-1',
+      });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const lines = (error as ConfigError).message.split('\n');
+    expect(lines).toHaveLength(4);
+    expect([...(error as ConfigError).variables].sort()).toEqual(
+      ['ENCRYPTION_KEY_PREVIOUS', 'LOG_LEVEL', 'PORT', 'TRACE_RETENTION_DAYS'].sort(),
+    );
+    for (const [i, name] of (error as ConfigError).variables.entries())
+      expect(lines[i]).toMatch(new RegExp(`^Invalid configuration: ${name} `));
+    expect(existsSync(join(dir, 'encryption.key'))).toBe(false);
   });
 
   it('should read retention periods in whole or fractional days, 0 keeping rows for ever', () => {

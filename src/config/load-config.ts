@@ -92,6 +92,29 @@ function databaseUrl(env: Env): string | null {
   return v;
 }
 
+/**
+ * The typed readers, each recording a bad value in `problems` and giving the default in its
+ * place, so that every bad variable is reported at once rather than one per restart.
+ */
+function reader(env: Env, problems: ConfigError[]) {
+  const check = <T>(read: () => T, fallback: T): T => {
+    try {
+      return read();
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      problems.push(err);
+      return fallback;
+    }
+  };
+  return {
+    check,
+    int: (name: string, def: number, min: number, max: number) =>
+      check(() => int(env, name, def, min, max), def),
+    days: (name: string, def: number) => check(() => days(env, name, def), def),
+    bool: (name: string, def: boolean) => check(() => bool(env, name, def), def),
+  };
+}
+
 export interface LoadedConfig {
   config: AppConfig;
   /** Things worth a warning line at start-up (never secrets). */
@@ -99,19 +122,21 @@ export interface LoadedConfig {
 }
 
 /**
- * Builds the configuration from the environment; a bad value throws a ConfigError naming
- * the variable. In embedded mode a missing ENCRYPTION_KEY is generated once into DATA_DIR.
+ * Builds the configuration from the environment. Bad values throw one ConfigError naming
+ * every bad variable, one line each. In embedded mode a missing ENCRYPTION_KEY is generated
+ * once into DATA_DIR.
  */
 export function loadConfig(env: Env = process.env): LoadedConfig {
   const warnings: string[] = [];
-  const dbUrl = databaseUrl(env);
+  const problems: ConfigError[] = [];
+  const read = reader(env, problems);
+  const dbUrl = read.check(() => databaseUrl(env), null);
   const dataDir = resolve(str(env, 'DATA_DIR') ?? './data');
 
   const logLevel = (str(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
   if (!LOG_LEVELS.includes(logLevel as LogLevel)) {
-    throw new ConfigError(
-      'LOG_LEVEL',
-      `must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`,
+    problems.push(
+      new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`),
     );
   }
 
@@ -119,86 +144,97 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  for (const entry of allow) {
-    if (!isHostOrCidr(entry)) {
-      throw new ConfigError(
+  const notHost = allow.find((entry) => !isHostOrCidr(entry));
+  if (notHost !== undefined) {
+    problems.push(
+      new ConfigError(
         'OUTBOUND_ALLOW_HOSTS',
-        `has an entry that is neither a host nor a CIDR: "${entry}"`,
-      );
-    }
+        `has an entry that is neither a host nor a CIDR: "${notHost}"`,
+      ),
+    );
   }
 
-  const trustProxy = proxies(env);
+  const trustProxy = read.check(() => proxies(env), []);
 
   const bootstrapApiKey = str(env, 'BOOTSTRAP_API_KEY');
   if (bootstrapApiKey !== null && !/^sk_[A-Za-z0-9_-]{16,200}$/.test(bootstrapApiKey)) {
-    throw new ConfigError(
-      'BOOTSTRAP_API_KEY',
-      'must look like sk_ followed by at least 16 letters, digits, _ or -',
+    problems.push(
+      new ConfigError(
+        'BOOTSTRAP_API_KEY',
+        'must look like sk_ followed by at least 16 letters, digits, _ or -',
+      ),
     );
   }
   const adminToken = str(env, 'ADMIN_TOKEN');
   if (adminToken !== null && adminToken.length < 16) {
-    throw new ConfigError('ADMIN_TOKEN', 'must be at least 16 characters long');
+    problems.push(new ConfigError('ADMIN_TOKEN', 'must be at least 16 characters long'));
   }
 
   const publicBaseUrl = str(env, 'PUBLIC_BASE_URL');
   if (publicBaseUrl !== null && !/^https?:\/\/[^\s]+$/.test(publicBaseUrl)) {
-    throw new ConfigError('PUBLIC_BASE_URL', 'must be an http(s) URL');
+    problems.push(new ConfigError('PUBLIC_BASE_URL', 'must be an http(s) URL'));
   }
 
+  const givenKey = read.check(() => givenEncryptionKey(env, dbUrl), null);
   const host = str(env, 'HOST') ?? '0.0.0.0';
+  if (!isHostOrCidr(host) || host.includes('/')) {
+    // Else listen() failed later with "getaddrinfo ENOTFOUND …", naming no variable.
+    problems.push(new ConfigError('HOST', `must be an address or a host name (got "${host}")`));
+  }
 
   const config: AppConfig = {
-    port: int(env, 'PORT', 3000, 0, 65535),
+    port: read.int('PORT', 3000, 0, 65535),
     host,
     databaseUrl: dbUrl,
-    databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
-    databasePreparedStatements: bool(env, 'DATABASE_PREPARED_STATEMENTS', true),
+    databasePoolSize: read.int('DATABASE_POOL_SIZE', 10, 1, 200),
+    databasePreparedStatements: read.bool('DATABASE_PREPARED_STATEMENTS', true),
     dataDir,
-    encryptionKey: encryptionKey(env, dbUrl, dataDir, warnings),
-    previousEncryptionKeys: (str(env, 'ENCRYPTION_KEY_PREVIOUS') ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean)
-      .map((k) => parseEncryptionKey(k, 'ENCRYPTION_KEY_PREVIOUS')),
+    encryptionKey: givenKey ?? Buffer.alloc(0),
+    previousEncryptionKeys: read.check(
+      () =>
+        (str(env, 'ENCRYPTION_KEY_PREVIOUS') ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .map((k) => parseEncryptionKey(k, 'ENCRYPTION_KEY_PREVIOUS')),
+      [],
+    ),
     bootstrapApiKey,
     adminToken,
     outboundAllowHosts: allow,
     trustProxy,
     logLevel: logLevel as LogLevel,
-    migrateOnStart: bool(env, 'MIGRATE_ON_START', true),
-    apiKeyCacheSeconds: int(env, 'API_KEY_CACHE_SECONDS', 5, 0, 300),
-    rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 0, 0, 1_000_000),
-    turnWaitMs: int(env, 'TURN_WAIT_MS', 30_000, 100, 600_000),
-    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    migrateOnStart: read.bool('MIGRATE_ON_START', true),
+    apiKeyCacheSeconds: read.int('API_KEY_CACHE_SECONDS', 5, 0, 300),
+    rateLimitPerMinute: read.int('RATE_LIMIT_PER_MINUTE', 0, 0, 1_000_000),
+    turnWaitMs: read.int('TURN_WAIT_MS', 30_000, 100, 600_000),
+    shutdownGraceMs: read.int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     publicBaseUrl,
-    outboxPollMs: int(env, 'OUTBOX_POLL_MS', 2000, 0, 3_600_000),
-    handoffSweepMs: int(env, 'HANDOFF_SWEEP_MS', 30_000, 50, 3_600_000),
-    outboxMaxAttempts: int(env, 'OUTBOX_MAX_ATTEMPTS', 8, 1, 100),
-    inboxConcurrency: int(env, 'INBOX_CONCURRENCY', 64, 1, 1000),
-    outboxConcurrency: int(env, 'OUTBOX_CONCURRENCY', 32, 1, 1000),
-    outboxPerChatbot: int(env, 'OUTBOX_PER_CHATBOT', 4, 1, 1000),
-    outboxShutdownMs: int(env, 'OUTBOX_SHUTDOWN_MS', 10_000, 0, 600_000),
-    whatsappMediaWaitMs: int(env, 'WHATSAPP_MEDIA_WAIT_MS', 3000, 0, 60_000),
+    outboxPollMs: read.int('OUTBOX_POLL_MS', 2000, 0, 3_600_000),
+    handoffSweepMs: read.int('HANDOFF_SWEEP_MS', 30_000, 50, 3_600_000),
+    outboxMaxAttempts: read.int('OUTBOX_MAX_ATTEMPTS', 8, 1, 100),
+    inboxConcurrency: read.int('INBOX_CONCURRENCY', 64, 1, 1000),
+    outboxConcurrency: read.int('OUTBOX_CONCURRENCY', 32, 1, 1000),
+    outboxPerChatbot: read.int('OUTBOX_PER_CHATBOT', 4, 1, 1000),
+    outboxShutdownMs: read.int('OUTBOX_SHUTDOWN_MS', 10_000, 0, 600_000),
+    whatsappMediaWaitMs: read.int('WHATSAPP_MEDIA_WAIT_MS', 3000, 0, 60_000),
     retention: {
-      sweepMs: int(env, 'RETENTION_SWEEP_MS', 60_000, 0, 86_400_000),
-      batchSize: int(env, 'RETENTION_BATCH_SIZE', 1000, 10, 10_000),
-      outboxDays: days(env, 'OUTBOX_RETENTION_DAYS', 7),
-      inboxDays: days(env, 'INBOX_RETENTION_DAYS', 14),
-      tracesDays: days(env, 'TRACE_RETENTION_DAYS', 14),
-      messagesDays: days(env, 'MESSAGE_RETENTION_DAYS', 90),
+      sweepMs: read.int('RETENTION_SWEEP_MS', 60_000, 0, 86_400_000),
+      batchSize: read.int('RETENTION_BATCH_SIZE', 1000, 10, 10_000),
+      outboxDays: read.days('OUTBOX_RETENTION_DAYS', 7),
+      inboxDays: read.days('INBOX_RETENTION_DAYS', 14),
+      tracesDays: read.days('TRACE_RETENTION_DAYS', 14),
+      messagesDays: read.days('MESSAGE_RETENTION_DAYS', 90),
     },
   };
+  if (problems.length > 0) throw ConfigError.all(problems);
+  // Only once everything else is valid: a refused start leaves no generated key behind.
+  config.encryptionKey = givenKey ?? storedEncryptionKey(dataDir, warnings);
   return { config, warnings };
 }
 
-function encryptionKey(
-  env: Env,
-  dbUrl: string | null,
-  dataDir: string,
-  warnings: string[],
-): Buffer {
+/** ENCRYPTION_KEY as given; null in embedded mode without one (it lives in DATA_DIR then). */
+function givenEncryptionKey(env: Env, dbUrl: string | null): Buffer | null {
   const given = str(env, 'ENCRYPTION_KEY');
   if (given !== null) return parseEncryptionKey(given, 'ENCRYPTION_KEY');
   if (dbUrl !== null) {
@@ -207,6 +243,11 @@ function encryptionKey(
       'is required when DATABASE_URL is set (32 bytes, base64 or hex)',
     );
   }
+  return null;
+}
+
+/** The embedded database's key: read from DATA_DIR, or generated there once. */
+function storedEncryptionKey(dataDir: string, warnings: string[]): Buffer {
   const file = join(dataDir, 'encryption.key');
   if (existsSync(file)) {
     return parseEncryptionKey(readFileSync(file, 'utf8'), `ENCRYPTION_KEY (from ${file})`);
