@@ -323,6 +323,25 @@ describe('Chat widget in a browser', () => {
       await p.locator('[data-testid=input]').fill('شكرا');
       expect(await direction(p.locator('[data-testid=input]'))).toBe('rtl');
       await p.locator('[data-testid=input]').fill('');
+
+      // With the panel (and its aria-live log) closed, a reply is still announced
+      const announcer = p.locator('[data-testid=announcer]');
+      await p.keyboard.press('Escape');
+      await p.locator('[data-testid=panel]').waitFor({ state: 'hidden' });
+      await t
+        .http()
+        .post(`${bot.base}/conversations/${session_id}/messages`)
+        .set(auth)
+        .send({ message: { type: 'text', text: 'Still there?' }, agent: { id: 'a1' } })
+        .expect(201);
+      await p.locator('.msg.bot', { hasText: 'Still there?' }).waitFor({ state: 'attached' });
+      expect(await announcer.getAttribute('role')).toBe('status');
+      expect(await announcer.textContent()).toBe('New message in Duka');
+      expect(await p.locator('[data-testid=launcher]').getAttribute('aria-label')).toBe(
+        'Open chat: Duka (new messages)',
+      );
+      await p.locator('[data-testid=launcher]').click();
+      expect(await announcer.textContent()).toBe('');
     });
   });
 

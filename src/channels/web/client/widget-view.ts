@@ -31,6 +31,8 @@ export class WidgetView implements ChatView {
   private readonly noticeBox: HTMLElement;
   private readonly input: HTMLInputElement;
   private readonly title: string;
+  /** Says "new message" while the panel, and so its aria-live log, is hidden. */
+  private readonly announcer: HTMLElement;
 
   constructor(
     private readonly doc: Document,
@@ -147,12 +149,14 @@ export class WidgetView implements ChatView {
       form,
     );
 
+    this.announcer = el(doc, 'div', { class: 'sr', role: 'status', 'data-testid': 'announcer' });
     const container = el(
       doc,
       'div',
       { class: `root ${opts.position === 'left' ? 'left' : 'right'}` },
       this.launcher,
       this.panel,
+      this.announcer,
     );
     container.addEventListener('keydown', (e) => {
       if (e.key === 'Escape' && this.isOpen) {
@@ -177,6 +181,7 @@ export class WidgetView implements ChatView {
     this.panel.hidden = false;
     this.launcher.setAttribute('aria-expanded', 'true');
     this.launcher.classList.remove('unread');
+    this.announcer.textContent = '';
     this.setLauncherLabel(true);
     this.scrollToEnd();
     if (focus) this.input.focus();
@@ -203,6 +208,8 @@ export class WidgetView implements ChatView {
     if (view.from === 'bot' && !this.isOpen && !redraw) {
       this.launcher.classList.add('unread');
       this.setLauncherLabel(false, true);
+      // A hidden log is not read out, and a changed label only when focused.
+      this.announcer.textContent = `New message in ${this.title}`;
     }
     this.scrollToEnd();
     return {
