@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,7 +8,13 @@ import { Client } from 'pg';
 import { decodeTime } from 'ulid';
 import { CLAIM_MS } from '../src/inbox/inbox-processor';
 import { startGraphApiStub, type StubRequest } from './support/graph-api-stub';
-import { startServerProcess, type ServerProcess } from './support/server-process';
+import {
+  childEnv,
+  MIGRATE_CLI,
+  runNode,
+  startServerProcess,
+  type ServerProcess,
+} from './support/server-process';
 import { freshPostgresDatabase, TEST_ENCRYPTION_KEY } from './support/test-app';
 import { waitFor } from './support/wait';
 import { signedPost, waEnvelope, waText } from './support/whatsapp-webhooks';
@@ -587,5 +594,49 @@ describe('Instances starting together on a new PostgreSQL database (skipped with
       }
     },
     120_000,
+  );
+});
+
+describe('Reverting a migration from the command line (skipped without DATABASE_URL)', () => {
+  onPostgres(
+    'should wait for the migration lock that a starting instance holds before reverting',
+    async () => {
+      const pg = (await freshPostgresDatabase())!;
+      const dataDir = mkdtempSync(join(tmpdir(), 'gw-revert-'));
+      const env = { DATA_DIR: dataDir, DATABASE_URL: pg.url, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY };
+      const holder = new Client({ connectionString: pg.url });
+      let revert: ChildProcess | undefined;
+      try {
+        expect(runNode(MIGRATE_CLI, ['run'], env).status).toBe(0);
+        await holder.connect();
+        const applied = async () =>
+          Number((await holder.query(`SELECT count(*) AS n FROM schema_migrations`)).rows[0].n);
+        const before = await applied();
+        // Held as a migrating instance holds it (the same lock id as run-migrations.ts).
+        await holder.query('SELECT pg_advisory_lock(724001)');
+        revert = spawn(process.execPath, [MIGRATE_CLI, 'revert'], { env: childEnv(env) });
+        const exited = new Promise<number | null>((resolve) => revert!.on('exit', resolve));
+        // Before the fix the revert ran at once, beside the lock holder's migrations.
+        await waitFor(
+          async () =>
+            (
+              await holder.query(
+                `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = 724001 AND NOT granted`,
+              )
+            ).rows.length === 1,
+          30_000,
+        );
+        expect(await applied()).toBe(before);
+        await holder.query('SELECT pg_advisory_unlock(724001)');
+        expect(await exited).toBe(0);
+        expect(await applied()).toBe(before - 1);
+      } finally {
+        revert?.kill('SIGKILL');
+        await holder.end().catch(() => undefined);
+        await pg.drop();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+    60_000,
   );
 });

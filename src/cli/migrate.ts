@@ -1,10 +1,10 @@
-import { runMigrations } from '../database/run-migrations';
+import { revertLastMigration, runMigrations } from '../database/run-migrations';
 import { runCli } from './run-cli';
 
 /**
  * `npm run migration:run` / `migration:revert` / `migration:show`: the same migration
- * runner as start-up (under the advisory lock), on the configured database. Stop the server
- * first when using the embedded database.
+ * runner as start-up, on the configured database; run and revert take its advisory lock.
+ * Stop the server first when using the embedded database.
  */
 const command = process.argv[2];
 if (command !== 'run' && command !== 'revert' && command !== 'show') {
@@ -19,7 +19,7 @@ runCli('migrate', async (ds) => {
       applied.length ? `Applied: ${applied.join(', ')}\n` : 'No pending migrations.\n',
     );
   } else if (command === 'revert') {
-    await ds.undoLastMigration({ transaction: 'each' });
+    await revertLastMigration(ds);
     process.stdout.write('Reverted the last migration.\n');
   } else {
     const pending = await ds.showMigrations();
