@@ -73,11 +73,11 @@ describe('Inbox', () => {
     payload: { userId: user, message: { type: 'text', text } },
   });
 
-  async function history(user: string): Promise<string[]> {
+  async function history(user: string, chatbotId = bot.chatbotId): Promise<string[]> {
     const rows = await t.db.query(
       `SELECT m.message->>'text' AS text FROM messages m JOIN conversations c ON c.id = m.conversation_id
         WHERE c.chatbot_id = $1 AND c.user_id = $2 ORDER BY c.created_at, m.seq`,
-      [bot.chatbotId, user],
+      [chatbotId, user],
     );
     return rows.map((r: { text: string }) => r.text);
   }
@@ -273,6 +273,54 @@ describe('Inbox', () => {
         `SELECT status FROM inbox_events WHERE kind = 'message'`,
       );
       expect(turnEvent.status).toBe('pending'); // the slow turn is still running
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it('should write nothing of a turn whose event another instance finished meanwhile', async () => {
+    // An instance stopping gives back the claims of turns still running; another instance may
+    // then run the event's turn while the first one's still commits: one of them must write.
+    const backend: Backend = await startBackend();
+    try {
+      backend.respond(() => ({ status: 200, body: {}, delayMs: 1500 }));
+      const slow = await publishedBot(t, auth, {
+        start: 'call',
+        states: {
+          call: {
+            actions: [
+              {
+                type: 'API_CALL',
+                url: `${backend.url}/slow`,
+                method: 'GET',
+                success_transition: 'ok',
+                failure_transition: 'ok',
+              },
+            ],
+          },
+          ok: { message: 'done', transitions: { default: 'call' } },
+        },
+      });
+      const user = '+255711000061';
+      await inbox.accept({ ...message(user, 'first'), chatbotId: slow.chatbotId });
+      await until(async () => (await pending()) === 0, 'the first turn');
+      await inbox.accept({ ...message(user, 'again'), chatbotId: slow.chatbotId });
+      await until(() => backend.calls.length === 2, "the second turn's call");
+      // Another instance committed this event's turn while this one's call ran.
+      await t.db.query(
+        `UPDATE inbox_events SET status = 'done', processed_at = now(), locked_by = NULL, locked_until = NULL
+          WHERE chatbot_id = $1 AND status = 'pending'`,
+        [slow.chatbotId],
+      );
+      const lease = async () =>
+        (
+          await t.db.query(`SELECT lease_owner FROM conversations WHERE chatbot_id = $1`, [
+            slow.chatbotId,
+          ])
+        )[0].lease_owner as string | null;
+      await until(async () => (await lease()) === null, 'the turn to end and free its lease');
+      // Only the first message's turn is written: "again" was the other instance's to keep.
+      expect(await history(user, slow.chatbotId)).toEqual(['first', 'done']);
     } finally {
       await backend.close();
     }

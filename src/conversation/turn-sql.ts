@@ -199,9 +199,17 @@ const optedOut = (alias: string) =>
  * The turns must be of different conversations and share no outbox ordering key: each part
  * of the statement sees the database as the statement began, not the other turns' writes.
  * `batch_rows` has PostgreSQL plan each turn as one row, so every table is probed by key.
+ *
+ * A turn of an inbox event (`inbox_id`) is written only while that event is still pending:
+ * an instance that gave its claim back at shutdown with the turn still running, and
+ * committed it late, has already processed the event another instance took over, or the
+ * other way round; the second commit writes nothing but the lease's release (`ok` 0), so the
+ * user's message is kept once and answered once.
  */
 export const COMMIT_TURN_SQL = `WITH t AS (
-         SELECT b.n, r.*
+         SELECT b.n, r.*,
+                (r.inbox_id IS NULL OR EXISTS (SELECT 1 FROM inbox_events i
+                                                WHERE i.id = r.inbox_id AND i.status = 'pending')) AS go
            FROM batch_rows($1::jsonb) WITH ORDINALITY AS b(item, n),
                 jsonb_to_record(b.item)
                 AS r(id char(26), owner text, session jsonb, state text, status text, count int,
@@ -220,8 +228,12 @@ export const COMMIT_TURN_SQL = `WITH t AS (
                 channel_state = coalesce(t.channel_state::jsonb, c.channel_state),
                 lease_owner = NULL, lease_until = NULL, updated_at = t.now
            FROM t
-          WHERE c.id = t.id AND c.lease_owner = t.owner
+          WHERE c.id = t.id AND c.lease_owner = t.owner AND t.go
          RETURNING c.chatbot_id, c.channel, c.user_id, c.preview, t.n
+       ), spent AS (
+         UPDATE conversations c SET lease_owner = NULL, lease_until = NULL
+           FROM t
+          WHERE c.id = t.id AND c.lease_owner = t.owner AND NOT t.go
        ), ct AS (
          SELECT conv.chatbot_id, conv.channel, conv.user_id, conv.preview, t.*,
                 ${optedOut('conv')} AS opted_out
