@@ -522,3 +522,129 @@ describe('The rest-api channel: a channel of the business’s own', () => {
     expect(outbound.map((m) => m.error?.code)).toEqual(['blocked_address', 'blocked_address']);
   });
 });
+
+describe('The rest-api channel: a message whose session stays busy', () => {
+  let t: TestApp;
+  let crm: Backend;
+  let auth: Record<string, string>;
+  let base: string;
+  let integrationId: string;
+  /** Answers the held API call (/hold) when the test says so. */
+  let release: () => void = () => undefined;
+
+  const flow = (backendUrl: string) => ({
+    start: 'menu',
+    states: {
+      menu: { message: 'Karibu!', input: { save_to: 'said' }, transitions: { default: 'echo' } },
+      echo: {
+        message: 'You said: {{said}}',
+        input: { save_to: 'said' },
+        transitions: { default: 'echo' },
+      },
+      // Entered by an outbound message: its API call holds the session's lease until answered.
+      hold: {
+        actions: [
+          {
+            type: 'API_CALL',
+            url: `${backendUrl}/hold`,
+            method: 'POST',
+            body: {},
+            timeout_ms: 120_000,
+            save_to: 'r',
+            success_transition: 'held',
+            failure_transition: 'held',
+          },
+        ],
+      },
+      held: { message: 'Held.', input: { save_to: 'said' }, transitions: { default: 'echo' } },
+    },
+  });
+
+  beforeAll(async () => {
+    crm = await startBackend();
+    const held = new Promise<void>((resolve) => (release = resolve));
+    crm.respond((call) =>
+      call.url === '/hold' ? { status: 200, body: {}, until: held } : { status: 200, body: {} },
+    );
+    // A request waits 1 s for a busy session (TURN_WAIT_MS) before the inbox takes over.
+    t = await startTestApp({
+      OUTBOUND_ALLOW_HOSTS: '127.0.0.1',
+      PUBLIC_BASE_URL: PUBLIC,
+      OUTBOX_POLL_MS: '100',
+      TURN_WAIT_MS: '1000',
+    });
+    auth = (await t.newWorkspace()).auth;
+    ({ base } = await publishedBot(t, auth, flow(crm.url)));
+    const res = await t
+      .http()
+      .post(`${base}/integrations`)
+      .set(auth)
+      .send({ type: 'rest-api', name: 'crm', webhook_url: `${crm.url}/hooks` })
+      .expect(201);
+    integrationId = res.body.id as string;
+  });
+
+  afterAll(async () => {
+    release();
+    await t.close();
+    await crm.close();
+  });
+
+  const post = (body: Record<string, unknown>) =>
+    t.http().post(`${base}/channels/rest-api/${integrationId}/messages`).set(auth).send(body);
+  const texts = (userId: string) =>
+    crm.calls
+      .filter((c) => c.url === '/hooks')
+      .map((c) => JSON.parse(c.body) as Delivery)
+      .filter((d) => d.user_id === userId)
+      .map((d) => d.messages.map((m) => m.text));
+
+  it('should keep it for the inbox (queued), so a retry told "duplicate" meanwhile was told the truth, and run it before later ones', async () => {
+    const user = '+255700000777';
+    // The business writes first; the state's API call holds the user's session.
+    const outbound = t
+      .http()
+      .post(`${base}/outbound`)
+      .set(auth)
+      .send({ integration_id: integrationId, to: user, state: 'hold' })
+      .then((r) => r);
+    await waitFor(() => crm.calls.some((c) => c.url === '/hold'));
+
+    const first = post({ user_id: user, message: 'lost-1', message_id: 'lost-1' }).then((r) => r);
+    await waitFor(
+      async () =>
+        (await t.db.query(`SELECT 1 FROM inbox_events WHERE provider_message_id = 'lost-1'`))
+          .length > 0,
+    );
+    // The client retries while the first request waits for the session.
+    const retry = await post({ user_id: user, message: 'lost-1', message_id: 'lost-1' });
+    expect(retry.status).toBe(202);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body).toMatchObject({ message_id: 'lost-1', status: 'duplicate' });
+    const next = await post({ user_id: user, message: 'next-2', message_id: 'next-2' });
+    expect(next.status).toBe(202);
+    expect(next.body).toEqual({ message_id: 'next-2', status: 'queued', conversation_id: null });
+
+    // The session stayed busy past TURN_WAIT_MS: kept and queued, not a 503 that forgets the id.
+    const answered = await first;
+    expect(answered.status).toBe(202);
+    expect(answered.body).toEqual({
+      message_id: 'lost-1',
+      status: 'queued',
+      conversation_id: null,
+    });
+
+    release();
+    expect((await outbound).status).toBe(202);
+    await waitFor(() => texts(user).length === 3, 30_000);
+    expect(texts(user)).toEqual([['Held.'], ['You said: lost-1'], ['You said: next-2']]);
+    const events = await t.db.query(
+      `SELECT provider_message_id, status FROM inbox_events
+        WHERE provider_message_id IN ('lost-1', 'next-2') ORDER BY seq`,
+    );
+    expect(events).toEqual([
+      { provider_message_id: 'lost-1', status: 'done' },
+      { provider_message_id: 'next-2', status: 'done' },
+    ]);
+  });
+});

@@ -108,6 +108,17 @@ export class InboxService {
   }
 
   /**
+   * Hands an event `owner` (acceptInline's) could not process in its request (the session
+   * stayed busy) to the processor: kept, its claim given back and the attempt counted with
+   * `reason`, due at once. The processor takes it before any later event of its key, like an
+   * event that waited in line from the start.
+   */
+  async deferInline(id: string, owner: string, reason: string): Promise<void> {
+    await this.events.finish(id, owner, { status: 'pending', error: reason, retryInMs: 0 });
+    this.processor.kick();
+  }
+
+  /**
    * Marks done an event `owner` (acceptInline's) processed without a turn that marks it (an
    * opt-out keyword, an answer aside from the flow), and wakes the processor for the events of
    * its key that waited behind it.

@@ -13,12 +13,16 @@ export interface Backend {
   calls: RecordedCall[];
   /** Most requests it was handling at the same time. */
   maxInFlight: number;
-  /** Replaces how it answers (default: 200 `{"ok": true}`). */
+  /**
+   * Replaces how it answers (default: 200 `{"ok": true}`): after `delayMs`, or once `until`
+   * settles (a test holding a call open for as long as it needs).
+   */
   respond(
     handler: (call: RecordedCall) => {
       status?: number;
       body?: unknown;
       delayMs?: number;
+      until?: Promise<unknown>;
       headers?: Record<string, string>;
     },
   ): void;
@@ -44,11 +48,13 @@ export async function startBackend(): Promise<Backend> {
       };
       state.calls.push(call);
       const out = handler(call);
-      setTimeout(() => {
+      const answer = () => {
         inFlight--;
         res.writeHead(out.status ?? 200, { 'content-type': 'application/json', ...out.headers });
         res.end(out.body === undefined ? '' : JSON.stringify(out.body));
-      }, out.delayMs ?? 0);
+      };
+      if (out.until) void out.until.finally(answer);
+      else setTimeout(answer, out.delayMs ?? 0);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
