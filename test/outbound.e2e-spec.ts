@@ -1,3 +1,5 @@
+import { requestHash } from '../src/agents/outbound.service';
+import { OutboxDispatcher } from '../src/outbox/outbox-dispatcher';
 import { startBackend, type Backend } from './support/backend';
 import { publishedBot } from './support/flows';
 import { startGraphApiStub, type GraphApiStub } from './support/graph-api-stub';
@@ -367,5 +369,171 @@ describe('Outbound: the business writes first', () => {
       .expect(200);
     const busy = await outbound({ integration_id: smsId, to, state: 'reminder' }).expect(409);
     expect(busy.body.detail).toMatch(/a person has it/);
+  });
+});
+
+describe('Outbound: an Idempotency-Key whose request died', () => {
+  let t: TestApp;
+  /** The business's backend: the rest-api webhook (/hooks) and the flow's API (/hold). */
+  let crm: Backend;
+  let auth: Record<string, string>;
+  let base: string;
+  let chatbotId: string;
+  let integrationId: string;
+  /** Answers the flow's API call (/hold) when the test says so. */
+  let release: () => void = () => undefined;
+
+  const flow = (backendUrl: string) => ({
+    start: 'menu',
+    states: {
+      // A session's first turn waits on this call: the request that opens one runs until then.
+      menu: {
+        actions: [
+          {
+            type: 'API_CALL',
+            url: `${backendUrl}/hold`,
+            method: 'POST',
+            body: {},
+            timeout_ms: 120_000,
+            save_to: 'r',
+            success_transition: 'ready',
+            failure_transition: 'ready',
+          },
+        ],
+      },
+      ready: { message: 'Karibu!', input: { save_to: 'said' }, transitions: { default: 'ready' } },
+      reminder: {
+        message: 'Reminder for {{day}}.',
+        input: { save_to: 'said' },
+        transitions: { default: 'ready' },
+      },
+    },
+  });
+
+  beforeAll(async () => {
+    crm = await startBackend();
+    const held = new Promise<void>((resolve) => (release = resolve));
+    crm.respond((call) => (call.url === '/hold' ? { until: held } : { status: 200 }));
+    t = await startTestApp({
+      OUTBOUND_ALLOW_HOSTS: '127.0.0.1',
+      PUBLIC_BASE_URL: 'https://gw.example.com',
+      OUTBOX_POLL_MS: '100',
+    });
+    auth = (await t.newWorkspace()).auth;
+    ({ base, chatbotId } = await publishedBot(t, auth, flow(crm.url)));
+    const integration = await t
+      .http()
+      .post(`${base}/integrations`)
+      .set(auth)
+      .send({ type: 'rest-api', name: 'crm', webhook_url: `${crm.url}/hooks` })
+      .expect(201);
+    integrationId = integration.body.id as string;
+  });
+
+  afterAll(async () => {
+    release();
+    await t.close();
+    await crm.close();
+  });
+
+  const outbound = (body: object, key: string) =>
+    t.http().post(`${base}/outbound`).set(auth).set('Idempotency-Key', key).send(body);
+  const sql = (query: string, params: unknown[] = []) =>
+    t.db.query<Array<Record<string, unknown>>>(query, params);
+  const texts = (to: string) =>
+    crm.calls
+      .filter((c) => c.url === '/hooks')
+      .map((c) => JSON.parse(c.body) as { user_id: string; messages: Array<{ text?: string }> })
+      .filter((d) => d.user_id === to)
+      .map((d) => d.messages.map((m) => m.text));
+  const settled = () => t.handle.app.get(OutboxDispatcher).idle();
+
+  it('is still running while its claim holds, then a retry takes the key over and sends once', async () => {
+    const to = '+255700000901';
+    const body = {
+      integration_id: integrationId,
+      to,
+      state: 'reminder',
+      variables: { day: 'Fri' },
+    };
+    // The claim of a request whose server was killed, as that server last renewed it.
+    await sql(
+      `INSERT INTO outbound_requests (chatbot_id, idempotency_key, request_hash, owner, locked_until)
+       VALUES ($1, 'died-1', $2, 'a-server-that-died', now() + interval '1 hour')`,
+      [chatbotId, requestHash(body)],
+    );
+    const running = await outbound(body, 'died-1').expect(409);
+    expect(running.body.detail).toBe('A request with this Idempotency-Key is still running.');
+    expect(running.headers['retry-after']).toBe('1');
+
+    // The claim ran out: nobody renews it.
+    await sql(
+      `UPDATE outbound_requests SET locked_until = now() - interval '1 second'
+        WHERE idempotency_key = 'died-1'`,
+    );
+    const other = await outbound({ ...body, variables: { day: 'Mon' } }, 'died-1').expect(409);
+    expect(other.body.detail).toMatch(/another request/);
+    const taken = await outbound(body, 'died-1').expect(202);
+    expect(taken.headers['idempotent-replayed']).toBeUndefined();
+    expect(taken.body).toMatchObject({
+      current_state: 'reminder',
+      messages: [{ type: 'text', text: 'Reminder for Fri.' }],
+    });
+    const again = await outbound(body, 'died-1').expect(202);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(taken.body);
+    await waitFor(() => texts(to).length === 1);
+    await settled();
+    expect(texts(to)).toEqual([['Reminder for Fri.']]);
+  });
+
+  it('lets only the holder of the key commit: a request whose claim a retry took over sends nothing, and the retry starts the session it left unwritten', async () => {
+    const to = '+255700000902';
+    const body = { integration_id: integrationId, to, message: { type: 'text', text: 'Hello.' } };
+    const holds = () => crm.calls.filter((c) => c.url === '/hold').length;
+    const before = holds();
+    // The first request opens the user's session; its turn waits on the flow's API call.
+    const first = outbound(body, 'taken-1').then((r) => r);
+    await waitFor(() => holds() === before + 1);
+    const running = await outbound(body, 'taken-1').expect(409);
+    expect(running.headers['retry-after']).toBe('1');
+
+    // Its claim runs out, as when its renewals stop (another owner's name keeps its own
+    // renewals off the row), and a retry takes the key over and waits for the session.
+    await sql(
+      `UPDATE outbound_requests SET owner = 'a-server-that-died', locked_until = now() - interval '1 second'
+        WHERE idempotency_key = 'taken-1'`,
+    );
+    const second = outbound(body, 'taken-1').then((r) => r);
+    await waitFor(
+      async () =>
+        (await sql(`SELECT owner FROM outbound_requests WHERE idempotency_key = 'taken-1'`))[0]
+          .owner !== 'a-server-that-died',
+    );
+    release();
+
+    const [lost, won] = await Promise.all([first, second]);
+    expect(lost.status).toBe(409);
+    expect(lost.body.detail).toMatch(/took this request over/);
+    expect(won.status).toBe(202);
+    expect(won.body).toMatchObject({
+      status: 'ACTIVE',
+      current_state: 'ready',
+      messages: [{ type: 'text', text: 'Hello.' }],
+    });
+    await waitFor(() => texts(to).length === 1);
+    await settled();
+    expect(texts(to)).toEqual([['Hello.']]);
+    // One conversation: the one the first request opened, started by the retry at the start.
+    expect(
+      await sql(
+        `SELECT c.id, c.current_state, count(m.id)::int AS messages
+           FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id
+          WHERE c.user_id = $1 GROUP BY c.id`,
+        [to],
+      ),
+    ).toEqual([{ id: won.body.conversation_id, current_state: 'ready', messages: 1 }]);
+    const again = await outbound(body, 'taken-1').expect(202);
+    expect(again.body).toEqual(won.body);
   });
 });

@@ -1,12 +1,19 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { LOGGER } from '../common/logger';
+import { newId } from '../common/new-id';
 import { ChannelReplies } from '../conversation/channel-replies';
+import type { InboundTurn, TurnSummary } from '../conversation/inbound-turn';
 import { TurnService } from '../conversation/turn.service';
 import { parsePhone } from '../engine/input/parse-phone';
 import { IntegrationsRepository } from '../integrations/integrations.repository';
 import type { OutboundDto } from './outbound.dto';
-import { OutboundRequestsRepository } from './outbound-requests.repository';
+import {
+  OUTBOUND_RENEW_EVERY_MS,
+  OutboundRequestsRepository,
+} from './outbound-requests.repository';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -23,7 +30,10 @@ export interface OutboundAnswer {
  * state's messages (or the given message) go out the way a person's reply would, so a
  * WhatsApp window, an SMS opt-out or a USSD channel refuse it (409) before anything is
  * stored. With an Idempotency-Key, the same key within 24 hours sends nothing again and
- * answers as the first time.
+ * answers as the first time: the turn that sends commits only while its request holds the
+ * key, and answers the key in its commit. A request whose process died stops renewing its
+ * hold, and a retry then takes the key over and runs the request again (nothing of it was
+ * written, or the key would be answered).
  */
 @Injectable()
 export class OutboundService {
@@ -32,6 +42,7 @@ export class OutboundService {
     @Inject(ChannelReplies) private readonly channels: ChannelReplies,
     @Inject(TurnService) private readonly turns: TurnService,
     @Inject(OutboundRequestsRepository) private readonly requests: OutboundRequestsRepository,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async send(
@@ -47,8 +58,9 @@ export class OutboundService {
           message: 'Idempotency-Key must be 1 to 255 printable characters.',
         },
       ]);
-    const hash = createHash('sha256').update(JSON.stringify(dto)).digest('hex');
-    const held = await this.requests.claim(chatbotId, key, hash);
+    const hash = requestHash(dto);
+    const owner = newId();
+    const held = await this.requests.claim(chatbotId, key, hash, owner);
     if (held.kind !== 'claimed') {
       if (held.requestHash !== hash)
         throw new DomainError(
@@ -64,17 +76,33 @@ export class OutboundService {
         );
       return { replayed: true, answer: held.response as OutboundAnswer };
     }
+    const stopRenewing = this.keepHeld(chatbotId, key, owner);
     try {
-      const answer = await this.deliver(chatbotId, dto);
-      await this.requests.answer(chatbotId, key, answer);
+      const answer = await this.deliver(chatbotId, dto, { key, owner, answer: outboundAnswer });
       return { replayed: false, answer };
     } catch (err) {
-      await this.requests.forget(chatbotId, key);
+      await this.requests.forget(chatbotId, key, owner);
       throw err;
+    } finally {
+      stopRenewing();
     }
   }
 
-  private async deliver(chatbotId: string, dto: OutboundDto): Promise<OutboundAnswer> {
+  /** Renews the request's hold on its key while it runs. */
+  private keepHeld(chatbotId: string, key: string, owner: string): () => void {
+    const timer = setInterval(() => {
+      this.requests.renew(chatbotId, key, owner).catch((err: unknown) => {
+        this.logger.warn({ err, chatbot_id: chatbotId }, 'Idempotency-Key renewal failed');
+      });
+    }, OUTBOUND_RENEW_EVERY_MS);
+    return () => clearInterval(timer);
+  }
+
+  private async deliver(
+    chatbotId: string,
+    dto: OutboundDto,
+    idempotencyKey?: InboundTurn['idempotencyKey'],
+  ): Promise<OutboundAnswer> {
     const integration = await this.integrations.find(chatbotId, dto.integration_id);
     if (!integration) throw new DomainError(ErrorCode.NotFound, 'Integration not found');
     if (!parsePhone(dto.to))
@@ -114,12 +142,22 @@ export class OutboundService {
         integrationId: integration.id,
       },
       onlyIf: 'bot',
+      idempotencyKey,
     });
-    return {
-      conversation_id: out.conversationId,
-      status: out.status,
-      current_state: out.currentState,
-      messages: out.messages,
-    };
+    return outboundAnswer(out);
   }
+}
+
+/** What tells two requests with one Idempotency-Key apart: a hash of the body. */
+export function requestHash(dto: object): string {
+  return createHash('sha256').update(JSON.stringify(dto)).digest('hex');
+}
+
+function outboundAnswer(turn: TurnSummary): OutboundAnswer {
+  return {
+    conversation_id: turn.conversationId,
+    status: turn.status,
+    current_state: turn.currentState,
+    messages: turn.messages,
+  };
 }

@@ -115,9 +115,17 @@ export interface TurnWrite {
   channelState?: unknown;
   /** Stores the new outbox rows claimed by this dispatcher when it may (see enqueueOutboxSql). */
   outboxClaim?: { owner: string; claimMs: number; held: string[] } | null;
+  /**
+   * The Idempotency-Key this turn carries out (InboundTurn.idempotencyKey): the turn commits
+   * only while `owner` holds it, and answers it with `answer` in the same statement.
+   */
+  idempotencyKey?: { chatbotId: string; key: string; owner: string; answer: unknown } | null;
 }
 
-/** A committed turn: false when the lease was lost (nothing written). */
+/**
+ * A committed turn: false when the lease was lost, or the turn's Idempotency-Key (nothing
+ * written).
+ */
 export type TurnCommit =
   | { ok: false }
   | {
@@ -610,16 +618,21 @@ export class ConversationRepository {
     return rows.length > 0;
   }
 
-  /** Releases the lease, optionally setting a status (a CLOSED or EXPIRED one is kept). */
-  async release(id: string, owner: string, status?: ConversationStatus): Promise<void> {
-    await sqlRows(
+  /**
+   * Releases the lease, optionally setting a status (a CLOSED or EXPIRED one is kept); false
+   * when `owner` did not hold it.
+   */
+  async release(id: string, owner: string, status?: ConversationStatus): Promise<boolean> {
+    const rows = await sqlRows<unknown>(
       this.db,
       `UPDATE conversations SET lease_owner = NULL, lease_until = NULL,
               status = CASE WHEN $3::text IS NULL OR status IN ('CLOSED', 'EXPIRED') THEN status ELSE $3 END,
               updated_at = CASE WHEN $3::text IS NULL THEN updated_at ELSE now() END
-        WHERE id = $1 AND lease_owner = $2`,
+        WHERE id = $1 AND lease_owner = $2
+       RETURNING 1`,
       [id, owner, status ?? null],
     );
+    return rows.length > 0;
   }
 
   /**
@@ -814,7 +827,8 @@ export class ConversationRepository {
 
   /**
    * Writes the turn (messages, session, trace, outbox) and releases the lease in one
-   * statement. Not ok when the lease was lost meanwhile: then nothing was written.
+   * statement. Not ok when the lease (or the turn's Idempotency-Key) was lost meanwhile: then
+   * nothing was written.
    */
   commitTurn(w: TurnWrite): Promise<TurnCommit> {
     return this.commits.run(w);
@@ -870,6 +884,10 @@ function turnRow(w: TurnWrite) {
     claim_ms: w.outboxClaim?.claimMs ?? null,
     trace_error: traceHasError(w.trace.events),
     held: w.outboxClaim?.held ?? null,
+    request_chatbot: w.idempotencyKey?.chatbotId ?? null,
+    request_key: w.idempotencyKey?.key ?? null,
+    request_owner: w.idempotencyKey?.owner ?? null,
+    request_answer: w.idempotencyKey?.answer ?? null,
   };
 }
 

@@ -1,5 +1,15 @@
 import type { GenericMessage } from '../engine';
 import type { OutboxEntry } from '../outbox/outbox-entry';
+import type { ConversationStatus } from './conversation-status';
+
+/** What a turn did: the core of its outcome (TurnOutcome), known before it is written. */
+export interface TurnSummary {
+  conversationId: string;
+  /** The messages the turn sends. */
+  messages: GenericMessage[];
+  currentState: string | null;
+  status: ConversationStatus;
+}
 
 /**
  * Which session a turn is for: an existing one by id (the Chat API), or the user's active
@@ -134,4 +144,12 @@ export interface InboundTurn {
    * at a state), or while it is (`bot`: an outbound message does not talk over a person).
    */
   onlyIf?: 'handed_off' | 'bot';
+  /**
+   * The Idempotency-Key of the request this turn carries out (a business's outbound message),
+   * held by `owner`: the turn commits only while `owner` still holds the key, and the key's
+   * answer, made from the turn, is written in the same statement. So a key whose turn
+   * committed is answered even if the process dies at once, and a retry that takes over a key
+   * whose holder died runs a turn that never committed: it sends no message twice.
+   */
+  idempotencyKey?: { key: string; owner: string; answer: (turn: TurnSummary) => unknown };
 }

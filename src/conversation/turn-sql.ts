@@ -1,4 +1,8 @@
 import { OPEN_STATUSES_SQL } from './conversation-status';
+import {
+  answerOutboundRequestsSql,
+  heldOutboundRequestsSql,
+} from '../agents/outbound-requests-sql';
 import { markInboxEventsDoneSql } from '../inbox/inbox-sql';
 import { enqueueOutboxSql } from '../outbox/outbox-sql';
 import { optedOutSql } from '../opt-outs/opt-outs-sql';
@@ -182,6 +186,13 @@ const optedOut = (alias: string) =>
     userId: `${alias}.user_id`,
   });
 
+/** The Idempotency-Key columns of a turn row `alias` of COMMIT_TURN_SQL. */
+const REQUEST_KEY = (alias: string) => ({
+  chatbotId: `${alias}.request_chatbot`,
+  key: `${alias}.request_key`,
+  owner: `${alias}.request_owner`,
+});
+
 /**
  * Writes whole turns and releases their leases, each only if its owner still holds the lease,
  * in one statement (one transaction) for any number of turns: turns committing at once share
@@ -193,8 +204,10 @@ const optedOut = (alias: string) =>
  * receiver. The trace is written only when the conversation is a preview or the chatbot's
  * trace_level keeps it (`full`; `errors` when the turn had an error). New outbox rows are
  * stored claimed by `claim_owner` when they may (`held`: the ids of the rows it is delivering
- * now and holds behind them; see enqueueOutboxSql). One row per turn, in order (`n` from 1):
- * `ok`, the ids of the outbox rows stored claimed, and of all those stored.
+ * now and holds behind them; see enqueueOutboxSql). A turn that carries out an outbound
+ * request's Idempotency-Key (`request_key`) commits only while `request_owner` holds the key,
+ * and answers it (`request_answer`; outbound-requests-sql.ts). One row per turn, in order
+ * (`n` from 1): `ok`, the ids of the outbox rows stored claimed, and of all those stored.
  *
  * The turns must be of different conversations and share no outbox ordering key: each part
  * of the statement sees the database as the statement began, not the other turns' writes.
@@ -216,7 +229,10 @@ export const COMMIT_TURN_SQL = `WITH t AS (
                      now timestamptz, last_preview text, expires_at timestamptz, contact_name text,
                      messages jsonb, trace_id text, trace_events text, duration_ms real, outbox jsonb,
                      inbox_id char(26), channel_state text, claim_owner text, claim_ms float8,
-                     trace_error boolean, held jsonb)
+                     trace_error boolean, held jsonb, request_chatbot char(26), request_key text,
+                     request_owner text, request_answer jsonb)
+       ), rq AS (
+         ${heldOutboundRequestsSql({ from: 't', n: 't.n', ...REQUEST_KEY('t') })}
        ), conv AS (
          UPDATE conversations c
             SET session = t.session, current_state = t.state,
@@ -229,6 +245,7 @@ export const COMMIT_TURN_SQL = `WITH t AS (
                 lease_owner = NULL, lease_until = NULL, updated_at = t.now
            FROM t
           WHERE c.id = t.id AND c.lease_owner = t.owner AND t.go
+            AND (t.request_key IS NULL OR t.n IN (SELECT n FROM rq))
          RETURNING c.chatbot_id, c.channel, c.user_id, c.preview, t.n
        ), spent AS (
          UPDATE conversations c SET lease_owner = NULL, lease_until = NULL
@@ -256,6 +273,8 @@ export const COMMIT_TURN_SQL = `WITH t AS (
          ${enqueueOutboxSql({ entries: 'ct.outbox', chatbotId: 'ct.chatbot_id', conversationId: 'ct.id', now: 'ct.now', from: 'ct', where: `NOT (o.to_user AND ct.opted_out) AND ${eventsOnSql('ct.chatbot_id')}`, claimBy: { owner: 'ct.claim_owner', ms: 'ct.claim_ms', held: 'ARRAY(SELECT jsonb_array_elements_text(ct.held))' } })}
        ), ib AS (
          ${markInboxEventsDoneSql({ from: 'ct', id: 'ct.inbox_id', now: 'ct.now' })}
+       ), ra AS (
+         ${answerOutboundRequestsSql({ from: 'ct', answer: 'ct.request_answer', ...REQUEST_KEY('ct') })}
        )
        SELECT t.n, (SELECT count(*) FROM conv WHERE conv.n = t.n) AS ok,
               (SELECT coalesce(jsonb_agg(ob.id), '[]'::jsonb) FROM ob WHERE ob.conversation_id = t.id AND ob.claimed) AS claimed,

@@ -17,12 +17,7 @@ import type {
 import { HTTP_CALLER } from '../integrations/integrations.tokens';
 import { MetricsService } from '../metrics/metrics.service';
 import { OutboxDispatcher } from '../outbox/outbox-dispatcher';
-import {
-  availability,
-  ConversationStatus,
-  isHandedOff,
-  statusAfterTurn,
-} from './conversation-status';
+import { availability, isHandedOff, statusAfterTurn } from './conversation-status';
 import { ChannelReplies, replyTarget } from './channel-replies';
 import {
   ConversationRepository,
@@ -30,7 +25,7 @@ import {
   type LeaseGate,
 } from './conversation.repository';
 import { CachedFlow, FlowCache } from './flow-cache';
-import type { ChannelRead, EarlyLease, InboundTurn } from './inbound-turn';
+import type { ChannelRead, EarlyLease, InboundTurn, TurnSummary } from './inbound-turn';
 import { QueueWaitTimeout, SessionQueue } from './session-queue';
 import { LEASE_MS, SessionLease } from './session-lease';
 import { buildTurnRecord, EMPTY_SESSION, turnTrace } from './turn-record';
@@ -38,11 +33,7 @@ import { turnEvents } from './turn-events';
 import { TurnRefused } from './turn-refused';
 import { eventConversation } from '../events/conversation-event';
 
-export interface TurnOutcome {
-  conversationId: string;
-  messages: GenericMessage[];
-  currentState: string | null;
-  status: ConversationStatus;
+export interface TurnOutcome extends TurnSummary {
   createdAt: Date;
   at: Date;
   /** The channel's state after the turn (channels that keep one, see InboundTurn). */
@@ -296,7 +287,8 @@ export class TurnService {
         }
       }
       const state = availability(got.row);
-      if (state === 'open') return { row: got.row, owner: got.owner, start: false };
+      // Opened by a turn that never wrote it (its process died): it starts now, as if new.
+      if (state === 'open') return { row: got.row, owner: got.owner, start: neverRan(got.row) };
       // Expired (or closed meanwhile): retire it, then open a fresh session for the key.
       await this.conversations.release(
         got.row.id,
@@ -463,6 +455,13 @@ export class TurnService {
       sameState ? row.channel_state : null,
     );
     const outboxClaim = outbox.length ? this.outbox.claimInCommit(row.chatbot_id, outbox) : null;
+    const summary: TurnSummary = {
+      conversationId: row.id,
+      messages: replies,
+      currentState: result.session.state,
+      status,
+    };
+    const keyed = turn.idempotencyKey;
     const committed = await this.conversations.commitTurn({
       conversationId: row.id,
       owner,
@@ -478,8 +477,14 @@ export class TurnService {
       inboxEventId: turn.inboxEventId ?? null,
       channelState,
       outboxClaim,
+      idempotencyKey: keyed && {
+        chatbotId: row.chatbot_id,
+        key: keyed.key,
+        owner: keyed.owner,
+        answer: keyed.answer(summary),
+      },
     });
-    if (!committed.ok) throw await this.lostLease(row);
+    if (!committed.ok) throw await this.notCommitted(row, owner, turn);
     const stored = new Set(committed.storedOutboxIds);
     if (stored.size)
       this.outbox.afterCommit(
@@ -490,15 +495,7 @@ export class TurnService {
       );
     this.metrics.turns.inc({ channel: row.channel, outcome: 'ok' });
     this.metrics.turnDuration.observe({ channel: row.channel }, durationMs / 1000);
-    return {
-      conversationId: row.id,
-      messages: replies,
-      currentState: result.session.state,
-      status,
-      createdAt: row.created_at,
-      at: now,
-      channelState,
-    };
+    return { ...summary, createdAt: row.created_at, at: now, channelState };
   }
 
   /** The channel answered from its own state: keep it, release the lease, run no flow. */
@@ -522,6 +519,24 @@ export class TurnService {
       aside: true,
       repeat: repeat === true,
     };
+  }
+
+  /**
+   * The commit wrote nothing. A turn with an Idempotency-Key that still held its lease lost the
+   * key instead: a retry took it over (this request had stopped renewing it) and runs in its
+   * place, so this one gives the lease back for it and sends nothing.
+   */
+  private async notCommitted(
+    row: LeasedConversation,
+    owner: string,
+    turn: InboundTurn,
+  ): Promise<Error> {
+    if (turn.idempotencyKey && (await this.conversations.release(row.id, owner)))
+      return new DomainError(
+        ErrorCode.Conflict,
+        'A retry with this Idempotency-Key took this request over; this one sent nothing.',
+      );
+    return this.lostLease(row);
   }
 
   /** The lease was gone at commit: the conversation (or its chatbot) was deleted meanwhile. */
@@ -597,6 +612,15 @@ export class TurnService {
       })
       .catch(() => this.conversations.release(row.id, owner));
   }
+}
+
+/**
+ * A session whose first turn never committed: opened (CREATE_CONVERSATION_SQL's empty
+ * session) by a turn whose process died before writing it, or whose commit was refused (its
+ * Idempotency-Key taken over, see notCommitted).
+ */
+function neverRan(row: LeasedConversation): boolean {
+  return !('state' in row.session) && row.status === 'ACTIVE' && row.message_count === 0;
 }
 
 /** A command that names no state on an open session: the flow does not run, it stays put. */

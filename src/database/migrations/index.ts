@@ -28,6 +28,7 @@ import { OutboxClaim1765001100000 } from './1765001100000-outbox-claim';
 /** Every migration, oldest first. New ones are added here (and committed, reviewed). */
 import { ConversationFlowVersion1765001200000 } from './1765001200000-conversation-flow-version';
 import { MessageSentVia1765001300000 } from './1765001300000-message-sent-via';
+import { OutboundRequestClaims1765001400000 } from './1765001400000-outbound-request-claims';
 
 export const MIGRATIONS = [
   WorkspacesAndChatbots1763800000000,
@@ -58,4 +59,5 @@ export const MIGRATIONS = [
   OutboxClaim1765001100000,
   ConversationFlowVersion1765001200000,
   MessageSentVia1765001300000,
+  OutboundRequestClaims1765001400000,
 ];
