@@ -33,7 +33,13 @@ export class UssdWebhookController {
     @Body() body: unknown,
     @Res() res: FastifyReply,
   ): Promise<void> {
-    await this.send(res, integrationId, token, body, path.split('/').filter((p) => p !== ''));
+    await this.send(
+      res,
+      integrationId,
+      token,
+      body,
+      path.split('/').filter((p) => p !== ''),
+    );
   }
 
   private async send(
