@@ -36,6 +36,25 @@ const ECHO = {
   states: { echo: { message: 'got {{last_input}}', transitions: { default: 'echo' } } },
 };
 
+/** A flow whose every turn at `call` waits for the backend's /slow, then says "done" at `ok`. */
+const slowFlow = (backend: Backend, ok: Record<string, unknown>) => ({
+  start: 'call',
+  states: {
+    call: {
+      actions: [
+        {
+          type: 'API_CALL',
+          url: `${backend.url}/slow`,
+          method: 'GET',
+          success_transition: 'ok',
+          failure_transition: 'ok',
+        },
+      ],
+    },
+    ok: { message: 'done', ...ok },
+  },
+});
+
 describe('Inbox', () => {
   let t: TestApp;
   let inbox: InboxService;
@@ -233,23 +252,7 @@ describe('Inbox', () => {
     const backend: Backend = await startBackend();
     try {
       backend.respond(() => ({ status: 200, body: {}, delayMs: 3000 }));
-      const slow = await publishedBot(t, auth, {
-        start: 'call',
-        states: {
-          call: {
-            actions: [
-              {
-                type: 'API_CALL',
-                url: `${backend.url}/slow`,
-                method: 'GET',
-                success_transition: 'ok',
-                failure_transition: 'ok',
-              },
-            ],
-          },
-          ok: { message: 'done', end: true },
-        },
-      });
+      const slow = await publishedBot(t, auth, slowFlow(backend, { end: true }));
       const seen: string[] = [];
       t.handle.app.get(InboxHandlers).register({
         kind: 'status',
@@ -284,23 +287,11 @@ describe('Inbox', () => {
     const backend: Backend = await startBackend();
     try {
       backend.respond(() => ({ status: 200, body: {}, delayMs: 1500 }));
-      const slow = await publishedBot(t, auth, {
-        start: 'call',
-        states: {
-          call: {
-            actions: [
-              {
-                type: 'API_CALL',
-                url: `${backend.url}/slow`,
-                method: 'GET',
-                success_transition: 'ok',
-                failure_transition: 'ok',
-              },
-            ],
-          },
-          ok: { message: 'done', transitions: { default: 'call' } },
-        },
-      });
+      const slow = await publishedBot(
+        t,
+        auth,
+        slowFlow(backend, { transitions: { default: 'call' } }),
+      );
       const user = '+255711000061';
       await inbox.accept({ ...message(user, 'first'), chatbotId: slow.chatbotId });
       await until(async () => (await pending()) === 0, 'the first turn');
