@@ -2,9 +2,8 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { ConversationRepository } from '../../conversation/conversation.repository';
-import { postSigned } from '../../events/signed-post';
+import { askedRetryAfterMs, postSigned } from '../../events/signed-post';
 import { SecretBox } from '../../integrations/crypto/secret-box';
-import { parseRetryAfter } from '../../integrations/http/retry-after';
 import { SsrfGuard } from '../../integrations/http/ssrf-guard';
 import { IntegrationsRepository } from '../../integrations/integrations.repository';
 import { openSecrets } from '../../integrations/types/open-secrets';
@@ -90,10 +89,7 @@ export class RestApiReplyOutboxHandler implements OutboxHandler, OnModuleInit {
         record: ConversationRepository.markSent(p.messageIds, null, null),
       };
     const error = answer.status === 0 ? 'no answer' : `HTTP ${answer.status}`;
-    const retryAfterMs =
-      answer.status === 429 || answer.status === 503
-        ? parseRetryAfter(answer.headers['retry-after'], Date.now())
-        : undefined;
+    const retryAfterMs = askedRetryAfterMs(answer);
     return {
       ok: false,
       retryable: true,
