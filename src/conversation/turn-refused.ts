@@ -25,7 +25,15 @@ const NEUTRAL: Record<TurnRefusal, [ErrorCode, string]> = {
  * texts of the Sarufi documents); its neutral wording serves any channel that does not.
  */
 export class TurnRefused extends DomainError {
-  constructor(readonly reason: TurnRefusal) {
+  /**
+   * `ended`: for `session_closed` / `session_expired` of a key used once
+   * (SessionAddress.once), the channel state the ended session kept, so the channel can
+   * answer a late retry of what ended it without reading the session again.
+   */
+  constructor(
+    readonly reason: TurnRefusal,
+    readonly ended?: { channelState: unknown },
+  ) {
     const [code, detail] = NEUTRAL[reason];
     super(code, detail, undefined, reason === 'busy' ? 1 : undefined);
   }

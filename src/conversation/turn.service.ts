@@ -274,8 +274,10 @@ export class TurnService {
       if (got.kind === 'missing') {
         // Its one session is over (this may be a late retry of what ended it): the channel
         // decides what to answer, not a new session.
-        if (once && (await this.conversations.lastByKey(turn.chatbotId, turn.channel, userId, key)))
-          throw new TurnRefused('session_closed');
+        const ended = once
+          ? await this.conversations.lastByKey(turn.chatbotId, turn.channel, userId, key)
+          : null;
+        if (ended) throw new TurnRefused('session_closed', { channelState: ended.channel_state });
         try {
           return await this.open(turn, userId, key);
         } catch (err) {
@@ -296,7 +298,10 @@ export class TurnService {
         state === 'expired' ? 'EXPIRED' : 'CLOSED',
       );
       this.lease.released(got.row.id);
-      if (once) throw new TurnRefused(state === 'expired' ? 'session_expired' : 'session_closed');
+      if (once)
+        throw new TurnRefused(state === 'expired' ? 'session_expired' : 'session_closed', {
+          channelState: got.row.channel_state,
+        });
     }
   }
 

@@ -157,8 +157,8 @@ export class UssdChannelService {
     try {
       outcome = await raceUntil(running, call.deadline - reserveMs(config.session_budget_ms));
     } catch (err) {
-      if (once && err instanceof TurnRefused && ENDED.has(err.reason))
-        return this.endedSession(call);
+      if (once && err instanceof TurnRefused && err.ended && ENDED.has(err.reason))
+        return this.endedSession(call, err.ended.channelState);
       return this.failed(call, err);
     }
     if (outcome === TIMED_OUT) return this.outOfTime(call, running);
@@ -170,14 +170,8 @@ export class UssdChannelService {
    * request that it last answered gets that screen again, as the end of the session it is;
    * anything else starts a new session as for a session id never seen.
    */
-  private async endedSession(call: Call): Promise<UssdScreen> {
-    const ended = await this.conversations.lastByKey(
-      call.chatbotId,
-      CHANNEL,
-      call.userId,
-      call.request.sessionId,
-    );
-    const state = readUssdState(ended?.channel_state);
+  private async endedSession(call: Call, channelState: unknown): Promise<UssdScreen> {
+    const state = readUssdState(channelState);
     // Not a retry: as for a session id never seen (the ended session is left as it is).
     if (!state || !isRetryOf(state, call.request.step)) return this.turn(call, false);
     this.count(call.gateway, 'retry');
